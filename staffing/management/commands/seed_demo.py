@@ -1,0 +1,225 @@
+"""Demo data: the Ennepe-Ruhr-Kreis, its nine cities, offices, positions, staff, vacancies and
+one demo login per role (password "demo", refused unless DEMO_LOGINS_ENABLED). Idempotent."""
+import random
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.text import slugify
+
+from staffing.models import (
+    City,
+    District,
+    Employment,
+    Function,
+    Induction,
+    Office,
+    Organisation,
+    Position,
+    Qualification,
+    StaffMember,
+    User,
+    Vacancy,
+)
+
+# City -> (short code, size factor: rough share of SGB II caseload)
+CITIES = {
+    "Breckerfeld": ("BRE", 1),
+    "Ennepetal": ("ENN", 3),
+    "Gevelsberg": ("GEV", 3),
+    "Hattingen": ("HAT", 5),
+    "Herdecke": ("HER", 2),
+    "Schwelm": ("SCH", 3),
+    "Sprockhövel": ("SPR", 2),
+    "Wetter (Ruhr)": ("WET", 3),
+    "Witten": ("WIT", 8),
+}
+
+FUNCTIONS = [
+    # code, name, leadership, requires notice (PS-2), order
+    (Function.Code.OFFICE_HEAD, "Regionalstellenleitung", True, True, 1),
+    (Function.Code.TEAM_LEAD, "Teamleitung / Koordination", True, True, 2),
+    (Function.Code.PLACEMENT, "Arbeitsvermittlung", False, True, 3),
+    (Function.Code.COUNSELLING, "Fachberatung", False, True, 4),
+    (Function.Code.BENEFITS, "Leistungssachbearbeitung", False, False, 5),
+]
+
+# function -> (title, grade civil servant, grade employee, number per size unit)
+STAFFING = {
+    Function.Code.OFFICE_HEAD: ("Leitung der Regionalstelle", "A 13", "EG 12", 0),
+    Function.Code.TEAM_LEAD: ("Teamleitung", "A 11", "EG 10", 0.34),
+    Function.Code.PLACEMENT: ("Arbeitsvermittler/in", "A 10", "EG 9c", 2),
+    Function.Code.COUNSELLING: ("Fachberater/in", "A 10", "EG 10", 0.67),
+    Function.Code.BENEFITS: ("Sachbearbeiter/in Leistung", "A 9", "EG 9a", 3),
+}
+
+FIRST_NAMES = ["Anna", "Jonas", "Lea", "Lukas", "Marie", "Felix", "Sophie", "Paul", "Laura", "Tim",
+               "Julia", "Jan", "Sarah", "Niklas", "Katharina", "David", "Hannah", "Tobias", "Lena",
+               "Michael", "Sabine", "Thomas", "Petra", "Andreas", "Claudia", "Stefan", "Ayşe", "Mehmet",
+               "Elif", "Dariusz"]
+LAST_NAMES = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz",
+              "Hoffmann", "Koch", "Richter", "Klein", "Wolf", "Schröder", "Neumann", "Schwarz", "Zimmermann",
+              "Braun", "Krüger", "Hofmann", "Hartmann", "Lange", "Schmitt", "Werner", "Krause", "Yılmaz",
+              "Kowalski", "Özdemir", "Lehmann"]
+DEGREES = ["B.A. Soziale Arbeit", "Diplom-Sozialpädagogik (FH)", "B.A. Arbeitsmarktmanagement (HdBA)",
+           "M.A. Erziehungswissenschaft", "Diplom-Verwaltungswirt/in (FH)"]
+CAREER = ["Verwaltungsfachangestellte/r", "Verwaltungslehrgang II", "Laufbahnausbildung mittlerer Dienst",
+          "Bachelor of Laws (Verwaltungsdienst), gehobener Dienst"]
+
+DEMO_USERS = [
+    # username, first, last, organisation kind, city name or None
+    ("clerk-witten", "Petra", "Schulte", Organisation.Kind.CITY, "Witten"),
+    ("clerk-hattingen", "Markus", "Brandt", Organisation.Kind.CITY, "Hattingen"),
+    ("koordination", "Claudia", "Heimann", Organisation.Kind.COORDINATION, None),
+    ("kreis", "Dr. Stefan", "Korte", Organisation.Kind.DISTRICT_ADMIN, None),
+    ("leitung", "Birgit", "Albrecht", Organisation.Kind.MANAGEMENT, None),
+]
+
+GROUP_PERMISSIONS = {
+    "Stadt – Personalsachbearbeitung": [
+        ("view", "position"), ("view", "staffmember"), ("add", "staffmember"), ("change", "staffmember"),
+        ("view", "vacancy"), ("add", "vacancy"), ("change", "vacancy"), ("view", "placementnotice"),
+    ],
+    "Kreis – Koordinierungsstelle": [
+        ("view", "office"), ("view", "position"), ("view", "staffmember"), ("view", "vacancy"),
+        ("view", "placementnotice"), ("view", "city"),
+    ],
+    "Kreis – Verwaltung": [
+        ("view", "office"), ("view", "position"), ("add", "position"), ("change", "position"),
+        ("view", "staffmember"), ("view", "vacancy"), ("view", "placementnotice"), ("view", "city"),
+    ],
+}
+ROLE_GROUP = {
+    Organisation.Kind.CITY: "Stadt – Personalsachbearbeitung",
+    Organisation.Kind.COORDINATION: "Kreis – Koordinierungsstelle",
+    Organisation.Kind.DISTRICT_ADMIN: "Kreis – Verwaltung",
+}
+
+
+class Command(BaseCommand):
+    help = "Legt die Demodaten des Ennepe-Ruhr-Kreises an (idempotent)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            created = seed()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demodaten bereit ({created} neue Datensätze). Anmeldung: clerk-witten, clerk-hattingen, "
+            "koordination, kreis, leitung – Passwort: demo"))
+
+
+def _get(model, lookup, defaults, counter):
+    obj, created = model.objects.get_or_create(**lookup, defaults=defaults)
+    counter[0] += created
+    return obj
+
+
+def seed() -> int:
+    """Create or complete the demo data; returns how many rows were created."""
+    counter = [0]
+    rng = random.Random(20070418)  # the date of the Heranziehungssatzung: stable demo data
+    district = _get(District, {"slug": "en-kreis"}, {"name": "Ennepe-Ruhr-Kreis"}, counter)
+    functions = {}
+    for code, name, leadership, notice, order in FUNCTIONS:
+        functions[code] = _get(Function, {"code": code}, {
+            "name": name, "is_leadership": leadership, "requires_notice": notice, "sort_order": order,
+        }, counter)
+    coordination_office = _get(Office, {"district": district, "kind": Office.Kind.COORDINATION},
+                               {"name": "Koordinierungsstelle der JobAgentur EN"}, counter)
+    for kind, name in [
+        (Organisation.Kind.COORDINATION, "Koordinierungsstelle beim Ennepe-Ruhr-Kreis"),
+        (Organisation.Kind.DISTRICT_ADMIN, "Kreisverwaltung Ennepe-Ruhr-Kreis"),
+        (Organisation.Kind.MANAGEMENT, "Leitung der JobAgentur EN"),
+    ]:
+        _get(Organisation, {"district": district, "kind": kind}, {"name": name}, counter)
+
+    for city_name, (code, size) in CITIES.items():
+        city = _get(City, {"district": district, "name": city_name}, {"slug": slugify(city_name)}, counter)
+        _get(Organisation, {"district": district, "kind": Organisation.Kind.CITY, "city": city},
+             {"name": f"Stadt {city_name} – Personalamt"}, counter)
+        office = _get(Office, {"district": district, "kind": Office.Kind.REGIONAL, "city": city},
+                      {"name": f"Regionalstelle {city_name}"}, counter)
+        _seed_office(office, code, size, functions, rng, counter)
+    _seed_office(coordination_office, "KOO", 0, functions, rng, counter, coordination=True)
+    _seed_groups()
+    _seed_users(district)
+    return counter[0]
+
+
+def _seed_office(office, code, size, functions, rng, counter, coordination=False):
+    plan = []
+    if coordination:
+        plan = [(Function.Code.TEAM_LEAD, 1), (Function.Code.PLACEMENT, 2), (Function.Code.COUNSELLING, 2)]
+    else:
+        plan = [(Function.Code.OFFICE_HEAD, 1)] + [
+            (fc, max(1, round(STAFFING[fc][3] * size))) for fc in
+            (Function.Code.TEAM_LEAD, Function.Code.PLACEMENT, Function.Code.COUNSELLING, Function.Code.BENEFITS)
+        ]
+    number = 0
+    for function_code, count in plan:
+        title, grade_cs, grade_emp, _unit = STAFFING[function_code]
+        for _i in range(count):
+            number += 1
+            civil_servant = rng.random() < 0.4
+            fte = Decimal("1.000") if rng.random() < 0.75 else Decimal(rng.choice(["0.500", "0.750", "0.800"]))
+            position = _get(Position, {"office": office, "number": f"{code}-{number:03d}"}, {
+                "function": functions[function_code], "title": title,
+                "grade": grade_cs if civil_servant else grade_emp, "fte": fte,
+            }, counter)
+            # about one position in eight is vacant
+            if rng.random() < 0.125 and function_code != Function.Code.OFFICE_HEAD:
+                # draw every random value before looking at the database, so reruns draw the same
+                vacated = date(2026, rng.randint(5, 11), rng.randint(1, 28))
+                reason = rng.choice(["Ruhestand", "Wechsel in andere Dienststelle", "Elternzeit", "Kündigung"])
+                _get(Vacancy, {"position": position, "refilled_on": None},
+                     {"vacated_on": vacated, "reason": reason}, counter)
+                continue
+            _seed_staff(office, position, function_code, civil_servant, fte, rng, counter)
+
+
+def _seed_staff(office, position, function_code, civil_servant, fte, rng, counter):
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    benefits = function_code == Function.Code.BENEFITS
+    qualification = (Qualification.CAREER_TRAINING if benefits and civil_servant else
+                     Qualification.EQUIVALENT if benefits else
+                     rng.choice([Qualification.DEGREE] * 4 + [Qualification.EQUIVALENT]))
+    detail = rng.choice(CAREER) if benefits else rng.choice(DEGREES)
+    months = rng.choice([0, 3, 6, 12, 24, 36, 60, 120])
+    _get(StaffMember, {"office": office, "position": position}, {
+        "function": position.function, "first_name": first, "last_name": last,
+        "employment": Employment.CIVIL_SERVANT if civil_servant else Employment.EMPLOYEE,
+        "grade": position.grade, "fte": fte, "qualification": qualification, "qualification_detail": detail,
+        "months_experience": months,
+        "induction": Induction.COMPLETED if months < 6 else Induction.NOT_NEEDED,
+        "area_of_deployment": rng.choice(["U25", "Ü25", "Selbstständige", "Reha/SB", "Eingangszone", ""]),
+        "training_notes": rng.choice(["", "Grundlagen SGB II (2025)", "Gesprächsführung (2026)",
+                                      "Fallmanagement-Zertifikat (DGCC)"]),
+        "joined_on": date(rng.randint(2005, 2026), rng.randint(1, 12), 1),
+    }, counter)
+
+
+def _seed_groups():
+    for group_name, perms in GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        wanted = [Permission.objects.get(codename=f"{action}_{model}", content_type__app_label="staffing")
+                  for action, model in perms]
+        group.permissions.set(wanted)
+
+
+def _seed_users(district):
+    for username, first, last, kind, city_name in DEMO_USERS:
+        lookup = {"district": district, "kind": kind}
+        if city_name:
+            lookup["city__name"] = city_name
+        organisation = Organisation.objects.get(**lookup)
+        user, _ = User.objects.get_or_create(username=username, defaults={
+            "first_name": first, "last_name": last, "organisation": organisation, "is_demo": True,
+            "email": f"{username}@demo.jobagentur-en.example",
+            "is_staff": kind in ROLE_GROUP,
+        })
+        if not user.check_password("demo"):
+            user.set_password("demo")
+            user.save(update_fields=["password"])
+        if kind in ROLE_GROUP:
+            user.groups.add(Group.objects.get(name=ROLE_GROUP[kind]))

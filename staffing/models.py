@@ -1,0 +1,686 @@
+"""The domain model of the "Personelle Standards" agreement (see docs in ../shared/docs/DOMAIN.md).
+
+District (Kreis) -> City (Stadt) -> regional office (Regionalstelle, one per city). People belong to
+an organisation (a city, the district's coordination office, the district administration or the
+management of the JobAgentur) and that organisation decides their role and what they may see.
+"""
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+FTE_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))]
+
+
+class District(models.Model):
+    """A district (Kreis) that delegates SGB II work to its cities."""
+
+    name = models.CharField(_("Name"), max_length=120, unique=True)
+    slug = models.SlugField(_("Kurzname"), unique=True)
+
+    class Meta:
+        verbose_name = _("Kreis")
+        verbose_name_plural = _("Kreise")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class City(models.Model):
+    """A city of the district; employs the staff of its regional office."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="cities",
+                                 verbose_name=_("Kreis"))
+    name = models.CharField(_("Name"), max_length=120)
+    slug = models.SlugField(_("Kurzname"))
+
+    class Meta:
+        verbose_name = _("Stadt")
+        verbose_name_plural = _("Städte")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="city_name_unique_in_district"),
+            models.UniqueConstraint(fields=["district", "slug"], name="city_slug_unique_in_district"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Office(models.Model):
+    """A place where SGB II staff work: a city's regional office or the district's coordination office."""
+
+    class Kind(models.TextChoices):
+        REGIONAL = "regional", _("Regionalstelle")
+        COORDINATION = "coordination", _("Koordinierungsstelle")
+
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="offices",
+                                 verbose_name=_("Kreis"))
+    city = models.ForeignKey(City, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="offices", verbose_name=_("Stadt"))
+    name = models.CharField(_("Bezeichnung"), max_length=160)
+
+    class Meta:
+        verbose_name = _("Dienststelle")
+        verbose_name_plural = _("Dienststellen")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["city"], condition=Q(kind="regional"),
+                                    name="one_regional_office_per_city"),
+            models.UniqueConstraint(fields=["district"], condition=Q(kind="coordination"),
+                                    name="one_coordination_office_per_district"),
+            models.CheckConstraint(
+                condition=(Q(kind="regional", city__isnull=False) | Q(kind="coordination", city__isnull=True)),
+                name="regional_office_has_city_coordination_office_has_none",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    """Where a user works; its kind decides the user's role (PS-2, "The people who use it")."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("Stadtverwaltung (Personalamt)")
+        COORDINATION = "coordination", _("Koordinierungsstelle")
+        DISTRICT_ADMIN = "district_admin", _("Kreisverwaltung")
+        MANAGEMENT = "management", _("Leitung der JobAgentur")
+
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="organisations",
+                                 verbose_name=_("Kreis"))
+    city = models.ForeignKey(City, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="organisations", verbose_name=_("Stadt"))
+    name = models.CharField(_("Bezeichnung"), max_length=160)
+
+    class Meta:
+        verbose_name = _("Organisation")
+        verbose_name_plural = _("Organisationen")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="city", city__isnull=False) | (~Q(kind="city") & Q(city__isnull=True))),
+                name="organisation_city_iff_kind_city",
+            ),
+            models.UniqueConstraint(fields=["city"], condition=Q(kind="city"),
+                                    name="one_city_organisation_per_city"),
+            models.UniqueConstraint(fields=["district", "kind"], condition=~Q(kind="city"),
+                                    name="one_district_organisation_per_kind"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A person using the application; the role follows from the organisation."""
+
+    class Role(models.TextChoices):
+        CITY_CLERK = "city", _("Personalsachbearbeitung der Stadt")
+        COORDINATION = "coordination", _("Koordinierungsstelle")
+        DISTRICT_ADMIN = "district_admin", _("Kreisverwaltung")
+        HEAD = "management", _("Leitung der JobAgentur")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="members", verbose_name=_("Organisation"))
+    is_demo = models.BooleanField(
+        _("Demo-Zugang"), default=False,
+        help_text=_("Demo-Zugänge können sich nur anmelden, solange DEMO_LOGINS_ENABLED gilt."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("Benutzer/in")
+        verbose_name_plural = _("Benutzer/innen")
+
+    @property
+    def role(self) -> str | None:
+        return self.organisation.kind if self.organisation_id else None
+
+    @property
+    def district_id_scope(self) -> int | None:
+        return self.organisation.district_id if self.organisation_id else None
+
+    @property
+    def city_id_scope(self) -> int | None:
+        return self.organisation.city_id if self.organisation_id else None
+
+    @property
+    def is_city_clerk(self) -> bool:
+        return self.role == self.Role.CITY_CLERK
+
+    @property
+    def is_coordination(self) -> bool:
+        return self.role == self.Role.COORDINATION
+
+    @property
+    def is_district_admin(self) -> bool:
+        return self.role == self.Role.DISTRICT_ADMIN
+
+    @property
+    def is_head(self) -> bool:
+        return self.role == self.Role.HEAD
+
+    def get_role_display(self) -> str:
+        return self.Role(self.role).label if self.role else ""
+
+
+class Function(models.Model):
+    """A function in the regional office; `requires_notice` marks those under PS-2."""
+
+    class Code(models.TextChoices):
+        BENEFITS = "benefits", _("Leistungssachbearbeitung")
+        PLACEMENT = "placement", _("Arbeitsvermittlung")
+        COUNSELLING = "counselling", _("Fachberatung")
+        OFFICE_HEAD = "office_head", _("Regionalstellenleitung")
+        TEAM_LEAD = "team_lead", _("Teamleitung / Koordination")
+
+    code = models.CharField(_("Kennung"), max_length=20, choices=Code.choices, unique=True)
+    name = models.CharField(_("Bezeichnung"), max_length=120)
+    is_leadership = models.BooleanField(_("Leitungsfunktion"), default=False)
+    requires_notice = models.BooleanField(
+        _("Stellenbesetzungsmitteilung erforderlich"), default=False,
+        help_text=_("Gilt für Leitungsfunktionen und den aktiven Bereich (PS-2)."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        verbose_name = _("Funktion")
+        verbose_name_plural = _("Funktionen")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Qualification(models.TextChoices):
+    """The kinds of qualification the agreement distinguishes (PS-1.1, PS-1.2)."""
+
+    DEGREE = "degree", _("Hochschul-/Fachhochschulabschluss")
+    CAREER_TRAINING = "career_training", _("Laufbahnrechtliche Ausbildung")
+    EQUIVALENT = "equivalent", _("Gleichwertige Qualifikation")
+    NONE = "none", _("Keine der genannten")
+
+
+class Employment(models.TextChoices):
+    CIVIL_SERVANT = "civil_servant", _("Beamtin/Beamter")
+    EMPLOYEE = "employee", _("Tarifbeschäftigte/r")
+
+
+class Induction(models.TextChoices):
+    NOT_NEEDED = "not_needed", _("nicht erforderlich")
+    PLANNED = "planned", _("geplant")
+    COMPLETED = "completed", _("abgeschlossen")
+
+
+class Position(models.Model):
+    """A budgeted position of an office (PS-4.2): the basis of every placement."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="positions",
+                               verbose_name=_("Dienststelle"))
+    function = models.ForeignKey(Function, on_delete=models.PROTECT, related_name="positions",
+                                 verbose_name=_("Funktion"))
+    number = models.CharField(_("Stellennummer"), max_length=40)
+    title = models.CharField(_("Stellenbezeichnung"), max_length=160)
+    grade = models.CharField(_("Besoldungs-/Entgeltgruppe"), max_length=20)
+    fte = models.DecimalField(_("Stellenanteil (VZÄ)"), max_digits=4, decimal_places=3,
+                              validators=FTE_VALIDATORS)
+    is_active = models.BooleanField(_("im Stellenplan"), default=True)
+
+    class Meta:
+        verbose_name = _("Stelle")
+        verbose_name_plural = _("Stellen")
+        ordering = ["office", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "number"], name="position_number_unique_in_office"),
+            models.CheckConstraint(condition=Q(fte__gt=0, fte__lte=1), name="position_fte_between_0_and_1"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+
+class StaffMember(models.Model):
+    """A member of an office's SGB II staff (PS-1, PS-6.1)."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="staff",
+                               verbose_name=_("Dienststelle"))
+    position = models.ForeignKey(Position, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="staff", verbose_name=_("Stelle"))
+    function = models.ForeignKey(Function, on_delete=models.PROTECT, related_name="staff",
+                                 verbose_name=_("Funktion"))
+    first_name = models.CharField(_("Vorname"), max_length=80)
+    last_name = models.CharField(_("Nachname"), max_length=80)
+    employment = models.CharField(_("Beschäftigungsverhältnis"), max_length=20, choices=Employment.choices)
+    grade = models.CharField(_("Besoldungs-/Entgeltgruppe"), max_length=20)
+    fte = models.DecimalField(_("Arbeitszeitanteil (VZÄ)"), max_digits=4, decimal_places=3,
+                              validators=FTE_VALIDATORS)
+    area_of_deployment = models.CharField(_("Einsatzbereich"), max_length=160, blank=True)
+    qualification = models.CharField(_("Qualifikation"), max_length=20, choices=Qualification.choices)
+    qualification_detail = models.CharField(_("Abschluss / Ausbildung"), max_length=200, blank=True)
+    months_experience = models.PositiveSmallIntegerField(_("Monate einschlägiger Berufserfahrung"), default=0)
+    induction = models.CharField(_("Praxiseinweisung"), max_length=20, choices=Induction.choices,
+                                 default=Induction.NOT_NEEDED)
+    training_notes = models.TextField(_("Fortbildungen"), blank=True)
+    joined_on = models.DateField(_("Eintritt"))
+    left_on = models.DateField(_("Austritt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Mitarbeiter/in")
+        verbose_name_plural = _("Mitarbeitende")
+        ordering = ["office", "last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(fte__gt=0, fte__lte=1), name="staff_fte_between_0_and_1"),
+            models.CheckConstraint(condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                                   name="staff_left_after_joined"),
+        ]
+
+    def __str__(self):
+        return f"{self.last_name}, {self.first_name}"
+
+
+class Vacancy(models.Model):
+    """A vacated budgeted position, to be refilled without delay (PS-4.3)."""
+
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="vacancies",
+                                 verbose_name=_("Stelle"))
+    vacated_on = models.DateField(_("frei seit"))
+    refilled_on = models.DateField(_("wiederbesetzt am"), null=True, blank=True)
+    reason = models.CharField(_("Anlass"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Vakanz")
+        verbose_name_plural = _("Vakanzen")
+        ordering = ["vacated_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(refilled_on__isnull=True) | Q(refilled_on__gte=F("vacated_on")),
+                                   name="vacancy_refilled_after_vacated"),
+            models.UniqueConstraint(fields=["position"], condition=Q(refilled_on__isnull=True),
+                                    name="one_open_vacancy_per_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.position} ({_('frei seit')} {self.vacated_on:%d.%m.%Y})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.refilled_on is None
+
+
+# --- The placement notice (PS-2) -----------------------------------------------------------
+
+class NoticeState(models.TextChoices):
+    DRAFT = "draft", _("Entwurf")
+    INFORMED = "informed", _("Mitgeteilt, Frist läuft")
+    CLEARED = "cleared", _("Freigegeben ohne Bedenken")
+    APPROVED_BY_SILENCE = "approved_by_silence", _("Zustimmung durch Fristablauf")
+    CONSULTATION = "consultation", _("In Erörterung")
+    AGREED = "agreed", _("Einvernehmlich gelöst")
+    ESCALATED = "escalated", _("Eskaliert an den Kreis")
+    DECIDED = "decided", _("Entschieden durch den Kreis")
+    PLACED = "placed", _("Besetzung durchgeführt")
+    WITHDRAWN = "withdrawn", _("Zurückgezogen")
+
+
+# States in which a notice still binds its position: at most one such notice per position.
+OPEN_STATES = [
+    NoticeState.DRAFT, NoticeState.INFORMED, NoticeState.CLEARED, NoticeState.APPROVED_BY_SILENCE,
+    NoticeState.CONSULTATION, NoticeState.AGREED, NoticeState.ESCALATED, NoticeState.DECIDED,
+]
+# States from which the city may carry out the placement (PS-2.3, PS-2.4, PS-2.5).
+PLACEABLE_STATES = [NoticeState.CLEARED, NoticeState.APPROVED_BY_SILENCE, NoticeState.AGREED,
+                    NoticeState.DECIDED]
+
+
+class ObjectionKind(models.TextChoices):
+    CONCERNS = "concerns", _("Bedenken")
+    CLARIFICATION = "clarification", _("Klärungsbedarf")
+
+
+def _is_city_clerk_of(notice, user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_city_clerk
+                and user.organisation.city_id == notice.office.city_id)
+
+
+def _is_coordination_of(notice, user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_coordination
+                and user.organisation.district_id == notice.office.district_id)
+
+
+def _is_district_admin_of(notice, user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_district_admin
+                and user.organisation.district_id == notice.office.district_id)
+
+
+def _is_district_side_of(notice, user) -> bool:
+    return _is_coordination_of(notice, user) or _is_district_admin_of(notice, user)
+
+
+def _nobody(notice, user) -> bool:
+    """Only the system (the deadline sweep) may take this transition."""
+    return False
+
+
+class PlacementNotice(ConcurrentTransitionMixin, models.Model):
+    """A Stellenbesetzungsmitteilung: the city informs the coordination office of a planned
+    placement (PS-2.2); the state machine implements PS-2.3 to PS-2.6."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="notices",
+                               verbose_name=_("Regionalstelle"))
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="notices", verbose_name=_("Stelle"))
+    function = models.ForeignKey(Function, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="notices", verbose_name=_("Funktion"))
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="notices", verbose_name=_("Vakanz"))
+    reference = models.CharField(_("Aktenzeichen"), max_length=60, blank=True)
+    planned_start = models.DateField(_("geplanter Besetzungstermin"), null=True, blank=True)
+    reason = models.TextField(_("Anlass und Begründung der Besetzung"), blank=True)
+    head_involved = models.BooleanField(
+        _("Leitung der JobAgentur unmittelbar beteiligt"), default=False,
+        help_text=_("Nur bei Leitungsfunktionen (PS-2.6)."),
+    )
+    state = FSMField(_("Status"), max_length=30, choices=NoticeState.choices, default=NoticeState.DRAFT,
+                     protected=True)
+    received_at = models.DateTimeField(_("eingegangen am"), null=True, blank=True)
+    period_ends_at = models.DateTimeField(_("Frist endet"), null=True, blank=True, db_index=True)
+    period_last_day = models.DateField(_("letzter Tag der Frist"), null=True, blank=True)
+    period_extension_reason = models.CharField(_("Grund der Fristverlängerung"), max_length=200, blank=True)
+    reminder_due_at = models.DateTimeField(_("Erinnerung fällig"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("Erinnerung versandt"), null=True, blank=True)
+    # Consultation (PS-2.4)
+    objection_kind = models.CharField(_("Art der Reaktion"), max_length=20, choices=ObjectionKind.choices,
+                                      blank=True)
+    objection_reason = models.TextField(_("Begründung der Bedenken / des Klärungsbedarfs"), blank=True)
+    consultation_participants = models.TextField(_("Teilnehmende der Erörterung"), blank=True)
+    administrative_heads_involved = models.BooleanField(_("Verwaltungsleitungen beteiligt"), default=False)
+    agreed_solution = models.TextField(_("Einvernehmliche Lösung"), blank=True)
+    agreed_conditions = models.TextField(_("Auflagen / Bedingungen"), blank=True)
+    escalation_reason = models.TextField(_("Grund der Eskalation"), blank=True)
+    # Decision of the district (PS-2.5)
+    directive = models.TextField(_("Weisung im Einzelfall"), blank=True)
+    reimbursement_cut_amount = models.DecimalField(_("Kürzung (Betrag in €)"), max_digits=12, decimal_places=2,
+                                                   null=True, blank=True)
+    reimbursement_cut_percent = models.DecimalField(_("Kürzung (Prozent)"), max_digits=5, decimal_places=2,
+                                                    null=True, blank=True)
+    placement_permitted = models.BooleanField(_("Besetzung nach Entscheidung zulässig"), default=False)
+    placed_on = models.DateField(_("besetzt am"), null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True,
+                                   verbose_name=_("angelegt von"))
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Stellenbesetzungsmitteilung")
+        verbose_name_plural = _("Stellenbesetzungsmitteilungen")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["position"], condition=Q(state__in=OPEN_STATES),
+                                    name="one_open_notice_per_position"),
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(received_at__isnull=False, period_ends_at__isnull=False),
+                name="submitted_notice_has_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(reimbursement_cut_percent__isnull=True)
+                | Q(reimbursement_cut_percent__gt=0, reimbursement_cut_percent__lte=100),
+                name="cut_percent_between_0_and_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(reimbursement_cut_amount__isnull=True) | Q(reimbursement_cut_amount__gt=0),
+                name="cut_amount_positive",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "period_ends_at"], name="notice_state_deadline_idx")]
+
+    def __str__(self):
+        label = self.position.title if self.position_id else _("ohne Stelle")
+        return f"{_('Mitteilung')} {self.pk or ''} {label}".strip()
+
+    # -- conditions ------------------------------------------------------------------------
+    def missing_for_submission(self) -> list[str]:
+        """PS-2.2: what a notice still lacks before it can be submitted (German field names)."""
+        missing = []
+        if not self.function_id:
+            missing.append(str(_("Funktion")))
+        if not self.position_id:
+            missing.append(str(_("Stelle")))
+        if not self.planned_start:
+            missing.append(str(_("geplanter Besetzungstermin")))
+        candidates = list(self.candidates.all())
+        if not candidates:
+            missing.append(str(_("mindestens eine Bewerberin / ein Bewerber")))
+        for index, candidate in enumerate(candidates, start=1):
+            for label in candidate.missing_for_submission():
+                missing.append(f"{_('Person')} {index}: {label}")
+        if self.head_involved and self.function_id and not self.function.is_leadership:
+            missing.append(str(_("Beteiligung der Leitung nur bei Leitungsfunktionen")))
+        return missing
+
+    def is_complete(self) -> bool:
+        return not self.missing_for_submission()
+
+    def period_running(self) -> bool:
+        """PS-2.3/2.4: reactions count only before the end of the objection period."""
+        return self.period_ends_at is not None and timezone.now() < self.period_ends_at
+
+    def period_ended(self) -> bool:
+        """PS-2.3: consent by silence only once the period has ended."""
+        return self.period_ends_at is not None and timezone.now() >= self.period_ends_at
+
+    def placement_allowed_after_decision(self) -> bool:
+        return self.state != NoticeState.DECIDED or self.placement_permitted
+
+    # -- transitions (called only from staffing.services) ---------------------------------
+    @transition(field=state, source=NoticeState.DRAFT, target=NoticeState.INFORMED,
+                conditions=[is_complete], permission=_is_city_clerk_of)
+    def submit(self, *, received_at):
+        """PS-2.2: the city informs the coordination office; the objection period starts."""
+        from .deadlines import objection_period, working_day_before
+
+        period = objection_period(received_at)
+        self.received_at = received_at
+        self.period_ends_at = period.ends_at
+        self.period_last_day = period.last_day
+        self.period_extension_reason = period.extension_reason
+        reminder_day = working_day_before(period.last_day)
+        self.reminder_due_at = timezone.make_aware(
+            datetime.datetime.combine(reminder_day, datetime.time.min), period.ends_at.tzinfo
+        )
+
+    @transition(field=state, source=NoticeState.INFORMED, target=NoticeState.CLEARED,
+                conditions=[period_running], permission=_is_coordination_of)
+    def clear(self):
+        """PS-2.3: the coordination office has no concerns and clears the notice early."""
+
+    @transition(field=state, source=NoticeState.INFORMED, target=NoticeState.APPROVED_BY_SILENCE,
+                conditions=[period_ended], permission=_nobody)
+    def approve_by_silence(self):
+        """PS-2.3: no reaction within the period: the placement may go ahead."""
+
+    @transition(field=state, source=NoticeState.INFORMED, target=NoticeState.CONSULTATION,
+                conditions=[period_running], permission=_is_coordination_of)
+    def object(self, *, kind, reason):
+        """PS-2.4: concerns or a request for clarification within the period start a consultation."""
+        self.objection_kind = kind
+        self.objection_reason = reason
+
+    @transition(field=state, source=NoticeState.CONSULTATION, target=NoticeState.AGREED,
+                permission=_is_district_side_of)
+    def agree(self, *, solution, participants, administrative_heads_involved, conditions=""):
+        """PS-2.4: district and city reached an agreed solution."""
+        self.agreed_solution = solution
+        self.consultation_participants = participants
+        self.administrative_heads_involved = administrative_heads_involved
+        self.agreed_conditions = conditions
+
+    @transition(field=state, source=NoticeState.CONSULTATION, target=NoticeState.ESCALATED,
+                permission=_is_district_side_of)
+    def escalate(self, *, reason, participants="", administrative_heads_involved=False):
+        """PS-2.5: the consultation ended without an agreed solution."""
+        self.escalation_reason = reason
+        self.consultation_participants = participants
+        self.administrative_heads_involved = administrative_heads_involved
+
+    @transition(field=state, source=NoticeState.ESCALATED, target=NoticeState.DECIDED,
+                permission=_is_district_admin_of)
+    def decide(self, *, directive="", cut_amount=None, cut_percent=None, placement_permitted=False):
+        """PS-2.5: individual directive and/or reimbursement cut (§ 4 (1) Heranziehungssatzung)."""
+        self.directive = directive
+        self.reimbursement_cut_amount = cut_amount
+        self.reimbursement_cut_percent = cut_percent
+        self.placement_permitted = placement_permitted
+
+    @transition(field=state, source=PLACEABLE_STATES, target=NoticeState.PLACED,
+                conditions=[placement_allowed_after_decision], permission=_is_city_clerk_of)
+    def place(self, *, placed_on):
+        """PS-2.3/PS-4.3: the city records the placement as carried out."""
+        self.placed_on = placed_on
+
+    @transition(field=state, source=[NoticeState.DRAFT, NoticeState.INFORMED, NoticeState.CONSULTATION,
+                                     NoticeState.ESCALATED, NoticeState.DECIDED],
+                target=NoticeState.WITHDRAWN, permission=_is_city_clerk_of)
+    def withdraw(self):
+        """PS-2.2: the city withdraws its planned placement."""
+
+
+class Candidate(models.Model):
+    """A person proposed in a notice, with qualification and professional background (PS-2.2)."""
+
+    notice = models.ForeignKey(PlacementNotice, on_delete=models.CASCADE, related_name="candidates",
+                               verbose_name=_("Mitteilung"))
+    full_name = models.CharField(_("Name"), max_length=160, blank=True)
+    employment = models.CharField(_("Beschäftigungsverhältnis"), max_length=20, choices=Employment.choices,
+                                  blank=True)
+    grade = models.CharField(_("Besoldungs-/Entgeltgruppe"), max_length=20, blank=True)
+    qualification = models.CharField(_("Qualifikation"), max_length=20, choices=Qualification.choices,
+                                     blank=True)
+    qualification_detail = models.CharField(_("Abschluss / Ausbildung"), max_length=200, blank=True)
+    professional_background = models.TextField(_("Beruflicher Werdegang"), blank=True)
+    months_experience = models.PositiveSmallIntegerField(_("Monate einschlägiger Berufserfahrung"),
+                                                         null=True, blank=True)
+    induction_planned = models.BooleanField(_("Praxiseinweisung geplant"), default=False)
+    is_selected = models.BooleanField(_("ausgewählt"), default=False)
+    erased_at = models.DateTimeField(_("personenbezogene Daten gelöscht am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Bewerber/in")
+        verbose_name_plural = _("Bewerber/innen")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.full_name or str(_("(ohne Namen)"))
+
+    def missing_for_submission(self) -> list[str]:
+        """PS-2.2: a candidate needs name, qualification and professional background."""
+        missing = []
+        if not self.full_name.strip():
+            missing.append(str(_("Name")))
+        if not self.qualification:
+            missing.append(str(_("Qualifikation")))
+        if not self.qualification_detail.strip():
+            missing.append(str(_("Abschluss / Ausbildung")))
+        if not self.professional_background.strip():
+            missing.append(str(_("Beruflicher Werdegang")))
+        if self.months_experience is None:
+            missing.append(str(_("Monate einschlägiger Berufserfahrung")))
+        return missing
+
+
+class NoticeEvent(models.Model):
+    """The audit trail: one record per transition, written in the same transaction (append-only)."""
+
+    notice = models.ForeignKey(PlacementNotice, on_delete=models.PROTECT, related_name="events",
+                               verbose_name=_("Mitteilung"))
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("durch"))
+    transition = models.CharField(_("Schritt"), max_length=40)
+    from_state = models.CharField(_("von"), max_length=30, choices=NoticeState.choices)
+    to_state = models.CharField(_("nach"), max_length=30, choices=NoticeState.choices)
+    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now)
+    reason = models.TextField(_("Begründung / Kommentar"), blank=True)
+    notifications_sent_at = models.DateTimeField(_("Benachrichtigungen versandt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Verlaufseintrag")
+        verbose_name_plural = _("Verlauf")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["notifications_sent_at", "at"], name="event_outbox_idx")]
+
+    def __str__(self):
+        return f"{self.notice_id}: {self.from_state} -> {self.to_state}"
+
+    @property
+    def actor_label(self) -> str:
+        if self.actor_id is None:
+            return str(_("System"))
+        return self.actor.get_full_name() or self.actor.username
+
+
+class NoticeComment(models.Model):
+    """A comment on a notice, e.g. the city's answer to a clarification request or the head of the
+    JobAgentur's view when directly involved (PS-2.4, PS-2.6)."""
+
+    notice = models.ForeignKey(PlacementNotice, on_delete=models.CASCADE, related_name="comments",
+                               verbose_name=_("Mitteilung"))
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("von"))
+    text = models.TextField(_("Kommentar"))
+    created_at = models.DateTimeField(_("am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Kommentar")
+        verbose_name_plural = _("Kommentare")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.author}: {self.text[:40]}"
+
+
+class Notification(models.Model):
+    """An in-app notification; at most one per event and recipient, so re-delivery adds nothing."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Neue Mitteilung eingegangen")
+        REMINDER = "reminder", _("Frist endet bald")
+        DECISION = "decision", _("Entscheidung zu einer Mitteilung")
+        APPROVED_BY_SILENCE = "approved_by_silence", _("Zustimmung durch Fristablauf")
+        ESCALATION = "escalation", _("Eskalation")
+        HEAD_INVOLVED = "head_involved", _("Beteiligung der Leitung")
+        COMMENT = "comment", _("Neuer Kommentar")
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications",
+                                  verbose_name=_("Empfänger/in"))
+    notice = models.ForeignKey(PlacementNotice, on_delete=models.CASCADE, related_name="notifications",
+                               verbose_name=_("Mitteilung"))
+    event = models.ForeignKey(NoticeEvent, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="notifications")
+    kind = models.CharField(_("Art"), max_length=30, choices=Kind.choices)
+    subject = models.CharField(_("Betreff"), max_length=200)
+    body = models.TextField(_("Text"))
+    created_at = models.DateTimeField(_("erstellt"), auto_now_add=True)
+    read_at = models.DateTimeField(_("gelesen"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("per E-Mail versandt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Benachrichtigung")
+        verbose_name_plural = _("Benachrichtigungen")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "event"], condition=Q(event__isnull=False),
+                                    name="one_notification_per_event_and_recipient"),
+            models.UniqueConstraint(fields=["recipient", "notice"], condition=Q(kind="reminder"),
+                                    name="one_reminder_per_notice_and_recipient"),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return self.subject

@@ -1,0 +1,97 @@
+"""Shared fixtures. Tests marked `services` need PostgreSQL/Redis: they run in the second pass of
+.ci/run (REQUIRE_SERVICES=1) and there they fail, never skip, when a service is missing."""
+import os
+
+import pytest
+from django.db import connection
+
+from jobagentur.celery import app as celery_app
+from staffing.models import Organisation
+
+from .factories import CityFactory, DistrictFactory, RegionalOfficeFactory, city_clerk, district_user
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = connection.vendor == "postgresql"
+    if REQUIRE_SERVICES:
+        if not on_postgres:
+            raise pytest.UsageError("REQUIRE_SERVICES=1 but DATABASE_URL is not PostgreSQL")
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL and Redis: runs in the second pass of .ci/run "
+                                   "(REQUIRE_SERVICES=1), where a missing service fails")
+    for item in items:
+        if "services" in item.keywords and not on_postgres:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Unit tests run tasks in-process; the worker tests switch this off themselves."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def district(db):
+    return DistrictFactory(name="Ennepe-Ruhr-Kreis", slug="en-kreis")
+
+
+@pytest.fixture
+def other_district(db):
+    return DistrictFactory(name="Kreis Mettmann", slug="me-kreis")
+
+
+@pytest.fixture
+def witten(district):
+    return CityFactory(district=district, name="Witten", slug="witten")
+
+
+@pytest.fixture
+def hattingen(district):
+    return CityFactory(district=district, name="Hattingen", slug="hattingen")
+
+
+@pytest.fixture
+def witten_office(witten):
+    return RegionalOfficeFactory(city=witten)
+
+
+@pytest.fixture
+def hattingen_office(hattingen):
+    return RegionalOfficeFactory(city=hattingen)
+
+
+@pytest.fixture
+def clerk_witten(witten):
+    return city_clerk(witten, username="clerk-witten")
+
+
+@pytest.fixture
+def clerk_hattingen(hattingen):
+    return city_clerk(hattingen, username="clerk-hattingen")
+
+
+@pytest.fixture
+def coordinator(district):
+    return district_user(district, Organisation.Kind.COORDINATION, username="koordination")
+
+
+@pytest.fixture
+def district_admin(district):
+    return district_user(district, Organisation.Kind.DISTRICT_ADMIN, username="kreis")
+
+
+@pytest.fixture
+def head(district):
+    return district_user(district, Organisation.Kind.MANAGEMENT, username="leitung")
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests do not run collectstatic; serve static names unhashed."""
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

@@ -1,0 +1,163 @@
+"""factory-boy factories for the domain model."""
+from datetime import date
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from staffing.models import (
+    Candidate,
+    City,
+    District,
+    Employment,
+    Function,
+    Office,
+    Organisation,
+    PlacementNotice,
+    Position,
+    Qualification,
+    StaffMember,
+    User,
+    Vacancy,
+)
+
+
+class DistrictFactory(DjangoModelFactory):
+    class Meta:
+        model = District
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Kreis {n}")
+    slug = factory.Sequence(lambda n: f"kreis-{n}")
+
+
+class CityFactory(DjangoModelFactory):
+    class Meta:
+        model = City
+
+    district = factory.SubFactory(DistrictFactory)
+    name = factory.Sequence(lambda n: f"Stadt {n}")
+    slug = factory.Sequence(lambda n: f"stadt-{n}")
+
+
+class RegionalOfficeFactory(DjangoModelFactory):
+    class Meta:
+        model = Office
+
+    kind = Office.Kind.REGIONAL
+    city = factory.SubFactory(CityFactory)
+    district = factory.SelfAttribute("city.district")
+    name = factory.LazyAttribute(lambda o: f"Regionalstelle {o.city.name}")
+
+
+class FunctionFactory(DjangoModelFactory):
+    class Meta:
+        model = Function
+        django_get_or_create = ["code"]
+
+    code = Function.Code.PLACEMENT
+    name = factory.LazyAttribute(lambda o: Function.Code(o.code).label)
+    is_leadership = factory.LazyAttribute(
+        lambda o: o.code in (Function.Code.OFFICE_HEAD, Function.Code.TEAM_LEAD))
+    requires_notice = factory.LazyAttribute(lambda o: o.code != Function.Code.BENEFITS)
+
+
+class PositionFactory(DjangoModelFactory):
+    class Meta:
+        model = Position
+
+    office = factory.SubFactory(RegionalOfficeFactory)
+    function = factory.SubFactory(FunctionFactory)
+    number = factory.Sequence(lambda n: f"P-{n:04d}")
+    title = "Arbeitsvermittler/in"
+    grade = "EG 9c"
+    fte = Decimal("1.000")
+
+
+class StaffMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = StaffMember
+
+    position = factory.SubFactory(PositionFactory)
+    office = factory.SelfAttribute("position.office")
+    function = factory.SelfAttribute("position.function")
+    first_name = "Anna"
+    last_name = factory.Sequence(lambda n: f"Muster{n}")
+    employment = Employment.EMPLOYEE
+    grade = "EG 9c"
+    fte = Decimal("1.000")
+    qualification = Qualification.DEGREE
+    qualification_detail = "B.A. Soziale Arbeit"
+    months_experience = 24
+    joined_on = date(2020, 1, 1)
+
+
+class VacancyFactory(DjangoModelFactory):
+    class Meta:
+        model = Vacancy
+
+    position = factory.SubFactory(PositionFactory)
+    vacated_on = date(2026, 10, 1)
+    reason = "Ruhestand"
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = Organisation.Kind.CITY
+    district = factory.SubFactory(DistrictFactory)
+    city = None
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    first_name = "Erika"
+    last_name = factory.Sequence(lambda n: f"Mustermann{n}")
+    password = factory.django.Password("geheim-12345")
+
+
+def city_clerk(city: City, **kwargs) -> User:
+    """A city HR clerk bound to `city`."""
+    organisation, _ = Organisation.objects.get_or_create(
+        kind=Organisation.Kind.CITY, city=city, district=city.district,
+        defaults={"name": f"Stadt {city.name}"})
+    return UserFactory(organisation=organisation, **kwargs)
+
+
+def district_user(district: District, kind: str, **kwargs) -> User:
+    """A user of the district: coordination office, district administration or head of the JobAgentur."""
+    organisation, _ = Organisation.objects.get_or_create(
+        kind=kind, district=district, city=None, defaults={"name": f"{kind} {district.name}"})
+    return UserFactory(organisation=organisation, **kwargs)
+
+
+class PlacementNoticeFactory(DjangoModelFactory):
+    class Meta:
+        model = PlacementNotice
+
+    position = factory.SubFactory(PositionFactory)
+    office = factory.SelfAttribute("position.office")
+    function = factory.SelfAttribute("position.function")
+    planned_start = date(2027, 2, 1)
+    reason = "Nachbesetzung nach Ruhestand"
+
+
+class CandidateFactory(DjangoModelFactory):
+    class Meta:
+        model = Candidate
+
+    notice = factory.SubFactory(PlacementNoticeFactory)
+    full_name = factory.Sequence(lambda n: f"Kandidatin {n}")
+    employment = Employment.EMPLOYEE
+    grade = "EG 9c"
+    qualification = Qualification.DEGREE
+    qualification_detail = "B.A. Soziale Arbeit"
+    professional_background = "Fünf Jahre Beratung in einem Bildungsträger"
+    months_experience = 60
