@@ -133,6 +133,10 @@ class User(AbstractUser):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="members", verbose_name=_("Organisation"))
+    muted_email_kinds = models.JSONField(
+        _("keine E-Mails für"), default=list, blank=True,
+        help_text=_("Arten von Benachrichtigungen, für die keine E-Mail versandt wird."),
+    )
     is_demo = models.BooleanField(
         _("Demo-Zugang"), default=False,
         help_text=_("Demo-Zugänge können sich nur anmelden, solange DEMO_LOGINS_ENABLED gilt."),
@@ -509,10 +513,10 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=NoticeState.INFORMED, target=NoticeState.CONSULTATION,
                 conditions=[period_running], permission=_is_coordination_of)
-    def object(self, *, kind, reason):
+    def raise_objection(self, *, kind, reason_text):
         """PS-2.4: concerns or a request for clarification within the period start a consultation."""
         self.objection_kind = kind
-        self.objection_reason = reason
+        self.objection_reason = reason_text
 
     @transition(field=state, source=NoticeState.CONSULTATION, target=NoticeState.AGREED,
                 permission=_is_district_side_of)
@@ -525,9 +529,9 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=NoticeState.CONSULTATION, target=NoticeState.ESCALATED,
                 permission=_is_district_side_of)
-    def escalate(self, *, reason, participants="", administrative_heads_involved=False):
+    def escalate(self, *, reason_text, participants="", administrative_heads_involved=False):
         """PS-2.5: the consultation ended without an agreed solution."""
-        self.escalation_reason = reason
+        self.escalation_reason = reason_text
         self.consultation_participants = participants
         self.administrative_heads_involved = administrative_heads_involved
 

@@ -1,0 +1,164 @@
+"""Who is told what (PS-2.3 to PS-2.6). Recipients come from the roles, never from free text.
+
+Each audit event yields at most one in-app notification per recipient (a database constraint), so a
+re-delivered task adds nothing; e-mails go out for notifications not yet mailed, unless muted.
+"""
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import override
+
+from .models import NoticeComment, NoticeEvent, NoticeState, Notification, Organisation, PlacementNotice, User
+
+logger = logging.getLogger(__name__)
+Kind = Notification.Kind
+
+
+def _members(notice: PlacementNotice, *kinds: str) -> QuerySet[User]:
+    q = Q()
+    for kind in kinds:
+        if kind == Organisation.Kind.CITY:
+            q |= Q(organisation__kind=kind, organisation__city_id=notice.office.city_id)
+        else:
+            q |= Q(organisation__kind=kind, organisation__district_id=notice.office.district_id)
+    return User.objects.filter(q, is_active=True)
+
+
+def recipients_for_event(event: NoticeEvent) -> list[tuple[User, str]]:
+    """PS-2.3–2.6: coordination office on submission; city on every decision and on approval by silence;
+    district administration on escalation; the head of the JobAgentur when directly involved."""
+    notice = event.notice
+    city, coord, admin, head = (Organisation.Kind.CITY, Organisation.Kind.COORDINATION,
+                                Organisation.Kind.DISTRICT_ADMIN, Organisation.Kind.MANAGEMENT)
+    plan: list[tuple[tuple[str, ...], str]] = []
+    to = event.to_state
+    if to == NoticeState.INFORMED:
+        plan.append(((coord,), Kind.SUBMITTED))
+    elif to == NoticeState.APPROVED_BY_SILENCE:
+        plan.append(((city, coord), Kind.APPROVED_BY_SILENCE))
+    elif to in (NoticeState.CLEARED, NoticeState.CONSULTATION, NoticeState.AGREED):
+        plan.append(((city,), Kind.DECISION))
+        if to == NoticeState.AGREED:
+            plan.append(((coord,), Kind.DECISION))
+    elif to == NoticeState.ESCALATED:
+        plan.append(((admin,), Kind.ESCALATION))
+        plan.append(((city, coord), Kind.DECISION))
+    elif to == NoticeState.DECIDED:
+        plan.append(((city, coord), Kind.DECISION))
+    elif to in (NoticeState.PLACED, NoticeState.WITHDRAWN) and event.from_state != NoticeState.DRAFT:
+        plan.append(((coord,), Kind.DECISION))
+    if notice.head_involved and to != NoticeState.DRAFT:
+        plan.append(((head,), Kind.HEAD_INVOLVED))
+    seen, result = set(), []
+    for kinds, kind in plan:
+        for user in _members(notice, *kinds):
+            if user.pk not in seen and user.pk != event.actor_id:
+                seen.add(user.pk)
+                result.append((user, kind))
+    return result
+
+
+def _texts(notice: PlacementNotice, kind: str, *, event: NoticeEvent | None = None,
+           comment: NoticeComment | None = None) -> tuple[str, str]:
+    from .services import format_period_end
+
+    with override("de"):
+        context = {"notice": notice, "kind": kind, "event": event, "comment": comment,
+                   "period_end": format_period_end(notice), "city": notice.office.city,
+                   "url": settings.SITE_URL.rstrip("/") + reverse("staffing:notice_detail", args=[notice.pk])}
+        subject = render_to_string("staffing/email/subject.txt", context).strip()
+        body = render_to_string("staffing/email/notification.txt", context)
+    return subject[:200], body
+
+
+def create_event_notifications(event: NoticeEvent) -> list[int]:
+    """In-app notifications for one audit event; idempotent (one per event and recipient)."""
+    created = []
+    for user, kind in recipients_for_event(event):
+        subject, body = _texts(event.notice, kind, event=event)
+        notification, was_created = Notification.objects.get_or_create(
+            recipient=user, event=event, defaults={"notice": event.notice, "kind": kind,
+                                                   "subject": subject, "body": body})
+        if was_created:
+            created.append(notification.pk)
+    return created
+
+
+def create_reminder_notifications(notice: PlacementNotice) -> list[int]:
+    """PS-2.3: one reminder per coordination-office member, one working day before the end."""
+    created = []
+    for user in _members(notice, Organisation.Kind.COORDINATION):
+        subject, body = _texts(notice, Kind.REMINDER)
+        notification, was_created = Notification.objects.get_or_create(
+            recipient=user, notice=notice, kind=Kind.REMINDER, defaults={"subject": subject, "body": body})
+        if was_created:
+            created.append(notification.pk)
+    return created
+
+
+def create_comment_notifications(comment: NoticeComment) -> list[int]:
+    """A comment goes to the other side: the city, the coordination office and, if involved, the head."""
+    notice = comment.notice
+    kinds = [Organisation.Kind.CITY, Organisation.Kind.COORDINATION]
+    if notice.head_involved:
+        kinds.append(Organisation.Kind.MANAGEMENT)
+    if notice.state in (NoticeState.ESCALATED, NoticeState.DECIDED):
+        kinds.append(Organisation.Kind.DISTRICT_ADMIN)
+    created = []
+    for user in _members(notice, *kinds).exclude(pk=comment.author_id):
+        subject, body = _texts(notice, Kind.COMMENT, comment=comment)
+        created.append(Notification.objects.create(recipient=user, notice=notice, kind=Kind.COMMENT,
+                                                   subject=subject, body=body).pk)
+    return created
+
+
+def deliver_event(event_id: int) -> list[int]:
+    """Create the notifications of one event once; returns ids of notifications to mail."""
+    with transaction.atomic():
+        event = (NoticeEvent.objects.select_for_update(of=("self",)).select_related("notice", "notice__office",
+                                                                                     "notice__office__city")
+                 .filter(pk=event_id, notifications_sent_at__isnull=True).first())
+        if event is None:
+            return []
+        ids = create_event_notifications(event)
+        NoticeEvent.objects.filter(pk=event.pk).update(notifications_sent_at=timezone.now())
+    return ids
+
+
+def send_mails(notification_ids: list[int]) -> int:
+    """Send the e-mail of each notification not yet mailed (plain text and HTML, German)."""
+    sent = 0
+    for notification in Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related(
+            "recipient", "notice"):
+        user = notification.recipient
+        if not user.email or notification.kind in (user.muted_email_kinds or []):
+            continue
+        with override("de"):
+            html = render_to_string("staffing/email/notification.html", {
+                "notification": notification, "url": settings.SITE_URL.rstrip("/") + reverse(
+                    "staffing:notice_detail", args=[notification.notice_id])})
+        message = EmailMultiAlternatives(notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL,
+                                         [user.email])
+        message.attach_alternative(html, "text/html")
+        message.send()
+        # mark after sending: at-least-once; a crash between the two re-sends one mail, never loses it
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def pending_mail_ids(limit: int = 500) -> list[int]:
+    """Notifications older than a minute that still wait for their e-mail (the broker was down)."""
+    cutoff = timezone.now() - timezone.timedelta(minutes=1)
+    return list(Notification.objects.filter(emailed_at__isnull=True, created_at__lte=cutoff)
+                .exclude(recipient__email="").values_list("pk", flat=True)[:limit])
+
+

@@ -1,0 +1,343 @@
+"""Writes: the only way to change a placement notice (PS-2). Views, tasks and commands call these.
+
+Every state change runs in one transaction: lock the row (inside the user's scope), check state,
+role and conditions with django-fsm, apply the transition, write the audit record, and hand the
+notifications to Celery on commit (an outbox in the audit table catches what the broker missed).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from .models import (
+    Candidate,
+    NoticeComment,
+    NoticeEvent,
+    NoticeState,
+    ObjectionKind,
+    Office,
+    PlacementNotice,
+    User,
+    Vacancy,
+)
+from .selectors import notice_for_user
+
+logger = logging.getLogger(__name__)
+
+LEGAL_BASIS_CUT = "§ 4 Abs. 1 der Heranziehungssatzung des Ennepe-Ruhr-Kreises vom 18.04.2007"
+
+
+class WorkflowError(ValidationError):
+    """A workflow step that is not possible now; the message is for the user (German)."""
+
+
+def format_period_end(notice: PlacementNotice) -> str:
+    """PS-2.3: the end of the period as users read it: "Mittwoch, 02.12.2026, 24:00 Uhr"."""
+    if not notice.period_last_day:
+        return ""
+    with override("de"):
+        return f"{date_format(notice.period_last_day, 'l, d.m.Y')}, 24:00 Uhr"
+
+
+# --- drafts ---------------------------------------------------------------------------------
+
+NOTICE_FIELDS = ("position", "function", "vacancy", "reference", "planned_start", "reason", "head_involved")
+CANDIDATE_FIELDS = ("full_name", "employment", "grade", "qualification", "qualification_detail",
+                    "professional_background", "months_experience", "induction_planned", "is_selected")
+
+
+@transaction.atomic
+def notice_create(*, by: User, candidates: list[dict] | None = None, **data) -> PlacementNotice:
+    """PS-2.2: a city clerk starts a notice as a draft for the regional office of their city."""
+    if not by.is_city_clerk:
+        raise PermissionDenied(_("Nur die Personalsachbearbeitung einer Stadt kann Mitteilungen anlegen."))
+    office = Office.objects.get(kind=Office.Kind.REGIONAL, city_id=by.organisation.city_id)
+    notice = PlacementNotice(office=office, created_by=by)
+    _apply_draft_data(notice, data)
+    notice.save()
+    for candidate in candidates or []:
+        Candidate.objects.create(notice=notice, **_only(candidate, CANDIDATE_FIELDS))
+    return notice
+
+
+@transaction.atomic
+def notice_update_draft(*, notice_id: int, by: User, candidates: list[dict] | None = None,
+                        **data) -> PlacementNotice:
+    """PS-2.2: the city edits its draft; a submitted notice is no longer changed."""
+    notice = notice_for_user(by, notice_id, for_update=True)
+    if not by.is_city_clerk:
+        raise PermissionDenied(_("Nur die Personalsachbearbeitung der Stadt kann den Entwurf ändern."))
+    if notice.state != NoticeState.DRAFT:
+        raise WorkflowError(_("Die Mitteilung ist bereits eingereicht und kann nicht mehr geändert werden."))
+    _apply_draft_data(notice, data)
+    notice.save()
+    if candidates is not None:
+        notice.candidates.all().delete()
+        for candidate in candidates:
+            Candidate.objects.create(notice=notice, **_only(candidate, CANDIDATE_FIELDS))
+    return notice
+
+
+def _only(data: dict, fields) -> dict:
+    return {k: v for k, v in data.items() if k in fields}
+
+
+def _apply_draft_data(notice: PlacementNotice, data: dict) -> None:
+    for field, value in _only(data, NOTICE_FIELDS).items():
+        setattr(notice, field, value)
+    if notice.position_id and notice.position.office_id != notice.office_id:
+        raise WorkflowError({"position": _("Die Stelle gehört nicht zur Regionalstelle Ihrer Stadt.")})
+    if notice.position_id and not notice.function_id:
+        notice.function_id = notice.position.function_id
+    if notice.vacancy_id and notice.vacancy.position_id != notice.position_id:
+        raise WorkflowError({"vacancy": _("Die Vakanz gehört nicht zur gewählten Stelle.")})
+    if notice.position_id and not notice.vacancy_id:
+        notice.vacancy = Vacancy.objects.filter(position_id=notice.position_id, refilled_on__isnull=True).first()
+
+
+# --- transitions ----------------------------------------------------------------------------
+
+def _enqueue_notifications(event_id: int) -> None:
+    """Hand the event to the worker; if the broker is down the outbox sweep delivers it later."""
+    from .tasks import deliver_event_notifications
+
+    try:
+        deliver_event_notifications.delay(event_id)
+    except Exception:  # the broker may be unreachable: the event stays in the outbox
+        logger.warning("broker unreachable, event %s stays in the outbox", event_id, exc_info=True)
+
+
+def record_transition(notice: PlacementNotice, *, by: User | None, transition: str, from_state: str,
+                      reason: str = "") -> NoticeEvent:
+    """PS-2: the audit record (who, when, from, to, why), in the caller's transaction."""
+    event = NoticeEvent.objects.create(notice=notice, actor=by, transition=transition, from_state=from_state,
+                                       to_state=notice.state, reason=reason)
+    transaction.on_commit(lambda: _enqueue_notifications(event.pk))
+    return event
+
+
+def _refusal_for_conditions(notice: PlacementNotice, name: str) -> str:
+    if name == "submit":
+        missing = notice.missing_for_submission()
+        return _("Die Mitteilung ist unvollständig. Es fehlen: %(fields)s.") % {"fields": "; ".join(missing)}
+    if name in ("clear", "raise_objection"):
+        return _("Die Widerspruchsfrist ist am %(end)s abgelaufen. Die Zustimmung gilt als erteilt "
+                 "(PS-2.3); eine Reaktion ist nicht mehr möglich.") % {"end": format_period_end(notice)}
+    if name == "approve_by_silence":
+        return _("Die Widerspruchsfrist läuft noch bis %(end)s.") % {"end": format_period_end(notice)}
+    if name == "place":
+        return _("Nach der Entscheidung des Kreises ist die Besetzung nicht zulässig.")
+    return _("Dieser Schritt ist jetzt nicht möglich.")
+
+
+def _transition(notice: PlacementNotice, name: str, *, by: User | None, reason: str = "",
+                **kwargs) -> PlacementNotice:
+    """Check state, role and conditions with django-fsm, apply, save and audit (caller holds the lock)."""
+    method = getattr(notice, name)
+    meta = method._django_fsm
+    state = notice.state
+    if not meta.has_transition(state):
+        if state == NoticeState.APPROVED_BY_SILENCE and name in ("clear", "raise_objection"):
+            raise WorkflowError(_refusal_for_conditions(notice, name))
+        raise WorkflowError(_("Dieser Schritt ist im Status „%(state)s“ nicht möglich.")
+                            % {"state": notice.get_state_display()})
+    if by is not None and not meta.has_transition_perm(notice, state, by):
+        raise PermissionDenied(_("Ihre Rolle darf diesen Schritt nicht ausführen."))
+    if not meta.conditions_met(notice, state):
+        raise WorkflowError(_refusal_for_conditions(notice, name))
+    method(**kwargs)
+    notice.save()
+    record_transition(notice, by=by, transition=name, from_state=state, reason=reason)
+    return notice
+
+
+def _locked(notice_id: int, by: User) -> PlacementNotice:
+    return notice_for_user(by, notice_id, for_update=True)
+
+
+@transaction.atomic
+def notice_submit(*, notice_id: int, by: User) -> PlacementNotice:
+    """PS-2.2: the city informs the coordination office; receipt is now and the period starts."""
+    notice = _locked(notice_id, by)
+    return _transition(notice, "submit", by=by, received_at=timezone.now())
+
+
+@transaction.atomic
+def notice_clear(*, notice_id: int, by: User, reason: str = "") -> PlacementNotice:
+    """PS-2.3: the coordination office has no concerns and clears the notice before the period ends."""
+    return _transition(_locked(notice_id, by), "clear", by=by, reason=reason)
+
+
+@transaction.atomic
+def notice_raise_objection(*, notice_id: int, by: User, kind: str, reason: str) -> PlacementNotice:
+    """PS-2.4: concerns or a request for clarification, in writing, within the period."""
+    if kind not in ObjectionKind.values:
+        raise WorkflowError({"kind": _("Bitte wählen Sie „Bedenken“ oder „Klärungsbedarf“.")})
+    if not (reason or "").strip():
+        raise WorkflowError({"reason": _("Bitte begründen Sie Ihre Reaktion schriftlich.")})
+    return _transition(_locked(notice_id, by), "raise_objection", by=by, reason=reason, kind=kind, reason_text=reason)
+
+
+@transaction.atomic
+def notice_agree(*, notice_id: int, by: User, solution: str, participants: str,
+                 administrative_heads_involved: bool, conditions: str = "") -> PlacementNotice:
+    """PS-2.4: the consultation reached an agreed solution (participants and conditions recorded)."""
+    errors = {}
+    if not (solution or "").strip():
+        errors["solution"] = _("Bitte beschreiben Sie die einvernehmliche Lösung.")
+    if not (participants or "").strip():
+        errors["participants"] = _("Bitte nennen Sie die Teilnehmenden der Erörterung.")
+    if errors:
+        raise WorkflowError(errors)
+    return _transition(_locked(notice_id, by), "agree", by=by, reason=solution, solution=solution,
+                       participants=participants, administrative_heads_involved=administrative_heads_involved,
+                       conditions=conditions)
+
+
+@transaction.atomic
+def notice_escalate(*, notice_id: int, by: User, reason: str, participants: str = "",
+                    administrative_heads_involved: bool = False) -> PlacementNotice:
+    """PS-2.5: no agreed solution: the matter goes to the district administration."""
+    if not (reason or "").strip():
+        raise WorkflowError({"reason": _("Bitte begründen Sie, warum keine Einigung erzielt wurde.")})
+    return _transition(_locked(notice_id, by), "escalate", by=by, reason=reason, reason_text=reason,
+                       participants=participants, administrative_heads_involved=administrative_heads_involved)
+
+
+@transaction.atomic
+def notice_decide(*, notice_id: int, by: User, directive: str = "", cut_amount: Decimal | None = None,
+                  cut_percent: Decimal | None = None, placement_permitted: bool = False) -> PlacementNotice:
+    """PS-2.5: the district issues an individual directive and/or cuts the reimbursement
+    (§ 4 (1) Heranziehungssatzung of 18.04.2007)."""
+    directive = (directive or "").strip()
+    if not directive and cut_amount is None and cut_percent is None:
+        raise WorkflowError({"directive": _("Bitte erteilen Sie eine Weisung oder legen Sie eine Kürzung fest.")})
+    if cut_amount is not None and cut_percent is not None:
+        raise WorkflowError({"cut_percent": _("Bitte geben Sie die Kürzung entweder als Betrag oder als "
+                                              "Prozentsatz an, nicht beides.")})
+    if cut_amount is not None and cut_amount <= 0:
+        raise WorkflowError({"cut_amount": _("Der Kürzungsbetrag muss größer als 0 € sein.")})
+    if cut_percent is not None and not (0 < cut_percent <= 100):
+        raise WorkflowError({"cut_percent": _("Der Prozentsatz muss größer als 0 und höchstens 100 sein.")})
+    parts = [directive] if directive else []
+    if cut_amount is not None or cut_percent is not None:
+        value = f"{cut_amount} €" if cut_amount is not None else f"{cut_percent} %"
+        parts.append(_("Kürzung der Verwaltungskostenerstattung um %(value)s nach %(basis)s")
+                     % {"value": value, "basis": LEGAL_BASIS_CUT})
+    return _transition(_locked(notice_id, by), "decide", by=by, reason="\n".join(parts), directive=directive,
+                       cut_amount=cut_amount, cut_percent=cut_percent, placement_permitted=placement_permitted)
+
+
+@transaction.atomic
+def notice_place(*, notice_id: int, by: User, placed_on: date) -> PlacementNotice:
+    """PS-2.3/PS-4.3: the city records the placement as carried out; the vacancy it fills closes."""
+    if placed_on is None:
+        raise WorkflowError({"placed_on": _("Bitte geben Sie das Datum der Besetzung an.")})
+    notice = _locked(notice_id, by)
+    _transition(notice, "place", by=by, reason=_("besetzt zum %(date)s") % {"date": placed_on.strftime("%d.%m.%Y")},
+                placed_on=placed_on)
+    vacancies = Vacancy.objects.select_for_update().filter(refilled_on__isnull=True)
+    vacancy = (vacancies.filter(pk=notice.vacancy_id).first() if notice.vacancy_id
+               else vacancies.filter(position_id=notice.position_id).first())
+    if vacancy is not None:
+        if notice.vacancy_id != vacancy.pk:
+            PlacementNotice.objects.filter(pk=notice.pk).update(vacancy=vacancy)
+        if vacancy.refilled_on is None:
+            vacancy.refilled_on = max(placed_on, vacancy.vacated_on)
+            vacancy.save(update_fields=["refilled_on"])
+    return notice
+
+
+@transaction.atomic
+def notice_withdraw(*, notice_id: int, by: User, reason: str = "") -> PlacementNotice:
+    """PS-2.2: the city withdraws its planned placement."""
+    return _transition(_locked(notice_id, by), "withdraw", by=by, reason=reason)
+
+
+@transaction.atomic
+def notice_comment(*, notice_id: int, by: User, text: str) -> NoticeComment:
+    """PS-2.4/PS-2.6: a comment, e.g. the city's answer to a clarification request or the view of the
+    head of the JobAgentur when directly involved."""
+    notice = notice_for_user(by, notice_id)
+    if not (text or "").strip():
+        raise WorkflowError({"text": _("Bitte geben Sie einen Kommentar ein.")})
+    if by.is_head and not notice.head_involved:
+        raise PermissionDenied(_("Die Leitung kommentiert nur Mitteilungen, an denen sie beteiligt ist."))
+    if notice.state == NoticeState.DRAFT and not by.is_city_clerk:
+        raise PermissionDenied(_("Entwürfe können nur von der Stadt kommentiert werden."))
+    comment = NoticeComment.objects.create(notice=notice, author=by, text=text.strip())
+    transaction.on_commit(lambda: _enqueue_comment(comment.pk))
+    return comment
+
+
+def _enqueue_comment(comment_id: int) -> None:
+    from .tasks import deliver_comment_notifications
+
+    try:
+        deliver_comment_notifications.delay(comment_id)
+    except Exception:
+        logger.warning("broker unreachable, comment %s not notified", comment_id, exc_info=True)
+
+
+# --- the system's steps: deadline sweep ----------------------------------------------------
+
+def _next_locked(qs):
+    """The first row of qs, locked; rows locked by another sweep are skipped (PostgreSQL)."""
+    if connection.features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True)
+    else:
+        qs = qs.select_for_update()
+    return qs.first()
+
+
+def sweep_approvals() -> list[int]:
+    """PS-2.3: approve by silence every notice whose period has ended; each in its own transaction,
+    idempotent and safe with several workers at once (a locked row is another sweep's)."""
+    approved = []
+    while True:
+        with transaction.atomic():
+            notice = _next_locked(PlacementNotice.objects.filter(
+                state=NoticeState.INFORMED, period_ends_at__lte=timezone.now()).order_by("period_ends_at", "pk"))
+            if notice is None:
+                return approved
+            _transition(notice, "approve_by_silence", by=None,
+                        reason=_("Keine Reaktion innerhalb der Frist bis %(end)s: Zustimmung gilt als erteilt "
+                                 "(PS-2.3).") % {"end": format_period_end(notice)})
+            approved.append(notice.pk)
+
+
+def sweep_reminders() -> list[int]:
+    """PS-2.3: remind the coordination office one working day before the period ends, once."""
+    from .notifications import create_reminder_notifications
+
+    reminded = []
+    while True:
+        with transaction.atomic():
+            notice = _next_locked(PlacementNotice.objects.filter(
+                state=NoticeState.INFORMED, reminder_due_at__lte=timezone.now(), reminder_sent_at__isnull=True,
+                period_ends_at__gt=timezone.now()).order_by("reminder_due_at", "pk"))
+            if notice is None:
+                return reminded
+            PlacementNotice.objects.filter(pk=notice.pk).update(reminder_sent_at=timezone.now())
+            ids = create_reminder_notifications(notice)
+            transaction.on_commit(lambda ids=ids: _enqueue_mails(ids))
+            reminded.append(notice.pk)
+
+
+def _enqueue_mails(notification_ids: list[int]) -> None:
+    from .tasks import send_notification_mails
+
+    if not notification_ids:
+        return
+    try:
+        send_notification_mails.delay(notification_ids)
+    except Exception:
+        logger.warning("broker unreachable, mails for %s sent by the next sweep", notification_ids, exc_info=True)

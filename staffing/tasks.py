@@ -1,0 +1,62 @@
+"""Celery tasks. Deadlines live in the database; beat runs `sweep_deadlines` every minute (PS-2.3)."""
+import logging
+
+from celery import shared_task
+
+from . import notifications, services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_event_notifications(event_id: int) -> int:
+    """Notify the recipients of one audit event (idempotent)."""
+    ids = notifications.deliver_event(event_id)
+    return notifications.send_mails(ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_comment_notifications(comment_id: int) -> int:
+    """Notify the other side of a new comment."""
+    from django.db import transaction
+
+    from .models import NoticeComment
+
+    with transaction.atomic():
+        comment = NoticeComment.objects.select_related("notice", "notice__office", "notice__office__city").get(
+            pk=comment_id)
+        ids = notifications.create_comment_notifications(comment)
+    return notifications.send_mails(ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_notification_mails(notification_ids: list[int]) -> int:
+    """Send the e-mails of these notifications (those not yet mailed)."""
+    return notifications.send_mails(notification_ids)
+
+
+@shared_task(ignore_result=True)
+def sweep_deadlines() -> dict:
+    """PS-2.3: approve by silence, send reminders, and deliver what the broker missed (the outbox)."""
+    return run_sweep()
+
+
+def run_sweep() -> dict:
+    """One pass of the sweep; also used by `manage.py process_deadlines`."""
+    from django.utils import timezone
+
+    from .models import NoticeEvent
+
+    approved = services.sweep_approvals()
+    reminded = services.sweep_reminders()
+    cutoff = timezone.now() - timezone.timedelta(minutes=1)
+    outbox = list(NoticeEvent.objects.filter(notifications_sent_at__isnull=True, at__lte=cutoff)
+                  .values_list("pk", flat=True)[:500])
+    mailed = 0
+    for event_id in outbox:
+        mailed += notifications.send_mails(notifications.deliver_event(event_id))
+    mailed += notifications.send_mails(notifications.pending_mail_ids())
+    result = {"approved": len(approved), "reminded": len(reminded), "outbox": len(outbox), "mailed": mailed}
+    if any(result.values()):
+        logger.info("deadline sweep: %s", result)
+    return result
