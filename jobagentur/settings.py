@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_celery_beat",
     "staffing",
+    "planning",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,8 @@ OBJECTION_PERIOD_WEEKS = env.int("OBJECTION_PERIOD_WEEKS", default=1)
 PUBLIC_HOLIDAYS_COUNTRY = env.str("PUBLIC_HOLIDAYS_COUNTRY", default="DE")
 PUBLIC_HOLIDAYS_SUBDIVISION = env.str("PUBLIC_HOLIDAYS_SUBDIVISION", default="NW")
 LEGAL_TIME_ZONE = "Europe/Berlin"
+# PS-1.2: "several months" of relevant experience for placement officers and counsellors.
+QUALIFICATION_MIN_MONTHS = env.int("QUALIFICATION_MIN_MONTHS", default=6)
 
 LOGGING = {
     "version": 1,
