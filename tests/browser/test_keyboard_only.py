@@ -1,0 +1,37 @@
+"""Keyboard-only operation with visible focus (WCAG 2.1.1, 2.4.1, 2.4.7)."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .helpers import PASSWORD, assert_focus_visible, tab_to
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
+              pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
+
+
+def test_skip_link_is_the_first_stop_and_moves_to_the_content(demo, page):
+    page.goto(f"{demo}/anmelden/")
+    page.keyboard.press("Tab")
+    info = assert_focus_visible(page)
+    assert info["text"] == "Zum Inhalt springen"
+    expect(page.get_by_role("link", name="Zum Inhalt springen")).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#inhalt$"))
+    assert page.evaluate("() => document.activeElement.id") == "inhalt"
+
+
+def test_login_and_navigation_with_the_keyboard_only(demo, page):
+    page.goto(f"{demo}/anmelden/")
+    tab_to(page, "el => el.id === 'id_username'")
+    page.keyboard.type("koordination")
+    page.keyboard.press("Tab")
+    assert_focus_visible(page)
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Übersicht")
+    expect(page.get_by_text("Koordinierungsstelle beim Ennepe-Ruhr-Kreis").first).to_be_visible()
+    tab_to(page, "el => el.tagName === 'A' && el.textContent.trim() === 'Mitteilungen'")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/mitteilungen/$"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
