@@ -1,0 +1,436 @@
+"""National-scale data for benchmarks (issue 7): N districts of ten cities each, every city with
+110 positions, 100 staff, 200 placement notices over ten years in every state with their audit trail.
+
+`--districts 100` gives 1,000 cities, 100,000 staff, 200,000 notices (about 1.6 million rows).
+Idempotent: each district is written in one transaction under a natural key (slug `bench-dNNN`);
+a district that exists is skipped, so a second run with the same N changes nothing. The data of a
+district is drawn from a random generator seeded with its number, so it does not depend on N.
+On PostgreSQL the large tables are written with COPY (psycopg 3); elsewhere with bulk_create.
+All accounts are demo accounts (password `bench`): they log in only while DEMO_LOGINS_ENABLED.
+"""
+from __future__ import annotations
+
+import random
+import time
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import connection, models, transaction
+
+from staffing.models import (
+    Candidate,
+    City,
+    District,
+    Employment,
+    Function,
+    Induction,
+    NoticeEvent,
+    NoticeState,
+    Notification,
+    ObjectionKind,
+    Office,
+    Organisation,
+    PlacementNotice,
+    Position,
+    Qualification,
+    StaffMember,
+    User,
+    Vacancy,
+)
+
+from .seed_demo import CAREER, DEGREES, FIRST_NAMES, FUNCTIONS, LAST_NAMES, STAFFING
+
+BERLIN = ZoneInfo("Europe/Berlin")
+CITIES_PER_DISTRICT = 10
+STAFF_PER_CITY = 100
+VACANT_PER_CITY = 10
+NOTICES_PER_CITY = 200
+YEARS = 10
+PASSWORD = "bench"
+# Positions per city by function: 1 head, 6 team leads, 40 placement, 13 counselling, 50 benefits = 110.
+POSITION_PLAN = [(Function.Code.OFFICE_HEAD, 1), (Function.Code.TEAM_LEAD, 6), (Function.Code.PLACEMENT, 40),
+                 (Function.Code.COUNSELLING, 13), (Function.Code.BENEFITS, 50)]
+# The newest notices of each city are still open, one per position (the partial unique constraint);
+# every open state appears in every city.
+OPEN_MIX = [NoticeState.DRAFT, NoticeState.DRAFT, NoticeState.INFORMED, NoticeState.INFORMED, NoticeState.INFORMED,
+            NoticeState.CLEARED, NoticeState.APPROVED_BY_SILENCE, NoticeState.APPROVED_BY_SILENCE,
+            NoticeState.CONSULTATION, NoticeState.AGREED, NoticeState.ESCALATED, NoticeState.DECIDED]
+CITY_NAMES = ["Altstadt", "Neuhausen", "Bergheim", "Talbrück", "Rosenfeld", "Eichwald", "Lindenau", "Steinbach",
+              "Mühlental", "Hohenau"]
+
+
+def district_slug(index: int) -> str:
+    return f"bench-d{index:03d}"
+
+
+def username(district: int, role: str, n: int = 1, city: int | None = None) -> str:
+    """Natural keys of the bench accounts, e.g. d001-c01-clerk1, d001-koordination1."""
+    prefix = f"d{district:03d}" + (f"-c{city:02d}" if city is not None else "")
+    return f"{prefix}-{role}{n}"
+
+
+class Command(BaseCommand):
+    help = "Legt Massendaten für Lasttests an (idempotent): --districts N Kreise mit je zehn Städten."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--districts", type=int, default=10,
+                            help="Anzahl der Kreise (je 10 Städte, 1.000 Mitarbeitende, 2.000 Mitteilungen)")
+        parser.add_argument("--today", type=date.fromisoformat, default=None,
+                            help="Stichtag der Daten (Vorgabe: heute); die zehn Jahre enden hier")
+
+    def handle(self, *args, districts, today, **options):
+        started = time.monotonic()
+        today = date.fromisoformat(today) if isinstance(today, str) else (today or date.today())
+        functions = _functions()
+        password = make_password(PASSWORD)
+        created = 0
+        for index in range(1, districts + 1):
+            if District.objects.filter(slug=district_slug(index)).exists():
+                continue
+            t0 = time.monotonic()
+            with transaction.atomic():
+                rows = DistrictSeeder(index, today=today, functions=functions, password=password).run()
+            created += 1
+            self.stdout.write(f"Kreis {index:3d}/{districts}: {rows:,} Zeilen in {time.monotonic() - t0:.1f} s")
+        if created and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self.stdout.write(self.style.SUCCESS(
+            f"{districts} Kreise bereit ({created} neu angelegt) in {time.monotonic() - started:.0f} s. "
+            f"Anmeldung z. B. d001-c01-clerk1, d001-koordination1, d001-kreis1, d001-leitung1 – Passwort: {PASSWORD} "
+            "(nur solange DEMO_LOGINS_ENABLED)"))
+
+
+def _functions() -> dict[str, Function]:
+    result = {}
+    for code, name, leadership, notice, order in FUNCTIONS:
+        result[code], _ = Function.objects.get_or_create(code=code, defaults={
+            "name": name, "is_leadership": leadership, "requires_notice": notice, "sort_order": order})
+    return result
+
+
+class Table:
+    """Rows of one model, written at the end with COPY (PostgreSQL) or bulk_create; ids allocated up front."""
+
+    def __init__(self, model):
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        self.defaults = {}
+        for f in self.fields:
+            if f.has_default():
+                self.defaults[f.attname] = f.get_default()
+            elif f.null:
+                self.defaults[f.attname] = None
+            elif isinstance(f, models.CharField | models.TextField):
+                self.defaults[f.attname] = ""
+        self.rows: list[dict] = []
+
+    def add(self, **values) -> dict:
+        row = {**self.defaults, **values}
+        self.rows.append(row)
+        return row
+
+    def assign_ids(self) -> None:
+        todo = [row for row in self.rows if row.get("id") is None]
+        for row, pk in zip(todo, _allocate_ids(self.model, len(todo)), strict=True):
+            row["id"] = pk
+
+    def write(self) -> int:
+        if not self.rows:
+            return 0
+        self.assign_ids()
+        columns = [f.column for f in self.fields]
+        attnames = [f.attname for f in self.fields]
+        if connection.vendor == "postgresql":
+            from psycopg import sql
+
+            statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+                sql.Identifier(self.model._meta.db_table), sql.SQL(", ").join(map(sql.Identifier, columns)))
+            with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+                for row in self.rows:
+                    copy.write_row([row[a] for a in attnames])
+        else:
+            self.model.objects.bulk_create([self.model(**{a: row[a] for a in attnames}) for row in self.rows],
+                                           batch_size=500)
+        count = len(self.rows)
+        self.rows = []
+        return count
+
+
+def _allocate_ids(model, n: int) -> list[int]:
+    if n == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n])
+            return [r[0] for r in cursor.fetchall()]
+        cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608 - a model's own table name
+        start = cursor.fetchone()[0] + 1
+        return list(range(start, start + n))
+
+
+def _aware(day: date, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime.combine(day, dtime(hour, minute), BERLIN)
+
+
+def _period_end(received: datetime) -> tuple[datetime, date]:
+    """The end of a one-week period, simplified: weekends move it to Monday (no holiday table here)."""
+    last = received.date() + timedelta(days=7)
+    while last.weekday() >= 5:
+        last += timedelta(days=1)
+    return datetime.combine(last + timedelta(days=1), dtime.min, BERLIN), last
+
+
+class DistrictSeeder:
+    """One district: deterministic, drawn from Random(index)."""
+
+    def __init__(self, index: int, *, today: date, functions: dict[str, Function], password: str):
+        self.i = index
+        self.today = today
+        self.functions = functions
+        self.password = password
+        self.now = _aware(today, 8)
+        self.rng = random.Random(f"seed_scale-{index}")
+        self.positions = Table(Position)
+        self.staff = Table(StaffMember)
+        self.vacancies = Table(Vacancy)
+        self.notices = Table(PlacementNotice)
+        self.candidates = Table(Candidate)
+        self.events = Table(NoticeEvent)
+        self.notifications = Table(Notification)
+
+    def run(self) -> int:
+        i = self.i
+        district = District.objects.create(name=f"Kreis {i:03d} (Lasttest)", slug=district_slug(i))
+        coordination_office = Office.objects.create(kind=Office.Kind.COORDINATION, district=district,
+                                                    name=f"Koordinierungsstelle Kreis {i:03d}")
+        organisations = {kind: Organisation.objects.create(kind=kind, district=district, name=f"{label} {i:03d}")
+                         for kind, label in [(Organisation.Kind.COORDINATION, "Koordinierungsstelle Kreis"),
+                                             (Organisation.Kind.DISTRICT_ADMIN, "Kreisverwaltung Kreis"),
+                                             (Organisation.Kind.MANAGEMENT, "Leitung der JobAgentur Kreis")]}
+        users = [self._user(username(i, "koordination", n), organisations[Organisation.Kind.COORDINATION])
+                 for n in (1, 2, 3)]
+        users.append(self._user(username(i, "kreis"), organisations[Organisation.Kind.DISTRICT_ADMIN]))
+        users.append(self._user(username(i, "leitung"), organisations[Organisation.Kind.MANAGEMENT]))
+        self.coordinators, self.admin, self.head = users[:3], users[3], users[4]
+        cities = []
+        for c in range(1, CITIES_PER_DISTRICT + 1):
+            name = f"{CITY_NAMES[c - 1]} ({i:03d})"
+            city = City.objects.create(district=district, name=name, slug=f"d{i:03d}-c{c:02d}")
+            org = Organisation.objects.create(kind=Organisation.Kind.CITY, district=district, city=city,
+                                              name=f"Stadt {name} – Personalamt")
+            office = Office.objects.create(kind=Office.Kind.REGIONAL, district=district, city=city,
+                                           name=f"Regionalstelle {name}")
+            clerks = [self._user(username(i, "clerk", n, city=c), org) for n in (1, 2)]
+            users.extend(clerks)
+            cities.append((c, office, clerks))
+        User.objects.bulk_create(users)
+        users = {u.username: u for u in User.objects.filter(username__startswith=f"d{i:03d}-")}
+        self.coordinator_ids = [users[u.username].pk for u in self.coordinators]
+        self.admin_id, self.head_id = users[self.admin.username].pk, users[self.head.username].pk
+        self.coordinators_and_head = [*self.coordinator_ids, self.head_id]
+        for c, office, clerks in cities:
+            self._city(c, office, coordination_office, [users[u.username].pk for u in clerks])
+        self._staff(coordination_office, "KOO", [(Function.Code.TEAM_LEAD, 1), (Function.Code.PLACEMENT, 2),
+                                                 (Function.Code.COUNSELLING, 2)], staffed=5)
+        tables = [self.positions, self.staff, self.vacancies, self.notices, self.candidates, self.events,
+                  self.notifications]
+        for table in tables:  # notices before their events: ids are needed by the children
+            table.assign_ids()
+        self._link_children()
+        return (len(users) + 3 + 3 * CITIES_PER_DISTRICT + 1) + sum(t.write() for t in tables)
+
+    def _user(self, name: str, organisation: Organisation) -> User:
+        first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+        return User(username=name, first_name=first, last_name=last, email=f"{name}@bench.jobagentur.example",
+                    organisation=organisation, is_demo=True, password=self.password)
+
+    # -- positions, staff, vacancies ------------------------------------------------------------
+    def _staff(self, office: Office, code: str, plan, *, staffed: int) -> list[dict]:
+        rng = self.rng
+        positions = []
+        number = 0
+        for function_code, count in plan:
+            title, grade_cs, grade_emp, _unit = STAFFING[function_code]
+            for _ in range(count):
+                number += 1
+                civil_servant = rng.random() < 0.4
+                fte = Decimal("1.000") if rng.random() < 0.75 else Decimal(rng.choice(["0.500", "0.750", "0.800"]))
+                positions.append(self.positions.add(
+                    office_id=office.pk, function_id=self.functions[function_code].pk, number=f"{code}-{number:03d}",
+                    title=title, grade=grade_cs if civil_servant else grade_emp, fte=fte, is_active=True,
+                    _civil=civil_servant, _code=function_code))
+        order = list(range(len(positions)))
+        rng.shuffle(order)
+        for k, p in enumerate(order):
+            position = positions[p]
+            if k >= staffed:
+                position["_vacant"] = True
+                continue
+            self._staff_member(office, position)
+        return positions
+
+    def _staff_member(self, office: Office, position: dict) -> None:
+        rng = self.rng
+        benefits = position["_code"] == Function.Code.BENEFITS
+        civil = position["_civil"]
+        qualification = (Qualification.CAREER_TRAINING if benefits and civil else
+                         Qualification.EQUIVALENT if benefits else
+                         rng.choice([Qualification.DEGREE] * 4 + [Qualification.EQUIVALENT]))
+        months = rng.choice([0, 3, 6, 12, 24, 36, 60, 120])
+        joined = date(self.today.year - rng.randint(0, 20), rng.randint(1, 12), 1)
+        self.staff.add(
+            office_id=office.pk, position=position, function_id=position["function_id"],
+            first_name=rng.choice(FIRST_NAMES), last_name=rng.choice(LAST_NAMES),
+            employment=Employment.CIVIL_SERVANT if civil else Employment.EMPLOYEE, grade=position["grade"],
+            fte=position["fte"], qualification=qualification,
+            qualification_detail=rng.choice(CAREER) if benefits else rng.choice(DEGREES), months_experience=months,
+            induction=Induction.COMPLETED if months < 6 else Induction.NOT_NEEDED,
+            area_of_deployment=rng.choice(["U25", "Ü25", "Selbstständige", "Reha/SB", "Eingangszone", ""]),
+            training_notes=rng.choice(["", "Grundlagen SGB II", "Gesprächsführung", "Fallmanagement-Zertifikat"]),
+            joined_on=min(joined, self.today))
+
+    def _city(self, c: int, office: Office, coordination_office: Office, clerk_ids: list[int]) -> None:
+        positions = self._staff(office, f"C{c:02d}", POSITION_PLAN, staffed=STAFF_PER_CITY)
+        vacant = [p for p in positions if p.get("_vacant")]
+        for p in vacant:
+            vacated = self.today - timedelta(days=self.rng.randint(5, 200))
+            p["_vacancy"] = self.vacancies.add(position=p, vacated_on=vacated, refilled_on=None,
+                                               reason=self.rng.choice(["Ruhestand", "Elternzeit", "Kündigung",
+                                                                       "Wechsel in andere Dienststelle"]))
+        self._notices(office, positions, vacant, clerk_ids)
+
+    # -- notices and their audit trail ----------------------------------------------------------
+    def _notices(self, office: Office, positions: list[dict], vacant: list[dict], clerk_ids: list[int]) -> None:
+        rng = self.rng
+        notice_positions = [p for p in positions if p["_code"] != Function.Code.BENEFITS]
+        start = self.today - timedelta(days=365 * YEARS)
+        closed = NOTICES_PER_CITY - len(OPEN_MIX)
+        # closed notices spread over ten years (up to 60 days ago), then the open ones in the last weeks
+        days = sorted(rng.randint(0, 365 * YEARS - 60) for _ in range(closed))
+        open_positions = ([p for p in vacant if p["_code"] != Function.Code.BENEFITS]
+                          + [p for p in notice_positions if not p.get("_vacant")])[:len(OPEN_MIX)]
+        plan = [(start + timedelta(days=d), rng.choices(
+            [NoticeState.PLACED, NoticeState.WITHDRAWN], weights=[88, 12])[0], rng.choice(notice_positions))
+            for d in days]
+        for k, state in enumerate(OPEN_MIX):
+            age = {NoticeState.DRAFT: 2, NoticeState.INFORMED: 3}.get(state, 20)
+            plan.append((self.today - timedelta(days=age + k % 3), state, open_positions[k]))
+        for number, (created_on, state, position) in enumerate(plan, start=1):
+            self._notice(office, position, number, created_on, state, clerk_ids)
+
+    def _notice(self, office, position, number, created_on, state, clerk_ids) -> None:
+        rng = self.rng
+        clerk = rng.choice(clerk_ids)
+        created = _aware(created_on, rng.randint(7, 15), rng.randint(0, 59))
+        leadership = position["_code"] in (Function.Code.OFFICE_HEAD, Function.Code.TEAM_LEAD)
+        head_involved = leadership and rng.random() < 0.3
+        vacancy = position.get("_vacancy") if state not in (NoticeState.PLACED, NoticeState.WITHDRAWN) else None
+        notice = self.notices.add(
+            office_id=office.pk, position=position, function_id=position["function_id"], vacancy=vacancy,
+            reference=f"{created_on.year}/{number:04d}", planned_start=created_on + timedelta(days=rng.randint(30, 90)),
+            reason=rng.choice(["Nachbesetzung nach Ruhestand", "Nachbesetzung nach Wechsel", "Stellenmehrung",
+                               "Rückkehr aus Elternzeit"]),
+            head_involved=head_involved, state=state, created_by_id=clerk, created_at=created, updated_at=created)
+        for _ in range(rng.choice([1, 1, 2, 2, 3])):
+            self.candidates.add(
+                notice=notice, full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                employment=rng.choice(Employment.values), grade=position["grade"],
+                qualification=rng.choice([Qualification.DEGREE] * 3 + [Qualification.CAREER_TRAINING]),
+                qualification_detail=rng.choice(DEGREES), months_experience=rng.choice([6, 12, 24, 60]),
+                professional_background="Beratung und Vermittlung im SGB II", is_selected=False,
+                induction_planned=False)
+        if state == NoticeState.DRAFT:
+            return
+        received = created + timedelta(hours=2)
+        ends_at, last_day = _period_end(received)
+        notice.update(received_at=received, period_ends_at=ends_at, period_last_day=last_day,
+                      reminder_due_at=ends_at - timedelta(days=2),
+                      reminder_sent_at=ends_at - timedelta(days=2) if ends_at < _aware(self.today) else None)
+        at = self._event(notice, clerk, "submit", NoticeState.DRAFT, NoticeState.INFORMED, received)
+        if state == NoticeState.INFORMED:
+            return
+        coordinator = rng.choice(self.coordinator_ids)
+        if state == NoticeState.WITHDRAWN:
+            self._event(notice, clerk, "withdraw", NoticeState.INFORMED, state, at + timedelta(days=2))
+            return
+        path = {NoticeState.CLEARED: "clear", NoticeState.APPROVED_BY_SILENCE: "silence",
+                NoticeState.CONSULTATION: "object", NoticeState.AGREED: "object", NoticeState.ESCALATED: "object",
+                NoticeState.DECIDED: "object"}.get(state)
+        path = path or rng.choices(["clear", "silence", "object"], [40, 45, 15])[0]
+        if path == "clear":
+            at = self._event(notice, coordinator, "clear", NoticeState.INFORMED, NoticeState.CLEARED,
+                             at + timedelta(days=rng.randint(1, 5)))
+            before_place = NoticeState.CLEARED
+        elif path == "silence":
+            at = self._event(notice, None, "approve_by_silence", NoticeState.INFORMED, NoticeState.APPROVED_BY_SILENCE,
+                             ends_at + timedelta(minutes=1),
+                             reason=f"Keine Reaktion innerhalb der Frist bis {last_day:%d.%m.%Y}: Zustimmung gilt "
+                                    "als erteilt (PS-2.3).")
+            before_place = NoticeState.APPROVED_BY_SILENCE
+        else:
+            kind = rng.choice(ObjectionKind.values)
+            text = "Qualifikation nach PS-1.1 nicht nachgewiesen" if kind == "concerns" else "Bitte Werdegang ergänzen"
+            notice.update(objection_kind=kind, objection_reason=text)
+            at = self._event(notice, coordinator, "raise_objection", NoticeState.INFORMED, NoticeState.CONSULTATION,
+                             at + timedelta(days=rng.randint(1, 5)), reason=text)
+            if state == NoticeState.CONSULTATION:
+                return
+            escalate = state in (NoticeState.ESCALATED, NoticeState.DECIDED) or (
+                state == NoticeState.PLACED and rng.random() < 0.2)
+            if not escalate:
+                notice.update(agreed_solution="Praxiseinweisung von sechs Monaten", consultation_participants=(
+                    "Koordinierungsstelle, Personalamt"))
+                at = self._event(notice, coordinator, "agree", NoticeState.CONSULTATION, NoticeState.AGREED,
+                                 at + timedelta(days=rng.randint(3, 14)), reason="Praxiseinweisung von sechs Monaten")
+                before_place = NoticeState.AGREED
+            else:
+                notice.update(escalation_reason="Keine Einigung über die Qualifikation")
+                at = self._event(notice, coordinator, "escalate", NoticeState.CONSULTATION, NoticeState.ESCALATED,
+                                 at + timedelta(days=rng.randint(3, 14)), reason="Keine Einigung")
+                if state == NoticeState.ESCALATED:
+                    return
+                notice.update(directive="Besetzung nur mit Praxiseinweisung", placement_permitted=True)
+                at = self._event(notice, self.admin_id, "decide", NoticeState.ESCALATED, NoticeState.DECIDED,
+                                 at + timedelta(days=rng.randint(3, 20)), reason="Besetzung nur mit Praxiseinweisung")
+                before_place = NoticeState.DECIDED
+        if state != NoticeState.PLACED:
+            return
+        placed = at + timedelta(days=rng.randint(5, 40))
+        notice["placed_on"] = placed.date()
+        self._event(notice, clerk, "place", before_place, NoticeState.PLACED, placed,
+                    reason=f"besetzt zum {placed:%d.%m.%Y}")
+
+    def _event(self, notice, actor, transition, from_state, to_state, at, reason="") -> datetime:
+        at = min(at, self.now)
+        event = self.events.add(notice=notice, actor_id=actor, transition=transition, from_state=from_state,
+                                to_state=to_state, at=at, reason=reason, notifications_sent_at=at)
+        notice["updated_at"] = max(notice["updated_at"], at)
+        # recent events carry in-app notifications for the district side (the unread count in the frame)
+        if at.date() >= self.today - timedelta(days=90) and to_state in (NoticeState.INFORMED,
+                                                                          NoticeState.APPROVED_BY_SILENCE):
+            for recipient in self.coordinators_and_head[:3]:
+                self.notifications.add(
+                    recipient_id=recipient, notice=notice, event=event, kind=to_state if to_state != "informed"
+                    else Notification.Kind.SUBMITTED, subject=f"Mitteilung {notice['reference']}",
+                    body="Bitte prüfen Sie die Mitteilung.", created_at=at,
+                    read_at=at + timedelta(days=1) if self.rng.random() < 0.7 else None, emailed_at=at)
+        return at
+
+    def _link_children(self) -> None:
+        """Replace row references (dicts) by the ids allocated for them."""
+        for table, links in [(self.staff, {"position": "position_id"}),
+                             (self.vacancies, {"position": "position_id"}),
+                             (self.notices, {"position": "position_id", "vacancy": "vacancy_id"}),
+                             (self.candidates, {"notice": "notice_id"}),
+                             (self.events, {"notice": "notice_id"}),
+                             (self.notifications, {"notice": "notice_id", "event": "event_id"})]:
+            for row in table.rows:
+                for key, attname in links.items():
+                    ref = row.pop(key, None)
+                    row[attname] = ref["id"] if ref is not None else None
