@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_celery_beat",
     "staffing",
+    "integrations",
     "planning",
 ]
 
