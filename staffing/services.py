@@ -164,10 +164,13 @@ def _locked(notice_id: int, by: User) -> PlacementNotice:
 
 
 @transaction.atomic
-def notice_submit(*, notice_id: int, by: User) -> PlacementNotice:
-    """PS-2.2: the city informs the coordination office; receipt is now and the period starts."""
+def notice_submit(*, notice_id: int, by: User, received_at=None) -> PlacementNotice:
+    """PS-2.2: the city informs the coordination office; receipt is now and the period starts.
+
+    `received_at` is only for notices received earlier on paper (and the demo data); never from a form.
+    """
     notice = _locked(notice_id, by)
-    return _transition(notice, "submit", by=by, received_at=timezone.now())
+    return _transition(notice, "submit", by=by, received_at=received_at or timezone.now())
 
 
 @transaction.atomic

@@ -144,6 +144,7 @@ def seed() -> int:
     _seed_office(coordination_office, "KOO", 0, functions, rng, counter, coordination=True)
     _seed_groups()
     _seed_users(district)
+    _seed_notices(district)
     return counter[0]
 
 
@@ -172,8 +173,8 @@ def _seed_office(office, code, size, functions, rng, counter, coordination=False
                 # draw every random value before looking at the database, so reruns draw the same
                 vacated = date(2026, rng.randint(5, 11), rng.randint(1, 28))
                 reason = rng.choice(["Ruhestand", "Wechsel in andere Dienststelle", "Elternzeit", "Kündigung"])
-                _get(Vacancy, {"position": position, "refilled_on": None},
-                     {"vacated_on": vacated, "reason": reason}, counter)
+                _get(Vacancy, {"position": position, "vacated_on": vacated},
+                     {"reason": reason}, counter)
                 continue
             _seed_staff(office, position, function_code, civil_servant, fte, rng, counter)
 
@@ -223,3 +224,74 @@ def _seed_users(district):
             user.save(update_fields=["password"])
         if kind in ROLE_GROUP:
             user.groups.add(Group.objects.get(name=ROLE_GROUP[kind]))
+
+
+DEMO_NOTICES = [
+    # reference, city, function code, days since receipt (None: draft), steps after submission
+    ("DEMO-WIT-1", "Witten", Function.Code.PLACEMENT, None, []),
+    ("DEMO-WIT-2", "Witten", Function.Code.COUNSELLING, 2, []),
+    ("DEMO-WIT-3", "Witten", Function.Code.TEAM_LEAD, 5, ["clarification"]),
+    ("DEMO-WIT-4", "Witten", Function.Code.PLACEMENT, 6, ["concerns", "escalate"]),
+    ("DEMO-HAT-1", "Hattingen", Function.Code.PLACEMENT, 1, []),
+    ("DEMO-HAT-2", "Hattingen", Function.Code.COUNSELLING, 12, []),
+    ("DEMO-HAT-3", "Hattingen", Function.Code.PLACEMENT, 3, ["clear", "place"]),
+    ("DEMO-GEV-1", "Gevelsberg", Function.Code.PLACEMENT, 4, []),
+]
+
+
+def _seed_notices(district):
+    """Notices in several states, made through the services so each has its audit trail."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from staffing import services
+    from staffing.models import PlacementNotice
+    from staffing.tasks import run_sweep
+
+    coordinator = User.objects.get(username="koordination")
+    for reference, city_name, function_code, days_ago, steps in DEMO_NOTICES:
+        if PlacementNotice.objects.filter(reference=reference).exists():
+            continue
+        clerk = User.objects.filter(organisation__city__name=city_name, organisation__kind="city").first()
+        if clerk is None:
+            organisation = Organisation.objects.get(kind=Organisation.Kind.CITY, city__name=city_name)
+            clerk = User.objects.create(username=f"clerk-{slugify(city_name)}", organisation=organisation,
+                                        is_demo=True, first_name="Demo", last_name=city_name)
+        position = (Position.objects.filter(office__city__name=city_name, function__code=function_code)
+                    .exclude(notices__state__in=["draft", "informed", "consultation", "escalated", "decided",
+                                                 "cleared", "approved_by_silence", "agreed"])
+                    .order_by("-vacancies__vacated_on", "number").first())
+        candidate = {
+            "full_name": f"{FIRST_NAMES[len(reference) % 30]} Beispiel-{reference[-1]}",
+            "employment": Employment.EMPLOYEE, "grade": position.grade,
+            "qualification": Qualification.DEGREE if reference[-1] != "3" else Qualification.EQUIVALENT,
+            "qualification_detail": "B.A. Soziale Arbeit" if reference[-1] != "3" else "Verwaltungslehrgang II",
+            "professional_background": "Mehrjährige Beratungserfahrung bei einem Bildungsträger; "
+                                       "Kenntnisse des regionalen Arbeitsmarkts.",
+            "months_experience": 36 if reference[-1] != "3" else 2,
+            "induction_planned": reference[-1] == "3",
+        }
+        notice = services.notice_create(
+            by=clerk, position=position, function=position.function, reference=reference,
+            planned_start=date(2027, 2, 1), reason="Nachbesetzung der frei gewordenen Stelle",
+            candidates=[candidate])
+        if days_ago is None:
+            continue
+        services.notice_submit(notice_id=notice.pk, by=clerk,
+                               received_at=timezone.now() - timedelta(days=days_ago))
+        for step in steps:
+            if step in ("concerns", "clarification"):
+                services.notice_raise_objection(
+                    notice_id=notice.pk, by=coordinator, kind=step,
+                    reason="Die Berufserfahrung ist nicht belegt; bitte Nachweise ergänzen."
+                    if step == "clarification" else "Die Qualifikation entspricht nicht PS-1.2.")
+            elif step == "escalate":
+                services.notice_escalate(notice_id=notice.pk, by=coordinator,
+                                         reason="In der Erörterung wurde keine Einigung erzielt.",
+                                         participants="Koordinierungsstelle, Personalamt Witten")
+            elif step == "clear":
+                services.notice_clear(notice_id=notice.pk, by=coordinator)
+            elif step == "place":
+                services.notice_place(notice_id=notice.pk, by=clerk, placed_on=date(2026, 11, 1))
+    run_sweep()  # notices whose period already ended are approved by silence, as beat would do
