@@ -1,1 +1,43 @@
 """Models of the integrations app (issue 8)."""
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CalendarFeed(models.Model):
+    """A personal, revocable calendar subscription of a user's deadlines; only the token's hash is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds",
+                             verbose_name=_("Benutzer/in"))
+    token_hash = models.CharField(_("Prüfsumme des Zugangsschlüssels"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("widerrufen am"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("zuletzt abgerufen"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Kalender-Abonnement")
+        verbose_name_plural = _("Kalender-Abonnements")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(revoked_at__isnull=True),
+                                    name="one_active_calendar_feed_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.created_at:%d.%m.%Y})"
+
+    @classmethod
+    def issue(cls, user) -> tuple["CalendarFeed", str]:
+        """Revoke the user's active feed and create a new one; the clear token is returned only here."""
+        cls.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        token = secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, token_hash=hash_token(token)), token

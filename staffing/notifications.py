@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
+from integrations.calendar import attach_ics
+
 from .models import NoticeComment, NoticeEvent, NoticeState, Notification, Organisation, PlacementNotice, User
 
 logger = logging.getLogger(__name__)
@@ -148,6 +150,7 @@ def send_mails(notification_ids: list[int]) -> int:
         message = EmailMultiAlternatives(notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL,
                                          [user.email])
         message.attach_alternative(html, "text/html")
+        attach_ics(message, notification)  # the deadline as an iCalendar event (issue 8)
         message.send()
         # mark after sending: at-least-once; a crash between the two re-sends one mail, never loses it
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
