@@ -1,6 +1,14 @@
 """Navigation and unread count for the page frame."""
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+
+
+def _optional(name: str, label) -> list:
+    """A link to a page of another app, if that app is installed (e.g. planning)."""
+    try:
+        return [(reverse(name), label)]
+    except NoReverseMatch:
+        return []
 
 
 def navigation(request):
@@ -10,10 +18,15 @@ def navigation(request):
     items = [
         (reverse("staffing:home"), _("Übersicht")),
         (reverse("staffing:notice_list"), _("Mitteilungen")),
+    ]
+    if user.is_superuser or (user.organisation_id and not user.is_city_clerk):
+        items.append((reverse("staffing:escalation_list"), _("Eskalationen")))
+    items += [
         (reverse("staffing:staff_list"), _("Personal")),
         (reverse("staffing:position_list"), _("Stellen")),
         (reverse("staffing:vacancy_list"), _("Vakanzen")),
     ]
+    items += _optional("planning:home", _("Planung"))
     return {
         "nav_items": items,
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),

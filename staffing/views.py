@@ -1,42 +1,526 @@
 """Thin views: each reads through selectors (visibility rule) and writes through services."""
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Count
-from django.shortcuts import render
+from __future__ import annotations
 
-from . import selectors
-from .models import NoticeState
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from . import inbox, selectors, services
+from .deadlines import objection_period
+from .forms import (
+    ACTION_FORMS,
+    CandidateFormSet,
+    CommentForm,
+    EmailPreferencesForm,
+    NoticeFilterForm,
+    NoticeForm,
+    positions_for_notice,
+)
+from .models import OPEN_STATES, NoticeState, Notification, PlacementNotice
+from .templatetags.kern import days_left_text, field_anchor
 
 PAGE_SIZE = 25
+CANDIDATE_PREFIX = "personen"
+QUALIFICATION_CHECK_TEMPLATE = "staffing/includes/qualification_check.html"
+CONCURRENT_MESSAGE = _("Die Mitteilung wurde inzwischen von jemand anderem bearbeitet. Bitte prüfen Sie den "
+                       "aktuellen Stand und wiederholen Sie den Schritt, falls er noch nötig ist.")
+
+SERVICES = {
+    "submit": services.notice_submit,
+    "clear": services.notice_clear,
+    "raise_objection": services.notice_raise_objection,
+    "agree": services.notice_agree,
+    "escalate": services.notice_escalate,
+    "decide": services.notice_decide,
+    "place": services.notice_place,
+    "withdraw": services.notice_withdraw,
+}
+SUCCESS = {
+    "submit": _("Die Mitteilung wurde eingereicht. Die Widerspruchsfrist läuft."),
+    "clear": _("Die Mitteilung wurde ohne Bedenken freigegeben."),
+    "raise_objection": _("Ihre Reaktion wurde festgehalten; die Erörterung beginnt."),
+    "agree": _("Die einvernehmliche Lösung wurde festgehalten."),
+    "escalate": _("Die Mitteilung wurde an den Kreis eskaliert."),
+    "decide": _("Die Entscheidung des Kreises wurde festgehalten."),
+    "place": _("Die Besetzung wurde eingetragen."),
+    "withdraw": _("Die Mitteilung wurde zurückgezogen."),
+}
 
 
 def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("seite"))
 
 
+def has_qualification_check() -> bool:
+    """The qualification advice (PS-1) is shown where its template exists."""
+    if not getattr(settings, "SHOW_QUALIFICATION_CHECK", True):
+        return False
+    try:
+        get_template(QUALIFICATION_CHECK_TEMPLATE)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return default
+
+
+def _error_messages(error: ValidationError) -> list[str]:
+    return list(error.messages)
+
+
+def _apply_service_error(form, error: ValidationError) -> None:
+    """Put the service's German messages on the form's fields where they exist, else on the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for e in errors:
+                form.add_error(target, e.messages if hasattr(e, "messages") else e)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _summary_items(form, *, label_prefix: str = "") -> list[tuple[str, str, str]]:
+    items = []
+    for name, errors in form.errors.items():
+        if name == "__all__":
+            continue
+        bound = form[name]
+        for message in errors:
+            items.append((field_anchor(bound), f"{label_prefix}{bound.label}", message))
+    return items
+
+
+# --- start page -----------------------------------------------------------------------------
+
+WAITING_HINTS = {
+    "coordination": {NoticeState.INFORMED: _("prüfen: freigeben oder Bedenken / Klärungsbedarf äußern")},
+    "city": {
+        NoticeState.DRAFT: _("vervollständigen und einreichen"),
+        NoticeState.CONSULTATION: _("Klärungsbedarf beantworten, Erörterung"),
+        NoticeState.CLEARED: _("Besetzung durchführen und eintragen"),
+        NoticeState.APPROVED_BY_SILENCE: _("Besetzung durchführen und eintragen"),
+        NoticeState.AGREED: _("Besetzung gemäß Einigung durchführen und eintragen"),
+        NoticeState.DECIDED: _("Besetzung gemäß Entscheidung durchführen und eintragen"),
+    },
+    "district_admin": {
+        NoticeState.ESCALATED: _("Weisung / Kürzung entscheiden"),
+        NoticeState.CONSULTATION: _("Erörterung: Ergebnis festhalten"),
+    },
+    "management": {},
+}
+
+
 @login_required
 def home(request):
-    """Start page per role: what waits for this user, and counts by state."""
-    notices = selectors.notices_visible_to(request.user)
-    counts = dict(notices.order_by().values_list("state").annotate(n=Count("pk")))
+    """Start page per role: what waits for this user, and counts by state (PS-2, PS-4.3)."""
+    user = request.user
+    counts = selectors.notice_state_counts(user)
     state_counts = [(state, label, counts.get(state, 0)) for state, label in NoticeState.choices]
+    hints = WAITING_HINTS.get(user.role or "coordination", {})
+    waiting = [(n, hints.get(n.state, n.get_state_display()))
+               for n in selectors.notices_waiting_for(user)[:50]]
+    flag_days = settings.VACANCY_FLAG_DAYS
+    today = timezone.localdate()
     return render(request, "staffing/home.html", {
         "state_counts": state_counts,
-        "waiting": selectors.notices_waiting_for(request.user)[:20],
+        "waiting": waiting,
+        "show_days_left": user.is_coordination or user.is_superuser,
+        "flag_days": flag_days,
+        "long_vacancies": [(v, (today - v.vacated_on).days)
+                           for v in selectors.vacancies_open_longer_than(user, flag_days)[:20]],
     })
+
+
+# --- notice list and CSV --------------------------------------------------------------------
+
+def _filtered_notices(request):
+    form = NoticeFilterForm(request.GET or None, cities=selectors.cities_visible_to(request.user))
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    sort = request.GET.get("sortierung", "-erstellt")
+    if sort not in selectors.NOTICE_SORTS:
+        sort = "-erstellt"
+    qs = selectors.notices_filtered(
+        request.user, state=filters.get("status", ""), city=filters.get("stadt"), function=filters.get("funktion"),
+        deadline_from=filters.get("frist_von"), deadline_to=filters.get("frist_bis"), text=filters.get("q", ""),
+        sort=sort)
+    return form, qs, sort
+
+
+SORT_COLUMNS = [("stadt", _("Stadt")), ("status", _("Status")), ("frist", _("Frist endet")),
+                ("erstellt", _("angelegt am"))]
 
 
 @login_required
 def notice_list(request):
-    qs = selectors.notices_visible_to(request.user).order_by("-created_at")
-    return render(request, "staffing/notices/list.html", {"page": _page(request, qs)})
+    """The notices the user may see, filtered, sorted and paged (PS-2)."""
+    form, qs, sort = _filtered_notices(request)
+    columns = []
+    for key, label in SORT_COLUMNS:
+        current = sort.lstrip("-") == key
+        descending = sort.startswith("-")
+        next_sort = f"-{key}" if current and not descending else key
+        aria = ("descending" if descending else "ascending") if current else ""
+        columns.append({"key": key, "label": label, "next": next_sort, "aria_sort": aria})
+    template = "staffing/notices/list.html"
+    if request.htmx and request.htmx.target == "ergebnis":
+        template += "#results"
+    return render(request, template, {
+        "form": form, "page": _page(request, qs), "columns": columns, "sort": sort,
+        "may_create": request.user.is_city_clerk,
+    })
+
+
+CSV_HEADERS = [
+    _("Nr."), _("Stadt"), _("Stellennummer"), _("Stelle"), _("Funktion"), _("Status"), _("Aktenzeichen"),
+    _("eingegangen am"), _("Frist endet am"), _("Fristverlängerung"), _("geplanter Besetzungstermin"),
+    _("Anzahl Personen"), _("Leitung beteiligt"), _("besetzt am"),
+]
+
+
+@login_required
+def notice_export(request):
+    """The filtered list as CSV for Excel: German headers, ";" separator, UTF-8 with BOM."""
+    _form, qs, _sort = _filtered_notices(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="mitteilungen-{stamp}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    writer.writerow([str(h) for h in CSV_HEADERS])
+
+    def day(value):
+        return value.strftime("%d.%m.%Y") if value else ""
+
+    for n in qs.iterator(chunk_size=500):
+        writer.writerow([
+            n.pk, n.office.city.name, n.position.number if n.position_id else "",
+            n.position.title if n.position_id else "", str(n.function) if n.function_id else "",
+            n.get_state_display(), n.reference,
+            timezone.localtime(n.received_at).strftime("%d.%m.%Y %H:%M") if n.received_at else "",
+            day(n.period_last_day), n.period_extension_reason, day(n.planned_start), n.candidate_count,
+            _("ja") if n.head_involved else _("nein"), day(n.placed_on),
+        ])
+    return response
+
+
+# --- notice form (create and edit a draft) --------------------------------------------------
+
+def _positions_for(user, notice: PlacementNotice | None):
+    qs = positions_for_notice(selectors.positions_visible_to(user))
+    busy = PlacementNotice.objects.filter(state__in=OPEN_STATES, position__isnull=False)
+    if notice is not None:
+        busy = busy.exclude(pk=notice.pk)
+    return qs.exclude(pk__in=busy.values("position_id"))
+
+
+def _start_warning(planned_start):
+    """A planned start before the end of the objection period that would start now (PS-2.3)."""
+    if not planned_start:
+        return None
+    period = objection_period(timezone.now())
+    if planned_start <= period.last_day:
+        return {"planned_start": planned_start, "last_day": period.last_day}
+    return None
+
+
+def _candidate_initial(notice: PlacementNotice | None) -> list[dict]:
+    if notice is None:
+        return []
+    fields = CandidateFormSet.form.Meta.fields
+    return [{name: getattr(c, name) for name in fields} for c in notice.candidates.all()]
+
+
+@login_required
+def notice_create(request):
+    """PS-2.2: a city clerk starts a notice."""
+    if not request.user.is_city_clerk:
+        raise PermissionDenied(_("Nur die Personalsachbearbeitung einer Stadt kann Mitteilungen anlegen."))
+    return _notice_form(request, None)
+
+
+@login_required
+def notice_edit(request, pk):
+    """PS-2.2: the city edits its draft until it is submitted."""
+    notice = selectors.notice_for_user(request.user, pk)
+    if not request.user.is_city_clerk:
+        raise PermissionDenied(_("Nur die Personalsachbearbeitung der Stadt kann den Entwurf ändern."))
+    if notice.state != NoticeState.DRAFT:
+        messages.info(request, _("Die Mitteilung ist bereits eingereicht und kann nicht mehr geändert werden."))
+        return redirect("staffing:notice_detail", pk=notice.pk)
+    return _notice_form(request, notice)
+
+
+def _notice_form(request, notice: PlacementNotice | None):
+    user = request.user
+    positions = _positions_for(user, notice)
+    status = 200
+    summary_messages: list[str] = []
+    if request.method == "POST":
+        action = request.POST.get("aktion", "entwurf")
+        complete = action == "einreichen"
+        data = request.POST
+        if action == "person_hinzufuegen":
+            data = data.copy()
+            total = f"{CANDIDATE_PREFIX}-TOTAL_FORMS"
+            try:
+                data[total] = str(min(int(data.get(total, "1")) + 1, 50))
+            except ValueError:
+                data[total] = "1"
+        form = NoticeForm(data, instance=notice, positions=positions, complete=complete)
+        formset = CandidateFormSet(data, prefix=CANDIDATE_PREFIX, complete=complete)
+        if action != "person_hinzufuegen":
+            forms_valid = form.is_valid()
+            forms_valid = formset.is_valid() and forms_valid
+            if forms_valid:
+                saved = _save_notice(request, notice, form, formset, submit=complete, errors=summary_messages)
+                if saved is not None:
+                    if complete:
+                        messages.success(request, SUCCESS["submit"])
+                    else:
+                        messages.success(request, _("Der Entwurf wurde gespeichert."))
+                    return redirect("staffing:notice_detail", pk=saved.pk)
+            status = 400
+    else:
+        form = NoticeForm(instance=notice, positions=positions)
+        formset = CandidateFormSet(initial=_candidate_initial(notice), prefix=CANDIDATE_PREFIX)
+    summary_items = []
+    if form.is_bound:
+        summary_messages = list(form.non_field_errors()) + summary_messages
+        summary_items += _summary_items(form)
+        summary_messages += list(formset.non_form_errors())
+        for index, cform in enumerate(formset.forms, start=1):
+            summary_items += _summary_items(cform, label_prefix=_("Person %(n)d: ") % {"n": index})
+            summary_messages += list(cform.non_field_errors())
+    if formset.non_form_errors() and formset.forms:
+        summary_items.insert(0, (formset.forms[0]["full_name"].auto_id, "", formset.non_form_errors()[0]))
+        summary_messages = [m for m in summary_messages if m not in formset.non_form_errors()]
+    planned = (form.cleaned_data.get("planned_start") if form.is_bound and hasattr(form, "cleaned_data")
+               else (notice.planned_start if notice else None))
+    function = form.chosen_function() if form.is_bound and hasattr(form, "cleaned_data") else (
+        notice.function if notice else None)
+    return render(request, "staffing/notices/form.html", {
+        "notice": notice, "form": form, "formset": formset, "has_errors": bool(summary_items or summary_messages),
+        "summary_items": summary_items, "summary_messages": summary_messages,
+        "start_warning": _start_warning(planned), "function": function,
+        "qualification_check": has_qualification_check(),
+        "period_preview": objection_period(timezone.now()),
+        "submit_attempted": request.method == "POST" and request.POST.get("aktion") == "einreichen",
+    }, status=status)
+
+
+def _save_notice(request, notice, form, formset, *, submit: bool, errors: list[str]):
+    """Save the draft (and submit it) in one transaction; on refusal nothing is kept."""
+    user = request.user
+    try:
+        with transaction.atomic():
+            if notice is None:
+                saved = services.notice_create(by=user, candidates=formset.service_data(), **form.service_data())
+            else:
+                saved = services.notice_update_draft(notice_id=notice.pk, by=user,
+                                                     candidates=formset.service_data(), **form.service_data())
+            if submit:
+                services.notice_submit(notice_id=saved.pk, by=user)
+    except services.WorkflowError as error:
+        _apply_service_error(form, error)
+        return None
+    except IntegrityError:
+        form.add_error("position", _("Für diese Stelle gibt es bereits eine offene Mitteilung."))
+        return None
+    except (ConcurrentTransition, TransitionNotAllowed):
+        errors.append(CONCURRENT_MESSAGE)
+        return None
+    return saved
+
+
+# --- notice detail and actions --------------------------------------------------------------
+
+def _detail_context(request, notice, *, overrides=None, comment_form=None) -> dict:
+    user = request.user
+    overrides = overrides or {}
+    available = {t.name for t in notice.get_available_user_state_transitions(user)}
+    actions = []
+    for name, form_class in ACTION_FORMS.items():
+        if name in available:
+            form = overrides.get(name) or form_class(prefix=name, initial={"seen_state": notice.state})
+            actions.append({"name": name, "form": form, "title": form_class.title, "dom_id": f"schritt-{name}",
+                            "url": reverse("staffing:notice_action", args=[notice.pk, name])})
+    summary_items, summary_messages = [], []
+    for form in overrides.values():
+        summary_items += _summary_items(form)
+        summary_messages += list(form.non_field_errors())
+    may_comment = selectors.notice_comment_allowed(user, notice)
+    if comment_form is not None:
+        summary_items += _summary_items(comment_form)
+    candidates = list(notice.candidates.all())
+    return {
+        "notice": notice, "actions": actions, "candidates": candidates,
+        "events": list(notice.events.all()), "comments": list(notice.comments.all()),
+        "comment_form": comment_form or (CommentForm() if may_comment else None),
+        "may_edit": notice.state == NoticeState.DRAFT and user.is_city_clerk,
+        "missing": notice.missing_for_submission() if notice.state == NoticeState.DRAFT else [],
+        "start_warning": _start_warning(notice.planned_start) if notice.state == NoticeState.DRAFT else None,
+        "qualification_check": has_qualification_check(), "function": notice.function,
+        "summary_items": summary_items, "summary_messages": summary_messages,
+        "has_errors": bool(summary_items or summary_messages),
+        "legal_basis": services.LEGAL_BASIS_CUT,
+        "days_left": days_left_text(notice),
+    }
 
 
 @login_required
 def notice_detail(request, pk):
-    notice = selectors.notice_for_user(request.user, pk)
-    return render(request, "staffing/notices/detail.html", {"notice": notice})
+    """All data of a notice, its deadline, audit trail, comments and the user's possible steps (PS-2)."""
+    notice = selectors.notice_detail_for_user(request.user, pk)
+    return render(request, "staffing/notices/detail.html", _detail_context(request, notice))
 
+
+def _concurrent(request, pk):
+    messages.warning(request, CONCURRENT_MESSAGE)
+    return redirect("staffing:notice_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def notice_action(request, pk, name):
+    """One step of the workflow (a django-fsm transition) through its service (PS-2.2 to PS-2.5)."""
+    if name not in ACTION_FORMS:
+        raise Http404
+    notice = selectors.notice_detail_for_user(request.user, pk)
+    form = ACTION_FORMS[name](request.POST, prefix=name)
+    seen = request.POST.get(f"{name}-seen_state", "")
+    if seen and seen != notice.state:
+        return _concurrent(request, pk)
+    available = {t.name for t in notice.get_available_user_state_transitions(request.user)}
+    if form.is_valid():
+        try:
+            SERVICES[name](notice_id=notice.pk, by=request.user, **form.service_kwargs())
+        except services.WorkflowError as error:
+            if name not in available:
+                for message in _error_messages(error):
+                    messages.error(request, message)
+                return redirect("staffing:notice_detail", pk=pk)
+            _apply_service_error(form, error)
+        except (ConcurrentTransition, TransitionNotAllowed):
+            return _concurrent(request, pk)
+        else:
+            messages.success(request, SUCCESS[name])
+            return redirect(_safe_next(request, reverse("staffing:notice_detail", args=[pk])))
+    elif name not in available:
+        raise PermissionDenied(_("Dieser Schritt steht Ihnen bei dieser Mitteilung jetzt nicht zur Verfügung."))
+    context = _detail_context(request, notice, overrides={name: form})
+    return render(request, "staffing/notices/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def notice_comment(request, pk):
+    """PS-2.4/2.6: a comment on a notice."""
+    notice = selectors.notice_detail_for_user(request.user, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.notice_comment(notice_id=notice.pk, by=request.user, text=form.cleaned_data["text"])
+        except services.WorkflowError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(request, _("Ihr Kommentar wurde gespeichert."))
+            return redirect(reverse("staffing:notice_detail", args=[pk]) + "#kommentare")
+    elif not selectors.notice_comment_allowed(request.user, notice):
+        raise PermissionDenied(_("Sie können diese Mitteilung nicht kommentieren."))
+    context = _detail_context(request, notice, comment_form=form)
+    return render(request, "staffing/notices/detail.html", context, status=400)
+
+
+# --- escalations (district) -----------------------------------------------------------------
+
+@login_required
+def escalation_list(request):
+    """PS-2.4/2.5: consultations and escalations of the district, with the directive and cut form."""
+    user = request.user
+    if user.is_city_clerk or not (user.organisation_id or user.is_superuser):
+        raise PermissionDenied(_("Die Eskalationen sieht nur der Kreis."))
+    rows = []
+    for notice in selectors.escalations_visible_to(user):
+        available = {t.name for t in notice.get_available_user_state_transitions(user)}
+        form = None
+        if "decide" in available:
+            form = ACTION_FORMS["decide"](prefix="decide", initial={"seen_state": notice.state},
+                                          auto_id=f"id_{notice.pk}_%s")
+        action = form and {"name": "decide", "form": form, "title": ACTION_FORMS["decide"].title,
+                           "url": reverse("staffing:notice_action", args=[notice.pk, "decide"]),
+                           "dom_id": f"schritt-decide-{notice.pk}"}
+        rows.append({"notice": notice, "decide_form": form, "decide_action": action})
+    return render(request, "staffing/escalations.html", {"rows": rows, "legal_basis": services.LEGAL_BASIS_CUT})
+
+
+# --- notifications and settings ---------------------------------------------------------------
+
+@login_required
+def notification_list(request):
+    """The user's in-app notifications."""
+    qs = selectors.notifications_for(request.user)
+    return render(request, "staffing/notifications/list.html", {"page": _page(request, qs)})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk):
+    notification = selectors.notification_for_user(request.user, pk)
+    inbox.notifications_mark_read(user=request.user, notification_id=notification.pk)
+    if request.POST.get("oeffnen"):
+        return redirect("staffing:notice_detail", pk=notification.notice_id)
+    messages.success(request, _("Die Benachrichtigung wurde als gelesen markiert."))
+    return redirect(_safe_next(request, reverse("staffing:notification_list")))
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = inbox.notifications_mark_read(user=request.user)
+    messages.success(request, _("%(n)d Benachrichtigungen als gelesen markiert.") % {"n": count})
+    return redirect("staffing:notification_list")
+
+
+@login_required
+def user_settings(request):
+    """Personal settings: e-mails per kind of notification on or off."""
+    user = request.user
+    if request.method == "POST":
+        form = EmailPreferencesForm(request.POST)
+        if form.is_valid():
+            inbox.user_set_email_kinds(user=user, wanted=form.cleaned_data["email_kinds"])
+            messages.success(request, _("Ihre Einstellungen wurden gespeichert."))
+            return redirect("staffing:user_settings")
+        status = 400
+    else:
+        muted = set(user.muted_email_kinds or [])
+        form = EmailPreferencesForm(initial={"email_kinds": [k for k in Notification.Kind.values if k not in muted]})
+        status = 200
+    return render(request, "staffing/settings.html", {"form": form}, status=status)
+
+
+# --- other lists (unchanged pages) ------------------------------------------------------------
 
 @login_required
 def staff_list(request):

@@ -1,0 +1,364 @@
+"""Forms of the browser pages. They check input and completeness for the user; the rules of the
+workflow stay in `staffing.services` (which checks again)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Candidate,
+    Function,
+    NoticeState,
+    Notification,
+    ObjectionKind,
+    PlacementNotice,
+)
+
+REQUIRED_MESSAGE = _("Bitte geben Sie „%(label)s“ an.")
+
+# Fields a complete notice needs before submission (PS-2.2), as in PlacementNotice.missing_for_submission.
+NOTICE_REQUIRED = ("position", "planned_start")
+CANDIDATE_REQUIRED = ("full_name", "qualification", "qualification_detail", "professional_background",
+                      "months_experience")
+
+
+def _require(form: forms.Form, names) -> None:
+    for name in names:
+        value = form.cleaned_data.get(name)
+        empty = value is None or (isinstance(value, str) and not value.strip())
+        if empty and name not in form.errors:
+            form.add_error(name, REQUIRED_MESSAGE % {"label": form.fields[name].label})
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class NoticeForm(forms.ModelForm):
+    """PS-2.2: the notice itself. Every field is optional for a draft; `complete` asks for all."""
+
+    class Meta:
+        model = PlacementNotice
+        fields = ["position", "function", "reference", "planned_start", "reason", "head_involved"]
+        widgets = {"planned_start": DateInput(), "reason": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "position": _("Nur Stellen Ihrer Regionalstelle, deren Besetzung mitzuteilen ist (PS-2)."),
+            "function": _("Wird aus der Stelle übernommen, wenn Sie nichts wählen."),
+            "planned_start": _("Format TT.MM.JJJJ"),
+            "head_involved": _("Nur bei Leitungsfunktionen (PS-2.6)."),
+        }
+
+    def __init__(self, *args, positions, complete: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.complete = complete
+        self.fields["position"].queryset = positions
+        self.fields["position"].label_from_instance = lambda p: f"{p.number} {p.title} ({p.function})"
+        self.fields["function"].queryset = Function.objects.filter(requires_notice=True)
+        for field in self.fields.values():
+            field.required = False
+        self.fields["planned_start"].input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
+
+    def chosen_function(self):
+        """The function of the notice: the chosen one, else the position's."""
+        data = getattr(self, "cleaned_data", {})
+        position = data.get("position")
+        return data.get("function") or (position.function if position else None)
+
+    def clean(self):
+        data = super().clean()
+        position, function = data.get("position"), data.get("function")
+        if position and function and position.function_id != function.pk:
+            self.add_error("function", _("Die Funktion passt nicht zur gewählten Stelle (%(function)s).")
+                           % {"function": position.function})
+        chosen = self.chosen_function()
+        if data.get("head_involved") and not (chosen and chosen.is_leadership):
+            self.add_error("head_involved", _("Die Leitung der JobAgentur kann nur bei Leitungsfunktionen "
+                                              "unmittelbar beteiligt werden (PS-2.6)."))
+        if self.complete:
+            _require(self, NOTICE_REQUIRED)
+        return data
+
+    def _post_clean(self):
+        # The model's own validation needs the office, which the service sets; nothing to check here.
+        pass
+
+    def service_data(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        data["reference"] = data["reference"] or ""
+        data["reason"] = data["reason"] or ""
+        data["head_involved"] = bool(data["head_involved"])
+        return data
+
+
+class CandidateForm(forms.ModelForm):
+    """PS-2.2: one proposed person with qualification and professional background."""
+
+    class Meta:
+        model = Candidate
+        fields = ["full_name", "employment", "grade", "qualification", "qualification_detail",
+                  "professional_background", "months_experience", "induction_planned"]
+        widgets = {"professional_background": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "grade": _("z. B. A 10 oder EG 9c"),
+            "qualification_detail": _("z. B. B.A. Soziale Arbeit, Verwaltungslehrgang II"),
+            "induction_planned": _("Ohne einschlägige Berufserfahrung ist eine Praxiseinweisung vorgesehen (PS-1.3)."),
+        }
+
+    def __init__(self, *args, complete: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.complete = complete
+        for field in self.fields.values():
+            field.required = False
+        self.fields["months_experience"].widget.attrs.update({"min": 0, "inputmode": "numeric"})
+
+    def clean(self):
+        data = super().clean()
+        if self.complete and not data.get("DELETE") and not self.is_blank():
+            _require(self, CANDIDATE_REQUIRED)
+        return data
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not any(data.get(name) not in (None, "", False) for name in self.Meta.fields)
+
+    def service_data(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        for name in ("full_name", "employment", "grade", "qualification", "qualification_detail",
+                     "professional_background"):
+            data[name] = data[name] or ""
+        data["induction_planned"] = bool(data["induction_planned"])
+        return data
+
+    def preview(self) -> Candidate:
+        """An unsaved candidate with the values shown, for the qualification advice."""
+        if self.is_bound and self.is_valid():
+            return Candidate(**self.service_data())
+        values = {k: v for k, v in (self.initial or {}).items() if k in self.Meta.fields}
+        return Candidate(**values)
+
+
+class BaseCandidateFormSet(forms.BaseFormSet):
+    def __init__(self, *args, complete: bool = False, **kwargs):
+        self.complete = complete
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "complete": self.complete}
+
+    def kept_forms(self):
+        return [f for f in self.forms if not f.is_blank() and not self._should_delete_form(f)]
+
+    def clean(self):
+        if self.complete and not any(form.errors for form in self.forms) and not self.kept_forms():
+            raise forms.ValidationError(_("Bitte geben Sie mindestens eine Person an."), code="no_candidate")
+
+    def service_data(self) -> list[dict]:
+        return [form.service_data() for form in self.kept_forms()]
+
+
+CandidateFormSet = forms.formset_factory(CandidateForm, formset=BaseCandidateFormSet, extra=0, min_num=1,
+                                         can_delete=True, validate_min=False)
+CandidateFormSet.deletion_widget = forms.CheckboxInput
+
+
+def positions_for_notice(positions):
+    """PS-2: the positions a notice can be about: active positions of functions that need a notice."""
+    return positions.filter(is_active=True, function__requires_notice=True).order_by("number")
+
+
+# --- actions on a notice (one form per transition) -------------------------------------------
+
+class ActionForm(forms.Form):
+    """Base of the action forms: the state shown to the user, to detect a change by someone else."""
+
+    seen_state = forms.ChoiceField(choices=NoticeState.choices, widget=forms.HiddenInput, required=False)
+    confirm_label = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.confirm_label:
+            self.fields["confirm"] = forms.BooleanField(
+                label=self.confirm_label, required=True,
+                error_messages={"required": _("Bitte bestätigen Sie diesen Schritt.")})
+
+    def service_kwargs(self) -> dict:
+        return {}
+
+
+class SubmitForm(ActionForm):
+    title = _("Einreichen")
+    confirm_label = _("Ich bestätige, dass die Angaben vollständig sind und die Mitteilung an die "
+                      "Koordinierungsstelle gehen soll. Die Widerspruchsfrist beginnt damit.")
+
+
+class ClearForm(ActionForm):
+    title = _("Ohne Bedenken freigeben")
+    confirm_label = _("Ich bestätige die Freigabe ohne Bedenken. Dieser Schritt kann nicht rückgängig gemacht "
+                      "werden.")
+    reason = forms.CharField(label=_("Vermerk (freiwillig)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def service_kwargs(self):
+        return {"reason": self.cleaned_data["reason"]}
+
+
+class ObjectionForm(ActionForm):
+    title = _("Bedenken oder Klärungsbedarf äußern")
+    kind = forms.ChoiceField(label=_("Art der Reaktion"), choices=ObjectionKind.choices, widget=forms.RadioSelect,
+                             error_messages={"required": _("Bitte wählen Sie „Bedenken“ oder „Klärungsbedarf“.")})
+    reason = forms.CharField(label=_("Begründung"), widget=forms.Textarea(attrs={"rows": 4}),
+                             error_messages={"required": _("Bitte begründen Sie Ihre Reaktion schriftlich.")})
+
+    def service_kwargs(self):
+        return {"kind": self.cleaned_data["kind"], "reason": self.cleaned_data["reason"]}
+
+
+class AgreeForm(ActionForm):
+    title = _("Einvernehmliche Lösung festhalten")
+    solution = forms.CharField(label=_("Einvernehmliche Lösung"), widget=forms.Textarea(attrs={"rows": 4}),
+                               error_messages={"required": _("Bitte beschreiben Sie die einvernehmliche Lösung.")})
+    participants = forms.CharField(label=_("Teilnehmende der Erörterung"), widget=forms.Textarea(attrs={"rows": 2}),
+                                   error_messages={"required": _("Bitte nennen Sie die Teilnehmenden der "
+                                                                 "Erörterung.")})
+    administrative_heads_involved = forms.BooleanField(label=_("Verwaltungsleitungen beteiligt"), required=False)
+    conditions = forms.CharField(label=_("Auflagen / Bedingungen (freiwillig)"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+
+    def service_kwargs(self):
+        return {k: self.cleaned_data[k] for k in ("solution", "participants", "administrative_heads_involved",
+                                                  "conditions")}
+
+
+class EscalateForm(ActionForm):
+    title = _("Ohne Einigung an den Kreis eskalieren")
+    confirm_label = _("Ich bestätige, dass in der Erörterung keine einvernehmliche Lösung erzielt wurde.")
+    reason = forms.CharField(label=_("Grund der Eskalation"), widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": _("Bitte begründen Sie, warum keine Einigung erzielt "
+                                                           "wurde.")})
+    participants = forms.CharField(label=_("Teilnehmende der Erörterung"), required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2}))
+    administrative_heads_involved = forms.BooleanField(label=_("Verwaltungsleitungen beteiligt"), required=False)
+
+    def service_kwargs(self):
+        return {k: self.cleaned_data[k] for k in ("reason", "participants", "administrative_heads_involved")}
+
+
+class DecideForm(ActionForm):
+    title = _("Weisung und Kürzung festlegen")
+    confirm_label = _("Ich bestätige die Entscheidung des Kreises. Sie kann nicht rückgängig gemacht werden.")
+    directive = forms.CharField(label=_("Weisung im Einzelfall"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+    cut_amount = forms.DecimalField(label=_("Kürzung der Verwaltungskostenerstattung (Betrag in €)"), required=False,
+                                    min_value=Decimal("0.01"), max_digits=12, decimal_places=2, localize=True)
+    cut_percent = forms.DecimalField(label=_("Kürzung der Verwaltungskostenerstattung (Prozent)"), required=False,
+                                     min_value=Decimal("0.01"), max_value=Decimal("100"), max_digits=5,
+                                     decimal_places=2, localize=True)
+    placement_permitted = forms.BooleanField(label=_("Besetzung nach der Entscheidung zulässig"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cut_amount"].help_text = _("Entweder Betrag oder Prozentsatz, nach § 4 Abs. 1 "
+                                                "Heranziehungssatzung vom 18.04.2007.")
+        self.fields["cut_percent"].help_text = _("Größer als 0 und höchstens 100.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("cut_amount") is not None and data.get("cut_percent") is not None:
+            self.add_error("cut_percent", _("Bitte geben Sie die Kürzung entweder als Betrag oder als Prozentsatz "
+                                            "an, nicht beides."))
+        elif not (data.get("directive") or "").strip() and data.get("cut_amount") is None \
+                and data.get("cut_percent") is None and "cut_amount" not in self.errors \
+                and "cut_percent" not in self.errors:
+            self.add_error("directive", _("Bitte erteilen Sie eine Weisung oder legen Sie eine Kürzung fest."))
+        return data
+
+    def service_kwargs(self):
+        return {"directive": self.cleaned_data["directive"], "cut_amount": self.cleaned_data["cut_amount"],
+                "cut_percent": self.cleaned_data["cut_percent"],
+                "placement_permitted": self.cleaned_data["placement_permitted"]}
+
+
+class PlaceForm(ActionForm):
+    title = _("Besetzung als durchgeführt eintragen")
+    confirm_label = _("Ich bestätige, dass die Besetzung durchgeführt wurde.")
+    placed_on = forms.DateField(label=_("besetzt am"), widget=DateInput(), input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+                                help_text=_("Format TT.MM.JJJJ"),
+                                error_messages={"required": _("Bitte geben Sie das Datum der Besetzung an.")})
+
+    def service_kwargs(self):
+        return {"placed_on": self.cleaned_data["placed_on"]}
+
+
+class WithdrawForm(ActionForm):
+    title = _("Mitteilung zurückziehen")
+    confirm_label = _("Ich bestätige, dass die Mitteilung zurückgezogen wird. Dieser Schritt kann nicht "
+                      "rückgängig gemacht werden.")
+    reason = forms.CharField(label=_("Grund"), widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Bitte geben Sie einen Grund an.")})
+
+    def service_kwargs(self):
+        return {"reason": self.cleaned_data["reason"]}
+
+
+# transition name -> form; the order is the order on the page
+ACTION_FORMS = {
+    "submit": SubmitForm,
+    "clear": ClearForm,
+    "raise_objection": ObjectionForm,
+    "agree": AgreeForm,
+    "escalate": EscalateForm,
+    "decide": DecideForm,
+    "place": PlaceForm,
+    "withdraw": WithdrawForm,
+}
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Kommentar"), widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": _("Bitte geben Sie einen Kommentar ein.")})
+
+
+# --- list filters ---------------------------------------------------------------------------
+
+class NoticeFilterForm(forms.Form):
+    """Filters of the notice list; every field is optional."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("alle"))] + list(NoticeState.choices))
+    stadt = forms.ModelChoiceField(label=_("Stadt"), required=False, queryset=None, empty_label=_("alle"))
+    funktion = forms.ModelChoiceField(label=_("Funktion"), required=False, queryset=None, empty_label=_("alle"))
+    frist_von = forms.DateField(label=_("Frist endet ab"), required=False, widget=DateInput(),
+                                input_formats=["%Y-%m-%d", "%d.%m.%Y"])
+    frist_bis = forms.DateField(label=_("Frist endet bis"), required=False, widget=DateInput(),
+                                input_formats=["%Y-%m-%d", "%d.%m.%Y"])
+    q = forms.CharField(label=_("Suche"), required=False, max_length=100,
+                        help_text=_("Stelle, Stellennummer, Aktenzeichen oder Name"))
+
+    def __init__(self, *args, cities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stadt"].queryset = cities
+        self.fields["funktion"].queryset = Function.objects.filter(requires_notice=True)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("frist_von") and data.get("frist_bis") and data["frist_von"] > data["frist_bis"]:
+            self.add_error("frist_bis", _("Das Ende des Zeitraums liegt vor dem Anfang."))
+        return data
+
+
+# --- personal settings ----------------------------------------------------------------------
+
+class EmailPreferencesForm(forms.Form):
+    """The kinds of notification for which the user wants an e-mail (everything else is muted)."""
+
+    email_kinds = forms.MultipleChoiceField(
+        label=_("E-Mails erhalten für"), required=False, choices=Notification.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("In der Anwendung sehen Sie alle Benachrichtigungen; hier wählen Sie, wofür zusätzlich "
+                    "eine E-Mail kommt."))
+

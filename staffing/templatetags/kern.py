@@ -1,0 +1,140 @@
+"""Template helpers for KERN UX markup: form fields with labels, hints and errors linked for
+assistive technology (WCAG 2.1: 1.3.1, 3.3.1, 3.3.2), state badges with text, and deadlines."""
+from __future__ import annotations
+
+from django import forms, template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from staffing.deadlines import legal_time_zone
+from staffing.models import NoticeState
+from staffing.services import format_period_end
+
+register = template.Library()
+
+CHOICE_LIST_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+def _kind(widget) -> str:
+    if isinstance(widget, CHOICE_LIST_WIDGETS):
+        return "choices"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
+    return "input"
+
+
+def field_anchor(bound_field) -> str:
+    """The id the error summary links to: the control itself, or the first option of a group."""
+    if isinstance(bound_field.field.widget, CHOICE_LIST_WIDGETS):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.auto_id
+
+
+@register.filter
+def anchor(bound_field) -> str:
+    return field_anchor(bound_field)
+
+
+@register.inclusion_tag("staffing/includes/field.html")
+def kern_field(bound_field, optional=False):
+    """`{% kern_field form.name %}`: label, hint, error and control with KERN classes."""
+    widget = bound_field.field.widget
+    kind = _kind(widget)
+    errors = bound_field.errors
+    described = []
+    if bound_field.help_text:
+        described.append(f"{bound_field.auto_id}_hint")
+    if errors:
+        described.append(f"{bound_field.auto_id}_error")
+    attrs = {}
+    css = {
+        "input": "kern-form-input__input",
+        "select": "kern-form-input__select",
+        "checkbox": "kern-form-check__checkbox",
+        "choices": "kern-form-check__radio" if isinstance(widget, forms.RadioSelect) else "kern-form-check__checkbox",
+    }.get(kind, "")
+    if errors and kind in ("input", "select", "checkbox"):
+        css += f" {css}--error"
+    if kind == "choices":
+        widget.attrs["class"] = css
+        options = [sub.tag(wrap_label=False) for sub in bound_field.subwidgets]
+        option_ids = [sub.id_for_label for sub in bound_field.subwidgets]
+        labels = [sub.choice_label for sub in bound_field.subwidgets]
+        return {"field": bound_field, "kind": kind, "errors": errors, "describedby": " ".join(described),
+                "options": list(zip(options, option_ids, labels, strict=True)), "optional": optional}
+    if css:
+        attrs["class"] = css
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return {"field": bound_field, "kind": kind, "errors": errors, "widget": bound_field.as_widget(attrs=attrs),
+            "optional": optional, "describedby": " ".join(described)}
+
+
+BADGE_VARIANTS = {
+    NoticeState.DRAFT: "info",
+    NoticeState.INFORMED: "warning",
+    NoticeState.CLEARED: "success",
+    NoticeState.APPROVED_BY_SILENCE: "success",
+    NoticeState.CONSULTATION: "warning",
+    NoticeState.AGREED: "success",
+    NoticeState.ESCALATED: "danger",
+    NoticeState.DECIDED: "info",
+    NoticeState.PLACED: "success",
+    NoticeState.WITHDRAWN: "info",
+}
+
+
+@register.inclusion_tag("staffing/includes/state_badge.html")
+def state_badge(state):
+    """The state as a badge that carries its label as text (never colour alone)."""
+    return {"variant": BADGE_VARIANTS.get(state, "info"), "label": NoticeState(state).label if state else ""}
+
+
+def days_left(notice) -> int | None:
+    """Whole calendar days from today (legal time zone) to the last day of the period."""
+    if not notice.period_last_day:
+        return None
+    today = timezone.now().astimezone(legal_time_zone()).date()
+    return (notice.period_last_day - today).days
+
+
+@register.simple_tag
+def deadline(notice) -> str:
+    """PS-2.3: "endet am Mittwoch, 02.12.2026, 24:00 Uhr (noch 3 Tage)"."""
+    if not notice.period_last_day:
+        return ""
+    end = format_period_end(notice)
+    if notice.period_ends_at and timezone.now() >= notice.period_ends_at:
+        return _("endete am %(end)s (abgelaufen)") % {"end": end}
+    left = days_left(notice)
+    rest = _("endet heute") if left <= 0 else ngettext("noch %(n)d Tag", "noch %(n)d Tage", left) % {"n": left}
+    return _("endet am %(end)s (%(rest)s)") % {"end": end, "rest": rest}
+
+
+@register.simple_tag
+def days_left_text(notice) -> str:
+    left = days_left(notice)
+    if left is None:
+        return "–"
+    if notice.period_ends_at and timezone.now() >= notice.period_ends_at:
+        return _("abgelaufen")
+    if left <= 0:
+        return _("heute")
+    return ngettext("%(n)d Tag", "%(n)d Tage", left) % {"n": left}
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (a value of None removes it)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()
