@@ -175,6 +175,8 @@ PUBLIC_HOLIDAYS_SUBDIVISION = env.str("PUBLIC_HOLIDAYS_SUBDIVISION", default="NW
 LEGAL_TIME_ZONE = "Europe/Berlin"
 # PS-1.2: "several months" of relevant experience for placement officers and counsellors.
 QUALIFICATION_MIN_MONTHS = env.int("QUALIFICATION_MIN_MONTHS", default=6)
+# PS-4.3: the start page flags vacancies still open after this many days.
+VACANCY_FLAG_DAYS = env.int("VACANCY_FLAG_DAYS", default=90)
 
 # --- Security (README "Security and reliability"); production defaults follow DEBUG=false ------------
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user name from one
