@@ -130,3 +130,105 @@ def notices_waiting_for(user: User) -> QuerySet[PlacementNotice]:
         return qs.filter(head_involved=True).exclude(
             state__in=[NoticeState.PLACED, NoticeState.WITHDRAWN]).order_by("updated_at")
     return qs.none()
+
+
+# --- reads of the browser pages (issue 4) ----------------------------------------------------
+
+def notice_detail_for_user(user: User, pk) -> PlacementNotice:
+    """The notice with candidates, audit trail and comments in a fixed number of queries (PS-2)."""
+    from django.db.models import Prefetch
+
+    from .models import NoticeComment, NoticeEvent
+
+    qs = notices_visible_to(user).select_related("vacancy", "created_by", "office__district").prefetch_related(
+        "candidates",
+        Prefetch("events", queryset=NoticeEvent.objects.select_related("actor").order_by("at", "pk")),
+        Prefetch("comments", queryset=NoticeComment.objects.select_related("author").order_by("created_at", "pk")),
+    )
+    return _get_or_404(qs, pk)
+
+
+NOTICE_SORTS = {
+    "frist": ("period_ends_at", "pk"),
+    "-frist": ("-period_ends_at", "-pk"),
+    "stadt": ("office__city__name", "-created_at"),
+    "-stadt": ("-office__city__name", "-created_at"),
+    "status": ("state", "-created_at"),
+    "-status": ("-state", "-created_at"),
+    "erstellt": ("created_at", "pk"),
+    "-erstellt": ("-created_at", "-pk"),
+}
+
+
+def notices_filtered(user: User, *, state: str = "", city=None, function=None, deadline_from=None,
+                     deadline_to=None, text: str = "", sort: str = "-erstellt") -> QuerySet[PlacementNotice]:
+    """The notice list: the visible notices filtered and sorted (PS-2)."""
+    from django.db.models import Count, Exists, OuterRef
+
+    from .models import Candidate
+
+    qs = notices_visible_to(user)
+    if state:
+        qs = qs.filter(state=state)
+    if city:
+        qs = qs.filter(office__city=city)
+    if function:
+        qs = qs.filter(function=function)
+    if deadline_from:
+        qs = qs.filter(period_last_day__gte=deadline_from)
+    if deadline_to:
+        qs = qs.filter(period_last_day__lte=deadline_to)
+    text = (text or "").strip()
+    if text:
+        by_candidate = Candidate.objects.filter(notice=OuterRef("pk"), full_name__icontains=text)
+        q = (Q(position__title__icontains=text) | Q(position__number__icontains=text)
+             | Q(reference__icontains=text) | Q(reason__icontains=text) | Q(office__city__name__icontains=text))
+        if text.isdigit():
+            q |= Q(pk=int(text))
+        qs = qs.filter(q | Exists(by_candidate))
+    qs = qs.annotate(candidate_count=Count("candidates", distinct=True))
+    return qs.order_by(*NOTICE_SORTS.get(sort, NOTICE_SORTS["-erstellt"]))
+
+
+def notice_state_counts(user: User) -> dict[str, int]:
+    """Visible notices counted by state."""
+    from django.db.models import Count
+
+    return dict(notices_visible_to(user).order_by().values_list("state").annotate(n=Count("pk")))
+
+
+def vacancies_open_longer_than(user: User, days: int) -> QuerySet[Vacancy]:
+    """PS-4.3: vacancies still open after `days` days (refill without delay)."""
+    import datetime
+
+    from django.utils import timezone
+
+    limit = timezone.localdate() - datetime.timedelta(days=days)
+    return vacancies_visible_to(user).filter(refilled_on__isnull=True, vacated_on__lte=limit).order_by("vacated_on")
+
+
+def escalations_visible_to(user: User) -> QuerySet[PlacementNotice]:
+    """PS-2.4/2.5: notices in consultation or escalated to the district, oldest change first."""
+    return notices_visible_to(user).filter(
+        state__in=[NoticeState.ESCALATED, NoticeState.CONSULTATION]).order_by("-state", "updated_at")
+
+
+def notice_comment_allowed(user: User, notice: PlacementNotice) -> bool:
+    """PS-2.4/2.6: who may comment (as staffing.services.notice_comment checks)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_head and not notice.head_involved:
+        return False
+    return not (notice.state == NoticeState.DRAFT and not user.is_city_clerk)
+
+
+def notifications_for(user: User):
+    """The user's own in-app notifications, newest first."""
+    from .models import Notification
+
+    return Notification.objects.filter(recipient=user).select_related("notice", "notice__office__city")
+
+
+def notification_for_user(user: User, pk):
+    """One of the user's own notifications, else Http404."""
+    return _get_or_404(notifications_for(user), pk)
