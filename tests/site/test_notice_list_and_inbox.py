@@ -1,0 +1,195 @@
+"""Notice list (filters, sorting, CSV), start page, notifications and settings, error pages, the
+visibility rule on every notice URL, and query counts that do not grow with the number of rows."""
+import csv
+import io
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from staffing import services
+from staffing.models import Notification
+
+from ..factories import CandidateFactory, PlacementNoticeFactory, PositionFactory, VacancyFactory
+
+pytestmark = pytest.mark.django_db
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture(autouse=True)
+def _fixed_time():
+    with time_machine.travel(datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN), tick=False):
+        yield
+
+
+def _notices(office, n, **kwargs):
+    notices = []
+    for i in range(n):
+        notice = PlacementNoticeFactory(position=PositionFactory(office=office, title=f"Stelle {i}"), **kwargs)
+        CandidateFactory(notice=notice)
+        notices.append(notice)
+    return notices
+
+
+def test_filters_by_state_city_and_text(client, coordinator, witten_office, hattingen_office, clerk_witten):
+    a = _notices(witten_office, 1)[0]
+    b = PlacementNoticeFactory(position=PositionFactory(office=hattingen_office, title="Fachberater/in"))
+    CandidateFactory(notice=b, full_name="Jana Sonderbar")
+    services.notice_submit(notice_id=a.pk, by=clerk_witten)
+    client.force_login(coordinator)
+    url = reverse("staffing:notice_list")
+    assert [n.pk for n in client.get(url, {"status": "informed"}).context["page"]] == [a.pk]
+    assert [n.pk for n in client.get(url, {"stadt": hattingen_office.city_id}).context["page"]] == [b.pk]
+    assert [n.pk for n in client.get(url, {"q": "sonderbar"}).context["page"]] == [b.pk]
+    assert [n.pk for n in client.get(url, {"frist_von": "2026-12-01", "frist_bis": "2026-12-31"})
+            .context["page"]] == [a.pk]
+    assert [n.pk for n in client.get(url, {"sortierung": "stadt"}).context["page"]] == [b.pk, a.pk]
+
+
+def test_list_answers_htmx_with_the_results_only(client, coordinator, witten_office):
+    _notices(witten_office, 2)
+    client.force_login(coordinator)
+    response = client.get(reverse("staffing:notice_list"), headers={"HX-Request": "true", "HX-Target": "ergebnis"})
+    html = response.content.decode()
+    assert 'id="ergebnis"' in html and "<html" not in html
+
+
+def test_csv_export_of_the_filtered_list(client, coordinator, witten_office, hattingen_office, clerk_witten):
+    a = _notices(witten_office, 1)[0]
+    _notices(hattingen_office, 1)
+    services.notice_submit(notice_id=a.pk, by=clerk_witten)
+    client.force_login(coordinator)
+    response = client.get(reverse("staffing:notice_export"), {"stadt": witten_office.city_id})
+    assert response["Content-Type"].startswith("text/csv")
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][:6] == ["Nr.", "Stadt", "Stellennummer", "Stelle", "Funktion", "Status"]
+    assert len(rows) == 2
+    assert rows[1][1] == "Witten" and rows[1][5] == "Mitgeteilt, Frist läuft" and rows[1][8] == "02.12.2026"
+
+
+def test_start_page_per_role(client, coordinator, clerk_witten, witten_office, settings):
+    settings.VACANCY_FLAG_DAYS = 90
+    a = _notices(witten_office, 1)[0]
+    services.notice_submit(notice_id=a.pk, by=clerk_witten)
+    VacancyFactory(position=PositionFactory(office=witten_office, title="Lange frei"),
+                   vacated_on=date(2026, 11, 25) - timedelta(days=120))
+    client.force_login(coordinator)
+    html = client.get(reverse("staffing:home")).content.decode()
+    assert "Wartet auf mich" in html and "7 Tage" in html
+    assert "Lange frei" in html and "länger als 90 Tage" in html
+    client.force_login(clerk_witten)
+    html = client.get(reverse("staffing:home")).content.decode()
+    assert "Neue Mitteilung" in html
+
+
+def test_notifications_page_and_mark_read(client, coordinator, clerk_witten, witten_office,
+                                          django_capture_on_commit_callbacks):
+    a, b = _notices(witten_office, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notice_submit(notice_id=a.pk, by=clerk_witten)
+        services.notice_submit(notice_id=b.pk, by=clerk_witten)
+    assert Notification.objects.filter(recipient=coordinator, read_at__isnull=True).count() == 2
+    client.force_login(coordinator)
+    html = client.get(reverse("staffing:notification_list")).content.decode()
+    assert "2 ungelesen" in html
+    first = Notification.objects.filter(recipient=coordinator).first()
+    client.post(reverse("staffing:notification_read", args=[first.pk]))
+    assert Notification.objects.filter(recipient=coordinator, read_at__isnull=True).count() == 1
+    client.post(reverse("staffing:notification_read_all"))
+    assert not Notification.objects.filter(recipient=coordinator, read_at__isnull=True).exists()
+    client.force_login(clerk_witten)
+    assert client.post(reverse("staffing:notification_read", args=[first.pk])).status_code == 404
+
+
+def test_settings_turn_emails_off_per_kind(client, coordinator):
+    client.force_login(coordinator)
+    page = client.get(reverse("staffing:user_settings")).content.decode()
+    assert "Neue Mitteilung eingegangen" in page
+    response = client.post(reverse("staffing:user_settings"), {"email_kinds": ["submitted", "escalation"]})
+    assert response.status_code == 302
+    coordinator.refresh_from_db()
+    assert "submitted" not in coordinator.muted_email_kinds
+    assert "reminder" in coordinator.muted_email_kinds and "comment" in coordinator.muted_email_kinds
+
+
+def test_404_page_is_german(client, clerk_witten):
+    client.force_login(clerk_witten)
+    response = client.get("/gibt-es-nicht/")
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.content.decode()
+
+
+def _notice_patterns():
+    from staffing import urls
+
+    return [p for p in urls.urlpatterns if "<int:pk>" in str(p.pattern) and "mitteilungen" in str(p.pattern)]
+
+
+POST_ONLY = {"notice_action", "notice_comment"}
+
+
+@pytest.mark.parametrize("pattern", _notice_patterns(), ids=lambda p: p.name)
+def test_every_notice_url_answers_404_to_a_clerk_of_another_city(client, clerk_witten, hattingen_office, pattern):
+    notice = _notices(hattingen_office, 1)[0]
+    kwargs = {"pk": notice.pk}
+    if "<slug:name>" in str(pattern.pattern):
+        kwargs["name"] = "withdraw"
+    client.force_login(clerk_witten)
+    url = reverse(f"staffing:{pattern.name}", kwargs=kwargs)
+    if pattern.name not in POST_ONLY:
+        assert client.get(url).status_code == 404
+    assert client.post(url, {"withdraw-reason": "x", "withdraw-confirm": "on", "text": "x"}).status_code == 404
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("url_name", ["staffing:notice_list", "staffing:home", "staffing:escalation_list",
+                                      "staffing:notification_list", "staffing:notice_export"])
+def test_list_page_query_count_does_not_grow_with_rows(client, coordinator, clerk_witten, witten_office, url_name,
+                                                       django_assert_max_num_queries,
+                                                       django_capture_on_commit_callbacks):
+    def make(n):
+        notices = _notices(witten_office, n)
+        with django_capture_on_commit_callbacks(execute=True):
+            for notice in notices:
+                services.notice_submit(notice_id=notice.pk, by=clerk_witten)
+        for notice in notices[: n // 3]:
+            services.notice_raise_objection(notice_id=notice.pk, by=coordinator, kind="concerns", reason="x")
+
+    client.force_login(coordinator)
+    make(3)
+    few = _count(client, reverse(url_name))
+    make(27)
+    with django_assert_max_num_queries(few):
+        client.get(reverse(url_name))
+    assert few <= 20
+
+
+def test_detail_page_query_count_does_not_grow_with_rows(client, coordinator, clerk_witten, witten_office,
+                                                         django_assert_max_num_queries):
+    def notice_with(n):
+        notice = PlacementNoticeFactory(position=PositionFactory(office=witten_office))
+        for _ in range(n):
+            CandidateFactory(notice=notice)
+        services.notice_submit(notice_id=notice.pk, by=clerk_witten)
+        for i in range(n):
+            services.notice_comment(notice_id=notice.pk, by=coordinator, text=f"Kommentar {i}")
+        return notice
+
+    client.force_login(coordinator)
+    few = _count(client, reverse("staffing:notice_detail", args=[notice_with(3).pk]))
+    many = notice_with(30)
+    with django_assert_max_num_queries(few):
+        client.get(reverse("staffing:notice_detail", args=[many.pk]))
+    assert few <= 20
