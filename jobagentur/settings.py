@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "staffing.context_processors.navigation",
+                "planning.context_processors.navigation",
             ],
         },
     },

@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", ops.health, name="health"),
     path("integration/", include("integrations.urls")),
+    path("planung/", include("planning.urls")),
     path("", include("staffing.urls")),
 ]

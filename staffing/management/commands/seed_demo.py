@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.text import slugify
 
+from planning.demo import seed_planning
 from staffing.models import (
     City,
     District,
@@ -145,6 +146,7 @@ def seed() -> int:
     _seed_groups()
     _seed_users(district)
     _seed_notices(district)
+    counter[0] += seed_planning(district)
     return counter[0]
 
 

@@ -1,0 +1,117 @@
+"""Demo data of the planning side (called at the end of `seed_demo`). Idempotent: every row is looked
+up by a natural key first, and nothing depends on today's date, so a second run creates nothing."""
+import datetime
+import random
+from decimal import Decimal
+
+from staffing.models import City, Function, Office, Organisation, StaffMember, User
+
+from .models import (
+    CoachingOffer,
+    CoachingSignup,
+    QuarterlyReport,
+    ReimbursementCap,
+    TrainingNeed,
+    TrainingOffer,
+    TrainingParticipation,
+)
+from .quarters import Quarter
+from .reports import snapshot_rows
+
+# annual caps in € per city (plausible orders of magnitude for the offices' sizes)
+CAPS = {"Breckerfeld": 620000, "Ennepetal": 1480000, "Gevelsberg": 1520000, "Hattingen": 2350000,
+        "Herdecke": 960000, "Schwelm": 1450000, "Sprockhövel": 930000, "Wetter (Ruhr)": 1410000,
+        "Witten": 3650000}
+NEEDS = [
+    ("Witten", Function.Code.PLACEMENT, "Aufsuchende Arbeit mit jungen Erwachsenen (U25)", 4, 1),
+    ("Witten", Function.Code.BENEFITS, "Bürgergeld: Änderungen bei Kosten der Unterkunft", 9, 2),
+    ("Hattingen", Function.Code.COUNSELLING, "Schuldnerberatung: Grundlagen für Fachberatung", 3, 3),
+    ("Hattingen", Function.Code.PLACEMENT, "Motivierende Gesprächsführung", 5, None),
+    ("Schwelm", Function.Code.PLACEMENT, "Arbeitgeberservice und Stellenakquise", 2, None),
+    ("Gevelsberg", Function.Code.COUNSELLING, "Sucht und Arbeitsmarktintegration", 2, None),
+]
+TRAININGS = [
+    ("Motivierende Gesprächsführung (Grundkurs)", "Motivierende Gesprächsführung", datetime.date(2026, 9, 14),
+     datetime.date(2026, 9, 15), "Kreishaus Schwelm, Raum 2.14", 14),
+    ("Aufsuchende Arbeit U25", "Aufsuchende Arbeit mit jungen Erwachsenen (U25)", datetime.date(2027, 2, 3),
+     datetime.date(2027, 2, 4), "Bildungszentrum Witten", 12),
+    ("KdU-Update 2027", "Bürgergeld: Änderungen bei Kosten der Unterkunft", datetime.date(2027, 1, 20),
+     datetime.date(2027, 1, 20), "online (Videokonferenz)", 40),
+]
+COACHINGS = [
+    ("Kollegiales Fallcoaching Arbeitsvermittlung", "Dr. Ute Brenner (extern)", datetime.date(2026, 10, 6), False),
+    ("Resilienz im Beratungsalltag", "Coachingpraxis Ruhr, M. Demir", datetime.date(2027, 1, 12), True),
+]
+
+
+def seed_planning(district) -> int:
+    """Fill caps, quarterly reports, training and coaching with plausible data; returns rows created."""
+    created = 0
+    rng = random.Random(20070418)
+    admin = User.objects.filter(organisation__district=district,
+                                organisation__kind=Organisation.Kind.DISTRICT_ADMIN).first()
+    for name, amount in CAPS.items():
+        city = City.objects.filter(district=district, name=name).first()
+        if city is None or admin is None:
+            continue
+        for year in (2026, 2027):
+            value = Decimal(amount) * (Decimal("1.03") if year == 2027 else 1)
+            if not ReimbursementCap.objects.filter(city=city, year=year).exists():
+                ReimbursementCap.objects.create(city=city, year=year, amount=value.quantize(Decimal("1")),
+                                                set_by=admin, reason="Festsetzung im Einvernehmen mit den Städten")
+                created += 1
+    # Quarterly reports: the first three quarters of 2026 for most cities; two are behind.
+    for office in Office.objects.filter(district=district, kind=Office.Kind.REGIONAL).select_related("city"):
+        clerk = User.objects.filter(organisation__city=office.city).first() or admin
+        quarters = [Quarter(2026, 1), Quarter(2026, 2)]
+        if office.city.name not in ("Herdecke", "Sprockhövel"):
+            quarters.append(Quarter(2026, 3))
+        for quarter in quarters:
+            if clerk and not QuarterlyReport.objects.filter(office=office, year=quarter.year,
+                                                            quarter=quarter.quarter).exists():
+                QuarterlyReport.objects.create(
+                    office=office, year=quarter.year, quarter=quarter.quarter, as_of=quarter.end, confirmed_by=clerk,
+                    rows=snapshot_rows(office, quarter), confirmed_at=_aware(quarter.end + datetime.timedelta(days=9)))
+                created += 1
+    needs = {}
+    for city_name, code, topic, persons, priority in NEEDS:
+        office = Office.objects.filter(district=district, kind=Office.Kind.REGIONAL, city__name=city_name).first()
+        clerk = User.objects.filter(organisation__city__name=city_name).first() or admin
+        if office is None or clerk is None:
+            continue
+        need, was_created = TrainingNeed.objects.get_or_create(office=office, topic=topic, defaults={
+            "function": Function.objects.filter(code=code).first(), "persons": persons, "priority": priority,
+            "created_by": clerk})
+        needs[topic] = need
+        created += was_created
+    active = list(StaffMember.objects.filter(office__district=district, left_on__isnull=True)
+                  .select_related("function").order_by("pk"))
+    for title, need_topic, starts, ends, location, places in TRAININGS:
+        offer, was_created = TrainingOffer.objects.get_or_create(district=district, title=title, defaults={
+            "need": needs.get(need_topic), "starts_on": starts, "ends_on": ends, "location": location,
+            "places": places})
+        created += was_created
+        pool = [m for m in active if m.function.code != Function.Code.OFFICE_HEAD]
+        for member in rng.sample(pool, min(len(pool), places // 2)):
+            status = (TrainingParticipation.Status.ATTENDED if ends < datetime.date(2026, 11, 1)
+                      else TrainingParticipation.Status.REGISTERED)
+            _p, was_created = TrainingParticipation.objects.get_or_create(offer=offer, staff_member=member,
+                                                                          defaults={"status": status})
+            created += was_created
+    for title, coach, starts, benefits in COACHINGS:
+        offer, was_created = CoachingOffer.objects.get_or_create(district=district, title=title, defaults={
+            "coach": coach, "starts_on": starts, "open_to_benefits": benefits,
+            "description": "Vertraulich, freiwillig, keine Leistungskontrolle."})
+        created += was_created
+        codes = {Function.Code.PLACEMENT, Function.Code.COUNSELLING} | ({Function.Code.BENEFITS} if benefits else set())
+        pool = [m for m in active if m.function.code in codes]
+        for member in rng.sample(pool, min(len(pool), 11 if not benefits else 7)):
+            _s, was_created = CoachingSignup.objects.get_or_create(offer=offer, staff_member=member)
+            created += was_created
+    return created
+
+
+def _aware(day: datetime.date) -> datetime.datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))

@@ -1,0 +1,115 @@
+"""Forms of the planning side; labels and errors in German, next to the field."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from staffing.models import Function, Position, StaffMember
+
+from .models import CoachingOffer, ReimbursementCap, TrainingNeed, TrainingOffer
+
+
+class KernFormMixin:
+    """Adds the KERN UX classes to the widgets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "kern-form-check__checkbox"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "kern-form-input__select"
+            else:
+                widget.attrs["class"] = "kern-form-input__input"
+            if self.errors.get(name):
+                widget.attrs["class"] += " kern-form-input__input--error"
+                widget.attrs["aria-invalid"] = "true"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+STAFF_FIELDS = ["position", "function", "first_name", "last_name", "employment", "grade", "fte",
+                "area_of_deployment", "qualification", "qualification_detail", "months_experience", "induction",
+                "training_notes", "joined_on"]
+
+
+class StaffMemberForm(KernFormMixin, forms.ModelForm):
+    class Meta:
+        model = StaffMember
+        fields = STAFF_FIELDS
+        widgets = {"joined_on": DateInput(), "training_notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].queryset = Position.objects.filter(office=office, is_active=True).select_related(
+            "function")
+        self.fields["function"].queryset = Function.objects.all()
+
+
+class LeaveForm(KernFormMixin, forms.Form):
+    left_on = forms.DateField(label=_("Austritt (letzter Arbeitstag)"), widget=DateInput())
+    reason = forms.CharField(label=_("Anlass"), max_length=200, required=False)
+
+
+class ReportConfirmForm(KernFormMixin, forms.Form):
+    year = forms.IntegerField(widget=forms.HiddenInput)
+    quarter = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=4)
+    remark = forms.CharField(label=_("Bemerkung (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TrainingNeedForm(KernFormMixin, forms.ModelForm):
+    class Meta:
+        model = TrainingNeed
+        fields = ["topic", "function", "persons", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class PriorityForm(KernFormMixin, forms.Form):
+    priority = forms.IntegerField(label=_("Priorität"), min_value=1, required=False)
+
+
+class TrainingOfferForm(KernFormMixin, forms.ModelForm):
+    class Meta:
+        model = TrainingOffer
+        fields = ["title", "need", "starts_on", "ends_on", "location", "places", "description"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, needs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["need"].queryset = needs
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("Das Ende darf nicht vor dem Beginn liegen."))
+        return data
+
+
+class MemberChoiceForm(KernFormMixin, forms.Form):
+    staff_member = forms.ModelChoiceField(label=_("Mitarbeiter/in"), queryset=StaffMember.objects.none())
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff_member"].queryset = members
+
+
+class CoachingOfferForm(KernFormMixin, forms.ModelForm):
+    class Meta:
+        model = CoachingOffer
+        fields = ["title", "coach", "starts_on", "open_to_benefits", "description"]
+        widgets = {"starts_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+
+
+class CapForm(KernFormMixin, forms.ModelForm):
+    class Meta:
+        model = ReimbursementCap
+        fields = ["city", "year", "amount", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, cities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].queryset = cities

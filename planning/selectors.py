@@ -1,0 +1,136 @@
+"""Reads of the planning side, built on the visibility rule of `staffing.selectors`.
+
+A city's people see their own city's records; the district's people see every city of their own
+district. Coaching participants are visible to the coordination office only (PS-3.3).
+"""
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from staffing import selectors as staffing_selectors
+from staffing.models import City, Office, User
+
+from .models import (
+    CoachingOffer,
+    CoachingSignup,
+    QuarterlyReport,
+    ReimbursementCap,
+    TrainingNeed,
+    TrainingOffer,
+    TrainingParticipation,
+)
+
+
+def _get_or_404(qs: QuerySet, pk):
+    try:
+        return qs.get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _district_q(user: User, path: str = "district_id") -> Q | None:
+    """Filter on the user's district; None means everything (superuser)."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    if not user.organisation_id:
+        return Q(pk__in=[])
+    return Q(**{path: user.organisation.district_id})
+
+
+def _in_district(qs: QuerySet, user: User, path: str = "district_id") -> QuerySet:
+    q = _district_q(user, path)
+    return qs if q is None else qs.filter(q)
+
+
+def regional_offices_visible_to(user: User) -> QuerySet[Office]:
+    """The regional offices in the user's scope (PS-6.1)."""
+    return staffing_selectors.offices_visible_to(user).filter(kind=Office.Kind.REGIONAL).order_by("city__name")
+
+
+def editable_office_for(user: User) -> Office | None:
+    """PS-3.1/PS-6.1: a city's clerks keep their regional office's data, the coordination office its own."""
+    if not user.is_authenticated or not user.organisation_id:
+        return None
+    if user.is_city_clerk:
+        return Office.objects.filter(kind=Office.Kind.REGIONAL, city_id=user.organisation.city_id).first()
+    if user.is_coordination:
+        return Office.objects.filter(kind=Office.Kind.COORDINATION, district_id=user.organisation.district_id).first()
+    return None
+
+
+def reports_visible_to(user: User) -> QuerySet[QuarterlyReport]:
+    """Quarterly reports (PS-6.1) of the offices in the user's scope."""
+    return QuarterlyReport.objects.filter(office__in=staffing_selectors.offices_visible_to(user)).select_related(
+        "office", "office__city", "confirmed_by")
+
+
+def report_for_user(user: User, pk) -> QuarterlyReport:
+    """The quarterly report if the user may see it, else Http404."""
+    return _get_or_404(reports_visible_to(user), pk)
+
+
+def training_needs_visible_to(user: User) -> QuerySet[TrainingNeed]:
+    """Training needs (PS-3.2) of the offices in the user's scope."""
+    return TrainingNeed.objects.filter(office__in=staffing_selectors.offices_visible_to(user)).select_related(
+        "office", "office__city", "function")
+
+
+def training_need_for_user(user: User, pk) -> TrainingNeed:
+    return _get_or_404(training_needs_visible_to(user), pk)
+
+
+def training_offers_visible_to(user: User) -> QuerySet[TrainingOffer]:
+    """Training offers of the user's district (every city of the district may book them)."""
+    return _in_district(TrainingOffer.objects.select_related("need"), user)
+
+
+def training_offer_for_user(user: User, pk) -> TrainingOffer:
+    return _get_or_404(training_offers_visible_to(user), pk)
+
+
+def participations_visible_to(user: User) -> QuerySet[TrainingParticipation]:
+    """Training participation (PS-1.4) of the staff in the user's scope."""
+    return TrainingParticipation.objects.filter(
+        staff_member__in=staffing_selectors.staff_visible_to(user)).select_related(
+        "offer", "staff_member", "staff_member__office", "staff_member__function")
+
+
+def coaching_offers_visible_to(user: User) -> QuerySet[CoachingOffer]:
+    """Coaching offers of the user's district (PS-3.3)."""
+    return _in_district(CoachingOffer.objects.all(), user)
+
+
+def coaching_offer_for_user(user: User, pk) -> CoachingOffer:
+    return _get_or_404(coaching_offers_visible_to(user), pk)
+
+
+def may_see_coaching_participants(user: User) -> bool:
+    """PS-3.3: nobody but the coordination office sees who takes part."""
+    return bool(user.is_authenticated and (user.is_superuser or user.is_coordination))
+
+
+def coaching_signups_visible_to(user: User) -> QuerySet[CoachingSignup]:
+    """Coaching sign-ups with names: the coordination office of the district only (PS-3.3)."""
+    if not may_see_coaching_participants(user):
+        return CoachingSignup.objects.none()
+    return _in_district(CoachingSignup.objects.select_related(
+        "offer", "staff_member", "staff_member__office", "staff_member__function"), user, "offer__district_id")
+
+
+def caps_visible_to(user: User) -> QuerySet[ReimbursementCap]:
+    """Reimbursement caps (PS-5.1) of the cities in the user's scope, with history."""
+    return ReimbursementCap.objects.filter(city__in=staffing_selectors.cities_visible_to(user)).select_related(
+        "city", "set_by")
+
+
+def city_for_user(user: User, pk) -> City:
+    """The city if the user may see it, else Http404."""
+    return _get_or_404(staffing_selectors.cities_visible_to(user), pk)
+
+
+def office_for_user(user: User, pk) -> Office:
+    """The office if the user may see it, else Http404."""
+    return _get_or_404(staffing_selectors.offices_visible_to(user), pk)

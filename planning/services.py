@@ -1,0 +1,301 @@
+"""Writes of the planning side. Each checks the user's scope again (404 / PermissionDenied)."""
+from __future__ import annotations
+
+import datetime
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from staffing import selectors as staffing_selectors
+from staffing.models import City, Office, Organisation, StaffMember, User, Vacancy
+
+from . import selectors
+from .models import (
+    CoachingOffer,
+    CoachingSignup,
+    PlanningMessage,
+    QuarterlyReport,
+    ReimbursementCap,
+    ReportReminder,
+    TrainingNeed,
+    TrainingOffer,
+    TrainingParticipation,
+)
+from .quarters import Quarter
+from .reports import overdue_offices, snapshot_rows
+
+logger = logging.getLogger(__name__)
+
+
+def _require_office(by: User) -> Office:
+    office = selectors.editable_office_for(by)
+    if office is None:
+        raise PermissionDenied(_("Nur die Personalsachbearbeitung der Stadt pflegt diese Daten."))
+    return office
+
+
+# --- staff register (PS-6.1, PS-4.3) ---------------------------------------------------------
+
+@transaction.atomic
+def staff_member_create(*, by: User, **data) -> StaffMember:
+    """PS-6.1: the city adds a person to its regional office's register; a vacancy of the position closes."""
+    office = _require_office(by)
+    member = StaffMember(office=office, **data)
+    member.full_clean()
+    member.save()
+    if member.position_id:
+        vacancy = Vacancy.objects.select_for_update().filter(position_id=member.position_id,
+                                                             refilled_on__isnull=True).first()
+        if vacancy is not None:
+            vacancy.refilled_on = max(member.joined_on, vacancy.vacated_on)
+            vacancy.save(update_fields=["refilled_on"])
+    return member
+
+
+@transaction.atomic
+def staff_member_update(*, member_id: int, by: User, **data) -> StaffMember:
+    """PS-6.1: the city keeps its register current (leaving goes through `staff_member_leave`)."""
+    office = _require_office(by)
+    member = staffing_selectors.staff_visible_to(by).select_for_update(of=("self",)).filter(
+        pk=member_id, office=office).first()
+    if member is None:
+        raise Http404
+    for name, value in data.items():
+        setattr(member, name, value)
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def staff_member_leave(*, member_id: int, by: User, left_on: datetime.date, reason: str = "") -> Vacancy | None:
+    """PS-4.3: a person leaves; their budgeted position becomes vacant from the next day."""
+    office = _require_office(by)
+    member = staffing_selectors.staff_visible_to(by).select_for_update(of=("self",)).filter(
+        pk=member_id, office=office).first()
+    if member is None:
+        raise Http404
+    if member.left_on is not None:
+        raise ValidationError({"left_on": _("Der Austritt ist bereits erfasst.")})
+    if left_on < member.joined_on:
+        raise ValidationError({"left_on": _("Der Austritt kann nicht vor dem Eintritt liegen.")})
+    member.left_on = left_on
+    member.save(update_fields=["left_on"])
+    if not member.position_id:
+        return None
+    vacancy, _created = Vacancy.objects.get_or_create(
+        position_id=member.position_id, refilled_on=None,
+        defaults={"vacated_on": left_on + datetime.timedelta(days=1),
+                  "reason": reason or _("Austritt von %(name)s") % {"name": str(member)}})
+    return vacancy
+
+
+# --- quarterly report (PS-6.1) ---------------------------------------------------------------
+
+@transaction.atomic
+def report_confirm(*, by: User, quarter: Quarter, remark: str = "", today: datetime.date | None = None
+                   ) -> QuarterlyReport:
+    """PS-6.1: the city confirms its office's data as at the quarter's end; the snapshot never changes."""
+    if not by.is_city_clerk:
+        raise PermissionDenied(_("Nur die Stadt bestätigt die Quartalsmeldung ihrer Regionalstelle."))
+    office = _require_office(by)
+    today = today or timezone.localdate()
+    if quarter.end >= today:
+        raise ValidationError(_("Das Quartal ist noch nicht abgeschlossen; bestätigen Sie es ab dem %(day)s.")
+                              % {"day": (quarter.end + datetime.timedelta(days=1)).strftime("%d.%m.%Y")})
+    if QuarterlyReport.objects.filter(office=office, year=quarter.year, quarter=quarter.quarter).exists():
+        raise ValidationError(_("Die Meldung für dieses Quartal ist bereits bestätigt."))
+    try:
+        with transaction.atomic():
+            return QuarterlyReport.objects.create(
+                office=office, year=quarter.year, quarter=quarter.quarter, as_of=quarter.end, confirmed_by=by,
+                rows=snapshot_rows(office, quarter), remark=remark)
+    except IntegrityError:
+        raise ValidationError(_("Die Meldung für dieses Quartal ist bereits bestätigt.")) from None
+
+
+def _city_clerks(city_id: int):
+    return User.objects.filter(is_active=True, organisation__kind=Organisation.Kind.CITY,
+                               organisation__city_id=city_id)
+
+
+def send_report_reminders(*, today: datetime.date | None = None) -> int:
+    """PS-6.1: e-mail the clerks of every city whose report is overdue, once per office and quarter."""
+    today = today or timezone.localdate()
+    quarter = Quarter.last_ended_before(today)
+    sent = 0
+    offices = Office.objects.filter(kind=Office.Kind.REGIONAL).select_related("city")
+    for office in overdue_offices(offices, today):
+        with transaction.atomic():
+            reminder, created = ReportReminder.objects.get_or_create(
+                office=office, year=quarter.year, quarter=quarter.quarter)
+            if not created:
+                continue
+            recipients = [u.email for u in _city_clerks(office.city_id) if u.email]
+            with override("de"):
+                context = {"office": office, "quarter": quarter,
+                           "url": settings.SITE_URL.rstrip("/") + reverse("planning:report_list")}
+                subject = render_to_string("planning/email/report_reminder_subject.txt", context).strip()
+                body = render_to_string("planning/email/report_reminder.txt", context)
+            if recipients:
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+            reminder.recipients = len(recipients)
+            reminder.save(update_fields=["recipients"])
+            sent += 1
+    return sent
+
+
+# --- training (PS-1.4, PS-3.2) -----------------------------------------------------------------
+
+def training_need_create(*, by: User, **data) -> TrainingNeed:
+    """PS-3.2: a city (or the coordination office for itself) reports a training need."""
+    office = _require_office(by)
+    need = TrainingNeed(office=office, created_by=by, **data)
+    need.full_clean()
+    need.save()
+    return need
+
+
+def training_need_prioritise(*, need_id: int, by: User, priority: int | None) -> TrainingNeed:
+    """PS-3.2: the coordination office prioritises training needs district-wide."""
+    if not by.is_coordination:
+        raise PermissionDenied(_("Nur die Koordinierungsstelle priorisiert Fortbildungsbedarfe."))
+    need = selectors.training_need_for_user(by, need_id)
+    need.priority = priority
+    need.save(update_fields=["priority"])
+    return need
+
+
+def training_offer_create(*, by: User, **data) -> TrainingOffer:
+    """PS-1.4, PS-3.2: the coordination office plans an offer with dates and places."""
+    if not by.is_coordination:
+        raise PermissionDenied(_("Nur die Koordinierungsstelle plant Fortbildungsangebote."))
+    offer = TrainingOffer(district_id=by.organisation.district_id, **data)
+    offer.full_clean()
+    offer.save()
+    return offer
+
+
+@transaction.atomic
+def training_register(*, offer_id: int, member_id: int, by: User) -> TrainingParticipation:
+    """PS-1.4: register a staff member (of the user's scope) for an offer, while places are free."""
+    if not (by.is_city_clerk or by.is_coordination):
+        raise PermissionDenied
+    offer = selectors.training_offers_visible_to(by).select_for_update().filter(pk=offer_id).first()
+    member = staffing_selectors.staff_visible_to(by).filter(pk=member_id, left_on__isnull=True).first()
+    if offer is None or member is None:
+        raise Http404
+    if offer.participations.filter(staff_member=member).exists():
+        raise ValidationError({"staff_member": _("Diese Person ist bereits angemeldet.")})
+    taken = offer.participations.exclude(status=TrainingParticipation.Status.CANCELLED).count()
+    if taken >= offer.places:
+        raise ValidationError({"staff_member": _("Keine freien Plätze mehr.")})
+    return TrainingParticipation.objects.create(offer=offer, staff_member=member)
+
+
+def training_mark(*, participation_id: int, by: User, status: str) -> TrainingParticipation:
+    """PS-1.4: record attendance (or a cancellation) for a person in the user's scope."""
+    if not (by.is_city_clerk or by.is_coordination):
+        raise PermissionDenied
+    participation = selectors.participations_visible_to(by).filter(pk=participation_id).first()
+    if participation is None:
+        raise Http404
+    if status not in TrainingParticipation.Status.values:
+        raise ValidationError({"status": _("Unbekannter Status.")})
+    participation.status = status
+    participation.save(update_fields=["status"])
+    return participation
+
+
+# --- coaching (PS-3.3) ---------------------------------------------------------------------
+
+def coaching_offer_create(*, by: User, **data) -> CoachingOffer:
+    """PS-3.3: the coordination office organises coaching by external coaches."""
+    if not by.is_coordination:
+        raise PermissionDenied(_("Nur die Koordinierungsstelle organisiert Coaching."))
+    offer = CoachingOffer(district_id=by.organisation.district_id, **data)
+    offer.full_clean()
+    offer.save()
+    return offer
+
+
+def coaching_eligible(offer: CoachingOffer, member: StaffMember) -> bool:
+    """PS-3.3: placement officers and counsellors; benefits staff where the offer is extended to them."""
+    from staffing.models import Function
+
+    codes = {Function.Code.PLACEMENT, Function.Code.COUNSELLING}
+    if offer.open_to_benefits:
+        codes.add(Function.Code.BENEFITS)
+    return member.function.code in codes
+
+
+def coaching_sign_up(*, offer_id: int, member_id: int, by: User) -> None:
+    """PS-3.3: voluntary sign-up through the city or the coordination office; idempotent, and it
+    answers the same whether the person was already signed up (so nothing is revealed)."""
+    if not (by.is_city_clerk or by.is_coordination):
+        raise PermissionDenied
+    offer = selectors.coaching_offer_for_user(by, offer_id)
+    member = staffing_selectors.staff_visible_to(by).filter(pk=member_id, left_on__isnull=True).first()
+    if member is None:
+        raise Http404
+    if not coaching_eligible(offer, member):
+        raise ValidationError({"staff_member": _("Dieses Coaching richtet sich nicht an diese Funktion.")})
+    CoachingSignup.objects.get_or_create(offer=offer, staff_member=member)
+
+
+def coaching_withdraw(*, signup_id: int, by: User) -> None:
+    """PS-3.3: taking part is voluntary; the coordination office removes a sign-up on request."""
+    signup = selectors.coaching_signups_visible_to(by).filter(pk=signup_id).first()
+    if signup is None:
+        raise Http404
+    signup.delete()
+
+
+# --- reimbursement cap (PS-5.1) ----------------------------------------------------------------
+
+@transaction.atomic
+def cap_set(*, city_id: int, by: User, year: int, amount: Decimal, reason: str = "") -> ReimbursementCap:
+    """PS-5.1: the district sets (or changes) a city's cap for a year; history is kept, the city is told."""
+    if not by.is_district_admin:
+        raise PermissionDenied(_("Nur die Kreisverwaltung setzt den Höchstrahmen fest."))
+    city: City = selectors.city_for_user(by, city_id)
+    previous = (ReimbursementCap.objects.filter(city=city, year=year).order_by("-set_at", "-pk").first())
+    cap = ReimbursementCap(city=city, year=year, amount=amount, reason=reason, set_by=by)
+    cap.full_clean()
+    cap.save()
+    ids = []
+    with override("de"):
+        context = {"cap": cap, "previous": previous,
+                   "url": settings.SITE_URL.rstrip("/") + reverse("planning:costs")}
+        subject = render_to_string("planning/email/cap_subject.txt", context).strip()[:200]
+        body = render_to_string("planning/email/cap_changed.txt", context)
+    for user in _city_clerks(city.pk):
+        ids.append(PlanningMessage.objects.create(recipient=user, subject=subject, body=body).pk)
+    if ids:
+        from .tasks import send_planning_messages
+
+        transaction.on_commit(lambda: send_planning_messages.delay(ids))
+    return cap
+
+
+def send_message_mails(message_ids: list[int]) -> int:
+    """E-mail each planning message once (marked after sending: at least once)."""
+    sent = 0
+    for message in PlanningMessage.objects.filter(pk__in=message_ids, emailed_at__isnull=True).select_related(
+            "recipient"):
+        if not message.recipient.email:
+            continue
+        send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient.email])
+        PlanningMessage.objects.filter(pk=message.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent

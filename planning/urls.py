@@ -1,0 +1,31 @@
+from django.urls import path
+
+from . import views
+
+app_name = "planning"
+
+urlpatterns = [
+    path("personal/", views.staff_register, name="staff_register"),
+    path("personal/neu/", views.staff_create, name="staff_create"),
+    path("personal/<int:pk>/bearbeiten/", views.staff_edit, name="staff_edit"),
+    path("personal/<int:pk>/austritt/", views.staff_leave, name="staff_leave"),
+    path("quartalsmeldung/", views.report_list, name="report_list"),
+    path("quartalsmeldung/bestaetigen/", views.report_confirm, name="report_confirm"),
+    path("quartalsmeldung/<int:pk>/", views.report_detail, name="report_detail"),
+    path("kapazitaet/", views.capacity_view, name="capacity"),
+    path("kapazitaet.csv", views.capacity_csv, name="capacity_csv"),
+    path("kapazitaet.xlsx", views.capacity_xlsx, name="capacity_xlsx"),
+    path("vakanzen/", views.vacancy_list, name="vacancies"),
+    path("fortbildung/", views.training, name="training"),
+    path("fortbildung/bedarf/<int:pk>/prioritaet/", views.training_need_priority, name="training_need_priority"),
+    path("fortbildung/angebote/<int:pk>/", views.training_offer, name="training_offer"),
+    path("fortbildung/teilnahme/<int:pk>/status/", views.training_participation_status,
+         name="training_participation_status"),
+    path("coaching/", views.coaching_view, name="coaching"),
+    path("coaching/<int:pk>/anmelden/", views.coaching_sign_up, name="coaching_sign_up"),
+    path("coaching/<int:pk>/teilnehmende/", views.coaching_participants, name="coaching_participants"),
+    path("erstattung/", views.costs_view, name="costs"),
+    path("erstattung/hoechstrahmen/neu/", views.cap_create, name="cap_create"),
+    path("erstattung/stadt/<int:pk>/", views.cap_history, name="cap_history"),
+    path("nachrichten/", views.message_list, name="messages"),
+]

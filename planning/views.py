@@ -1,0 +1,479 @@
+"""Thin views of the planning side: reads through `planning.selectors`, writes through `planning.services`."""
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from staffing import selectors as staffing_selectors
+from staffing.models import OPEN_STATES, PlacementNotice
+
+from . import capacity, coaching, costs, forms, reports, selectors, services
+from .models import TrainingParticipation
+from .quarters import Quarter
+
+PAGE_SIZE = 50
+
+
+def _page(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("seite"))
+
+
+def _district_side(user) -> bool:
+    return user.is_superuser or user.is_coordination or user.is_district_admin or user.is_head
+
+
+def _apply_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+# --- staff register (PS-6.1) -----------------------------------------------------------------
+
+@login_required
+def staff_register(request):
+    """PS-6.1: the staff register per regional office; the district chooses the office."""
+    offices = list(staffing_selectors.offices_visible_to(request.user))
+    office = None
+    if request.GET.get("dienststelle"):
+        office = selectors.office_for_user(request.user, request.GET["dienststelle"])
+    qs = staffing_selectors.staff_visible_to(request.user).order_by("office__name", "last_name", "first_name")
+    if office is not None:
+        qs = qs.filter(office=office)
+    former = request.GET.get("ausgeschieden") == "1"
+    qs = qs.filter(left_on__isnull=not former)
+    return render(request, "planning/staff/list.html", {
+        "page": _page(request, qs), "offices": offices, "office": office, "former": former,
+        "editable_office": selectors.editable_office_for(request.user),
+    })
+
+
+@login_required
+def staff_create(request):
+    office = selectors.editable_office_for(request.user)
+    if office is None:
+        raise PermissionDenied
+    form = forms.StaffMemberForm(request.POST or None, office=office)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_member_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Die Person wurde in das Personalverzeichnis aufgenommen."))
+            return redirect("planning:staff_register")
+    return render(request, "planning/staff/form.html", {"form": form, "office": office})
+
+
+@login_required
+def staff_edit(request, pk):
+    member = staffing_selectors.staff_member_for_user(request.user, pk)
+    office = selectors.editable_office_for(request.user)
+    if office is None or member.office_id != office.pk:
+        raise PermissionDenied
+    form = forms.StaffMemberForm(request.POST or None, instance=member, office=office)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_member_update(member_id=member.pk, by=request.user,
+                                         **{k: form.cleaned_data[k] for k in forms.STAFF_FIELDS})
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Die Änderungen wurden gespeichert."))
+            return redirect("planning:staff_register")
+    return render(request, "planning/staff/form.html", {"form": form, "office": office, "member": member})
+
+
+@login_required
+def staff_leave(request, pk):
+    member = staffing_selectors.staff_member_for_user(request.user, pk)
+    office = selectors.editable_office_for(request.user)
+    if office is None or member.office_id != office.pk:
+        raise PermissionDenied
+    form = forms.LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vacancy = services.staff_member_leave(member_id=member.pk, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            if vacancy:
+                messages.success(request, _("Austritt erfasst; die Stelle ist als Vakanz geöffnet (PS-4.3)."))
+            else:
+                messages.success(request, _("Austritt erfasst."))
+            return redirect("planning:staff_register")
+    return render(request, "planning/staff/leave.html", {"form": form, "member": member})
+
+
+# --- quarterly report (PS-6.1, PS-6.2) ---------------------------------------------------------
+
+def _stichtag(request) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(request.GET.get("stichtag", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+def report_list(request):
+    """PS-6.1: the city sees its quarters and confirms; the district sees who is overdue on a date."""
+    day = _stichtag(request)
+    offices = selectors.regional_offices_visible_to(request.user)
+    statuses = reports.report_status(offices, day)
+    context = {"day": day, "statuses": statuses, "quarter": Quarter.last_ended_before(day),
+               "overdue": [s for s in statuses if s.overdue],
+               "recent": selectors.reports_visible_to(request.user).order_by("-year", "-quarter", "office__name")[:40]}
+    if request.user.is_city_clerk:
+        office = selectors.editable_office_for(request.user)
+        quarter = Quarter.last_ended_before(timezone.localdate())
+        confirmed = selectors.reports_visible_to(request.user).filter(
+            office=office, year=quarter.year, quarter=quarter.quarter).exists()
+        if office and not confirmed:
+            rows = reports.snapshot_rows(office, quarter)
+            context.update({
+                "preview_quarter": quarter, "preview_rows": rows, "preview_summary": reports.summarise(rows),
+                "preview_diff": reports.difference(reports.previous_rows(office, quarter), rows),
+                "confirm_form": forms.ReportConfirmForm(initial={"year": quarter.year, "quarter": quarter.quarter}),
+            })
+    return render(request, "planning/reports/list.html", context)
+
+
+@login_required
+@require_POST
+def report_confirm(request):
+    form = forms.ReportConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Die Meldung konnte nicht bestätigt werden."))
+        return redirect("planning:report_list")
+    try:
+        report = services.report_confirm(by=request.user, quarter=Quarter(form.cleaned_data["year"],
+                                                                          form.cleaned_data["quarter"]),
+                                         remark=form.cleaned_data["remark"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("planning:report_list")
+    messages.success(request, _("Die Quartalsmeldung ist bestätigt und unverändert gespeichert."))
+    return redirect("planning:report_detail", report.pk)
+
+
+@login_required
+def report_detail(request, pk):
+    report = selectors.report_for_user(request.user, pk)
+    quarter = Quarter(report.year, report.quarter)
+    return render(request, "planning/reports/detail.html", {
+        "report": report, "quarter": quarter, "summary": reports.summarise(report.rows),
+        "diff": reports.difference(reports.previous_rows(report.office, quarter), report.rows),
+    })
+
+
+# --- capacity and qualification plan (PS-3.1, PS-4.2) --------------------------------------------
+
+def _plan(request):
+    return capacity.capacity_plan(staffing_selectors.offices_visible_to(request.user))
+
+
+def _bars(plan):
+    """Bar geometry for the server-rendered SVG chart (values in FTE, widths in px)."""
+    width, top = 420, plan.chart_max
+    bars = []
+    for i, p in enumerate(plan.offices):
+        bars.append({
+            "label": p.office.name, "y": 10 + i * 44,
+            "budgeted": p.total.budgeted_fte, "filled": p.total.filled_fte,
+            "w_budgeted": int(p.total.budgeted_fte / top * width), "w_filled": int(p.total.filled_fte / top * width),
+        })
+    return {"bars": bars, "height": 20 + 44 * len(bars), "label_width": 230, "width": width}
+
+
+@login_required
+def capacity_view(request):
+    plan = _plan(request)
+    return render(request, "planning/capacity.html", {"plan": plan, "chart": _bars(plan)})
+
+
+def _fmt(value):
+    if isinstance(value, Decimal):
+        return f"{value:.3f}".replace(".", ",")
+    return value
+
+
+@login_required
+def capacity_csv(request):
+    plan = _plan(request)
+    header, rows = capacity.export_rows(plan)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(header)
+    writer.writerows([[_fmt(v) for v in row] for row in rows])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="kapazitaetsplan.csv"'
+    return response
+
+
+@login_required
+def capacity_xlsx(request):
+    from openpyxl import Workbook
+
+    plan = _plan(request)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Kapazitätsplan"
+    for title, (header, rows) in [("Kapazitätsplan", capacity.export_rows(plan)),
+                                  ("Qualifikationsmix", capacity.export_mix_rows(plan))]:
+        if title != sheet.title:
+            sheet = workbook.create_sheet(title)
+        sheet.append(header)
+        for row in rows:
+            sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        for cell in sheet[1]:
+            cell.font = cell.font.copy(bold=True)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="kapazitaetsplan.xlsx"'
+    return response
+
+
+# --- vacancies (PS-4.3) ------------------------------------------------------------------------
+
+def flag_days() -> int:
+    return int(getattr(settings, "VACANCY_FLAG_DAYS", 90))
+
+
+@login_required
+def vacancy_list(request):
+    """PS-4.3: open vacancies, days open, whether a placement notice exists; old ones flagged."""
+    notice = PlacementNotice.objects.filter(
+        Q(vacancy=OuterRef("pk")) | Q(position=OuterRef("position"), state__in=OPEN_STATES))
+    qs = (staffing_selectors.vacancies_visible_to(request.user).filter(refilled_on__isnull=True)
+          .annotate(has_notice=Exists(notice)).order_by("vacated_on", "pk"))
+    today, limit = timezone.localdate(), flag_days()
+    page = _page(request, qs)
+    rows = [{"vacancy": v, "days": (today - v.vacated_on).days, "flagged": (today - v.vacated_on).days > limit}
+            for v in page]
+    return render(request, "planning/vacancies.html", {"page": page, "rows": rows, "limit": limit,
+                                                       "flagged": sum(r["flagged"] for r in rows)})
+
+
+# --- training (PS-1.4, PS-3.2) -------------------------------------------------------------------
+
+@login_required
+def training(request):
+    user = request.user
+    needs = selectors.training_needs_visible_to(user)
+    offers = selectors.training_offers_visible_to(user).annotate(
+        booked=Count("participations", filter=~Q(participations__status=TrainingParticipation.Status.CANCELLED)))
+    need_form = offer_form = None
+    if selectors.editable_office_for(user):
+        need_form = forms.TrainingNeedForm(request.POST if request.POST.get("form") == "need" else None,
+                                           prefix="need")
+    if user.is_coordination:
+        offer_form = forms.TrainingOfferForm(request.POST if request.POST.get("form") == "offer" else None,
+                                             prefix="offer", needs=needs)
+    if request.method == "POST":
+        form = need_form if request.POST.get("form") == "need" else offer_form
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                if form is need_form:
+                    services.training_need_create(by=user, **form.cleaned_data)
+                    messages.success(request, _("Der Fortbildungsbedarf wurde erfasst."))
+                else:
+                    services.training_offer_create(by=user, **form.cleaned_data)
+                    messages.success(request, _("Das Fortbildungsangebot wurde angelegt."))
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                return redirect("planning:training")
+    return render(request, "planning/training/index.html", {
+        "needs": needs, "offers": offers, "need_form": need_form, "offer_form": offer_form,
+        "participations": selectors.participations_visible_to(user).order_by("offer__starts_on")[:200],
+    })
+
+
+@login_required
+@require_POST
+def training_need_priority(request, pk):
+    form = forms.PriorityForm(request.POST)
+    if form.is_valid():
+        services.training_need_prioritise(need_id=pk, by=request.user, priority=form.cleaned_data["priority"])
+        messages.success(request, _("Die Priorität wurde gespeichert."))
+    else:
+        selectors.training_need_for_user(request.user, pk)
+        messages.error(request, _("Die Priorität muss eine ganze Zahl ab 1 sein."))
+    return redirect("planning:training")
+
+
+@login_required
+def training_offer(request, pk):
+    user = request.user
+    offer = selectors.training_offer_for_user(user, pk)
+    members = staffing_selectors.staff_visible_to(user).filter(left_on__isnull=True).order_by("last_name")
+    form = forms.MemberChoiceForm(request.POST or None, members=members) if (
+        user.is_city_clerk or user.is_coordination) else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.training_register(offer_id=offer.pk, member_id=form.cleaned_data["staff_member"].pk, by=user)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Die Anmeldung wurde gespeichert."))
+                return redirect("planning:training_offer", offer.pk)
+    participations = selectors.participations_visible_to(user).filter(offer=offer)
+    booked = offer.participations.exclude(status=TrainingParticipation.Status.CANCELLED).count()
+    return render(request, "planning/training/offer.html", {
+        "offer": offer, "form": form, "participations": participations, "booked": booked,
+        "free": max(offer.places - booked, 0), "statuses": TrainingParticipation.Status.choices,
+    })
+
+
+@login_required
+@require_POST
+def training_participation_status(request, pk):
+    participation = services.training_mark(participation_id=pk, by=request.user, status=request.POST.get("status"))
+    messages.success(request, _("Der Status wurde gespeichert."))
+    return redirect("planning:training_offer", participation.offer_id)
+
+
+# --- coaching (PS-3.3) ---------------------------------------------------------------------------
+
+@login_required
+def coaching_view(request):
+    user = request.user
+    offers = list(selectors.coaching_offers_visible_to(user))
+    offer_form = None
+    if user.is_coordination:
+        offer_form = forms.CoachingOfferForm(request.POST or None)
+        if request.method == "POST" and offer_form.is_valid():
+            services.coaching_offer_create(by=user, **offer_form.cleaned_data)
+            messages.success(request, _("Das Coaching-Angebot wurde angelegt."))
+            return redirect("planning:coaching")
+    elif request.method == "POST":
+        raise PermissionDenied
+    members = staffing_selectors.staff_visible_to(user).filter(left_on__isnull=True).order_by("last_name")
+    signup_form = forms.MemberChoiceForm(members=members) if (user.is_city_clerk or user.is_coordination) else None
+    return render(request, "planning/coaching/index.html", {
+        "reports": coaching.coaching_report(offers), "offer_form": offer_form, "signup_form": signup_form,
+        "min_group": coaching.MIN_GROUP, "sees_participants": selectors.may_see_coaching_participants(user),
+    })
+
+
+@login_required
+@require_POST
+def coaching_sign_up(request, pk):
+    user = request.user
+    offer = selectors.coaching_offer_for_user(user, pk)
+    members = staffing_selectors.staff_visible_to(user).filter(left_on__isnull=True)
+    form = forms.MemberChoiceForm(request.POST, members=members)
+    if not form.is_valid():
+        messages.error(request, _("Bitte wählen Sie eine Person aus."))
+        return redirect("planning:coaching")
+    try:
+        services.coaching_sign_up(offer_id=offer.pk, member_id=form.cleaned_data["staff_member"].pk, by=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Die Anmeldung zum Coaching ist gespeichert. Die Teilnahme ist freiwillig."))
+    return redirect("planning:coaching")
+
+
+@login_required
+def coaching_participants(request, pk):
+    """PS-3.3: who takes part: the coordination office only (everybody else: 404)."""
+    if not selectors.may_see_coaching_participants(request.user):
+        raise Http404
+    offer = selectors.coaching_offer_for_user(request.user, pk)
+    if request.method == "POST":
+        services.coaching_withdraw(signup_id=request.POST.get("signup"), by=request.user)
+        messages.success(request, _("Die Anmeldung wurde entfernt."))
+        return redirect("planning:coaching_participants", offer.pk)
+    signups = selectors.coaching_signups_visible_to(request.user).filter(offer=offer).order_by(
+        "staff_member__last_name")
+    return render(request, "planning/coaching/participants.html", {"offer": offer, "signups": signups})
+
+
+# --- reimbursement cap (PS-5.1) --------------------------------------------------------------------
+
+def _quarter_param(request) -> Quarter:
+    default = Quarter.of(timezone.localdate())
+    try:
+        year = int(request.GET.get("jahr", default.year))
+        quarter = int(request.GET.get("quartal", default.quarter))
+    except ValueError:
+        return default
+    return Quarter(year, quarter) if 1 <= quarter <= 4 and 2000 <= year <= 2100 else default
+
+
+@login_required
+def costs_view(request):
+    quarter = _quarter_param(request)
+    cities = staffing_selectors.cities_visible_to(request.user).order_by("name")
+    rows = costs.quarterly_costs(cities, quarter)
+    return render(request, "planning/costs/index.html", {
+        "quarter": quarter, "rows": rows, "previous": quarter.previous, "next": quarter.next,
+        "cuts": [(r.city, c) for r in rows for c in r.cuts],
+        "totals": {
+            "costs": sum((r.personnel_costs for r in rows), Decimal("0")),
+            "cap": sum((r.cap_quarter for r in rows if r.cap), Decimal("0")),
+            "cuts": sum((r.cut_total for r in rows), Decimal("0")),
+        },
+    })
+
+
+@login_required
+def cap_create(request):
+    if not request.user.is_district_admin:
+        raise PermissionDenied
+    cities = staffing_selectors.cities_visible_to(request.user).order_by("name")
+    form = forms.CapForm(request.POST or None, cities=cities,
+                         initial={"year": timezone.localdate().year, "city": request.GET.get("stadt")})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        city = data.pop("city")
+        try:
+            services.cap_set(city_id=city.pk, by=request.user, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Der Höchstrahmen ist festgesetzt; die Stadt wurde benachrichtigt."))
+            return redirect("planning:cap_history", city.pk)
+    return render(request, "planning/costs/cap_form.html", {"form": form})
+
+
+@login_required
+def cap_history(request, pk):
+    city = selectors.city_for_user(request.user, pk)
+    caps = selectors.caps_visible_to(request.user).filter(city=city).order_by("-year", "-set_at", "-pk")
+    return render(request, "planning/costs/cap_history.html", {"city": city, "caps": caps})
+
+
+@login_required
+def message_list(request):
+    qs = request.user.planning_messages.all()
+    page = _page(request, qs)
+    ids = [m.pk for m in page if m.read_at is None]
+    response = render(request, "planning/messages.html", {"page": page})
+    if ids:
+        request.user.planning_messages.filter(pk__in=ids).update(read_at=timezone.now())
+    return response
+
