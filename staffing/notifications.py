@@ -9,7 +9,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -135,33 +135,58 @@ def deliver_event(event_id: int) -> list[int]:
     return ids
 
 
+def _first_locked(qs):
+    """The first row of qs, locked; a row another transaction holds is skipped (PostgreSQL)."""
+    if connection.features.has_select_for_update_skip_locked:
+        return qs.select_for_update(skip_locked=True, of=("self",)).first()
+    return qs.select_for_update().first()
+
+
 def send_mails(notification_ids: list[int]) -> int:
-    """Send the e-mail of each notification not yet mailed (plain text and HTML, German)."""
+    """Send the e-mail of each notification not yet mailed (plain text and HTML, German), unless muted.
+
+    Each notification is locked while its mail goes out, so two senders (a task and the sweep's outbox)
+    never mail it twice; a locked one belongs to the other sender.
+    """
     sent = 0
-    for notification in Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related(
-            "recipient", "notice"):
-        user = notification.recipient
-        if not user.email or notification.kind in (user.muted_email_kinds or []):
-            continue
-        with override("de"):
-            html = render_to_string("staffing/email/notification.html", {
-                "notification": notification, "url": settings.SITE_URL.rstrip("/") + reverse(
-                    "staffing:notice_detail", args=[notification.notice_id])})
-        message = EmailMultiAlternatives(notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL,
-                                         [user.email])
-        message.attach_alternative(html, "text/html")
-        attach_ics(message, notification)  # the deadline as an iCalendar event (issue 8)
-        message.send()
-        # mark after sending: at-least-once; a crash between the two re-sends one mail, never loses it
-        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    for notification_id in notification_ids:
+        with transaction.atomic():
+            notification = _first_locked(Notification.objects.filter(pk=notification_id, emailed_at__isnull=True)
+                                         .select_related("recipient"))
+            if notification is None:
+                continue
+            user = notification.recipient
+            if not user.email or notification.kind in (user.muted_email_kinds or []):
+                continue
+            with override("de"):
+                html = render_to_string("staffing/email/notification.html", {
+                    "notification": notification, "url": settings.SITE_URL.rstrip("/") + reverse(
+                        "staffing:notice_detail", args=[notification.notice_id])})
+            message = EmailMultiAlternatives(notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL,
+                                             [user.email])
+            message.attach_alternative(html, "text/html")
+            attach_ics(message, notification)  # the deadline as an iCalendar event (issue 8)
+            message.send()
+            # marked after sending: at-least-once; a crash between the two re-sends one mail, never loses it
+            Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
         sent += 1
     return sent
 
 
 def pending_mail_ids(limit: int = 500) -> list[int]:
-    """Notifications older than a minute that still wait for their e-mail (the broker was down)."""
+    """Notifications older than a minute that still wait for their e-mail (the broker was down).
+
+    Muted kinds and recipients without an address never get a mail; they are filtered here so that
+    they cannot fill the batch and starve the mails that are really due.
+    """
     cutoff = timezone.now() - timezone.timedelta(minutes=1)
-    return list(Notification.objects.filter(emailed_at__isnull=True, created_at__lte=cutoff)
-                .exclude(recipient__email="").values_list("pk", flat=True)[:limit])
-
-
+    pending = (Notification.objects.filter(emailed_at__isnull=True, created_at__lte=cutoff)
+               .exclude(recipient__email="").order_by("pk")
+               .values_list("pk", "kind", "recipient__muted_email_kinds"))
+    ids = []
+    for pk, kind, muted in pending.iterator(chunk_size=2000):
+        if kind not in (muted or []):
+            ids.append(pk)
+            if len(ids) >= limit:
+                break
+    return ids

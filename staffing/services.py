@@ -277,17 +277,13 @@ def notice_comment(*, notice_id: int, by: User, text: str) -> NoticeComment:
     if notice.state == NoticeState.DRAFT and not by.is_city_clerk:
         raise PermissionDenied(_("Entwürfe können nur von der Stadt kommentiert werden."))
     comment = NoticeComment.objects.create(notice=notice, author=by, text=text.strip())
-    transaction.on_commit(lambda: _enqueue_comment(comment.pk))
+    # the in-app notifications in this transaction, the mails on commit: if the broker is down, the next
+    # sweep mails them (notifications.pending_mail_ids), so a comment is never lost
+    from .notifications import create_comment_notifications
+
+    ids = create_comment_notifications(comment)
+    transaction.on_commit(lambda: _enqueue_mails(ids))
     return comment
-
-
-def _enqueue_comment(comment_id: int) -> None:
-    from .tasks import deliver_comment_notifications
-
-    try:
-        deliver_comment_notifications.delay(comment_id)
-    except Exception:
-        logger.warning("broker unreachable, comment %s not notified", comment_id, exc_info=True)
 
 
 # --- the system's steps: deadline sweep ----------------------------------------------------

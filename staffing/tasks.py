@@ -17,7 +17,8 @@ def deliver_event_notifications(event_id: int) -> int:
 
 @shared_task(acks_late=True, ignore_result=True)
 def deliver_comment_notifications(comment_id: int) -> int:
-    """Notify the other side of a new comment."""
+    """Notify the other side of a new comment (services now create these in the comment's own transaction;
+    kept for messages queued by an earlier release)."""
     from django.db import transaction
 
     from .models import NoticeComment
