@@ -79,11 +79,8 @@ def _yes_no(value: bool) -> str:
 
 def event_actor(event: NoticeEvent) -> str:
     """Who took a step, with "i. V. für" when a substitute acted for someone absent."""
-    label = event.actor_label
-    behalf = getattr(event, "on_behalf_of", None)
-    if behalf is not None:
-        label = f"{label} i. V. für {behalf.get_full_name() or behalf.username}"
-    return label
+    with override("de"):
+        return event.actor_label
 
 
 # --- the document -----------------------------------------------------------------------------
@@ -270,10 +267,7 @@ def notice_certificate_pdf(notice: PlacementNotice, *, issued_at: datetime | Non
     outcome = notice_outcome(notice)
     if outcome is None:
         raise ValueError("notice has no outcome yet")
-    related = ["actor"]
-    if any(f.name == "on_behalf_of" for f in NoticeEvent._meta.get_fields()):
-        related.append("on_behalf_of")
-    notice._events = list(notice.events.select_related(*related).order_by("at", "pk"))
+    notice._events = list(notice.events.select_related("actor", "on_behalf_of").order_by("at", "pk"))
     issued_at = issued_at or timezone.now()
     reference = notice.reference or "ohne Aktenzeichen"
     pdf = _Document(footer_text=f"Aktenzeichen: {reference} · Mitteilung Nr. {notice.pk}")

@@ -41,3 +41,32 @@ class CalendarFeed(models.Model):
         cls.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
         token = secrets.token_urlsafe(32)
         return cls.objects.create(user=user, token_hash=hash_token(token)), token
+
+
+class Substitution(models.Model):
+    """Abwesenheitsvertretung: during [starts_on, ends_on] `substitute` stands in for `absent`
+    (same organisation); their steps on the absent person's notices are audited "i. V. für"."""
+
+    absent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="substitutions",
+                               verbose_name=_("abwesend"))
+    substitute = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                   related_name="substituting", verbose_name=_("Vertretung"))
+    starts_on = models.DateField(_("von"))
+    ends_on = models.DateField(_("bis einschließlich"))
+    note = models.CharField(_("Hinweis"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("beendet am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Abwesenheitsvertretung")
+        verbose_name_plural = _("Abwesenheitsvertretungen")
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")),
+                                   name="substitution_ends_after_start"),
+            models.CheckConstraint(condition=~Q(absent=models.F("substitute")), name="substitution_not_self"),
+        ]
+        indexes = [models.Index(fields=["substitute", "starts_on", "ends_on"], name="substitution_active_idx")]
+
+    def __str__(self):
+        return f"{self.substitute} i. V. für {self.absent} ({self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y})"

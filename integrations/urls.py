@@ -8,4 +8,5 @@ urlpatterns = [
     path("mitteilungen/<int:pk>/bescheinigung.pdf", views.notice_certificate, name="notice_certificate"),
     path("kalender/", views.calendar_settings, name="calendar_settings"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("vertretung/", views.substitutes, name="substitutes"),
 ]

@@ -1,6 +1,7 @@
 """Thin views of the integrations app: read through staffing.selectors, write through services."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +12,9 @@ from django.views.decorators.http import require_GET
 from staffing.selectors import notice_for_user
 
 from . import calendar, documents
-from .models import CalendarFeed, hash_token
+from . import substitutes as substitutes_service
+from .forms import SubstitutionForm
+from .models import CalendarFeed, Substitution, hash_token
 
 
 @login_required
@@ -62,3 +65,32 @@ def calendar_feed(request, token):
     response["Content-Disposition"] = 'inline; filename="fristen.ics"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- substitutes ----------------------------------------------------------------------------
+
+@login_required
+def substitutes(request):
+    """Name a substitute for an absence; see whose work you stand in for today (Abwesenheitsvertretung)."""
+    user = request.user
+    form = SubstitutionForm(request.POST or None, user=user)
+    if request.method == "POST" and request.POST.get("aktion") == "beenden":
+        substitutes_service.substitution_cancel(by=user, substitution_id=request.POST.get("id"))
+        messages.success(request, _("Die Vertretung wurde beendet."))
+        return redirect("integrations:substitutes")
+    if request.method == "POST" and form.is_valid():
+        try:
+            substitutes_service.substitution_create(by=user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("Ihre Vertretung wurde benannt."))
+            return redirect("integrations:substitutes")
+    mine = Substitution.objects.filter(absent=user, cancelled_at__isnull=True,
+                                       ends_on__gte=substitutes_service.today()).select_related("substitute")
+    return render(request, "integrations/substitutes.html", {
+        "form": form, "mine": mine,
+        "standing_in": substitutes_service.notices_of_absent_colleagues(user),
+    })

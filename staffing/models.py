@@ -613,6 +613,9 @@ class NoticeEvent(models.Model):
     at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now)
     reason = models.TextField(_("Begründung / Kommentar"), blank=True)
     notifications_sent_at = models.DateTimeField(_("Benachrichtigungen versandt"), null=True, blank=True)
+    # Abwesenheitsvertretung: the actor stood in for this absent colleague ("i. V. für", issue 8)
+    on_behalf_of = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                     verbose_name=_("in Vertretung für"))
 
     class Meta:
         verbose_name = _("Verlaufseintrag")
@@ -627,7 +630,11 @@ class NoticeEvent(models.Model):
     def actor_label(self) -> str:
         if self.actor_id is None:
             return str(_("System"))
-        return self.actor.get_full_name() or self.actor.username
+        label = self.actor.get_full_name() or self.actor.username
+        if self.on_behalf_of_id:
+            absent = self.on_behalf_of.get_full_name() or self.on_behalf_of.username
+            label = _("%(actor)s i. V. für %(absent)s") % {"actor": label, "absent": absent}
+        return label
 
 
 class NoticeComment(models.Model):

@@ -116,10 +116,15 @@ def _enqueue_notifications(event_id: int) -> None:
 
 
 def record_transition(notice: PlacementNotice, *, by: User | None, transition: str, from_state: str,
-                      reason: str = "") -> NoticeEvent:
-    """PS-2: the audit record (who, when, from, to, why), in the caller's transaction."""
+                      reason: str = "", on_behalf_of: User | None = None) -> NoticeEvent:
+    """PS-2: the audit record (who, when, from, to, why; "i. V. für" a substitute's absent colleague),
+    in the caller's transaction."""
+    if on_behalf_of is None and by is not None:
+        from integrations.substitutes import absent_colleague_for
+
+        on_behalf_of = absent_colleague_for(notice, by)
     event = NoticeEvent.objects.create(notice=notice, actor=by, transition=transition, from_state=from_state,
-                                       to_state=notice.state, reason=reason)
+                                       to_state=notice.state, reason=reason, on_behalf_of=on_behalf_of)
     transaction.on_commit(lambda: _enqueue_notifications(event.pk))
     return event
 
