@@ -57,6 +57,8 @@ class NoticeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.complete = complete
         self.fields["position"].queryset = positions
+        self.fields["position"].empty_label = _("Bitte wählen")
+        self.fields["function"].empty_label = _("aus der Stelle übernehmen")
         self.fields["position"].label_from_instance = lambda p: f"{p.number} {p.title} ({p.function})"
         self.fields["function"].queryset = Function.objects.filter(requires_notice=True)
         for field in self.fields.values():

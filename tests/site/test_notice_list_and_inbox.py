@@ -193,3 +193,16 @@ def test_detail_page_query_count_does_not_grow_with_rows(client, coordinator, cl
     with django_assert_max_num_queries(few):
         client.get(reverse("staffing:notice_detail", args=[many.pk]))
     assert few <= 20
+
+
+def test_pages_switch_to_english(client, coordinator, witten_office):
+    from django.core.management import call_command
+
+    call_command("compilemessages_py", verbosity=0)
+    _notices(witten_office, 1)
+    client.force_login(coordinator)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("staffing:home")).content.decode()
+    assert 'lang="en"' in html and "Waiting for me" in html
+    html = client.get(reverse("staffing:notice_list")).content.decode()
+    assert "Placement notices" in html and "Download as CSV (Excel)" in html
