@@ -38,7 +38,8 @@ def suppress(cells: list[Cell], total_shown: bool) -> list[Cell]:
     for c in cells:
         c.suppressed = c.count < MIN_GROUP
     hidden = [c for c in cells if c.suppressed]
-    if total_shown and len(hidden) == 1:
+    # a hidden zero may follow from the total: it identifies nobody
+    if total_shown and len(hidden) == 1 and hidden[0].count > 0:
         candidates = sorted((c for c in cells if not c.suppressed), key=lambda c: c.count)
         if candidates:
             candidates[0].suppressed = True

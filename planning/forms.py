@@ -12,7 +12,7 @@ class KernFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs["class"] = "kern-form-check__checkbox"
@@ -20,9 +20,15 @@ class KernFormMixin:
                 widget.attrs["class"] = "kern-form-input__select"
             else:
                 widget.attrs["class"] = "kern-form-input__input"
-            if self.errors.get(name):
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
                 widget.attrs["class"] += " kern-form-input__input--error"
                 widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-fehler"
 
 
 class DateInput(forms.DateInput):

@@ -228,6 +228,7 @@ def capacity_csv(request):
 @login_required
 def capacity_xlsx(request):
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     plan = _plan(request)
     workbook = Workbook()
@@ -241,7 +242,7 @@ def capacity_xlsx(request):
         for row in rows:
             sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
         for cell in sheet[1]:
-            cell.font = cell.font.copy(bold=True)
+            cell.font = Font(bold=True)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(),
