@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
+from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
@@ -72,7 +72,7 @@ def has_qualification_check() -> bool:
         return False
     try:
         get_template(QUALIFICATION_CHECK_TEMPLATE)
-    except TemplateDoesNotExist:
+    except (TemplateDoesNotExist, TemplateSyntaxError):  # missing, or its tag library is not installed
         return False
     return True
 
@@ -183,7 +183,8 @@ def notice_list(request):
         aria = ("descending" if descending else "ascending") if current else ""
         columns.append({"key": key, "label": label, "next": next_sort, "aria_sort": aria})
     template = "staffing/notices/list.html"
-    if request.htmx and request.htmx.target == "ergebnis":
+    # htmx 4 names the target as "tag#id" (htmx 2: "id")
+    if request.htmx and (request.htmx.target or "").split("#")[-1] == "ergebnis":
         template += "#results"
     return render(request, template, {
         "form": form, "page": _page(request, qs), "columns": columns, "sort": sort,

@@ -135,3 +135,13 @@ def test_other_roles_cannot_create_notices(client, coordinator):
     response = client.get(reverse("staffing:notice_create"))
     assert response.status_code == 403
     assert "Keine Berechtigung" in response.content.decode()
+
+
+def test_qualification_advice_per_candidate_on_form_and_detail(client, clerk_witten, position, settings):
+    notice = PlacementNoticeFactory(position=position, created_by=clerk_witten)
+    CandidateFactory(notice=notice, months_experience=0, induction_planned=False)
+    client.force_login(clerk_witten)
+    for url in (reverse("staffing:notice_edit", args=[notice.pk]), reverse("staffing:notice_detail", args=[notice.pk])):
+        assert "qualification-check" in client.get(url).content.decode()
+    settings.SHOW_QUALIFICATION_CHECK = False
+    assert "qualification-check" not in client.get(reverse("staffing:notice_detail", args=[notice.pk])).content.decode()

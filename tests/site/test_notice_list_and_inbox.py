@@ -53,7 +53,7 @@ def test_filters_by_state_city_and_text(client, coordinator, witten_office, hatt
 def test_list_answers_htmx_with_the_results_only(client, coordinator, witten_office):
     _notices(witten_office, 2)
     client.force_login(coordinator)
-    response = client.get(reverse("staffing:notice_list"), headers={"HX-Request": "true", "HX-Target": "ergebnis"})
+    response = client.get(reverse("staffing:notice_list"), headers={"HX-Request": "true", "HX-Target": "div#ergebnis"})
     html = response.content.decode()
     assert 'id="ergebnis"' in html and "<html" not in html
 
