@@ -302,20 +302,31 @@ def _next_locked(qs):
     return qs.first()
 
 
-def sweep_approvals() -> list[int]:
-    """PS-2.3: approve by silence every notice whose period has ended; each in its own transaction,
-    idempotent and safe with several workers at once (a locked row is another sweep's)."""
+def _next_locked_batch(qs, size: int) -> list:
+    """Up to `size` rows of qs, locked; rows locked by another sweep are skipped (PostgreSQL)."""
+    if connection.features.has_select_for_update_skip_locked:
+        return list(qs.select_for_update(skip_locked=True)[:size])
+    return list(qs.select_for_update()[:size])
+
+
+def sweep_approvals(*, batch_size: int = 100) -> list[int]:
+    """PS-2.3: approve by silence every notice whose period has ended; idempotent and safe with several
+    workers at once (a locked row is another sweep's). Each notice gets its own audit record and its own
+    notification task on commit; up to `batch_size` notices share one transaction, because a commit per
+    notice made 10,000 notices ending on the same night take minutes (docs/performance.md)."""
     approved = []
     while True:
         with transaction.atomic():
-            notice = _next_locked(PlacementNotice.objects.filter(
-                state=NoticeState.INFORMED, period_ends_at__lte=timezone.now()).order_by("period_ends_at", "pk"))
-            if notice is None:
+            batch = _next_locked_batch(PlacementNotice.objects.filter(
+                state=NoticeState.INFORMED, period_ends_at__lte=timezone.now()).order_by("period_ends_at", "pk"),
+                batch_size)
+            if not batch:
                 return approved
-            _transition(notice, "approve_by_silence", by=None,
-                        reason=_("Keine Reaktion innerhalb der Frist bis %(end)s: Zustimmung gilt als erteilt "
-                                 "(PS-2.3).") % {"end": format_period_end(notice)})
-            approved.append(notice.pk)
+            for notice in batch:
+                _transition(notice, "approve_by_silence", by=None,
+                            reason=_("Keine Reaktion innerhalb der Frist bis %(end)s: Zustimmung gilt als erteilt "
+                                     "(PS-2.3).") % {"end": format_period_end(notice)})
+                approved.append(notice.pk)
 
 
 def sweep_reminders() -> list[int]:

@@ -1,0 +1,237 @@
+"""The deadline sweep at scale (issue 7): 10,000 notices whose periods end at the same moment.
+
+Scenarios, each on 10,000 fresh notices of a dedicated bench district (`bench-sweep`):
+  1. one sweeper: `staffing.services.sweep_approvals()` (each approval audited, notifications
+     enqueued to Redis on commit); then a Celery worker drains the queue (notification delivery);
+  2. two sweeper processes at once: correctness (each notice approved exactly once, one audit
+     record each) and wall time;
+  3. the floor: one bulk SQL UPDATE of the same rows (and, for reference, the same UPDATE plus one
+     INSERT ... SELECT of the audit rows).
+Usage: python bench/sweep.py [--notices 10000] [--no-delivery]; `--worker FILE` is internal.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import RESULTS, ROOT, bench_env, save, setup_django  # noqa: E402
+
+SLUG = "bench-sweep"
+
+
+def ensure_district(n: int):
+    """The sweep district: one city, its regional office, n positions, one clerk, one coordinator."""
+    from django.db import transaction
+
+    from staffing.management.commands.seed_scale import Table
+    from staffing.models import City, District, Function, Office, Organisation, Position, User
+
+    with transaction.atomic():
+        district, _ = District.objects.get_or_create(slug=SLUG, defaults={"name": "Kreis Fristablauf (Lasttest)"})
+        city, _ = City.objects.get_or_create(district=district, name="Fristenstadt", defaults={"slug": "fristenstadt"})
+        office, _ = Office.objects.get_or_create(kind=Office.Kind.REGIONAL, city=city, district=district,
+                                                 defaults={"name": "Regionalstelle Fristenstadt"})
+        function, _ = Function.objects.get_or_create(code=Function.Code.PLACEMENT, defaults={
+            "name": "Arbeitsvermittlung", "requires_notice": True, "sort_order": 3})
+        for kind, name, city_ in [(Organisation.Kind.CITY, "Stadt Fristenstadt", city),
+                                  (Organisation.Kind.COORDINATION, "Koordinierungsstelle Fristablauf", None)]:
+            org, _ = Organisation.objects.get_or_create(kind=kind, district=district, city=city_,
+                                                        defaults={"name": name})
+            User.objects.get_or_create(username=f"sweep-{kind}", defaults={
+                "organisation": org, "email": f"sweep-{kind}@bench.jobagentur.example", "is_demo": True})
+        have = Position.objects.filter(office=office).count()
+        if have < n:
+            table = Table(Position)
+            for k in range(have, n):
+                table.add(office_id=office.pk, function_id=function.pk, number=f"F-{k:05d}",
+                          title="Arbeitsvermittler/in", grade="EG 9c", fte=Decimal("1.000"), is_active=True)
+            table.write()
+    return office
+
+
+def prepare_batch(office, n: int, ends_at: datetime) -> list[int]:
+    """Close the previous batch (raw UPDATE, bench only) and write n informed notices ending at ends_at."""
+    from django.db import connection, transaction
+
+    from staffing.management.commands.seed_scale import Table
+    from staffing.models import OPEN_STATES, PlacementNotice, Position
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE staffing_placementnotice SET state = 'withdrawn' "
+                           "WHERE office_id = %s AND state = ANY(%s)", [office.pk, [str(s) for s in OPEN_STATES]])
+        table = Table(PlacementNotice)
+        received = ends_at - timedelta(days=8)
+        for position_id in Position.objects.filter(office=office).order_by("pk").values_list("pk", flat=True)[:n]:
+            table.add(office_id=office.pk, position_id=position_id, function_id=None, state="informed",
+                      reference="Frist", received_at=received, period_ends_at=ends_at,
+                      period_last_day=(ends_at - timedelta(days=1)).date(), reminder_due_at=ends_at - timedelta(days=2),
+                      reminder_sent_at=ends_at - timedelta(days=2), created_at=received, updated_at=received)
+        table.assign_ids()
+        ids = [row["id"] for row in table.rows]
+        table.write()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE staffing_placementnotice")
+    return ids
+
+
+def verify(office, ids: list[int], approved_lists: list[list[int]]) -> dict:
+    """Each notice approved exactly once, with exactly one audit record; nobody approved twice."""
+    from django.db.models import Count
+
+    from staffing.models import NoticeEvent, NoticeState, PlacementNotice
+
+    flat = [pk for lst in approved_lists for pk in lst]
+    events = (NoticeEvent.objects.filter(notice_id__in=ids, to_state=NoticeState.APPROVED_BY_SILENCE)
+              .values("notice_id").annotate(n=Count("pk")))
+    per_notice = {row["notice_id"]: row["n"] for row in events}
+    return {
+        "notices": len(ids),
+        "approved_state": PlacementNotice.objects.filter(pk__in=ids, state=NoticeState.APPROVED_BY_SILENCE).count(),
+        "returned_by_sweepers": len(flat),
+        "returned_twice": len(flat) - len(set(flat)),
+        "returned_outside_batch": len(set(flat) - set(ids)),
+        "without_audit_record": len(set(ids) - set(per_notice)),
+        "with_several_audit_records": sum(1 for n in per_notice.values() if n != 1),
+        "per_sweeper": [len(lst) for lst in approved_lists],
+    }
+
+
+def run_worker_process(out: str) -> None:
+    """Internal: one sweeper process; writes the ids it approved."""
+    setup_django()
+    from staffing import services
+
+    t0 = time.perf_counter()
+    approved = services.sweep_approvals()
+    Path(out).write_text(json.dumps({"approved": approved, "seconds": time.perf_counter() - t0}))
+
+
+def drain_with_celery(ids: list[int], timeout: float = 300) -> dict:
+    """Start a Celery worker (2 processes) on the bench broker and wait until every approval's
+    notifications are delivered (in-app notifications written, e-mails sent to the memory backend)."""
+    from staffing.models import NoticeEvent, NoticeState
+
+    events = NoticeEvent.objects.filter(notice_id__in=ids, to_state=NoticeState.APPROVED_BY_SILENCE)
+    log = open(RESULTS / "celery-worker.log", "w")  # noqa: SIM115 - closed below
+    worker = subprocess.Popen([str(ROOT / ".venv/bin/celery"), "-A", "jobagentur", "worker", "--concurrency", "2",
+                               "--loglevel", "WARNING", "--without-mingle", "--without-gossip"],
+                              cwd=ROOT, env=bench_env(), stdout=log, stderr=subprocess.STDOUT)
+    t0 = time.perf_counter()
+    try:
+        while time.perf_counter() - t0 < timeout:
+            left = events.filter(notifications_sent_at__isnull=True).count()
+            if left == 0:
+                break
+            time.sleep(1)
+    finally:
+        worker.terminate()
+        worker.wait(30)
+        log.close()
+    from django.db.models import Max, Min
+
+    from staffing.models import Notification
+
+    stamps = events.aggregate(first=Min("notifications_sent_at"), last=Max("notifications_sent_at"))
+    done = events.filter(notifications_sent_at__isnull=False).count()
+    drain = (stamps["last"] - stamps["first"]).total_seconds() if stamps["first"] else None
+    return {"events": events.count(), "delivered": done, "drain_seconds": round(drain, 1) if drain else None,
+            "notifications": Notification.objects.filter(event__in=events).count(),
+            "mailed": Notification.objects.filter(event__in=events, emailed_at__isnull=False).count(),
+            "per_event_ms": round(drain * 1000 / max(done, 1), 2) if drain else None}
+
+
+def floor_update(office, ends_at) -> dict:
+    """The floor: one bulk SQL UPDATE of the same rows; and the same plus one INSERT of the audit rows."""
+    from django.db import connection, transaction
+
+    result = {}
+    for label, with_audit in [("update", False), ("update_and_audit_insert", True)]:
+        prepare_batch(office, N, ends_at)
+        t0 = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE staffing_placementnotice SET state = 'approved_by_silence', updated_at = now() "
+                "WHERE state = 'informed' AND period_ends_at <= now() AND office_id = %s RETURNING id", [office.pk])
+            ids = [r[0] for r in cursor.fetchall()]
+            if with_audit:
+                cursor.execute(
+                    "INSERT INTO staffing_noticeevent (notice_id, actor_id, transition, from_state, to_state, at, "
+                    "reason) SELECT id, NULL, 'approve_by_silence', 'informed', 'approved_by_silence', now(), "
+                    "'Keine Reaktion innerhalb der Frist (PS-2.3).' FROM unnest(%s::bigint[]) AS id", [ids])
+        result[label] = {"rows": len(ids), "seconds": round(time.perf_counter() - t0, 3)}
+    return result
+
+
+N = 10_000
+
+
+def main() -> None:
+    global N
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--notices", type=int, default=N)
+    parser.add_argument("--no-delivery", action="store_true")
+    parser.add_argument("--worker")
+    args = parser.parse_args()
+    if args.worker:
+        return run_worker_process(args.worker)
+    N = args.notices
+    setup_django()
+    from django.utils import timezone
+
+    from staffing import services
+
+    office = ensure_district(N)
+    ends_at = timezone.now().replace(microsecond=0) - timedelta(minutes=1)
+    out = {"notices": N}
+
+    # 1. one sweeper, then delivery by a Celery worker
+    ids = prepare_batch(office, N, ends_at)
+    t0 = time.perf_counter()
+    approved = services.sweep_approvals()
+    seconds = time.perf_counter() - t0
+    out["single"] = {"seconds": round(seconds, 2), "per_notice_ms": round(seconds * 1000 / max(len(ids), 1), 3),
+                     "check": verify(office, ids, [approved])}
+    print(f"sweep, one process: {len(approved)} in {seconds:.1f} s", flush=True)
+    if not args.no_delivery:
+        out["delivery"] = drain_with_celery(ids)
+        print(f"delivery: {out['delivery']}", flush=True)
+
+    # 2. two sweepers at once
+    ids = prepare_batch(office, N, ends_at)
+    files = [RESULTS / f"sweeper-{k}.json" for k in (1, 2)]
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, __file__, "--worker", str(f)], cwd=ROOT, env=bench_env())
+             for f in files]
+    for p in procs:
+        p.wait()
+    seconds = time.perf_counter() - t0
+    lists = [json.loads(f.read_text())["approved"] for f in files]
+    out["two_sweepers"] = {"seconds": round(seconds, 2), "per_notice_ms": round(seconds * 1000 / max(len(ids), 1), 3),
+                           "check": verify(office, ids, lists)}
+    print(f"sweep, two processes: {out['two_sweepers']}", flush=True)
+
+    # 3. the floor
+    out["floor"] = floor_update(office, ends_at)
+    out["ratio_to_floor"] = round(out["single"]["seconds"] / max(out["floor"]["update"]["seconds"], 1e-6), 1)
+    out["ratio_to_floor_with_audit"] = round(
+        out["single"]["seconds"] / max(out["floor"]["update_and_audit_insert"]["seconds"], 1e-6), 1)
+    # the queue of the last scenarios is not delivered: empty it so the next run starts clean
+    from jobagentur.celery import app
+
+    app.control.purge()
+    print(json.dumps(out, indent=2), flush=True)
+    save("sweep", out)
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    main()
