@@ -431,7 +431,9 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
             models.UniqueConstraint(fields=["position"], condition=Q(state__in=OPEN_STATES),
                                     name="one_open_notice_per_position"),
             models.CheckConstraint(
-                condition=Q(state="draft") | Q(received_at__isnull=False, period_ends_at__isnull=False),
+                # a draft the city withdraws was never received: it has no period
+                condition=(Q(state="draft") | Q(state="withdrawn", received_at__isnull=True)
+                           | Q(received_at__isnull=False, period_ends_at__isnull=False)),
                 name="submitted_notice_has_period",
             ),
             models.CheckConstraint(

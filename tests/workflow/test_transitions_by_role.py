@@ -30,8 +30,6 @@ TRANSITIONS = {
 }
 ROLES = ["clerk", "other_city_clerk", "coordination", "district_admin", "head", "other_district_coordination"]
 OUT_OF_SCOPE = {"other_city_clerk", "other_district_coordination"}
-DRAFT_WITHDRAW_BUG = pytest.mark.xfail(
-    strict=True, reason="constraint submitted_notice_has_period refuses a withdrawn draft (fix pending)")
 
 
 def expected(transition: str, role: str):
@@ -98,9 +96,7 @@ def test_a_transition_from_a_wrong_state_is_refused_with_a_german_message(make_n
     assert notice.events.count() == before
 
 
-@pytest.mark.parametrize("source", [
-    pytest.param(s, marks=DRAFT_WITHDRAW_BUG) if s == S.DRAFT else s
-    for s in sorted(SOURCES["place"] | SOURCES["withdraw"])])
+@pytest.mark.parametrize("source", sorted(SOURCES["place"] | SOURCES["withdraw"]))
 def test_every_source_state_of_place_and_withdraw_works_for_the_city(make_notice, clerk_witten, source):
     notice = make_notice(source)
     name = "place" if source in SOURCES["place"] else "withdraw"
@@ -125,6 +121,18 @@ def test_placement_after_a_decision_that_forbids_it_is_refused(make_notice, cler
     run("withdraw", notice, clerk_witten)
     notice.refresh_from_db()
     assert notice.state == S.WITHDRAWN
+
+
+def test_a_withdrawn_draft_keeps_no_period_and_frees_its_position(make_notice, witten_office, clerk_witten):
+    from .helpers import complete_draft
+
+    notice = make_notice(S.DRAFT)
+    run("withdraw", notice, clerk_witten)
+    notice.refresh_from_db()
+    assert (notice.state, notice.received_at, notice.period_ends_at) == (S.WITHDRAWN, None, None)
+    again = services.notice_create(by=clerk_witten, position=notice.position)
+    assert again.state == S.DRAFT
+    assert complete_draft(witten_office, clerk_witten).state == S.DRAFT
 
 
 def test_approval_by_silence_is_for_the_system_only(make_notice, users):
@@ -152,8 +160,7 @@ TARGET = {"submit": S.INFORMED, "sweep": S.APPROVED_BY_SILENCE, "clear": S.CLEAR
           "place": S.PLACED, "withdraw": S.WITHDRAWN}
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=DRAFT_WITHDRAW_BUG) if p == "withdrawn_draft" else p for p in PATHS])
+@pytest.mark.parametrize("path", PATHS)
 def test_each_path_through_the_machine_leaves_one_audit_record_per_step(
         path, users, witten_office, clerk_witten, clock):
     from .helpers import PERIOD_END, complete_draft
