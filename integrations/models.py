@@ -70,3 +70,22 @@ class Substitution(models.Model):
 
     def __str__(self):
         return f"{self.substitute} i. V. für {self.absent} ({self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y})"
+
+
+class PendingImport(models.Model):
+    """An uploaded file waiting for the user's confirmation; no domain data is written before that."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("Benutzer/in"))
+    kind = models.CharField(_("Art"), max_length=20)
+    filename = models.CharField(_("Dateiname"), max_length=200)
+    content = models.BinaryField(_("Inhalt"))
+    created_at = models.DateTimeField(_("hochgeladen am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Import (wartet auf Bestätigung)")
+        verbose_name_plural = _("Importe (warten auf Bestätigung)")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.filename

@@ -9,4 +9,7 @@ urlpatterns = [
     path("kalender/", views.calendar_settings, name="calendar_settings"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("vertretung/", views.substitutes, name="substitutes"),
+    path("import/", views.import_upload, name="import_upload"),
+    path("import/<int:pk>/", views.import_preview, name="import_preview"),
+    path("import/vorlage/<slug:kind>.<str:fmt>", views.import_template, name="import_template"),
 ]

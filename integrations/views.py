@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET
 
 from staffing.selectors import notice_for_user
 
-from . import calendar, documents
+from . import calendar, documents, imports
 from . import substitutes as substitutes_service
-from .forms import SubstitutionForm
-from .models import CalendarFeed, Substitution, hash_token
+from .forms import ImportUploadForm, SubstitutionForm
+from .models import CalendarFeed, PendingImport, Substitution, hash_token
 
 
 @login_required
@@ -94,3 +94,73 @@ def substitutes(request):
         "form": form, "mine": mine,
         "standing_in": substitutes_service.notices_of_absent_colleagues(user),
     })
+
+
+# --- spreadsheet import ---------------------------------------------------------------------
+
+LIST_PAGES = {"personal": "staffing:staff_list", "stellen": "staffing:position_list",
+              "vakanzen": "staffing:vacancy_list"}
+
+
+@login_required
+def import_upload(request):
+    """Upload an XLSX/CSV file of staff, positions or vacancies; the preview follows (PS-6.1)."""
+    office = imports.import_office_for(request.user)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, kinds=imports.kind_choices(),
+                            initial={"kind": request.GET.get("art", "personal")})
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > imports.MAX_BYTES:
+            form.add_error("file", _("Die Datei ist größer als 5 MB."))
+        else:
+            PendingImport.objects.filter(user=request.user,
+                                         created_at__lt=timezone.now() - timezone.timedelta(days=1)).delete()
+            pending = PendingImport.objects.create(user=request.user, kind=form.cleaned_data["kind"],
+                                                   filename=upload.name[:200], content=upload.read())
+            return redirect("integrations:import_preview", pk=pending.pk)
+    return render(request, "integrations/import_upload.html", {"form": form, "office": office,
+                                                               "kinds": imports.KINDS.values()})
+
+
+@login_required
+def import_preview(request, pk):
+    """Every row with its errors; nothing is saved until the user confirms the error-free file."""
+    office = imports.import_office_for(request.user)
+    pending = get_object_or_404(PendingImport, pk=pk, user=request.user)
+    content = bytes(pending.content)
+    if request.method == "POST":
+        if request.POST.get("aktion") == "verwerfen":
+            pending.delete()
+            messages.info(request, _("Der Import wurde verworfen; es wurde nichts gespeichert."))
+            return redirect("integrations:import_upload")
+        try:
+            result = imports.import_confirm(by=request.user, kind=pending.kind, content=content,
+                                            filename=pending.filename)
+        except imports.ImportRejected as rejected:
+            preview = rejected.preview
+            messages.error(request, _("Die Datei enthält Fehler; es wurde nichts gespeichert."))
+        else:
+            pending.delete()
+            messages.success(request, _("%(n)s Zeilen wurden übernommen.") % {"n": len(result.rows)})
+            return redirect(LIST_PAGES[result.kind])
+    else:
+        preview = imports.import_preview(by=request.user, kind=pending.kind, content=content,
+                                         filename=pending.filename)
+    return render(request, "integrations/import_preview.html", {
+        "pending": pending, "preview": preview, "office": office, "kind": imports.KINDS[pending.kind]})
+
+
+@login_required
+@require_GET
+def import_template(request, kind, fmt):
+    """The empty template file with the expected columns (and allowed values in the XLSX)."""
+    if kind not in imports.KINDS or fmt not in ("xlsx", "csv"):
+        raise Http404
+    name = f"Vorlage-{imports.KINDS[kind].label}"
+    if fmt == "xlsx":
+        response = HttpResponse(imports.template_xlsx(kind), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    else:
+        response = HttpResponse(imports.template_csv(kind), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

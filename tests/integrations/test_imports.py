@@ -1,0 +1,194 @@
+"""Import of staff register, positions and vacancies from XLSX/CSV (PS-6.1, PS-4.2, PS-4.3):
+preview names every row's errors, nothing is saved before confirmation, all or nothing."""
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from integrations.models import PendingImport
+from staffing.models import Function, Position, StaffMember, Vacancy
+
+from ..factories import FunctionFactory, PositionFactory, VacancyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def functions(db):
+    return [FunctionFactory(code=code) for code in (Function.Code.PLACEMENT, Function.Code.COUNSELLING,
+                                                     Function.Code.BENEFITS, Function.Code.TEAM_LEAD)]
+
+
+def xlsx(rows) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def csv_bytes(rows, encoding="utf-8-sig") -> bytes:
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def upload(client, kind, name, content):
+    response = client.post(reverse("integrations:import_upload"),
+                           {"kind": kind, "file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response["Location"]
+
+
+POSITION_HEADER = ["Stellennummer", "Stellenbezeichnung", "Funktion", "Besoldungs-/Entgeltgruppe",
+                   "Stellenanteil (VZÄ)", "im Stellenplan"]
+
+
+def test_preview_names_every_bad_rows_errors_and_saves_nothing(client, clerk_witten, witten_office):
+    client.force_login(clerk_witten)
+    content = xlsx([
+        POSITION_HEADER,
+        ["ST-1", "Arbeitsvermittler/in", "Arbeitsvermittlung", "EG 9c", 1, "ja"],
+        ["ST-2", "Fachberater/in", "Hausmeisterei", "EG 10", "1,5", "ja"],
+        ["ST-1", "Doppelt", "Fachberatung", "EG 10", "0,5", "ja"],
+        ["ST-3", "", "Fachberatung", "EG 10", "0,5", "vielleicht"],
+        ["ST-4", "Teamleitung", "Teamleitung / Koordination", "EG 11", "0,75", ""],
+    ])
+    preview_url = upload(client, "stellen", "stellen.xlsx", content)
+    page = client.get(preview_url).content.decode()
+    assert "5 Zeilen gelesen, davon 3 mit Fehlern." in page
+    assert "Funktion: „Hausmeisterei“ ist keine bekannte Funktion" in page
+    assert "Stellenanteil (VZÄ): muss größer als 0 und höchstens 1 sein" in page
+    assert "Stellennummer „ST-1“ kommt bereits in Zeile 2 vor." in page
+    assert "Stellenbezeichnung: fehlt" in page
+    assert "im Stellenplan: bitte „ja“ oder „nein“ angeben" in page
+    assert "Zeilen übernehmen" not in page  # no confirm button for a file with errors
+    response = client.post(preview_url, {"aktion": "uebernehmen"})
+    assert "es wurde nichts gespeichert" in response.content.decode()
+    assert Position.objects.count() == 0
+
+
+def test_confirmed_csv_from_german_excel_creates_and_updates_positions(client, clerk_witten, witten_office):
+    existing = PositionFactory(office=witten_office, number="ST-9", title="alt", fte=Decimal("1"))
+    client.force_login(clerk_witten)
+    content = csv_bytes([POSITION_HEADER,
+                         ["ST-8", "Fachberater/in Reha", "Fachberatung", "EG 10", "0,5", "ja"],
+                         ["ST-9", "Teamleitung Süd", "Teamleitung / Koordination", "EG 11", "1", "nein"]],
+                        encoding="cp1252")
+    preview_url = upload(client, "stellen", "stellen.csv", content)
+    page = client.get(preview_url).content.decode()
+    assert "2 Zeilen übernehmen" in page
+    assert "neu" in page and "wird aktualisiert" in page
+    assert Position.objects.count() == 1  # still nothing saved
+    response = client.post(preview_url, {"aktion": "uebernehmen"})
+    assert response.status_code == 302 and response["Location"] == reverse("staffing:position_list")
+    new = Position.objects.get(number="ST-8")
+    assert (new.office, new.fte, new.function.code) == (witten_office, Decimal("0.500"), "counselling")
+    existing.refresh_from_db()
+    assert (existing.title, existing.is_active) == ("Teamleitung Süd", False)
+    assert not PendingImport.objects.exists()
+
+
+STAFF_HEADER = ["Nachname", "Vorname", "Funktion", "Stellennummer", "Beschäftigungsverhältnis",
+                "Besoldungs-/Entgeltgruppe", "Arbeitszeitanteil (VZÄ)", "Einsatzbereich", "Qualifikation",
+                "Abschluss / Ausbildung", "Monate einschlägiger Berufserfahrung", "Praxiseinweisung", "Eintritt",
+                "Austritt"]
+
+
+def test_staff_register_with_good_and_bad_rows(client, clerk_witten, witten_office, hattingen_office):
+    PositionFactory(office=witten_office, number="ST-1")
+    PositionFactory(office=hattingen_office, number="HAT-1")
+    client.force_login(clerk_witten)
+    good = ["Şahin", "Ayşe", "Arbeitsvermittlung", "ST-1", "Tarifbeschäftigte/r", "EG 9c", 0.5, "U25",
+            "Hochschul-/Fachhochschulabschluss", "B.A. Soziale Arbeit", 24, "nicht erforderlich",
+            date(2024, 2, 1), None]
+    bad = ["Muster", "Max", "Arbeitsvermittlung", "HAT-1", "Söldner", "EG 9c", "1", "", "Keine der genannten",
+           "", "zwölf", "geplant", "01.03.2025", "01.01.2025"]
+    preview_url = upload(client, "personal", "personal.xlsx", xlsx([STAFF_HEADER, good, bad]))
+    page = client.get(preview_url).content.decode()
+    assert "2 Zeilen gelesen, davon 1 mit Fehlern." in page
+    assert "Stellennummer „HAT-1“ gibt es in Ihrer Regionalstelle nicht." in page
+    assert "Beschäftigungsverhältnis: „Söldner“ ist nicht zulässig; erlaubt: „Beamtin/Beamter“" in page
+    assert "Monate einschlägiger Berufserfahrung: „zwölf“ ist keine ganze Zahl ab 0" in page
+    assert "Austritt: darf nicht vor dem Eintritt liegen." in page
+    assert StaffMember.objects.count() == 0
+    # the corrected file goes in whole
+    fixed = [*bad[:3], "ST-1", "Beamter", *bad[5:10], 12, "geplant", "01.03.2025", ""]
+    preview_url = upload(client, "personal", "personal.xlsx", xlsx([STAFF_HEADER, good, fixed]))
+    assert client.post(preview_url, {"aktion": "uebernehmen"}).status_code == 302
+    ayse = StaffMember.objects.get(last_name="Şahin")
+    assert (ayse.office, ayse.fte, ayse.joined_on, ayse.position.number) == (
+        witten_office, Decimal("0.500"), date(2024, 2, 1), "ST-1")
+    assert StaffMember.objects.get(last_name="Muster").employment == "civil_servant"
+
+
+def test_confirmation_checks_again_and_saves_nothing_if_a_row_became_invalid(client, clerk_witten,
+                                                                              witten_office):
+    first, second = PositionFactory(office=witten_office, number="A"), PositionFactory(office=witten_office,
+                                                                                        number="B")
+    client.force_login(clerk_witten)
+    content = csv_bytes([["Stellennummer", "frei seit", "wiederbesetzt am", "Anlass"],
+                         ["A", "01.10.2026", "", "Ruhestand"], ["B", "2026-11-01", "", "Elternzeit"]])
+    preview_url = upload(client, "vakanzen", "vakanzen.csv", content)
+    assert "2 Zeilen übernehmen" in client.get(preview_url).content.decode()
+    VacancyFactory(position=second, vacated_on=date(2026, 9, 1))  # someone else recorded one meanwhile
+    page = client.post(preview_url, {"aktion": "uebernehmen"}).content.decode()
+    assert "es wurde nichts gespeichert" in page
+    assert "Für die Stelle „B“ ist bereits eine offene Vakanz erfasst (frei seit 01.09.2026)." in page
+    assert not Vacancy.objects.filter(position=first).exists()  # row A was fine, but all or nothing
+
+
+def test_missing_columns_are_named(client, clerk_witten, witten_office):
+    client.force_login(clerk_witten)
+    preview_url = upload(client, "stellen", "x.csv", csv_bytes([["Stellennummer", "Titel"], ["1", "x"]]))
+    page = client.get(preview_url).content.decode()
+    assert "Es fehlen Spalten: „Stellenbezeichnung“, „Funktion“" in page
+
+
+@pytest.mark.parametrize("kind", ["personal", "stellen", "vakanzen"])
+def test_template_files_have_the_expected_columns(client, clerk_witten, witten_office, kind):
+    client.force_login(clerk_witten)
+    response = client.get(reverse("integrations:import_template", args=[kind, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    response = client.get(reverse("integrations:import_template", args=[kind, "csv"]))
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    assert response.content.decode("utf-8-sig").strip().split(";") == headers
+    assert "Stellennummer" in headers
+
+
+def test_template_round_trip_imports_an_example(client, clerk_witten, witten_office):
+    client.force_login(clerk_witten)
+    sheet_bytes = client.get(reverse("integrations:import_template", args=["stellen", "xlsx"])).content
+    workbook = load_workbook(io.BytesIO(sheet_bytes))
+    workbook.worksheets[0].append(["ST-77", "Arbeitsvermittler/in", "Arbeitsvermittlung", "EG 9c", 1, "ja"])
+    out = io.BytesIO()
+    workbook.save(out)
+    preview_url = upload(client, "stellen", "vorlage.xlsx", out.getvalue())
+    assert client.post(preview_url, {"aktion": "uebernehmen"}).status_code == 302
+    assert Position.objects.filter(office=witten_office, number="ST-77").exists()
+
+
+def test_only_city_clerks_import_and_only_their_own_uploads(client, coordinator, clerk_witten, clerk_hattingen,
+                                                            witten_office, hattingen_office):
+    client.force_login(coordinator)
+    assert client.get(reverse("integrations:import_upload")).status_code == 403
+    client.force_login(clerk_witten)
+    preview_url = upload(client, "stellen", "s.csv", csv_bytes([POSITION_HEADER]))
+    client.force_login(clerk_hattingen)
+    assert client.get(preview_url).status_code == 404
+    assert client.post(preview_url, {"aktion": "uebernehmen"}).status_code == 404
+
+
+def test_discarding_deletes_the_upload(client, clerk_witten, witten_office):
+    client.force_login(clerk_witten)
+    preview_url = upload(client, "stellen", "s.csv", csv_bytes([POSITION_HEADER, ["X", "Y", "Fachberatung",
+                                                                                  "EG 9", "1", "ja"]]))
+    client.post(preview_url, {"aktion": "verwerfen"})
+    assert not PendingImport.objects.exists() and not Position.objects.exists()
