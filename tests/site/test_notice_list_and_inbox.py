@@ -206,3 +206,20 @@ def test_pages_switch_to_english(client, coordinator, witten_office):
     assert 'lang="en"' in html and "Waiting for me" in html
     html = client.get(reverse("staffing:notice_list")).content.decode()
     assert "Placement notices" in html and "Download as CSV (Excel)" in html
+
+
+def test_csrf_failure_page_is_german(coordinator):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coordinator)
+    response = client.post(reverse("staffing:user_settings"), {})
+    assert response.status_code == 403
+    assert "Formular abgelaufen" in response.content.decode()
+
+
+def test_500_page_is_german_and_standalone():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Ein technischer Fehler ist aufgetreten" in html and 'lang="de"' in html
