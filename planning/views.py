@@ -312,12 +312,12 @@ def training(request):
 @login_required
 @require_POST
 def training_need_priority(request, pk):
+    selectors.training_need_for_user(request.user, pk)  # 404 outside the user's scope, before anything else
     form = forms.PriorityForm(request.POST)
     if form.is_valid():
         services.training_need_prioritise(need_id=pk, by=request.user, priority=form.cleaned_data["priority"])
         messages.success(request, _("Die Priorität wurde gespeichert."))
     else:
-        selectors.training_need_for_user(request.user, pk)
         messages.error(request, _("Die Priorität muss eine ganze Zahl ab 1 sein."))
     return redirect("planning:training")
 

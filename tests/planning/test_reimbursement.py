@@ -1,0 +1,130 @@
+"""PS-5.1: the district sets a cap per city and year (history kept, city notified); quarterly personnel
+costs from grades and FTE are compared with a quarter of the cap; cuts decided in escalations (PS-2.5)
+are deducted and listed."""
+import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from planning import services
+from planning.costs import quarterly_costs
+from planning.models import CostRate, PlanningMessage, ReimbursementCap
+from planning.quarters import Quarter
+from staffing.models import NoticeEvent, NoticeState
+
+from ..factories import PlacementNoticeFactory
+
+pytestmark = pytest.mark.django_db
+Q3 = Quarter(2026, 3)
+
+
+@pytest.fixture
+def rates(db):
+    CostRate.objects.update_or_create(grade="EG 9c", defaults={"annual_cost": Decimal("80000")})
+    CostRate.objects.update_or_create(grade="A 9", defaults={"annual_cost": Decimal("72000")})
+
+
+def test_quarterly_costs_from_grades_and_fte(witten, witten_plan, rates):
+    [costs] = quarterly_costs([witten], Q3)
+    # EG 9c: 80000/4 * (1 + 0.5) = 30000; A 9: 72000/4 * (1 + 0.75) = 31500
+    assert costs.personnel_costs == Decimal("61500.00")
+    assert costs.headcount == 4 and costs.fte == Decimal("3.250")
+    assert costs.cap is None and costs.difference is None
+
+
+def test_costs_are_pro_rata_for_people_joining_or_leaving_in_the_quarter(witten, witten_plan, rates):
+    member = witten_plan["staff"][0]  # EG 9c, 1.0
+    member.left_on = Q3.start + datetime.timedelta(days=45)  # worked 46 of 92 days
+    member.save()
+    [costs] = quarterly_costs([witten], Q3)
+    assert costs.personnel_costs == Decimal("51500.00")  # 61500 - 20000 * 46/92
+
+
+def test_grades_without_a_rate_are_reported(witten, witten_plan, rates):
+    CostRate.objects.filter(grade="A 9").delete()
+    [costs] = quarterly_costs([witten], Q3)
+    assert costs.missing_rates == ["A 9"]
+    assert costs.personnel_costs == Decimal("30000.00")
+
+
+def test_cap_compared_with_a_quarter_and_cuts_deducted(witten, witten_plan, rates, district_admin):
+    services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"))
+    notice = PlacementNoticeFactory(position=witten_plan["positions"][1], state=NoticeState.DECIDED,
+                                    received_at=timezone.now(), period_ends_at=timezone.now(),
+                                    reimbursement_cut_amount=Decimal("1000"), reimbursement_cut_percent=Decimal("10"))
+    decided_at = datetime.datetime(2026, 8, 12, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    NoticeEvent.objects.create(notice=notice, transition="decide", from_state=NoticeState.ESCALATED,
+                               to_state=NoticeState.DECIDED, at=decided_at)
+    [costs] = quarterly_costs([witten], Q3)
+    assert costs.cap_quarter == Decimal("60000.00")
+    assert costs.difference == Decimal("-1500.00")  # costs exceed the cap by 1500
+    [cut] = costs.cuts
+    assert cut.deducted == Decimal("7000.00")  # 1000 + 10 % of min(61500, 60000)
+    assert costs.reimbursable == Decimal("53000.00")
+    # a cut decided in another quarter does not count here
+    assert quarterly_costs([witten], Quarter(2026, 4))[0].cuts == []
+
+
+def test_costs_page_lists_figures_and_cuts(client, clerk_witten, witten, witten_plan, rates, district_admin):
+    services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"))
+    client.force_login(clerk_witten)
+    html = client.get(reverse("planning:costs"), {"jahr": 2026, "quartal": 3}).content.decode()
+    assert "61.500,00 €" in html and "60.000,00 €" in html and "-1.500,00 €" in html
+    assert "über dem Rahmen" in html
+
+
+def test_cap_history_is_kept_and_the_latest_counts(witten, district_admin):
+    services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"))
+    services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("250000"), reason="Tarif")
+    assert ReimbursementCap.objects.filter(city=witten, year=2026).count() == 2
+    from planning.costs import current_caps
+
+    assert current_caps([witten], 2026)[witten.pk].amount == Decimal("250000")
+    cap = ReimbursementCap.objects.first()
+    cap.amount = Decimal("1")
+    with pytest.raises(ValidationError):
+        cap.save()
+
+
+def test_city_is_notified_of_a_changed_cap_in_app_and_by_mail(witten, clerk_witten, clerk_hattingen, district_admin,
+                                                            django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cap_set(city_id=witten.pk, by=district_admin, year=2027, amount=Decimal("250000"))
+    message = PlanningMessage.objects.get()
+    assert message.recipient == clerk_witten
+    assert "Witten" in message.subject and "250.000,00" in message.body
+    assert [m.to for m in mail.outbox] == [[clerk_witten.email]]
+    assert PlanningMessage.objects.get().emailed_at is not None
+
+
+def test_city_reads_its_messages(client, witten, clerk_witten, district_admin):
+    services.cap_set(city_id=witten.pk, by=district_admin, year=2027, amount=Decimal("250000"))
+    client.force_login(clerk_witten)
+    labels = [str(label) for _url, label in client.get(reverse("planning:costs")).context["planning_nav_items"]]
+    assert "Nachrichten (1)" in labels
+    assert "Höchstrahmen" in client.get(reverse("planning:messages")).content.decode()
+    assert PlanningMessage.objects.get().read_at is not None
+
+
+@pytest.mark.parametrize("who", ["clerk_witten", "coordinator"])
+def test_only_the_district_administration_sets_the_cap(client, request, who, witten):
+    user = request.getfixturevalue(who)
+    with pytest.raises(PermissionDenied):
+        services.cap_set(city_id=witten.pk, by=user, year=2027, amount=Decimal("1"))
+    client.force_login(user)
+    assert client.get(reverse("planning:cap_create")).status_code == 403
+
+
+def test_district_admin_sets_the_cap_through_the_form(client, district_admin, witten):
+    client.force_login(district_admin)
+    response = client.post(reverse("planning:cap_create"), {"city": witten.pk, "year": 2027, "amount": "-5"})
+    assert "Sicherstellen, dass" in response.content.decode() or "größer oder gleich 0" in response.content.decode()
+    response = client.post(reverse("planning:cap_create"), {"city": witten.pk, "year": 2027, "amount": "250000",
+                                                             "reason": "Tarifsteigerung"})
+    assert response.status_code == 302
+    assert ReimbursementCap.objects.get().reason == "Tarifsteigerung"
