@@ -1,0 +1,435 @@
+"""Authorization matrix: every URL pattern of the site x every role x an object of the own and of
+another city -> the expected answer (200, 403, 404, 405, redirect to login).
+
+The patterns come from the URL resolver, so a new page cannot be forgotten: a pattern without a rule
+below fails `test_every_url_pattern_has_a_rule`. Rules go by URL name (or, for unnamed admin
+patterns, by route).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from staffing import services
+from staffing.models import Notification, Organisation
+from tests.factories import (
+    CandidateFactory,
+    DistrictFactory,
+    PlacementNoticeFactory,
+    PositionFactory,
+    StaffMemberFactory,
+    VacancyFactory,
+    city_clerk,
+    district_user,
+)
+
+LOGIN = "login"  # redirect to the site's login page
+ADMIN_LOGIN = "admin_login"  # redirect to the admin's login page
+ROLES = ["anonymous", "clerk_own_city", "clerk_other_city", "coordination", "district_admin", "head",
+         "other_district_coordination"]
+# Which city's records a role sees: "own" = Witten (the clerk's city), "other" = Hattingen.
+SEES = {
+    "anonymous": set(), "clerk_own_city": {"own"}, "clerk_other_city": {"other"},
+    "coordination": {"own", "other"}, "district_admin": {"own", "other"}, "head": {"own", "other"},
+    "other_district_coordination": set(),
+}
+CLERKS = {"clerk_own_city", "clerk_other_city"}
+DISTRICT = {"coordination", "district_admin", "head", "other_district_coordination"}
+
+
+def walk(resolver=None, prefix="", namespace=""):
+    """Every URL pattern of the site: (route, name with namespace, pattern)."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), (namespace + pattern.name) if pattern.name else None, pattern
+
+
+PATTERNS = list(walk())
+
+
+def pattern_id(route, name):
+    return name or f"unnamed:{route}"
+
+
+# --- expectations ------------------------------------------------------------------------------
+
+def everyone(status):
+    return lambda role, city: status
+
+
+def signed_in(status):
+    return lambda role, city: LOGIN if role == "anonymous" else status
+
+
+def scoped(status_if_visible=200):
+    """Objects of a city: visible -> status, else 404 (never 403: the record's existence is not told)."""
+    def expect(role, city):
+        if role == "anonymous":
+            return LOGIN
+        return status_if_visible if city in SEES[role] else 404
+    return expect
+
+
+def clerks_only(status=200):
+    def expect(role, city):
+        if role == "anonymous":
+            return LOGIN
+        return status if role in CLERKS else 403
+    return expect
+
+
+def district_only(status=200):
+    def expect(role, city):
+        if role == "anonymous":
+            return LOGIN
+        return status if role in DISTRICT else 403
+    return expect
+
+
+def scoped_clerk_edit(role, city):
+    """Editing a draft: the city's clerk; the district sees the draft but may not edit it (403)."""
+    if role == "anonymous":
+        return LOGIN
+    if city not in SEES[role]:
+        return 404
+    return 200 if role in CLERKS else 403
+
+
+def scoped_post(role, city):
+    """A POST on a notice: outside the scope 404; inside, a workflow answer (done, refused, form error)."""
+    if role == "anonymous":
+        return LOGIN
+    return {302, 200, 400, 403} if city in SEES[role] else 404
+
+
+def own_notification(role, city):
+    """Notifications belong to their recipient: own = the Witten clerk's, other = the Hattingen clerk's."""
+    if role == "anonymous":
+        return LOGIN
+    owner = {"own": "clerk_own_city", "other": "clerk_other_city"}[city]
+    return 302 if role == owner else 404
+
+
+def district_scoped(status=200):
+    """Records of a district (training and coaching offers): own = this district's, other = another's."""
+    def expect(role, city):
+        if role == "anonymous":
+            return LOGIN
+        if city == "own":
+            return 404 if role == "other_district_coordination" else status
+        return status if role == "other_district_coordination" else 404
+    return expect
+
+
+def coordination_only(status=200, *, scoped_by_district=False):
+    def expect(role, city):
+        if role == "anonymous":
+            return LOGIN
+        if role == "other_district_coordination" and scoped_by_district:
+            return 404
+        return status if role in ("coordination", "other_district_coordination") else 403
+    return expect
+
+
+def only_role(role_name, status=200):
+    def expect(role, city):
+        if role == "anonymous":
+            return LOGIN
+        return status if role == role_name else 403
+    return expect
+
+
+def coaching_participants(role, city):
+    """PS-3.3: nobody but the coordination office of the offer's district sees who takes part."""
+    if role == "anonymous":
+        return LOGIN
+    owner = "coordination" if city == "own" else "other_district_coordination"
+    return 200 if role == owner else 404
+
+
+def scoped_mark(role, city):
+    """Marking a participation: the coordination office and the city inside the scope; 404 outside."""
+    if role == "anonymous":
+        return LOGIN
+    if city not in SEES[role]:
+        return 404
+    return {302, 403}
+
+
+def need_priority(role, city):
+    """PS-3.2: the coordination office sets priorities; others are refused, outside the scope 404."""
+    if role == "anonymous":
+        return LOGIN
+    if city not in SEES[role]:
+        return 404
+    return 302 if role == "coordination" else 403
+
+
+def login_page(role, city):
+    return 200 if role == "anonymous" else 302  # signed-in users go on to the start page
+
+
+@dataclass
+class Rule:
+    get: object
+    post: object | None = None
+    params: dict = field(default_factory=dict)  # path parameter -> object key in the world
+    post_data: dict = field(default_factory=dict)
+    cities: tuple = (None,)
+
+
+OBJ = ("own", "other")
+RULES: dict[str, Rule] = {
+    "login": Rule(login_page),
+    "logout": Rule(everyone(405), post=everyone(LOGIN)),  # signed out, back to the login page
+    "set_language": Rule(everyone({302, 204}), post=everyone(302)),
+    "health": Rule(everyone({200, 503})),
+    "staffing:home": Rule(signed_in(200)),
+    "staffing:notice_list": Rule(signed_in(200)),
+    "staffing:notice_export": Rule(signed_in(200)),
+    "staffing:notice_create": Rule(clerks_only(200)),
+    "staffing:notice_detail": Rule(scoped(200), params={"pk": "notice"}, cities=OBJ),
+    "staffing:notice_edit": Rule(scoped_clerk_edit, params={"pk": "draft"}, cities=OBJ),
+    "staffing:notice_action": Rule(signed_in(405), post=scoped_post, params={"pk": "notice", "name": "clear"},
+                                   cities=OBJ),
+    "staffing:notice_comment": Rule(signed_in(405), post=scoped_post, params={"pk": "notice"}, cities=OBJ),
+    "staffing:escalation_list": Rule(district_only(200)),
+    "staffing:notification_list": Rule(signed_in(200)),
+    "staffing:notification_read": Rule(signed_in(405), post=own_notification, params={"pk": "notification"},
+                                       cities=OBJ),
+    "staffing:notification_read_all": Rule(signed_in(405), post=signed_in(302)),
+    "staffing:user_settings": Rule(signed_in(200)),
+    "staffing:staff_list": Rule(signed_in(200)),
+    "staffing:staff_detail": Rule(scoped(200), params={"pk": "staff"}, cities=OBJ),
+    "staffing:position_list": Rule(signed_in(200)),
+    "staffing:position_detail": Rule(scoped(200), params={"pk": "position"}, cities=OBJ),
+    "staffing:vacancy_list": Rule(signed_in(200)),
+    "staffing:vacancy_detail": Rule(scoped(200), params={"pk": "vacancy"}, cities=OBJ),
+    "integrations:notice_certificate": Rule(scoped(200), params={"pk": "cleared"}, cities=OBJ),
+    "integrations:calendar_settings": Rule(signed_in(200)),
+    # the feed authenticates by its secret token, not by the session: a wrong token is 404 for everyone
+    "integrations:calendar_feed": Rule(everyone(404), params={"token": "token"}, cities=OBJ),
+    "integrations:substitutes": Rule(signed_in(200)),
+    "integrations:import_upload": Rule(clerks_only(200)),
+    "integrations:import_preview": Rule(lambda role, city: LOGIN if role == "anonymous" else {403, 404},
+                                        params={"pk": "999999"}),
+    "integrations:import_template": Rule(signed_in(200), params={"kind": "personal", "fmt": "csv"}),
+    "planning:staff_register": Rule(signed_in(200)),
+    "planning:staff_create": Rule(clerks_only(200)),
+    "planning:staff_edit": Rule(scoped_clerk_edit, params={"pk": "staff"}, cities=OBJ),
+    "planning:staff_leave": Rule(scoped_clerk_edit, params={"pk": "staff"}, cities=OBJ),
+    "planning:report_list": Rule(signed_in(200)),
+    "planning:report_confirm": Rule(signed_in(405), post=signed_in(302)),
+    "planning:report_detail": Rule(scoped(200), params={"pk": "report"}, cities=OBJ),
+    "planning:capacity": Rule(signed_in(200)),
+    "planning:capacity_csv": Rule(signed_in(200)),
+    "planning:capacity_xlsx": Rule(signed_in(200)),
+    "planning:vacancies": Rule(signed_in(200)),
+    "planning:training": Rule(signed_in(200), post=coordination_only(200)),
+    "planning:training_need_priority": Rule(signed_in(405), post=need_priority,
+                                            params={"pk": "need"}, cities=OBJ, post_data={"priority": "1"}),
+    "planning:training_offer": Rule(district_scoped(200), params={"pk": "offer"}, cities=OBJ),
+    "planning:training_participation_status": Rule(signed_in(405), post=scoped_mark, params={"pk": "participation"},
+                                                   cities=OBJ, post_data={"status": "attended"}),
+    "planning:coaching": Rule(signed_in(200), post=coordination_only(200)),
+    "planning:coaching_sign_up": Rule(signed_in(405), post=district_scoped(302), params={"pk": "coaching"},
+                                      cities=OBJ),
+    "planning:coaching_participants": Rule(coaching_participants, params={"pk": "coaching"}, cities=OBJ),
+    "planning:costs": Rule(signed_in(200)),
+    "planning:cap_create": Rule(only_role("district_admin", 200)),
+    "planning:cap_history": Rule(scoped(200), params={"pk": "city"}, cities=OBJ),
+    "planning:messages": Rule(signed_in(200)),
+}
+# Prefix rules: the Django admin (no role of the site is staff: every admin page sends to the admin
+# login; the admin's own scoping is tested in tests/site).
+PREFIX_RULES: list[tuple[str, Rule]] = [
+    ("admin:login", Rule(everyone(200))),
+    ("admin:logout", Rule(everyone(302))),  # the admin sends a GET on logout to its index
+    ("admin:", Rule(everyone(ADMIN_LOGIN))),
+    ("unnamed:admin/", Rule(everyone(ADMIN_LOGIN))),
+]
+ADMIN_PARAMS = {"object_id": "1", "content_type_id": "1", "app_label": "staffing", "id": "1",
+                "url": "gibt-es-nicht/"}
+
+
+def rule_for(route, name) -> Rule | None:
+    key = pattern_id(route, name)
+    if key in RULES:
+        return RULES[key]
+    for prefix, rule in PREFIX_RULES:
+        if key.startswith(prefix):
+            return rule
+    return None
+
+
+def test_every_url_pattern_has_a_rule():
+    missing = [pattern_id(route, name) for route, name, _ in PATTERNS if rule_for(route, name) is None]
+    assert not missing, ("URL patterns without a rule in the authorization matrix "
+                         f"(tests/security/test_authorization_matrix.py): {missing}")
+
+
+# --- the world: two cities of one district, and another district ----------------------------
+
+@pytest.fixture
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def users(fast_passwords, district, witten, hattingen):
+    other = DistrictFactory(name="Kreis Mettmann", slug="me-kreis")
+    return {"clerk_own_city": city_clerk(witten, username="clerk-witten"),
+            "clerk_other_city": city_clerk(hattingen, username="clerk-hattingen"),
+            "coordination": district_user(district, Organisation.Kind.COORDINATION, username="koordination"),
+            "district_admin": district_user(district, Organisation.Kind.DISTRICT_ADMIN, username="kreis"),
+            "head": district_user(district, Organisation.Kind.MANAGEMENT, username="leitung"),
+            "other_district_coordination": district_user(other, Organisation.Kind.COORDINATION,
+                                                         username="koordination-me")}
+
+
+@pytest.fixture
+def world(users, witten_office, hattingen_office):
+    clerk_witten, clerk_hattingen, coordinator = (users["clerk_own_city"], users["clerk_other_city"],
+                                                  users["coordination"])
+    objects = {}
+    for city, office, clerk in (("own", witten_office, clerk_witten), ("other", hattingen_office, clerk_hattingen)):
+        position = PositionFactory(office=office)
+        staff = StaffMemberFactory(position=position)
+        vacancy = VacancyFactory(position=position)
+        draft = PlacementNoticeFactory(position=PositionFactory(office=office))
+        CandidateFactory(notice=draft)
+        informed = PlacementNoticeFactory(position=PositionFactory(office=office))
+        CandidateFactory(notice=informed)
+        services.notice_submit(notice_id=informed.pk, by=clerk)
+        cleared = PlacementNoticeFactory(position=PositionFactory(office=office))
+        CandidateFactory(notice=cleared)
+        services.notice_submit(notice_id=cleared.pk, by=clerk)
+        services.notice_clear(notice_id=cleared.pk, by=coordinator)
+        notification = Notification.objects.create(recipient=clerk, notice=cleared, kind=Notification.Kind.DECISION,
+                                                   subject="Entscheidung", body="Freigegeben")
+        objects[city] = {"position": position.pk, "staff": staff.pk, "vacancy": vacancy.pk, "draft": draft.pk,
+                         "notice": informed.pk, "cleared": cleared.pk, "notification": notification.pk,
+                         "city": office.city_id, "token": "kein-gueltiges-token"}
+        objects[city].update(planning_objects(office, clerk, staff, users))
+    return users, objects
+
+
+def planning_objects(office, clerk, staff, users) -> dict:
+    """Records of the planning app: per city (reports, needs, participation) and per district
+    (training and coaching offers: "own" = the own district's, "other" = the other district's)."""
+    import datetime
+
+    from planning.models import CoachingOffer, QuarterlyReport, TrainingNeed, TrainingOffer, TrainingParticipation
+
+    own_city = office.city.slug == "witten"
+    district = office.district if own_city else users["other_district_coordination"].organisation.district
+    day = datetime.date(2026, 12, 1)
+    report = QuarterlyReport.objects.create(office=office, year=2026, quarter=3, as_of=datetime.date(2026, 9, 30),
+                                            confirmed_by=clerk)
+    need = TrainingNeed.objects.create(office=office, topic="Gesprächsführung", created_by=clerk)
+    offer = TrainingOffer.objects.create(district=district, title="Gesprächsführung", starts_on=day, ends_on=day,
+                                         location="Schwelm", places=10)
+    own_offer = TrainingOffer.objects.create(district=office.district, title="Recht", starts_on=day, ends_on=day,
+                                             location="Schwelm", places=10)
+    participation = TrainingParticipation.objects.create(offer=own_offer, staff_member=staff)
+    coaching = CoachingOffer.objects.create(district=district, title="Coaching", coach="Extern GmbH", starts_on=day)
+    return {"report": report.pk, "need": need.pk, "offer": offer.pk, "participation": participation.pk,
+            "coaching": coaching.pk}
+
+
+def build_path(route: str, pattern, values: dict) -> str:
+    if "(?P<" in route:  # regex patterns of the admin (app index, catch-all)
+        path = "/" + re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m.group(1)]), route).replace(
+            "^", "").replace("$", "").replace("//", "/")
+    else:
+        path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
+    assert resolve(path).func == pattern.callback or resolve(path).route == route, path
+    return path
+
+
+def answer_kind(response) -> object:
+    if response.status_code in (301, 302):
+        location = response["Location"]
+        if location.startswith("/anmelden/"):
+            return LOGIN
+        if location.startswith("/admin/login/"):
+            return ADMIN_LOGIN
+    return response.status_code
+
+
+def matches(expected, actual) -> bool:
+    return actual in expected if isinstance(expected, set) else actual == expected
+
+
+def run_matrix(route, name, pattern, world, method: str) -> tuple[list[str], int]:
+    users, objects = world
+    rule = rule_for(route, name)
+    expect = rule.get if method == "get" else rule.post
+    failures, count = [], 0
+    for city in rule.cities:
+        values = dict(ADMIN_PARAMS)
+        for param, key in rule.params.items():
+            values[param] = objects[city][key] if key in objects.get(city, {}) else key
+        path = build_path(route, pattern, values)
+        for role in ROLES:
+            client = Client()
+            if role != "anonymous":
+                client.force_login(users[role])
+            response = getattr(client, method)(path, rule.post_data) if method == "post" else client.get(path)
+            actual, expected = answer_kind(response), expect(role, city)
+            count += 1
+            if not matches(expected, actual):
+                failures.append(f"{method.upper()} {path} as {role} (object: {city}): "
+                                f"expected {expected}, got {actual}")
+    return failures, count
+
+
+def _check(route, name, pattern, world) -> tuple[list[str], int]:
+    if rule_for(route, name) is None:
+        return [f"no rule for {pattern_id(route, name)}"], 0
+    failures, count = run_matrix(route, name, pattern, world, "get")
+    if rule_for(route, name).post is not None:
+        more, n = run_matrix(route, name, pattern, world, "post")
+        failures, count = failures + more, count + n
+    return failures, count
+
+
+SITE_PATTERNS = [p for p in PATTERNS if not p[0].startswith("admin/")]
+ADMIN_PATTERNS = [p for p in PATTERNS if p[0].startswith("admin/")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route,name,pattern", SITE_PATTERNS, ids=[pattern_id(r, n) for r, n, _ in SITE_PATTERNS])
+def test_each_role_gets_the_expected_answer_on_every_page(route, name, pattern, world):
+    failures, _ = _check(route, name, pattern, world)
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_no_role_of_the_site_gets_into_the_admin(users):
+    """The admin's pages (one test: they need no objects) send every non-staff role to the admin login."""
+    failures, count = [], 0
+    for route, name, pattern in ADMIN_PATTERNS:
+        more, n = _check(route, name, pattern, (users, {None: {}}))
+        failures, count = failures + more, count + n
+    assert count >= 7 * len(ADMIN_PATTERNS)
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_denials_in_the_matrix_are_logged(world, caplog, client):
+    users, objects = world
+    client.force_login(users["clerk_own_city"])
+    with caplog.at_level("WARNING", logger="jobagentur.security"):
+        assert client.get(f"/mitteilungen/{objects['other']['notice']}/").status_code == 404
+        assert client.get("/eskalationen/").status_code in (403, 404)
+    statuses = [r.status for r in caplog.records if r.name == "jobagentur.security"]
+    assert statuses[:1] == [404] and len(statuses) == 2
