@@ -73,7 +73,9 @@ def _texts(notice: PlacementNotice, kind: str, *, event: NoticeEvent | None = No
     from .services import format_period_end
 
     with override("de"):
-        context = {"notice": notice, "kind": kind, "event": event, "comment": comment,
+        # the state the event led to: a notification delivered late (outbox) must not describe a later step
+        state_label = event.get_to_state_display() if event is not None else notice.get_state_display()
+        context = {"notice": notice, "kind": kind, "event": event, "comment": comment, "state_label": state_label,
                    "period_end": format_period_end(notice), "city": notice.office.city,
                    "url": settings.SITE_URL.rstrip("/") + reverse("staffing:notice_detail", args=[notice.pk])}
         subject = render_to_string("staffing/email/subject.txt", context).strip()

@@ -265,3 +265,20 @@ def test_the_audit_event_of_a_notification_is_stamped_once(witten_office, clerk_
     assert stamp == SUBMITTED_AT
     assert notifications.deliver_event(NoticeEvent.objects.get().pk) == []
     assert NoticeEvent.objects.get().notifications_sent_at == stamp
+
+
+def test_a_late_delivered_notification_names_the_state_of_its_event_not_the_current_one(
+        witten_office, clerk_witten, coordinator, clock, on_commit, mailoutbox, broker_down):
+    notice = complete_draft(witten_office, clerk_witten)
+    services.notice_submit(notice_id=notice.pk, by=clerk_witten)
+    with on_commit():
+        run("clear", notice, coordinator)
+        run("place", notice, clerk_witten)
+    clock.move_to(SUBMITTED_AT + timedelta(minutes=2), tick=False)
+    with on_commit():
+        assert run_sweep()["outbox"] == 3
+    [cleared] = [m for m in mailoutbox if m.to == [clerk_witten.email]]
+    assert cleared.subject == f"[JobAgentur EN] Freigegeben ohne Bedenken: Mitteilung {notice.pk} (Witten)"
+    assert "hat den Status „Freigegeben ohne Bedenken“" in cleared.body
+    [placed] = [m for m in mailoutbox if m.to == [coordinator.email] and "durchgeführt" in m.subject]
+    assert "hat den Status „Besetzung durchgeführt“" in placed.body
