@@ -202,7 +202,7 @@ class ClearForm(ActionForm):
     title = _("Ohne Bedenken freigeben")
     confirm_label = _("Ich bestätige die Freigabe ohne Bedenken. Dieser Schritt kann nicht rückgängig gemacht "
                       "werden.")
-    reason = forms.CharField(label=_("Vermerk (freiwillig)"), required=False,
+    reason = forms.CharField(label=_("Vermerk"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
     def service_kwargs(self):
@@ -228,7 +228,7 @@ class AgreeForm(ActionForm):
                                    error_messages={"required": _("Bitte nennen Sie die Teilnehmenden der "
                                                                  "Erörterung.")})
     administrative_heads_involved = forms.BooleanField(label=_("Verwaltungsleitungen beteiligt"), required=False)
-    conditions = forms.CharField(label=_("Auflagen / Bedingungen (freiwillig)"), required=False,
+    conditions = forms.CharField(label=_("Auflagen / Bedingungen"), required=False,
                                  widget=forms.Textarea(attrs={"rows": 2}))
 
     def service_kwargs(self):

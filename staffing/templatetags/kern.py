@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django import forms, template
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from staffing.deadlines import legal_time_zone
 from staffing.models import NoticeState
@@ -103,12 +104,19 @@ def days_left(notice) -> int | None:
     return (notice.period_last_day - today).days
 
 
+def _period_end_text(notice) -> str:
+    """German as the services word it; other languages get the date in their own words."""
+    if (get_language() or "de").startswith("de"):
+        return format_period_end(notice)
+    return f"{date_format(notice.period_last_day, 'l, d.m.Y')}, 24:00"
+
+
 @register.simple_tag
 def deadline(notice) -> str:
     """PS-2.3: "endet am Mittwoch, 02.12.2026, 24:00 Uhr (noch 3 Tage)"."""
     if not notice.period_last_day:
         return ""
-    end = format_period_end(notice)
+    end = _period_end_text(notice)
     if notice.period_ends_at and timezone.now() >= notice.period_ends_at:
         return _("endete am %(end)s (abgelaufen)") % {"end": end}
     left = days_left(notice)
