@@ -191,7 +191,7 @@ def training_register(*, offer_id: int, member_id: int, by: User) -> TrainingPar
     """PS-1.4: register a staff member (of the user's scope) for an offer, while places are free."""
     if not (by.is_city_clerk or by.is_coordination):
         raise PermissionDenied
-    offer = selectors.training_offers_visible_to(by).select_for_update().filter(pk=offer_id).first()
+    offer = selectors.training_offers_visible_to(by).select_for_update(of=("self",)).filter(pk=offer_id).first()
     member = staffing_selectors.staff_visible_to(by).filter(pk=member_id, left_on__isnull=True).first()
     if offer is None or member is None:
         raise Http404
