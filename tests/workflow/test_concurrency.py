@@ -26,6 +26,7 @@ def in_threads(*functions, timeout: float = 120):
 
     def run(index, function):
         try:
+            connections["default"].ensure_connection()  # connect first: the race is about the work
             barrier.wait(timeout=30)
             results[index] = function()
         except BaseException as exc:  # reported to the test below
@@ -108,7 +109,7 @@ def test_an_objection_racing_the_sweep_at_the_boundary_has_one_consistent_outcom
         witten_office, clerk_witten, coordinator):
     outcomes = Counter()
     # the objection is taken a few milliseconds before, at, or after the end; the sweep right at the end
-    for offset_ms in (-8, -3, -1, 0, 0, 1, 3, 8):
+    for offset_ms in (-20, -5, -2, 0, 0, 2, 5, 20):
         [pk] = submitted(witten_office, clerk_witten, 1)
         ends = timezone.now() + timedelta(milliseconds=400)
         PlacementNotice.objects.filter(pk=pk).update(period_ends_at=ends)
@@ -142,3 +143,4 @@ def test_an_objection_racing_the_sweep_at_the_boundary_has_one_consistent_outcom
             assert trail == ["informed", "approved_by_silence"]
             outcomes["approved, objection refused"] += 1
     assert sum(outcomes.values()) == 8, outcomes
+    print(f"race outcomes: {dict(outcomes)}")  # shown with -s; both outcomes are consistent
