@@ -55,7 +55,7 @@ def staff_register(request):
     if office is not None:
         qs = qs.filter(office=office)
     former = request.GET.get("ausgeschieden") == "1"
-    qs = qs.filter(left_on__isnull=not former)
+    qs = qs.filter(left_on__isnull=not former).prefetch_related("trainings__offer")
     return render(request, "planning/staff/list.html", {
         "page": _page(request, qs), "offices": offices, "office": office, "former": former,
         "editable_office": selectors.editable_office_for(request.user),

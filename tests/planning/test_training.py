@@ -59,3 +59,12 @@ def test_participation_is_recorded_until_the_places_are_taken(client, clerk_witt
     client.post(reverse("planning:training_participation_status", args=[participation.pk]), {"status": "attended"})
     participation.refresh_from_db()
     assert participation.status == "attended"
+
+
+def test_staff_register_lists_training_participation(client, clerk_witten, offer, witten_plan):
+    from planning import services
+
+    services.training_register(offer_id=offer.pk, member_id=witten_plan["staff"][0].pk, by=clerk_witten)
+    client.force_login(clerk_witten)
+    html = client.get(reverse("planning:staff_register")).content.decode()
+    assert "Gesprächsführung (02/2027, angemeldet)" in html
