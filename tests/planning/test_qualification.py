@@ -106,3 +106,10 @@ def test_include_without_function_says_it_cannot_check():
     person = CandidateFactory.build()
     html = render_to_string("staffing/includes/qualification_check.html", {"candidate": person, "function": None})
     assert "Noch keine Funktion gewählt" in html
+
+
+def test_include_checks_a_staff_member_passed_as_person(db):
+    member = StaffMemberFactory(qualification=Qualification.NONE, months_experience=12)
+    html = render_to_string("staffing/includes/qualification_check.html",
+                            {"person": member, "function": member.function})
+    assert "Abweichung: In der Regel ist ein (Fach-)Hochschulabschluss" in html
