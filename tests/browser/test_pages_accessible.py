@@ -1,20 +1,113 @@
-"""axe-core (vendored, never served) on every page a user reaches: no serious or critical violations
-(WCAG 2.1 AA / BITV 2.0)."""
+"""axe-core (vendored in tests/browser/vendor, never served) on every page a user reaches: no violation
+of impact serious or critical (WCAG 2.1 AA / BITV 2.0). Each role's pages are crawled from its start
+page (one page per URL pattern), plus the notice detail in every state and the pages with errors."""
+import re
+from pathlib import Path
+
 import pytest
+from django.test import RequestFactory
 from playwright.sync_api import expect
 
-from .helpers import assert_accessible
+from staffing import selectors
+from staffing.models import NoticeState
+
+from . import data
+from .helpers import assert_accessible, crawl, login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
+
+ROLES = ["clerk-witten", "koordination", "kreis", "leitung"]
 
 
 def test_login_page_and_a_failed_login_are_accessible(demo, page):
     page.goto(f"{demo}/anmelden/")
     assert_accessible(page)
+    screenshot(page, "login")
     page.get_by_label("Benutzername").fill("koordination")
     page.get_by_label("Passwort").fill("falsch")
     page.get_by_role("button", name="Anmelden").click()
     expect(page.get_by_role("alert")).to_contain_text("Die Anmeldung ist fehlgeschlagen.")
     assert_accessible(page)
 
+
+def detail_paths_in_every_state(username: str) -> list[str]:
+    """One notice of each state the user can see."""
+    user = data.user(username)
+    paths = {}
+    for notice in selectors.notices_visible_to(user).order_by("pk"):
+        paths.setdefault(notice.state, f"/mitteilungen/{notice.pk}/")
+    return list(paths.values())
+
+
+def planning_paths(username: str) -> list[str]:
+    """The planning pages this role's navigation offers (if the planning app is installed)."""
+    try:
+        from planning.context_processors import navigation
+    except ImportError:
+        return []
+    request = RequestFactory().get("/")
+    request.user = data.user(username)
+    return [str(url) for url, _label in navigation(request).get("planning_nav_items", [])]
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_every_page_of_every_role_is_accessible(demo, page, username):
+    data.a_notice_in_every_state()
+    details = detail_paths_in_every_state(username)
+    assert len(details) >= (6 if username != "leitung" else 1)
+    checked: list[str] = []
+    login(page, demo, username)
+    visited = crawl(page, demo, ["/", "/mitteilungen/?status=informed&sortierung=frist",
+                                 "/benachrichtigungen/", "/einstellungen/", *details, *planning_paths(username)],
+                    checked=checked, max_pages=60)
+    print(f"{username}: axe-core passed on {len(checked)} pages: {' '.join(visited)}")
+    assert "/einstellungen/" in visited and "/benachrichtigungen/" in visited
+    if username in ("koordination", "kreis"):
+        assert "/eskalationen/" in visited
+
+
+def test_pages_with_errors_are_accessible(demo, page):
+    """The error summary and the messages at the fields, on the notice form and on a detail page."""
+    notices = data.a_notice_in_every_state()
+    login(page, demo, "clerk-witten")
+    page.goto(f"{demo}/mitteilungen/neu/")
+    page.get_by_role("button", name="Einreichen", exact=True).click()
+    expect(page.get_by_role("alert").filter(has_text="Bitte prüfen Sie Ihre Angaben")).to_be_visible()
+    assert_accessible(page)
+
+    # an action without its confirmation and reason: the detail page with the error summary
+    page.goto(f"{demo}/mitteilungen/{notices['approved_by_silence'].pk}/")
+    expect(page.get_by_role("main")).to_contain_text(str(NoticeState.APPROVED_BY_SILENCE.label))
+    page.get_by_role("button", name="Besetzung als durchgeführt eintragen").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Bitte bestätigen Sie diesen Schritt.")
+    expect(summary).to_contain_text("Bitte geben Sie das Datum der Besetzung an.")
+    assert_accessible(page)
+
+
+def test_notice_list_with_filters(demo, page):
+    data.a_notice_in_every_state()
+    login(page, demo, "koordination")
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Mitteilungen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stellenbesetzungsmitteilungen")
+    screenshot(page, "notice-list")
+    page.get_by_label("Status").select_option(label=str(NoticeState.CONSULTATION.label))
+    page.get_by_label("Stadt").select_option(label="Witten")
+    page.get_by_role("button", name=re.compile("Filtern|Anwenden|Suchen")).click()
+    rows = page.get_by_role("table").get_by_role("row")
+    expect(rows.nth(1)).to_contain_text(str(NoticeState.CONSULTATION.label))
+    expect(page).to_have_url(re.compile(r"status=consultation"))
+    texts = rows.all_inner_texts()[1:]
+    assert texts
+    for text in texts:
+        assert str(NoticeState.CONSULTATION.label) in text and "Witten" in text, text
+    assert_accessible(page)
+
+    # the CSV holds the filtered list
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("CSV")).click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("Nr.;Stadt;")
+    assert len(lines) == 1 + len(texts)
+    assert all(";Witten;" in line and str(NoticeState.CONSULTATION.label) in line for line in lines[1:])
