@@ -89,3 +89,23 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class ExternalIdentity(models.Model):
+    """A user's account at an OpenID Connect provider (its stable `sub`), so that a provider's user name can
+    never take over a local account of the same name."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_identities",
+                             verbose_name=_("Benutzer/in"))
+    provider = models.CharField(_("Anbieter"), max_length=200)
+    subject = models.CharField(_("Kennung beim Anbieter"), max_length=255)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("zuletzt angemeldet"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("externe Anmeldung")
+        verbose_name_plural = _("externe Anmeldungen")
+        constraints = [models.UniqueConstraint(fields=["provider", "subject"], name="one_user_per_external_subject")]
+
+    def __str__(self):
+        return f"{self.provider}: {self.subject}"

@@ -12,4 +12,6 @@ urlpatterns = [
     path("import/", views.import_upload, name="import_upload"),
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("import/vorlage/<slug:kind>.<str:fmt>", views.import_template, name="import_template"),
+    path("oidc/anmelden/", views.oidc_login, name="oidc_login"),
+    path("oidc/callback/", views.oidc_callback, name="oidc_callback"),
 ]

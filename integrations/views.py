@@ -1,4 +1,5 @@
 """Thin views of the integrations app: read through staffing.selectors, write through services."""
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -163,4 +164,31 @@ def import_template(request, kind, fmt):
     else:
         response = HttpResponse(imports.template_csv(kind), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+# --- single sign-on (OpenID Connect) --------------------------------------------------------
+
+def _oidc_enabled():
+    if not getattr(settings, "OIDC_ENABLED", False):
+        raise Http404
+
+
+def oidc_login(request):
+    """Start the OpenID Connect login (authorization code flow with PKCE) at the configured provider."""
+    _oidc_enabled()
+    from mozilla_django_oidc.views import OIDCAuthenticationRequestView
+
+    return OIDCAuthenticationRequestView.as_view()(request)
+
+
+def oidc_callback(request):
+    """The provider returns here; the code is exchanged, the ID token verified, the user mapped."""
+    _oidc_enabled()
+    from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
+
+    response = OIDCAuthenticationCallbackView.as_view()(request)
+    if not request.user.is_authenticated:
+        messages.error(request, _("Die Anmeldung über Single Sign-on ist fehlgeschlagen, oder Ihr Konto ist "
+                                  "keiner Organisation zugeordnet. Bitte wenden Sie sich an die Administration."))
     return response

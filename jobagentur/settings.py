@@ -248,3 +248,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Single sign-on (optional; README "Single Sign-on"): LDAP / Active Directory and OpenID Connect ---------
+# Off unless LDAP_SERVER_URI or OIDC_RP_CLIENT_ID is set; local accounts stay first and keep working.
+from integrations.sso_settings import sso_settings  # noqa: E402
+
+_SSO = sso_settings(environ.Env.ENVIRON)
+vars().update(_SSO)
+AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, *_SSO["SSO_BACKENDS"]]
