@@ -31,14 +31,18 @@ def free_positions(city: str, code=Function.Code.PLACEMENT):
             .order_by("vacancies__refilled_on", "number"))
 
 
+def complete_draft(city: str = "Witten", *, name: str = "Jana Beispiel", code=Function.Code.PLACEMENT,
+                   reason: str = "Nachbesetzung wegen Ruhestand") -> PlacementNotice:
+    """A draft with everything submission needs (PS-2.2)."""
+    return services.notice_create(
+        by=user(f"clerk-{city.lower()}"), position=free_positions(city, code).first(), reason=reason,
+        planned_start=date.today() + timedelta(days=30), candidates=[{**CANDIDATE, "full_name": name}])
+
+
 def submitted_notice(city: str = "Witten", *, name: str = "Jana Beispiel", code=Function.Code.PLACEMENT,
                      reason: str = "Nachbesetzung wegen Ruhestand") -> PlacementNotice:
-    clerk = user(f"clerk-{city.lower()}")
-    position = free_positions(city, code).first()
-    notice = services.notice_create(
-        by=clerk, position=position, planned_start=date.today() + timedelta(days=30), reason=reason,
-        candidates=[{**CANDIDATE, "full_name": name}])
-    return services.notice_submit(notice_id=notice.pk, by=clerk)
+    notice = complete_draft(city, name=name, code=code, reason=reason)
+    return services.notice_submit(notice_id=notice.pk, by=user(f"clerk-{city.lower()}"))
 
 
 def end_period(notice: PlacementNotice) -> None:

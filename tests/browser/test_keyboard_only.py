@@ -4,6 +4,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from staffing.models import NoticeState
+from staffing.services import format_period_end
+
+from . import data
 from .helpers import PASSWORD, assert_focus_visible, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
@@ -35,3 +39,31 @@ def test_login_and_navigation_with_the_keyboard_only(demo, page):
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/mitteilungen/$"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_clerk_opens_and_submits_a_draft_with_the_keyboard_only(demo, page):
+    draft = data.complete_draft("Witten", name="Karla Tastatur")
+    page.goto(f"{demo}/anmelden/")
+    tab_to(page, "el => el.id === 'id_username'")
+    page.keyboard.type("clerk-witten")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Übersicht")
+
+    # the draft waits on the start page; Tab to its link and open it
+    tab_to(page, f"el => el.getAttribute('href') === '/mitteilungen/{draft.pk}/'", limit=80)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/mitteilungen/{draft.pk}/$"))
+    expect(page.get_by_role("main")).to_contain_text("Karla Tastatur")
+
+    # confirm with Space, submit with Enter
+    tab_to(page, "el => el.type === 'checkbox' && el.name === 'submit-confirm'", limit=80)
+    page.keyboard.press("Space")
+    assert page.evaluate("() => document.activeElement.checked") is True
+    tab_to(page, "el => el.tagName === 'BUTTON' && el.textContent.trim() === 'Einreichen'")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Die Mitteilung wurde eingereicht.")
+    draft.refresh_from_db()
+    assert draft.state == NoticeState.INFORMED
+    expect(page.get_by_role("main")).to_contain_text(f"endet am {format_period_end(draft)}")
