@@ -3,6 +3,7 @@
 The tests here are `services` tests with `transaction=True`: what the test commits is what the worker
 sees. Every process started here is stopped in the fixture's teardown, whatever happens.
 """
+import contextlib
 import os
 import shutil
 import signal
@@ -112,20 +113,32 @@ def start_worker(fast_sweep_schedule, tmp_path):
         log = open(log_path, "w")  # noqa: SIM115  (closed in teardown)
         env = {**os.environ, "DATABASE_URL": database_url_of_this_test(), "CELERY_BROKER_URL": broker_url,
                "CELERY_TASK_ALWAYS_EAGER": "false", "EMAIL_URL": "consolemail://", "DEBUG": "false",
-               "PYTHONUNBUFFERED": "1"}
+               "PYTHONUNBUFFERED": "1",
+               # a queue of our own: a parallel run on the same Redis must not take our tasks, nor we its
+               "CELERY_TASK_DEFAULT_QUEUE": f"wf-test-{os.getpid()}-{len(started)}"}
         process = subprocess.Popen(
             [CELERY, "-A", "jobagentur", "worker", "--beat", "--pool=solo", "--loglevel=INFO",
              "--without-gossip", "--without-mingle", "--hostname", f"wf-test-{os.getpid()}@%h"],
             cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        started.append((process, log, log_path))
+        started.append((process, log, log_path, broker_url, env["CELERY_TASK_DEFAULT_QUEUE"]))
         return log_path
 
     yield start
-    for process, log, log_path in started:
+    for process, log, log_path, broker_url, queue in started:
         stop(process)
         log.close()
+        forget_queue(broker_url, queue)
         if os.environ.get("WORKER_LOG"):
             sys.stderr.write(log_path.read_text())
+
+
+def forget_queue(broker_url: str, queue: str) -> None:
+    """Remove our private queue and its kombu bindings from a shared Redis (only keys named after it)."""
+    import redis
+
+    with contextlib.suppress(redis.RedisError):  # a private instance may be gone already
+        redis.Redis.from_url(broker_url, socket_connect_timeout=2).delete(
+            queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 def wait_for(predicate, *, timeout: float, log_path: Path | None = None, what: str = "condition"):
