@@ -22,7 +22,9 @@ BASE_DIR = Path(settings.BASE_DIR)
 
 def production_env(**extra) -> dict:
     """The environment an operator sets in production (README "Production set-up")."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DEMO_LOGINS_ENABLED", "SECRET_KEY")}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests for Playwright in this process; never in production
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DEBUG", "DEMO_LOGINS_ENABLED", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update({"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "jobagentur.example",
                 "SECURE_SSL_REDIRECT": "true", "STATIC_MANIFEST": "false"})
     env.update(extra)
