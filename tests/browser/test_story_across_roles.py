@@ -98,6 +98,7 @@ def test_story_across_roles(demo, new_page):
     expect(coordination.get_by_role("main")).to_contain_text(f"endet am {deadline}")
     expect(coordination.get_by_role("main")).to_contain_text("Jana Beispiel")
     assert_accessible(coordination, checked)
+    screenshot(coordination, "notice-detail")
 
     # raises concerns, with a reason
     objection = action_form(coordination, "Bedenken oder Klärungsbedarf äußern")
@@ -145,7 +146,6 @@ def test_story_across_roles(demo, new_page):
     expect(main).to_contain_text("Die Stelle ist mit einer Fachkraft mit Abschluss zu besetzen.")
     expect(main).to_contain_text("Heranziehungssatzung")
     assert_accessible(district, checked)
-    screenshot(district, "notice-detail")
 
     # -- a second notice: silence for a week, the sweep approves it -----------------------------
     second = data.submitted_notice("Witten", name="Sven Still")
