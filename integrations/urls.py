@@ -5,6 +5,7 @@ from . import views
 app_name = "integrations"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("mitteilungen/<int:pk>/bescheinigung.pdf", views.notice_certificate, name="notice_certificate"),
     path("kalender/", views.calendar_settings, name="calendar_settings"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),

@@ -192,3 +192,17 @@ def oidc_callback(request):
         messages.error(request, _("Die Anmeldung über Single Sign-on ist fehlgeschlagen, oder Ihr Konto ist "
                                   "keiner Organisation zugeordnet. Bitte wenden Sie sich an die Administration."))
     return response
+
+
+@login_required
+def home(request):
+    """The entry to the integrations: calendar subscription, substitutes, spreadsheet import."""
+    user = request.user
+    return render(request, "integrations/home.html", {
+        "feed": CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first(),
+        "my_substitutions": Substitution.objects.filter(absent=user, cancelled_at__isnull=True,
+                                                        ends_on__gte=substitutes_service.today())
+        .select_related("substitute"),
+        "standing_in": substitutes_service.absent_colleagues_of(user),
+        "can_import": user.is_city_clerk,
+    })

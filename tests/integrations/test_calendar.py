@@ -131,3 +131,10 @@ def test_a_new_address_revokes_the_old_one(client, submitted, clerk_witten):
 
 def test_unknown_token_is_404(client, db):
     assert client.get("/integration/kalender/nicht-vorhanden.ics").status_code == 404
+
+
+def test_every_page_links_to_the_integrations_and_the_hub_renders(client, clerk_witten, witten_office):
+    client.force_login(clerk_witten)
+    page = client.get(reverse("integrations:home")).content.decode()
+    assert 'href="/integration/"' in page
+    assert "Fristen im Kalender" in page and "Daten aus Excel oder CSV einlesen" in page

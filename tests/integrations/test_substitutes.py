@@ -139,3 +139,13 @@ def test_ending_a_substitution_stops_the_i_v(client, informed, clerk_witten, col
     with time_machine.travel(berlin(2026, 12, 1, 9, 0), tick=False):
         services.notice_withdraw(notice_id=informed.pk, by=colleague_witten)
     assert NoticeEvent.objects.get(notice=informed, to_state="withdrawn").on_behalf_of is None
+
+
+@pytest.mark.services
+def test_the_i_v_of_an_audit_record_cannot_be_changed_afterwards(informed, colleague_witten):
+    from django.db import DatabaseError, transaction
+
+    event = NoticeEvent.objects.get(notice=informed, to_state="informed")
+    assert event.notifications_sent_at is None  # the one update the trigger allows is still open
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        NoticeEvent.objects.filter(pk=event.pk).update(on_behalf_of=colleague_witten)
