@@ -138,3 +138,23 @@ def test_receipt_is_the_server_time_of_submission(witten_office, clerk_witten, c
     notice.refresh_from_db()
     assert notice.received_at == SUBMITTED_AT.replace(hour=23, minute=30)
     assert notice.period_ends_at == PERIOD_END
+
+
+def test_people_of_another_city_or_district_cannot_comment(
+        witten_office, clerk_witten, hattingen_clerk, other_district_coordinator, clock):
+    from django.http import Http404
+
+    notice = complete_draft(witten_office, clerk_witten)
+    services.notice_submit(notice_id=notice.pk, by=clerk_witten)
+    for outsider in (hattingen_clerk, other_district_coordinator):
+        with pytest.raises(Http404):
+            services.notice_comment(notice_id=notice.pk, by=outsider, text="Hallo")
+    assert not NoticeComment.objects.exists()
+
+
+def test_only_the_city_comments_on_its_draft(witten_office, clerk_witten, coordinator):
+    notice = complete_draft(witten_office, clerk_witten)
+    with pytest.raises(PermissionDenied):
+        services.notice_comment(notice_id=notice.pk, by=coordinator, text="Vorab")
+    services.notice_comment(notice_id=notice.pk, by=clerk_witten, text="Notiz")
+    assert NoticeComment.objects.count() == 1
