@@ -63,6 +63,12 @@ def page(new_page):
 
 
 @pytest.fixture
+def site(transactional_db, live_server):
+    """The live server without data (for the login page); returns the base URL."""
+    return live_server.url
+
+
+@pytest.fixture
 def demo(transactional_db, live_server, settings):
     """The demo data of `seed_demo` behind the live server, demo logins on; returns the base URL."""
     settings.DEMO_LOGINS_ENABLED = True

@@ -14,8 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 
 
-def test_skip_link_is_the_first_stop_and_moves_to_the_content(demo, page):
-    page.goto(f"{demo}/anmelden/")
+def test_skip_link_is_the_first_stop_and_moves_to_the_content(site, page):
+    page.goto(f"{site}/anmelden/")
     page.keyboard.press("Tab")
     info = assert_focus_visible(page)
     assert info["text"] == "Zum Inhalt springen"

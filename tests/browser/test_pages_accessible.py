@@ -20,8 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
 ROLES = ["clerk-witten", "koordination", "kreis", "leitung"]
 
 
-def test_login_page_and_a_failed_login_are_accessible(demo, page):
-    page.goto(f"{demo}/anmelden/")
+def test_login_page_and_a_failed_login_are_accessible(site, page):
+    page.goto(f"{site}/anmelden/")
     assert_accessible(page)
     screenshot(page, "login")
     page.get_by_label("Benutzername").fill("koordination")

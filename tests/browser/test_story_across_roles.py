@@ -154,6 +154,20 @@ def test_story_across_roles(demo, new_page):
 
     assert run_sweep()["approved"] == 1
     clerk.goto(f"{demo}/")
+    # the clerk is told in the application: unread count in the header, the notification in the inbox
+    inbox = clerk.get_by_role("link", name=re.compile(r"^Benachrichtigungen"))
+    expect(inbox).to_contain_text(re.compile(r"\d+ ungelesen"))
+    inbox.click()
+    message = (clerk.get_by_role("listitem")
+               .filter(has=clerk.locator(f'a[href="/mitteilungen/{second.pk}/"]'))
+               .filter(has_text="Zustimmung durch Fristablauf"))
+    expect(message).to_have_count(1)
+    expect(message).to_contain_text("ungelesen")
+    assert_accessible(clerk, checked)
+    message.get_by_role("button", name=re.compile("Als gelesen markieren")).click()
+    expect(clerk.get_by_role("status")).to_contain_text("als gelesen markiert")
+    expect(message).not_to_contain_text("ungelesen")
+    clerk.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Übersicht").click()
     waiting = clerk.get_by_role("region", name="Wartet auf mich")
     row = row_of(waiting, second)
     expect(row).to_contain_text("Zustimmung durch Fristablauf")
