@@ -83,6 +83,9 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+# Check a pooled/persistent connection before use: after a database restart or a dropped connection the
+# next request gets a fresh one instead of an error (README "Security and reliability").
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("DB_HEALTH_CHECKS", default=True))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3's connection pool (Django >= 5.1); size by DB_POOL_MAX_SIZE.
     if env.bool("DB_POOL", default=True):

@@ -105,6 +105,47 @@ def check_beat() -> dict:
     return result
 
 
+def _discard_broken_connections() -> None:
+    """Close connections that no longer answer, so the next request opens a fresh one (Django does
+    this at the end of each request too; doing it here also covers callers that skip that signal)."""
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        try:
+            if conn.connection is not None and not conn.is_usable():
+                conn.close()
+        except Exception:
+            logger.warning("could not close a broken database connection", exc_info=True)
+
+
+class DatabaseUnavailableMiddleware:
+    """A lost database connection answers 503 with a German page (nothing was saved: the request's
+    transaction is gone); Django discards the broken connection, so the next request reconnects."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+        from django.http import HttpResponse
+        from django.template.loader import render_to_string
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("database unavailable during %s %s: %s", request.method, request.path, exception,
+                     extra={"event": "database_unavailable", "path": request.path})
+        _discard_broken_connections()
+        # the session cannot be read or saved now; without it the session middleware leaves the
+        # cookie as it is, so the user is still signed in on the next request
+        request.__dict__.pop("session", None)
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "5"
+        return response
+
+
 CHECKS = {"database": check_database, "broker": check_broker, "beat": check_beat}
 
 

@@ -11,6 +11,7 @@ import logging
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.db import DatabaseError
 from django.dispatch import receiver
 
 security_log = logging.getLogger("jobagentur.security")
@@ -43,8 +44,13 @@ class SecurityLogMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+        if response.status_code >= 500:
+            return response
+        try:
+            user = getattr(request, "user", None)
+            if user is None or not user.is_authenticated:
+                return response
+        except DatabaseError:  # the database went away: the 503 page is already the answer
             return response
         match = getattr(request, "resolver_match", None)
         view_name = match.view_name if match else ""

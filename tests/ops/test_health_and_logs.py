@@ -57,12 +57,12 @@ def test_a_sweep_run_by_the_worker_writes_the_heartbeat():
 
 def test_health_is_503_when_the_broker_is_unreachable(client):
     beat_heartbeat()
-    previous = celery_app.conf.broker_url
-    celery_app.conf.broker_url = "redis://127.0.0.1:6397/0"  # nothing listens there
+    previous = celery_app.conf.get("broker_write_url")
+    celery_app.conf.broker_write_url = "redis://127.0.0.1:6397/0"  # nothing listens there
     try:
         data = client.get("/health/").json()
     finally:
-        celery_app.conf.broker_url = previous
+        celery_app.conf.broker_write_url = previous
     assert data["status"] == "error" and not data["checks"]["broker"]["ok"]
     assert data["checks"]["database"]["ok"]
 
