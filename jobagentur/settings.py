@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "staffing.security.SecurityLogMiddleware",
+    "staffing.ops.DatabaseUnavailableMiddleware",
     # last, as django-axes asks: answers a locked-out login with its lockout page
     "axes.middleware.AxesMiddleware",
 ]

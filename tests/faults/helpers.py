@@ -50,10 +50,10 @@ class PrivateRedis:
         except redis.exceptions.ConnectionError:
             return False
 
-    def queue_length(self, queue: str = "celery") -> int:
+    def queue_length(self) -> int:
         import redis
 
-        return redis.Redis(port=self.port).llen(queue)
+        return redis.Redis(port=self.port).llen(celery_app.conf.task_default_queue)
 
 
 def _reset_broker_pools() -> None:
