@@ -142,7 +142,7 @@ def notice_detail_for_user(user: User, pk) -> PlacementNotice:
 
     qs = notices_visible_to(user).select_related("vacancy", "created_by", "office__district").prefetch_related(
         "candidates",
-        Prefetch("events", queryset=NoticeEvent.objects.select_related("actor").order_by("at", "pk")),
+        Prefetch("events", queryset=NoticeEvent.objects.select_related("actor", "on_behalf_of").order_by("at", "pk")),
         Prefetch("comments", queryset=NoticeComment.objects.select_related("author").order_by("created_at", "pk")),
     )
     return _get_or_404(qs, pk)
