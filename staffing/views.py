@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -550,7 +551,10 @@ def position_detail(request, pk):
 @login_required
 def vacancy_list(request):
     qs = selectors.vacancies_visible_to(request.user).order_by("refilled_on", "vacated_on")
-    return render(request, "staffing/vacancies/list.html", {"page": _page(request, qs)})
+    flag_days = settings.VACANCY_FLAG_DAYS
+    return render(request, "staffing/vacancies/list.html", {
+        "page": _page(request, qs), "flag_days": flag_days,
+        "flag_before": timezone.localdate() - timedelta(days=flag_days)})
 
 
 @login_required

@@ -223,3 +223,12 @@ def test_500_page_is_german_and_standalone():
 
     html = render_to_string("500.html")
     assert "Ein technischer Fehler ist aufgetreten" in html and 'lang="de"' in html
+
+
+def test_vacancy_list_flags_long_open_vacancies(client, clerk_witten, witten_office, settings):
+    settings.VACANCY_FLAG_DAYS = 90
+    VacancyFactory(position=PositionFactory(office=witten_office, title="Alt"), vacated_on=date(2026, 5, 1))
+    VacancyFactory(position=PositionFactory(office=witten_office, title="Neu"), vacated_on=date(2026, 11, 1))
+    client.force_login(clerk_witten)
+    html = client.get(reverse("staffing:vacancy_list")).content.decode()
+    assert html.count("länger als 90 Tage offen") == 1
