@@ -214,15 +214,20 @@ def notice_export(request):
     def day(value):
         return value.strftime("%d.%m.%Y") if value else ""
 
+    def cell(value):
+        # no formulas from user input in Excel (CSV injection)
+        text = "" if value is None else str(value)
+        return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
     for n in qs.iterator(chunk_size=500):
-        writer.writerow([
+        writer.writerow([cell(value) for value in (
             n.pk, n.office.city.name, n.position.number if n.position_id else "",
             n.position.title if n.position_id else "", str(n.function) if n.function_id else "",
             n.get_state_display(), n.reference,
             timezone.localtime(n.received_at).strftime("%d.%m.%Y %H:%M") if n.received_at else "",
             day(n.period_last_day), n.period_extension_reason, day(n.planned_start), n.candidate_count,
             _("ja") if n.head_involved else _("nein"), day(n.placed_on),
-        ])
+        )])
     return response
 
 

@@ -232,3 +232,30 @@ def test_vacancy_list_flags_long_open_vacancies(client, clerk_witten, witten_off
     client.force_login(clerk_witten)
     html = client.get(reverse("staffing:vacancy_list")).content.decode()
     assert html.count("länger als 90 Tage offen") == 1
+
+
+def test_csv_export_neutralises_formulas(client, coordinator, witten_office):
+    notice = _notices(witten_office, 1)[0]
+    notice.reference = "=HYPERLINK(\"http://x\")"
+    notice.save()
+    client.force_login(coordinator)
+    body = client.get(reverse("staffing:notice_export")).content.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    assert rows[1][6] == "'=HYPERLINK(\"http://x\")"
+
+
+def test_templates_have_no_inline_script_style_or_event_handlers():
+    """A Content-Security-Policy without unsafe-inline must not break any page."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    mine = [*root.glob("*.html"), *root.glob("registration/*.html"), *(
+        p for p in root.glob("staffing/**/*.html") if "email" not in p.parts)]
+    offenders = []
+    for path in mine:
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\son[a-z]+=", text) \
+                or re.search(r"\sstyle=", text) or "<style" in text:
+            offenders.append(path.name)
+    assert mine and offenders == []
