@@ -35,5 +35,10 @@ check: $(STAMP)
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+## Benchmarks at national scale on the local PostgreSQL and Redis (not part of the tests; docs/performance.md)
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) bench/run.py
+
 clean:
 	rm -rf var db.sqlite3

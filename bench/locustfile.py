@@ -11,6 +11,7 @@ import os
 import random
 import re
 
+import gevent
 from locust import HttpUser, between, events, task
 
 LINK = re.compile(r'href="/mitteilungen/(\d+)/"')
@@ -56,7 +57,10 @@ class Staff(HttpUser):
             _login_ms.append(response.elapsed.total_seconds() * 1000)
         self.notices = []
         if len(_login_ms) == self.environment.runner.target_user_count:
-            self.environment.runner.stats.reset_all()  # measure the main paths only
+            self.environment.runner.stats.reset_all()  # measure the main paths only, for a fixed time
+            seconds = float(os.environ.get("BENCH_MEASURE_SECONDS", "0"))
+            if seconds:
+                gevent.spawn_later(seconds, self.environment.runner.quit)
 
     @task(3)
     def start_page(self):

@@ -79,7 +79,7 @@ def floor_list(user, ctx, *, state=None, city=None, text=None) -> tuple[str, dic
     if text:
         cond += (" AND (p.title ILIKE %(like)s OR p.number ILIKE %(like)s OR n.reference ILIKE %(like)s "
                  "OR n.reason ILIKE %(like)s OR c.name ILIKE %(like)s OR EXISTS (SELECT 1 FROM staffing_candidate "
-                 "k WHERE k.notice_id = n.id AND k.full_name ILIKE %(like)s))")
+                 "k WHERE k.notice_id = n.id AND UPPER(k.full_name) LIKE UPPER(%(like)s)))")
         params["like"] = f"%{text}%"
     sql = f"""
     SELECT page.*, (SELECT count(*) FROM staffing_candidate k WHERE k.notice_id = page.id) AS candidates

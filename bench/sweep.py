@@ -115,9 +115,10 @@ def run_worker_process(out: str) -> None:
     Path(out).write_text(json.dumps({"approved": approved, "seconds": time.perf_counter() - t0}))
 
 
-def drain_with_celery(ids: list[int], timeout: float = 300) -> dict:
-    """Start a Celery worker (2 processes) on the bench broker and wait until every approval's
-    notifications are delivered (in-app notifications written, e-mails sent to the memory backend)."""
+def drain_with_celery(ids: list[int], timeout: float = 90) -> dict:
+    """Start a Celery worker (2 processes) on the bench broker and let it deliver the approvals'
+    notifications (in-app notifications written, e-mails sent to the memory backend) until all are
+    delivered or `timeout` seconds have passed; the rate gives the projected time for all of them."""
     from staffing.models import NoticeEvent, NoticeState
 
     events = NoticeEvent.objects.filter(notice_id__in=ids, to_state=NoticeState.APPROVED_BY_SILENCE)
@@ -146,7 +147,8 @@ def drain_with_celery(ids: list[int], timeout: float = 300) -> dict:
     return {"events": events.count(), "delivered": done, "drain_seconds": round(drain, 1) if drain else None,
             "notifications": Notification.objects.filter(event__in=events).count(),
             "mailed": Notification.objects.filter(event__in=events, emailed_at__isnull=False).count(),
-            "per_event_ms": round(drain * 1000 / max(done, 1), 2) if drain else None}
+            "per_event_ms": round(drain * 1000 / max(done, 1), 2) if drain else None,
+            "projected_seconds_for_all": round(drain * len(ids) / max(done, 1), 0) if drain else None}
 
 
 def floor_update(office, ends_at) -> dict:
@@ -187,8 +189,10 @@ def main() -> None:
     setup_django()
     from django.utils import timezone
 
+    from jobagentur.celery import app
     from staffing import services
 
+    app.control.purge()  # start with an empty queue: tasks of earlier, interrupted runs are not this run's
     office = ensure_district(N)
     ends_at = timezone.now().replace(microsecond=0) - timedelta(minutes=1)
     out = {"notices": N}
@@ -225,8 +229,6 @@ def main() -> None:
     out["ratio_to_floor_with_audit"] = round(
         out["single"]["seconds"] / max(out["floor"]["update_and_audit_insert"]["seconds"], 1e-6), 1)
     # the queue of the last scenarios is not delivered: empty it so the next run starts clean
-    from jobagentur.celery import app
-
     app.control.purge()
     print(json.dumps(out, indent=2), flush=True)
     save("sweep", out)
