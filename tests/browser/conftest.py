@@ -72,5 +72,7 @@ def site(transactional_db, live_server):
 def demo(transactional_db, live_server, settings):
     """The demo data of `seed_demo` behind the live server, demo logins on; returns the base URL."""
     settings.DEMO_LOGINS_ENABLED = True
+    # Argon2 is slow on purpose; hashing "demo" for five accounts and every login would dominate the run.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return live_server.url
