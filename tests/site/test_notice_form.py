@@ -145,3 +145,26 @@ def test_qualification_advice_per_candidate_on_form_and_detail(client, clerk_wit
         assert "qualification-check" in client.get(url).content.decode()
     settings.SHOW_QUALIFICATION_CHECK = False
     assert "qualification-check" not in client.get(reverse("staffing:notice_detail", args=[notice.pk])).content.decode()
+
+
+def test_a_person_can_be_removed_from_a_draft(client, clerk_witten, position):
+    notice = PlacementNoticeFactory(position=position, created_by=clerk_witten)
+    CandidateFactory(notice=notice, full_name="Bleibt")
+    CandidateFactory(notice=notice, full_name="Geht")
+    client.force_login(clerk_witten)
+    data = {**_post(position, full_name="Bleibt"), "personen-TOTAL_FORMS": "2", "personen-INITIAL_FORMS": "2",
+            "personen-1-full_name": "Geht", "personen-1-DELETE": "on", "aktion": "entwurf"}
+    assert client.post(reverse("staffing:notice_edit", args=[notice.pk]), data).status_code == 302
+    assert list(notice.candidates.values_list("full_name", flat=True)) == ["Bleibt"]
+
+
+def test_a_submitted_notice_is_no_longer_edited(client, clerk_witten, position):
+    notice = PlacementNoticeFactory(position=position, created_by=clerk_witten)
+    CandidateFactory(notice=notice)
+    from staffing import services
+
+    services.notice_submit(notice_id=notice.pk, by=clerk_witten)
+    client.force_login(clerk_witten)
+    response = client.get(reverse("staffing:notice_edit", args=[notice.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("staffing:notice_detail", args=[notice.pk])
