@@ -222,6 +222,10 @@ RULES: dict[str, Rule] = {
     "integrations:import_preview": Rule(lambda role, city: LOGIN if role == "anonymous" else {403, 404},
                                         params={"pk": "999999"}),
     "integrations:import_template": Rule(signed_in(200), params={"kind": "personal", "fmt": "csv"}),
+    "integrations:home": Rule(signed_in(200)),
+    # OpenID Connect answers 404 while it is not configured (the default; tests/integrations/test_sso_oidc.py)
+    "integrations:oidc_login": Rule(everyone(404)),
+    "integrations:oidc_callback": Rule(everyone(404)),
     "planning:staff_register": Rule(signed_in(200)),
     "planning:staff_create": Rule(clerks_only(200)),
     "planning:staff_edit": Rule(scoped_clerk_edit, params={"pk": "staff"}, cities=OBJ),
