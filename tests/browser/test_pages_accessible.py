@@ -111,3 +111,18 @@ def test_notice_list_with_filters(demo, page):
     assert lines[0].startswith("Nr.;Stadt;")
     assert len(lines) == 1 + len(texts)
     assert all(";Witten;" in line and str(NoticeState.CONSULTATION.label) in line for line in lines[1:])
+
+
+def test_email_settings_per_kind_are_kept(demo, page):
+    login(page, demo, "koordination")
+    page.get_by_role("link", name="Einstellungen", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Persönliche Einstellungen")
+    reminder = page.get_by_role("checkbox", name="Frist endet bald")
+    expect(reminder).to_be_checked()
+    reminder.uncheck()
+    page.get_by_role("button", name="Einstellungen speichern").click()
+    expect(page.get_by_role("status")).to_contain_text("Ihre Einstellungen wurden gespeichert.")
+    expect(page.get_by_role("checkbox", name="Frist endet bald")).not_to_be_checked()
+    expect(page.get_by_role("checkbox", name="Neue Mitteilung eingegangen")).to_be_checked()
+    assert data.user("koordination").muted_email_kinds == ["reminder"]
+    assert_accessible(page)
