@@ -50,3 +50,9 @@ def test_every_navigation_item_opens(client, clerk_witten, coordinator, district
         client.force_login(user)
         for url, label in client.get(reverse("planning:capacity")).context["planning_nav_items"]:
             assert client.get(url).status_code == 200, (user.username, label)
+
+
+def test_page_frame_renders_the_planning_navigation(client, coordinator):
+    client.force_login(coordinator)
+    html = client.get(reverse("staffing:home")).content.decode()
+    assert f'href="{reverse("planning:capacity")}"' in html and "Kapazitätsplan" in html
