@@ -16,7 +16,7 @@ from locust import HttpUser, between, events, task
 
 LINK = re.compile(r'href="/mitteilungen/(\d+)/"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-DISTRICTS = 100
+DISTRICTS = int(os.environ.get("BENCH_DISTRICTS", "100"))  # as seeded by make bench
 # role mix of the 50 users: 30 city clerks, 10 coordination offices, 5 district administrations, 5 heads
 ROLES = ["clerk"] * 6 + ["koordination"] * 2 + ["kreis", "leitung"]
 _counter = itertools.count()

@@ -81,7 +81,8 @@ def sweep_lines(s) -> list[str]:
     if d:
         projected = d.get("projected_seconds_for_all")
         lines.append(f"| notification delivery afterwards: Celery worker, 2 processes (in-app notifications + "
-                     f"e-mails to the memory backend), bounded to 90 s | {d['delivered']:,} of {d['events']:,} "
+                     f"e-mails to the memory backend), bounded to "
+                     f"{d.get('bound_seconds', 90):.0f} s | {d['delivered']:,} of {d['events']:,} "
                      f"events | {fmt(d['drain_seconds'])} s | {fmt(d['per_event_ms'], 2)} ms | – | "
                      f"{d['notifications']:,} notifications, {d['mailed']:,} mailed; all {d['events']:,}: about "
                      f"{fmt(projected, 0)} s |")

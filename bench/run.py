@@ -5,7 +5,7 @@ Creates the bench database if it is missing (DATABASE_URL, default bench_perf), 
 the page timings, the EXPLAIN comparison, the deadline sweep and the HTTP load, and writes the
 tables to docs/performance.md and the summary to the README (between bench markers).
 Environment: BENCH_DISTRICTS, BENCH_RUNS (page runs, 15), BENCH_SWEEP_NOTICES (10000),
-BENCH_LOAD_SECONDS (60), BENCH_COMPARE_SECONDS (30), BENCH_SKIP (comma list of steps to skip).
+BENCH_LOAD_SECONDS (60), BENCH_COMPARE_SECONDS (20), BENCH_SKIP (comma list of steps to skip).
 """
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def main() -> None:
     step("explain", ["bench/explain.py"], timings)
     step("sweep", ["bench/sweep.py", "--notices", env.get("BENCH_SWEEP_NOTICES", "10000")], timings)
     step("load", ["bench/load.py", "--seconds", env.get("BENCH_LOAD_SECONDS", "60"),
-                  "--compare-seconds", env.get("BENCH_COMPARE_SECONDS", "30")], timings)
+                  "--compare-seconds", env.get("BENCH_COMPARE_SECONDS", "20")], timings)
     save("run", {"machine_before": before, "machine_after": machine(), "districts": int(districts),
                  "timings": timings, "total_seconds": round(time.monotonic() - started, 1),
                  "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())})

@@ -115,13 +115,14 @@ def run_worker_process(out: str) -> None:
     Path(out).write_text(json.dumps({"approved": approved, "seconds": time.perf_counter() - t0}))
 
 
-def drain_with_celery(ids: list[int], timeout: float = 90) -> dict:
+def drain_with_celery(ids: list[int], timeout: float = 60) -> dict:
     """Start a Celery worker (2 processes) on the bench broker and let it deliver the approvals'
     notifications (in-app notifications written, e-mails sent to the memory backend) until all are
     delivered or `timeout` seconds have passed; the rate gives the projected time for all of them."""
     from staffing.models import NoticeEvent, NoticeState
 
     events = NoticeEvent.objects.filter(notice_id__in=ids, to_state=NoticeState.APPROVED_BY_SILENCE)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     log = open(RESULTS / "celery-worker.log", "w")  # noqa: SIM115 - closed below
     worker = subprocess.Popen([str(ROOT / ".venv/bin/celery"), "-A", "jobagentur", "worker", "--concurrency", "2",
                                "--loglevel", "WARNING", "--without-mingle", "--without-gossip"],
@@ -144,7 +145,8 @@ def drain_with_celery(ids: list[int], timeout: float = 90) -> dict:
     stamps = events.aggregate(first=Min("notifications_sent_at"), last=Max("notifications_sent_at"))
     done = events.filter(notifications_sent_at__isnull=False).count()
     drain = (stamps["last"] - stamps["first"]).total_seconds() if stamps["first"] else None
-    return {"events": events.count(), "delivered": done, "drain_seconds": round(drain, 1) if drain else None,
+    return {"bound_seconds": timeout,
+            "events": events.count(), "delivered": done, "drain_seconds": round(drain, 1) if drain else None,
             "notifications": Notification.objects.filter(event__in=events).count(),
             "mailed": Notification.objects.filter(event__in=events, emailed_at__isnull=False).count(),
             "per_event_ms": round(drain * 1000 / max(done, 1), 2) if drain else None,
