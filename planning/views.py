@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from staffing import selectors as staffing_selectors
-from staffing.models import OPEN_STATES, PlacementNotice
+from staffing.models import OPEN_STATES, PlacementNotice, StaffMember, Vacancy
 
 from . import capacity, coaching, costs, forms, reports, selectors, services
 from .models import TrainingParticipation
@@ -268,8 +268,16 @@ def vacancy_list(request):
     page = _page(request, qs)
     rows = [{"vacancy": v, "days": (today - v.vacated_on).days, "flagged": (today - v.vacated_on).days > limit}
             for v in page]
+    # positions in the staff plan that nobody fills and that have no vacancy yet (e.g. newly added)
+    unfilled = (staffing_selectors.positions_visible_to(request.user).filter(is_active=True)
+                .exclude(Exists(StaffMember.objects.filter(position=OuterRef("pk"), left_on__isnull=True)))
+                .exclude(Exists(Vacancy.objects.filter(position=OuterRef("pk"), refilled_on__isnull=True)))
+                .annotate(has_notice=Exists(PlacementNotice.objects.filter(position=OuterRef("pk"),
+                                                                           state__in=OPEN_STATES)))
+                .order_by("office__name", "number")[:100])
     return render(request, "planning/vacancies.html", {"page": page, "rows": rows, "limit": limit,
-                                                       "flagged": sum(r["flagged"] for r in rows)})
+                                                       "flagged": sum(r["flagged"] for r in rows),
+                                                       "unfilled": unfilled})
 
 
 # --- training (PS-1.4, PS-3.2) -------------------------------------------------------------------

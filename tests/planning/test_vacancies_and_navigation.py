@@ -56,3 +56,10 @@ def test_page_frame_renders_the_planning_navigation(client, coordinator):
     client.force_login(coordinator)
     html = client.get(reverse("staffing:home")).content.decode()
     assert f'href="{reverse("planning:capacity")}"' in html and "Kapazitätsplan" in html
+
+
+def test_a_newly_added_position_without_staff_is_listed_as_unfilled(client, clerk_witten, witten_plan):
+    new = PositionFactory(office=witten_plan["office"], title="Neue Stelle 2027")
+    client.force_login(clerk_witten)
+    unfilled = list(client.get(reverse("planning:vacancies")).context["unfilled"])
+    assert unfilled == [new]  # filled positions and the one with an open vacancy are not listed
