@@ -8,7 +8,7 @@ from staffing.models import NoticeState
 from staffing.services import format_period_end
 
 from . import data
-from .helpers import PASSWORD, assert_focus_visible, tab_to
+from .helpers import PASSWORD, assert_focus_visible, login, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
@@ -67,3 +67,16 @@ def test_clerk_opens_and_submits_a_draft_with_the_keyboard_only(demo, page):
     draft.refresh_from_db()
     assert draft.state == NoticeState.INFORMED
     expect(page.get_by_role("main")).to_contain_text(f"endet am {format_period_end(draft)}")
+
+
+def test_error_summary_takes_the_focus_and_its_links_lead_to_the_fields(demo, page):
+    login(page, demo, "clerk-witten")
+    page.goto(f"{demo}/mitteilungen/neu/")
+    tab_to(page, "el => el.tagName === 'BUTTON' && el.textContent.trim() === 'Einreichen'", limit=80)
+    page.keyboard.press("Enter")
+    expect(page.locator("#fehlerliste")).to_be_focused()
+    assert_focus_visible(page)
+    tab_to(page, "el => el.tagName === 'A' && el.getAttribute('href') === '#id_position'", limit=5)
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Stelle", exact=True)).to_be_focused()
+    assert_focus_visible(page)
