@@ -196,7 +196,7 @@ def _bars(plan):
             "budgeted": p.total.budgeted_fte, "filled": p.total.filled_fte,
             "w_budgeted": int(p.total.budgeted_fte / top * width), "w_filled": int(p.total.filled_fte / top * width),
         })
-    return {"bars": bars, "height": 20 + 44 * len(bars), "label_width": 230, "width": width}
+    return {"bars": bars, "height": 20 + 44 * len(bars), "label_width": 290, "width": width}
 
 
 @login_required
