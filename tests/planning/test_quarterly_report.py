@@ -149,3 +149,12 @@ def test_city_confirms_through_the_page_and_sees_the_snapshot(client, clerk_witt
     report = QuarterlyReport.objects.get()
     assert response.redirect_chain[-1][0] == reverse("planning:report_detail", args=[report.pk])
     assert "Adler, Anna" in response.content.decode()
+
+
+@time_machine.travel(datetime.datetime(2027, 1, 1, 0, 5, tzinfo=BERLIN), tick=False)
+def test_overdue_page_defaults_to_today(client, coordinator, witten_office, hattingen_office):
+    client.force_login(coordinator)
+    response = client.get(reverse("planning:report_list"))
+    assert [s.office for s in response.context["overdue"]] == [hattingen_office, witten_office]
+    assert response.context["quarter"] == Quarter(2026, 4)
+    assert "überfällig seit 1 Tag" in response.content.decode()
