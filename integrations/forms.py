@@ -5,6 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from .substitutes import colleagues_for
 
 
+def kern_classes(form) -> None:
+    """The design system's classes on the widgets."""
+    for field in form.fields.values():
+        css = "kern-form-input__select" if isinstance(field.widget, forms.Select) else "kern-form-input__input"
+        field.widget.attrs.setdefault("class", css)
+
+
 class SubstitutionForm(forms.Form):
     substitute = forms.ModelChoiceField(label=_("Vertretung"), queryset=None,
                                         empty_label=_("– bitte wählen –"),
@@ -22,6 +29,7 @@ class SubstitutionForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        kern_classes(self)
         self.fields["substitute"].queryset = colleagues_for(user)
         self.fields["substitute"].label_from_instance = lambda u: u.get_full_name() or u.username
 
@@ -35,4 +43,5 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
+        kern_classes(self)
         self.fields["kind"].choices = kinds
