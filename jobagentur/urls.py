@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from staffing import ops
+from staffing import ops, retention
 
 urlpatterns = [
     path("anmelden/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("health/", ops.health, name="health"),
+    path("datenschutz/auskunft/", retention.personal_data_export_view, name="privacy_export"),
     path("integration/", include("integrations.urls")),
     path("planung/", include("planning.urls")),
     path("", include("staffing.urls")),

@@ -144,3 +144,33 @@ def test_export_command_writes_json(withdrawn, tmp_path):
     call_command("export_personal_data", "Carl Muster", output=str(target), verbosity=0)
     data = json.loads(target.read_text(encoding="utf-8"))
     assert data["legal_basis"] == "Art. 15 DSGVO" and data["candidates"][0]["full_name"] == "Carl Muster"
+
+
+def test_coordination_office_downloads_the_export_as_json(client, withdrawn, coordinator, caplog):
+    client.force_login(coordinator)
+    with caplog.at_level("INFO", logger="jobagentur.security"):
+        response = client.get(reverse("privacy_export"), {"name": "Berta Beispiel"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert 'filename="auskunft-berta-beispiel.json"' in response["Content-Disposition"]
+    assert response.json()["candidates"][0]["full_name"] == "Berta Beispiel"
+    assert any("personal data export" in r.getMessage() for r in caplog.records)
+
+
+def test_export_page_asks_for_a_name_in_german_and_is_for_the_coordination_office_only(
+        client, withdrawn, coordinator, clerk_witten):
+    client.force_login(coordinator)
+    page = client.get(reverse("privacy_export"))
+    assert page.status_code == 200 and "Auskunft nach Art. 15 DSGVO" in page.content.decode()
+    empty = client.get(reverse("privacy_export"), {"name": "  "})
+    assert empty.status_code == 400 and "Bitte geben Sie den vollständigen Namen" in empty.content.decode()
+    client.force_login(clerk_witten)
+    assert client.get(reverse("privacy_export"), {"name": "Berta Beispiel"}).status_code == 403
+
+
+def test_export_page_of_another_district_finds_nothing_here(client, withdrawn, other_district):
+    from staffing.models import Organisation
+    from tests.factories import district_user
+
+    client.force_login(district_user(other_district, Organisation.Kind.COORDINATION, username="koordination-me"))
+    response = client.get(reverse("privacy_export"), {"name": "Berta Beispiel"})
+    assert response.status_code == 200 and response.json()["candidates"] == []

@@ -192,6 +192,7 @@ RULES: dict[str, Rule] = {
     "logout": Rule(everyone(405), post=everyone(LOGIN)),  # signed out, back to the login page
     "set_language": Rule(everyone({302, 204}), post=everyone(302)),
     "health": Rule(everyone({200, 503})),
+    "privacy_export": Rule(coordination_only(200)),  # DSGVO Art. 15, scoped to the district in the export
     "staffing:home": Rule(signed_in(200)),
     "staffing:notice_list": Rule(signed_in(200)),
     "staffing:notice_export": Rule(signed_in(200)),
