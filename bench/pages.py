@@ -43,15 +43,29 @@ def scope_condition(user) -> tuple[str, int]:
                                                                                 org.district_id)
 
 
+def notice_condition(user) -> tuple[str, int]:
+    """The scope of notices, as the visibility rule has it (district staff may not see the cities' drafts)."""
+    from staffing.models import NoticeState, PlacementNotice
+    from staffing.selectors import notices_visible_to
+
+    cond, scope = scope_condition(user)
+    in_scope = PlacementNotice.objects.filter(state=NoticeState.DRAFT, **(
+        {"office__city_id": scope} if user.is_city_clerk else {"office__district_id": scope}))
+    if in_scope.exists() and not notices_visible_to(user).filter(state=NoticeState.DRAFT).exists():
+        cond += " AND n.state <> 'draft'"
+    return cond, scope
+
+
 def floor_home(user, ctx) -> tuple[str, dict]:
     """Counts by state, the waiting notices and the long-open vacancies: one statement."""
     from django.conf import settings
     from django.utils import timezone
 
     cond, scope = scope_condition(user)
+    notices, _ = notice_condition(user)
     waiting, order = WAITING[user.role]
     sql = f"""
-    WITH s AS (SELECT {COLUMNS}, n.placement_permitted {SCOPE} WHERE {cond})
+    WITH s AS (SELECT {COLUMNS}, n.placement_permitted {SCOPE} WHERE {notices})
     (SELECT 'count' AS kind, state, count(*) AS n, NULL::bigint AS id, NULL AS city, NULL AS title
        FROM s GROUP BY state)
     UNION ALL
@@ -68,7 +82,7 @@ def floor_home(user, ctx) -> tuple[str, dict]:
 
 def floor_list(user, ctx, *, state=None, city=None, text=None) -> tuple[str, dict]:
     """The 25 rows of the page, the total for the pager and the candidate count of each row."""
-    cond, scope = scope_condition(user)
+    cond, scope = notice_condition(user)
     params = {"scope": scope}
     if state:
         cond += " AND n.state = %(state)s"
@@ -92,7 +106,7 @@ def floor_list(user, ctx, *, state=None, city=None, text=None) -> tuple[str, dic
 
 def floor_detail(user, ctx, *, pk) -> tuple[str, dict]:
     """The notice with its office, city, position, vacancy, candidates, audit trail and comments."""
-    cond, scope = scope_condition(user)
+    cond, scope = notice_condition(user)
     sql = f"""
     SELECT n.*, o.name AS office, c.name AS city, p.number, p.title, f.name AS function, v.vacated_on,
            u.username AS created_by,

@@ -43,4 +43,7 @@ def test_a_seeded_clerk_sees_only_their_own_city():
     cities = set(notices_visible_to(clerk).values_list("office__city_id", flat=True).distinct())
     assert cities == {clerk.organisation.city_id}
     coordinator = User.objects.get(username="d001-koordination1")
-    assert notices_visible_to(coordinator).count() == 2000
+    visible = notices_visible_to(coordinator)
+    assert set(visible.values_list("office__district_id", flat=True).distinct()) == {
+        coordinator.organisation.district_id}
+    assert visible.values("office__city_id").distinct().count() == 10
