@@ -80,9 +80,15 @@ def vacancies_visible_to(user: User) -> QuerySet[Vacancy]:
 
 
 def notices_visible_to(user: User) -> QuerySet[PlacementNotice]:
-    """Placement notices (PS-2) of the user's own city; all cities of the district for district staff."""
-    qs = PlacementNotice.objects.select_related("office", "office__city", "position", "function")
-    return _scoped(qs, user, "office")
+    """Placement notices (PS-2) of the user's own city; all cities of the district for district staff.
+
+    A draft is the city's own working paper until it informs the district (PS-2.2): only the city sees it.
+    """
+    qs = _scoped(PlacementNotice.objects.select_related("office", "office__city", "position", "function"),
+                 user, "office")
+    if user.is_authenticated and not user.is_superuser and not user.is_city_clerk:
+        qs = qs.exclude(state=NoticeState.DRAFT)
+    return qs
 
 
 def _get_or_404(qs: QuerySet, pk, *, for_update: bool = False):

@@ -95,12 +95,21 @@ def district_only(status=200):
 
 
 def scoped_clerk_edit(role, city):
-    """Editing a draft: the city's clerk; the district sees the draft but may not edit it (403)."""
+    """Editing a record of the city: the city's clerk; the district sees it but may not edit it (403)."""
     if role == "anonymous":
         return LOGIN
     if city not in SEES[role]:
         return 404
     return 200 if role in CLERKS else 403
+
+
+def draft_edit(role, city):
+    """Editing a draft: the city's clerk only; the district does not even see the city's drafts (404)."""
+    if role == "anonymous":
+        return LOGIN
+    if city not in SEES[role] or role not in CLERKS:
+        return 404
+    return 200
 
 
 def scoped_post(role, city):
@@ -198,7 +207,7 @@ RULES: dict[str, Rule] = {
     "staffing:notice_export": Rule(signed_in(200)),
     "staffing:notice_create": Rule(clerks_only(200)),
     "staffing:notice_detail": Rule(scoped(200), params={"pk": "notice"}, cities=OBJ),
-    "staffing:notice_edit": Rule(scoped_clerk_edit, params={"pk": "draft"}, cities=OBJ),
+    "staffing:notice_edit": Rule(draft_edit, params={"pk": "draft"}, cities=OBJ),
     "staffing:notice_action": Rule(signed_in(405), post=scoped_post, params={"pk": "notice", "name": "clear"},
                                    cities=OBJ),
     "staffing:notice_comment": Rule(signed_in(405), post=scoped_post, params={"pk": "notice"}, cities=OBJ),

@@ -35,19 +35,37 @@ def _notices(office, n, **kwargs):
     return notices
 
 
-def test_filters_by_state_city_and_text(client, coordinator, witten_office, hattingen_office, clerk_witten):
+def test_filters_by_state_city_and_text(client, coordinator, witten_office, hattingen_office, clerk_witten,
+                                        clerk_hattingen):
     a = _notices(witten_office, 1)[0]
     b = PlacementNoticeFactory(position=PositionFactory(office=hattingen_office, title="Fachberater/in"))
     CandidateFactory(notice=b, full_name="Jana Sonderbar")
     services.notice_submit(notice_id=a.pk, by=clerk_witten)
+    services.notice_submit(notice_id=b.pk, by=clerk_hattingen)
+    services.notice_clear(notice_id=a.pk, by=coordinator)
+    a.refresh_from_db()
     client.force_login(coordinator)
     url = reverse("staffing:notice_list")
-    assert [n.pk for n in client.get(url, {"status": "informed"}).context["page"]] == [a.pk]
+    assert [n.pk for n in client.get(url, {"status": "cleared"}).context["page"]] == [a.pk]
     assert [n.pk for n in client.get(url, {"stadt": hattingen_office.city_id}).context["page"]] == [b.pk]
     assert [n.pk for n in client.get(url, {"q": "sonderbar"}).context["page"]] == [b.pk]
-    assert [n.pk for n in client.get(url, {"frist_von": "2026-12-01", "frist_bis": "2026-12-31"})
-            .context["page"]] == [a.pk]
+    last_day = a.period_last_day
+    in_range = client.get(url, {"frist_von": last_day.isoformat(), "frist_bis": last_day.isoformat()})
+    assert {n.pk for n in in_range.context["page"]} == {a.pk, b.pk}
+    later = last_day.replace(year=last_day.year + 1).isoformat()
+    assert list(client.get(url, {"frist_von": later}).context["page"]) == []
     assert [n.pk for n in client.get(url, {"sortierung": "stadt"}).context["page"]] == [b.pk, a.pk]
+
+
+def test_the_district_does_not_see_the_citys_drafts(client, coordinator, district_admin, witten_office,
+                                                    clerk_witten):
+    draft = _notices(witten_office, 1)[0]
+    for user in (coordinator, district_admin):
+        client.force_login(user)
+        assert draft not in client.get(reverse("staffing:notice_list")).context["page"]
+        assert client.get(reverse("staffing:notice_detail", args=[draft.pk])).status_code == 404
+    client.force_login(clerk_witten)
+    assert client.get(reverse("staffing:notice_detail", args=[draft.pk])).status_code == 200
 
 
 def test_list_answers_htmx_with_the_results_only(client, coordinator, witten_office):
@@ -234,11 +252,11 @@ def test_vacancy_list_flags_long_open_vacancies(client, clerk_witten, witten_off
     assert html.count("länger als 90 Tage offen") == 1
 
 
-def test_csv_export_neutralises_formulas(client, coordinator, witten_office):
+def test_csv_export_neutralises_formulas(client, clerk_witten, witten_office):
     notice = _notices(witten_office, 1)[0]
     notice.reference = "=HYPERLINK(\"http://x\")"
     notice.save()
-    client.force_login(coordinator)
+    client.force_login(clerk_witten)
     body = client.get(reverse("staffing:notice_export")).content.decode("utf-8")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
     assert rows[1][6] == "'=HYPERLINK(\"http://x\")"

@@ -2,6 +2,7 @@
 leadership positions, is told of the submission and can comment (PS-2.6)."""
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from staffing import services
 from staffing.models import NoticeComment, NoticeState, Notification
@@ -154,7 +155,7 @@ def test_people_of_another_city_or_district_cannot_comment(
 
 def test_only_the_city_comments_on_its_draft(witten_office, clerk_witten, coordinator):
     notice = complete_draft(witten_office, clerk_witten)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):  # the district does not see the city's drafts at all (PS-2.2)
         services.notice_comment(notice_id=notice.pk, by=coordinator, text="Vorab")
     services.notice_comment(notice_id=notice.pk, by=clerk_witten, text="Notiz")
     assert NoticeComment.objects.count() == 1
