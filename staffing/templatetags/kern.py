@@ -117,6 +117,10 @@ def deadline(notice) -> str:
     if not notice.period_last_day:
         return ""
     end = _period_end_text(notice)
+    if notice.state not in ("informed", "approved_by_silence"):
+        # the coordination office reacted in time (or the city withdrew): the clock no longer runs
+        return _("lief bis %(end)s (nicht mehr maßgeblich: %(state)s)") % {
+            "end": end, "state": notice.get_state_display()}
     if notice.period_ends_at and timezone.now() >= notice.period_ends_at:
         return _("endete am %(end)s (abgelaufen)") % {"end": end}
     left = days_left(notice)

@@ -51,10 +51,7 @@ def format_violations(violations: list[dict]) -> str:
 
 # Known violations in pages outside the browser tests' ownership, reported to their owners: (URL path
 # pattern as in page_key, axe rule id) -> why. They are reported as warnings, never silently passed.
-KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
-    ("/planung/personal/", "scrollable-region-focusable"):
-        "staff register table (.kern-table-responsive) scrolls but is not focusable for roles without links",
-}
+KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {}
 
 
 def assert_accessible(page: Page, checked: list[str] | None = None) -> None:
