@@ -75,7 +75,7 @@ def test_submissions_succeed_while_redis_is_down_and_notifications_follow_when_i
         sweep_deadlines.delay()  # what beat sends every minute
         assert private_redis.queue_length() == 1
         time_machine.move_to(timezone.now() + datetime.timedelta(minutes=2))
-        result = sweep_deadlines.apply().get()  # what the worker does with it
+        result = sweep_deadlines.apply().get(disable_sync_subtasks=False)  # what the worker does with it
     assert result["outbox"] == 3
     assert not outbox.exists()
     assert Notification.objects.filter(recipient=coordinator, kind=Notification.Kind.SUBMITTED).count() == 3
