@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from staffing.models import Function, Position, StaffMember
 
-from .models import CoachingOffer, ReimbursementCap, TrainingNeed, TrainingOffer
+from .models import CoachingOffer, ReimbursementCap, TrainingNeed, TrainingOffer, TrainingParticipation
 
 
 class KernFormMixin:
@@ -75,7 +75,13 @@ class TrainingNeedForm(KernFormMixin, forms.ModelForm):
 
 
 class PriorityForm(KernFormMixin, forms.Form):
-    priority = forms.IntegerField(label=_("Priorität"), min_value=1, required=False)
+    priority = forms.IntegerField(label=_("Priorität"), min_value=1, max_value=32767, required=False)  # smallint
+
+
+class ParticipationStatusForm(forms.Form):
+    """Carries the German error for the status select of one row of the offer page (PS-1.4)."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=TrainingParticipation.Status.choices)
 
 
 class TrainingOfferForm(KernFormMixin, forms.ModelForm):

@@ -348,18 +348,36 @@ def training_offer(request, pk):
             else:
                 messages.success(request, _("Die Anmeldung wurde gespeichert."))
                 return redirect("planning:training_offer", offer.pk)
-    participations = selectors.participations_visible_to(user).filter(offer=offer)
+    return _training_offer_page(request, offer, form)
+
+
+def _training_offer_page(request, offer, form, *, status_form=None, status_row=None, status=200):
+    participations = selectors.participations_visible_to(request.user).filter(offer=offer)
     booked = offer.participations.exclude(status=TrainingParticipation.Status.CANCELLED).count()
     return render(request, "planning/training/offer.html", {
         "offer": offer, "form": form, "participations": participations, "booked": booked,
         "free": max(offer.places - booked, 0), "statuses": TrainingParticipation.Status.choices,
-    })
+        "status_form": status_form, "status_row": status_row,
+    }, status=status)
 
 
 @login_required
 @require_POST
 def training_participation_status(request, pk):
-    participation = services.training_mark(participation_id=pk, by=request.user, status=request.POST.get("status"))
+    """PS-1.4: record attendance; a missing or unknown status is refused at the field (400), nothing saved."""
+    status_form = forms.ParticipationStatusForm(request.POST)
+    try:
+        # the service decides who may mark (403/404) before it looks at the value
+        participation = services.training_mark(participation_id=pk, by=request.user,
+                                               status=request.POST.get("status"))
+    except ValidationError as error:
+        if status_form.is_valid():  # refused for another reason than the form's: show the service's message
+            _apply_errors(status_form, error)
+        participation = selectors.participations_visible_to(request.user).select_related("offer").get(pk=pk)
+        user = request.user
+        members = staffing_selectors.staff_visible_to(user).filter(left_on__isnull=True).order_by("last_name")
+        return _training_offer_page(request, participation.offer, forms.MemberChoiceForm(members=members),
+                                    status_form=status_form, status_row=participation.pk, status=400)
     messages.success(request, _("Der Status wurde gespeichert."))
     return redirect("planning:training_offer", participation.offer_id)
 
@@ -374,9 +392,13 @@ def coaching_view(request):
     if user.is_coordination:
         offer_form = forms.CoachingOfferForm(request.POST or None)
         if request.method == "POST" and offer_form.is_valid():
-            services.coaching_offer_create(by=user, **offer_form.cleaned_data)
-            messages.success(request, _("Das Coaching-Angebot wurde angelegt."))
-            return redirect("planning:coaching")
+            try:
+                services.coaching_offer_create(by=user, **offer_form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(offer_form, error)
+            else:
+                messages.success(request, _("Das Coaching-Angebot wurde angelegt."))
+                return redirect("planning:coaching")
     elif request.method == "POST":
         raise PermissionDenied
     members = staffing_selectors.staff_visible_to(user).filter(left_on__isnull=True).order_by("last_name")
@@ -413,7 +435,10 @@ def coaching_participants(request, pk):
         raise Http404
     offer = selectors.coaching_offer_for_user(request.user, pk)
     if request.method == "POST":
-        services.coaching_withdraw(signup_id=request.POST.get("signup"), by=request.user)
+        signup_id = request.POST.get("signup", "")
+        if not signup_id.isdigit():  # a tampered value: no such sign-up, as for one outside the scope
+            raise Http404
+        services.coaching_withdraw(signup_id=int(signup_id), by=request.user)
         messages.success(request, _("Die Anmeldung wurde entfernt."))
         return redirect("planning:coaching_participants", offer.pk)
     signups = selectors.coaching_signups_visible_to(request.user).filter(offer=offer).order_by(
