@@ -169,7 +169,8 @@ NOTICE_SORTS = {
 def notices_filtered(user: User, *, state: str = "", city=None, function=None, deadline_from=None,
                      deadline_to=None, text: str = "", sort: str = "-erstellt") -> QuerySet[PlacementNotice]:
     """The notice list: the visible notices filtered and sorted (PS-2)."""
-    from django.db.models import Count, Exists, OuterRef
+    from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
 
     from .models import Candidate
 
@@ -192,7 +193,12 @@ def notices_filtered(user: User, *, state: str = "", city=None, function=None, d
         if text.isdigit():
             q |= Q(pk=int(text))
         qs = qs.filter(q | Exists(by_candidate))
-    qs = qs.annotate(candidate_count=Count("candidates", distinct=True))
+    # a correlated count: PostgreSQL evaluates it for the rows of the page only (after ORDER BY/LIMIT),
+    # where a JOIN + GROUP BY counted the candidates of every visible notice first; the paginator's
+    # COUNT(*) leaves the unused annotation out
+    per_notice = (Candidate.objects.filter(notice=OuterRef("pk")).order_by().values("notice")
+                  .annotate(n=Count("pk")).values("n"))
+    qs = qs.annotate(candidate_count=Coalesce(Subquery(per_notice, output_field=IntegerField()), 0))
     return qs.order_by(*NOTICE_SORTS.get(sort, NOTICE_SORTS["-erstellt"]))
 
 

@@ -277,3 +277,20 @@ def test_templates_have_no_inline_script_style_or_event_handlers():
                 or re.search(r"\sstyle=", text) or "<style" in text:
             offenders.append(path.name)
     assert mine and offenders == []
+
+
+def test_candidate_counts_are_per_notice_and_the_list_does_not_join_all_candidates(client, clerk_witten,
+                                                                                  witten_office):
+    none = PlacementNoticeFactory(position=PositionFactory(office=witten_office, number="OHNE"))
+    one = _notices(witten_office, 1)[0]
+    three = _notices(witten_office, 1)[0]
+    CandidateFactory(notice=three)
+    CandidateFactory(notice=three)
+    client.force_login(clerk_witten)
+    body = client.get(reverse("staffing:notice_export")).content.decode("utf-8").lstrip("\ufeff")
+    counts = {int(row[0]): row[11] for row in list(csv.reader(io.StringIO(body), delimiter=";"))[1:]}
+    assert counts == {none.pk: "0", one.pk: "1", three.pk: "3"}
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("staffing:notice_list")).status_code == 200
+    # counted per row of the page (a correlated subquery), not by a JOIN + GROUP BY over every visible notice
+    assert not any('JOIN "staffing_candidate"' in q["sql"] for q in queries.captured_queries)
