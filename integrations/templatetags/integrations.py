@@ -11,3 +11,13 @@ def sso_login(context):
             "provider_name": getattr(settings, "OIDC_PROVIDER_NAME", "Single Sign-on"),
             "ldap_enabled": bool(getattr(settings, "AUTH_LDAP_SERVER_URI", "")),
             "next": context.get("next", "")}
+
+
+@register.simple_tag
+def notice_certificate_url(notice) -> str:
+    """PS-2.3 to PS-2.5: the address of the notice's PDF certificate, or "" while it has no outcome."""
+    from django.urls import reverse
+
+    from integrations.documents import notice_outcome
+
+    return reverse("integrations:notice_certificate", args=[notice.pk]) if notice_outcome(notice) else ""
