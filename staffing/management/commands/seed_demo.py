@@ -277,6 +277,7 @@ def _seed_notices(district):
         notice = services.notice_create(
             by=clerk, position=position, function=position.function, reference=reference,
             planned_start=date(2027, 2, 1), reason="Nachbesetzung der frei gewordenen Stelle",
+            head_involved=position.function.is_leadership,  # PS-2.6: the head joins leadership placements
             candidates=[candidate])
         if days_ago is None:
             continue
