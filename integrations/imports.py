@@ -179,7 +179,23 @@ class Kind:
         """Cross-row and database checks; adds errors to rows and sets each row's action."""
 
     def save(self, row: Row, office: Office) -> None:
-        raise NotImplementedError
+        """Write the row's checked instance (called inside the import's one transaction)."""
+        row.instance.save()
+
+
+def _bind(row: Row, instance) -> None:
+    """Attach the row to the record it creates or updates, and say which of the two in the preview."""
+    row.instance = instance
+    row.action = _("wird aktualisiert") if instance.pk else _("neu")
+
+
+def _apply(row: Row, data: dict) -> None:
+    """Copy a row without errors onto its record and validate it with the model's own rules."""
+    if row.errors:
+        return
+    for name, value in data.items():
+        setattr(row.instance, name, value)
+    _full_clean(row, row.instance)
 
 
 def _full_clean(row: Row, instance, exclude=()) -> None:
@@ -218,15 +234,8 @@ class PositionKind(Kind):
                                   % {"number": number, "line": seen[number]})
                 continue
             seen[number] = row.line
-            row.instance = existing.get(number) or Position(office=office)
-            row.action = _("wird aktualisiert") if row.instance.pk else _("neu")
-            if not row.errors:
-                for key, value in row.data.items():
-                    setattr(row.instance, key, value)
-                _full_clean(row, row.instance)
-
-    def save(self, row, office):
-        row.instance.save()
+            _bind(row, existing.get(number) or Position(office=office))
+            _apply(row, row.data)
 
 
 class StaffKind(Kind):
@@ -281,15 +290,8 @@ class StaffKind(Kind):
                 continue
             if all(key):
                 seen[key] = row.line
-            row.instance = existing.get(key) or StaffMember(office=office)
-            row.action = _("wird aktualisiert") if row.instance.pk else _("neu")
-            if not row.errors:
-                for name, value in data.items():
-                    setattr(row.instance, name, value)
-                _full_clean(row, row.instance)
-
-    def save(self, row, office):
-        row.instance.save()
+            _bind(row, existing.get(key) or StaffMember(office=office))
+            _apply(row, data)
 
 
 class VacancyKind(Kind):
@@ -320,8 +322,7 @@ class VacancyKind(Kind):
                 row.errors.append(_("wiederbesetzt am: darf nicht vor „frei seit“ liegen."))
             if position is None or not data.get("vacated_on"):
                 continue
-            row.instance = existing.get((position.pk, data["vacated_on"])) or Vacancy(position=position)
-            row.action = _("wird aktualisiert") if row.instance.pk else _("neu")
+            _bind(row, existing.get((position.pk, data["vacated_on"])) or Vacancy(position=position))
             if data.get("refilled_on") is None:
                 if position.pk in open_in_file:
                     row.errors.append(_("Für die Stelle „%(number)s“ steht schon in Zeile %(line)s eine offene "
@@ -333,13 +334,7 @@ class VacancyKind(Kind):
                     row.errors.append(_("Für die Stelle „%(number)s“ ist bereits eine offene Vakanz erfasst (frei "
                                         "seit %(day)s).") % {"number": number,
                                                               "day": other.vacated_on.strftime("%d.%m.%Y")})
-            if not row.errors:
-                for name, value in data.items():
-                    setattr(row.instance, name, value)
-                _full_clean(row, row.instance)
-
-    def save(self, row, office):
-        row.instance.save()
+            _apply(row, data)
 
 
 KINDS: dict[str, Kind] = {k.key: k for k in (StaffKind(), PositionKind(), VacancyKind())}
