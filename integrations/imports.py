@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from staffing.access import can, regional_office_of
 from staffing.models import (
     Employment,
     Function,
@@ -442,10 +443,10 @@ def _find_header(table: list[list[Any]], spec: Kind) -> tuple[int, list[Any]]:
 
 def import_office_for(user: User) -> Office:
     """Imports go only into the regional office of the city clerk's own city."""
-    if not getattr(user, "is_city_clerk", False):
+    if not can(user, "import.run"):
         raise PermissionDenied(_("Nur die Personalsachbearbeitung einer Stadt kann Daten ihrer Regionalstelle "
                                  "einlesen."))
-    office = Office.objects.filter(kind=Office.Kind.REGIONAL, city_id=user.organisation.city_id).first()
+    office = regional_office_of(user)
     if office is None:
         raise PermissionDenied(_("Für Ihre Stadt ist keine Regionalstelle angelegt."))
     return office

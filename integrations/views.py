@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from staffing.access import can
 from staffing.selectors import notice_for_user
 
 from . import calendar, documents, imports
@@ -204,5 +205,5 @@ def home(request):
                                                         ends_on__gte=substitutes_service.today())
         .select_related("substitute"),
         "standing_in": substitutes_service.absent_colleagues_of(user),
-        "can_import": user.is_city_clerk,
+        "can_import": can(user, "import.run"),
     })

@@ -2,6 +2,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from staffing.access import can
+
 
 def navigation(request):
     user = getattr(request, "user", None)
@@ -13,11 +15,13 @@ def navigation(request):
         (reverse("planning:capacity"), _("Kapazitätsplan")),
         (reverse("planning:vacancies"), _("Offene Vakanzen")),
     ]
-    if not user.is_head:
-        items += [(reverse("planning:training"), _("Fortbildung")), (reverse("planning:coaching"), _("Coaching"))]
-    if user.is_superuser or user.is_city_clerk or user.is_district_admin or user.is_coordination:
+    if can(user, "training.view"):
+        items.append((reverse("planning:training"), _("Fortbildung")))
+    if can(user, "coaching.view"):
+        items.append((reverse("planning:coaching"), _("Coaching")))
+    if can(user, "costs.view"):
         items.append((reverse("planning:costs"), _("Erstattung")))
-    if user.is_city_clerk:
+    if can(user, "report.confirm"):  # planning messages go to the city's clerks
         unread = user.planning_messages.filter(read_at__isnull=True).count()
         label = _("Nachrichten (%(n)d)") % {"n": unread} if unread else _("Nachrichten")
         items.append((reverse("planning:messages"), label))

@@ -5,9 +5,10 @@ district. Coaching participants are visible to the coordination office only (PS-
 """
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
+from staffing import access
 from staffing import selectors as staffing_selectors
 from staffing.models import City, Office, User
 
@@ -29,19 +30,8 @@ def _get_or_404(qs: QuerySet, pk):
         raise Http404 from None
 
 
-def _district_q(user: User, path: str = "district_id") -> Q | None:
-    """Filter on the user's district; None means everything (superuser)."""
-    if not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
-    if user.is_superuser:
-        return None
-    if not user.organisation_id:
-        return Q(pk__in=[])
-    return Q(**{path: user.organisation.district_id})
-
-
 def _in_district(qs: QuerySet, user: User, path: str = "district_id") -> QuerySet:
-    q = _district_q(user, path)
+    q = access.district_q(user, path)
     return qs if q is None else qs.filter(q)
 
 
@@ -51,14 +41,8 @@ def regional_offices_visible_to(user: User) -> QuerySet[Office]:
 
 
 def editable_office_for(user: User) -> Office | None:
-    """PS-3.1/PS-6.1: a city's clerks keep their regional office's data, the coordination office its own."""
-    if not user.is_authenticated or not user.organisation_id:
-        return None
-    if user.is_city_clerk:
-        return Office.objects.filter(kind=Office.Kind.REGIONAL, city_id=user.organisation.city_id).first()
-    if user.is_coordination:
-        return Office.objects.filter(kind=Office.Kind.COORDINATION, district_id=user.organisation.district_id).first()
-    return None
+    """PS-3.1/PS-6.1: the office whose data the user keeps (staffing.access.own_office_of)."""
+    return access.own_office_of(user)
 
 
 def reports_visible_to(user: User) -> QuerySet[QuarterlyReport]:
@@ -109,7 +93,7 @@ def coaching_offer_for_user(user: User, pk) -> CoachingOffer:
 
 def may_see_coaching_participants(user: User) -> bool:
     """PS-3.3: nobody but the coordination office sees who takes part."""
-    return bool(user.is_authenticated and (user.is_superuser or user.is_coordination))
+    return access.can(user, "coaching.participants")
 
 
 def coaching_signups_visible_to(user: User) -> QuerySet[CoachingSignup]:

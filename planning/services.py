@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from staffing import access
 from staffing import selectors as staffing_selectors
+from staffing.access import can
 from staffing.models import City, Office, Organisation, StaffMember, User, Vacancy
 
 from . import selectors
@@ -106,7 +108,7 @@ def staff_member_leave(*, member_id: int, by: User, left_on: datetime.date, reas
 def report_confirm(*, by: User, quarter: Quarter, remark: str = "", today: datetime.date | None = None
                    ) -> QuarterlyReport:
     """PS-6.1: the city confirms its office's data as at the quarter's end; the snapshot never changes."""
-    if not by.is_city_clerk:
+    if not can(by, "report.confirm"):
         raise PermissionDenied(_("Nur die Stadt bestätigt die Quartalsmeldung ihrer Regionalstelle."))
     office = _require_office(by)
     today = today or timezone.localdate()
@@ -168,7 +170,7 @@ def training_need_create(*, by: User, **data) -> TrainingNeed:
 
 def training_need_prioritise(*, need_id: int, by: User, priority: int | None) -> TrainingNeed:
     """PS-3.2: the coordination office prioritises training needs district-wide."""
-    if not by.is_coordination:
+    if not can(by, "training_need.prioritise"):
         raise PermissionDenied(_("Nur die Koordinierungsstelle priorisiert Fortbildungsbedarfe."))
     need = selectors.training_need_for_user(by, need_id)
     need.priority = priority
@@ -178,9 +180,9 @@ def training_need_prioritise(*, need_id: int, by: User, priority: int | None) ->
 
 def training_offer_create(*, by: User, **data) -> TrainingOffer:
     """PS-1.4, PS-3.2: the coordination office plans an offer with dates and places."""
-    if not by.is_coordination:
+    if not can(by, "training_offer.create"):
         raise PermissionDenied(_("Nur die Koordinierungsstelle plant Fortbildungsangebote."))
-    offer = TrainingOffer(district_id=by.organisation.district_id, **data)
+    offer = TrainingOffer(district_id=access.scope_of(by).district_id, **data)
     offer.full_clean()
     offer.save()
     return offer
@@ -189,7 +191,7 @@ def training_offer_create(*, by: User, **data) -> TrainingOffer:
 @transaction.atomic
 def training_register(*, offer_id: int, member_id: int, by: User) -> TrainingParticipation:
     """PS-1.4: register a staff member (of the user's scope) for an offer, while places are free."""
-    if not (by.is_city_clerk or by.is_coordination):
+    if not can(by, "training.register"):
         raise PermissionDenied
     offer = selectors.training_offers_visible_to(by).select_for_update(of=("self",)).filter(pk=offer_id).first()
     member = staffing_selectors.staff_visible_to(by).filter(pk=member_id, left_on__isnull=True).first()
@@ -205,7 +207,7 @@ def training_register(*, offer_id: int, member_id: int, by: User) -> TrainingPar
 
 def training_mark(*, participation_id: int, by: User, status: str) -> TrainingParticipation:
     """PS-1.4: record attendance (or a cancellation) for a person in the user's scope."""
-    if not (by.is_city_clerk or by.is_coordination):
+    if not can(by, "training.register"):
         raise PermissionDenied
     participation = selectors.participations_visible_to(by).filter(pk=participation_id).first()
     if participation is None:
@@ -221,9 +223,9 @@ def training_mark(*, participation_id: int, by: User, status: str) -> TrainingPa
 
 def coaching_offer_create(*, by: User, **data) -> CoachingOffer:
     """PS-3.3: the coordination office organises coaching by external coaches."""
-    if not by.is_coordination:
+    if not can(by, "coaching.organise"):
         raise PermissionDenied(_("Nur die Koordinierungsstelle organisiert Coaching."))
-    offer = CoachingOffer(district_id=by.organisation.district_id, **data)
+    offer = CoachingOffer(district_id=access.scope_of(by).district_id, **data)
     offer.full_clean()
     offer.save()
     return offer
@@ -242,7 +244,7 @@ def coaching_eligible(offer: CoachingOffer, member: StaffMember) -> bool:
 def coaching_sign_up(*, offer_id: int, member_id: int, by: User) -> None:
     """PS-3.3: voluntary sign-up through the city or the coordination office; idempotent, and it
     answers the same whether the person was already signed up (so nothing is revealed)."""
-    if not (by.is_city_clerk or by.is_coordination):
+    if not can(by, "coaching.sign_up"):
         raise PermissionDenied
     offer = selectors.coaching_offer_for_user(by, offer_id)
     member = staffing_selectors.staff_visible_to(by).filter(pk=member_id, left_on__isnull=True).first()
@@ -266,7 +268,7 @@ def coaching_withdraw(*, signup_id: int, by: User) -> None:
 @transaction.atomic
 def cap_set(*, city_id: int, by: User, year: int, amount: Decimal, reason: str = "") -> ReimbursementCap:
     """PS-5.1: the district sets (or changes) a city's cap for a year; history is kept, the city is told."""
-    if not by.is_district_admin:
+    if not can(by, "cap.set"):
         raise PermissionDenied(_("Nur die Kreisverwaltung setzt den Höchstrahmen fest."))
     city: City = selectors.city_for_user(by, city_id)
     previous = (ReimbursementCap.objects.filter(city=city, year=year).order_by("-set_at", "-pk").first())

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from staffing import selectors as staffing_selectors
+from staffing.access import can
 from staffing.models import OPEN_STATES, PlacementNotice, StaffMember, Vacancy
 
 from . import capacity, coaching, costs, forms, reports, selectors, services
@@ -28,10 +29,6 @@ PAGE_SIZE = 50
 
 def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("seite"))
-
-
-def _district_side(user) -> bool:
-    return user.is_superuser or user.is_coordination or user.is_district_admin or user.is_head
 
 
 def _apply_errors(form, error: ValidationError):
@@ -137,7 +134,7 @@ def report_list(request):
     context = {"day": day, "statuses": statuses, "quarter": Quarter.last_ended_before(day),
                "overdue": [s for s in statuses if s.overdue],
                "recent": selectors.reports_visible_to(request.user).order_by("-year", "-quarter", "office__name")[:40]}
-    if request.user.is_city_clerk:
+    if can(request.user, "report.confirm"):
         office = selectors.editable_office_for(request.user)
         quarter = Quarter.last_ended_before(timezone.localdate())
         confirmed = selectors.reports_visible_to(request.user).filter(
@@ -292,7 +289,7 @@ def training(request):
     if selectors.editable_office_for(user):
         need_form = forms.TrainingNeedForm(request.POST if request.POST.get("form") == "need" else None,
                                            prefix="need")
-    if user.is_coordination:
+    if can(user, "training_offer.create"):
         offer_form = forms.TrainingOfferForm(request.POST if request.POST.get("form") == "offer" else None,
                                              prefix="offer", needs=needs)
     if request.method == "POST":
@@ -335,8 +332,7 @@ def training_offer(request, pk):
     user = request.user
     offer = selectors.training_offer_for_user(user, pk)
     members = staffing_selectors.staff_visible_to(user).filter(left_on__isnull=True).order_by("last_name")
-    form = forms.MemberChoiceForm(request.POST or None, members=members) if (
-        user.is_city_clerk or user.is_coordination) else None
+    form = forms.MemberChoiceForm(request.POST or None, members=members) if can(user, "training.register") else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
@@ -389,7 +385,7 @@ def coaching_view(request):
     user = request.user
     offers = list(selectors.coaching_offers_visible_to(user))
     offer_form = None
-    if user.is_coordination:
+    if can(user, "coaching.organise"):
         offer_form = forms.CoachingOfferForm(request.POST or None)
         if request.method == "POST" and offer_form.is_valid():
             try:
@@ -402,7 +398,7 @@ def coaching_view(request):
     elif request.method == "POST":
         raise PermissionDenied
     members = staffing_selectors.staff_visible_to(user).filter(left_on__isnull=True).order_by("last_name")
-    signup_form = forms.MemberChoiceForm(members=members) if (user.is_city_clerk or user.is_coordination) else None
+    signup_form = forms.MemberChoiceForm(members=members) if can(user, "coaching.sign_up") else None
     return render(request, "planning/coaching/index.html", {
         "reports": coaching.coaching_report(offers), "offer_form": offer_form, "signup_form": signup_form,
         "min_group": coaching.MIN_GROUP, "sees_participants": selectors.may_see_coaching_participants(user),
@@ -476,7 +472,7 @@ def costs_view(request):
 
 @login_required
 def cap_create(request):
-    if not request.user.is_district_admin:
+    if not can(request.user, "cap.set"):
         raise PermissionDenied
     cities = staffing_selectors.cities_visible_to(request.user).order_by("name")
     form = forms.CapForm(request.POST or None, cities=cities,

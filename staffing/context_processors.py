@@ -2,6 +2,8 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import access
+
 
 def _optional(name: str, label) -> list:
     """A link to a page of another app, if that app is installed (e.g. planning)."""
@@ -19,7 +21,7 @@ def navigation(request):
         (reverse("staffing:home"), _("Übersicht")),
         (reverse("staffing:notice_list"), _("Mitteilungen")),
     ]
-    if user.is_superuser or (user.organisation_id and not user.is_city_clerk):
+    if access.can(user, "escalations.view"):
         items.append((reverse("staffing:escalation_list"), _("Eskalationen")))
     items += [
         (reverse("staffing:staff_list"), _("Personal")),

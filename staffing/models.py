@@ -15,6 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from .access import transition_permission
+from .states import (  # noqa: F401  (re-exported: the states live next to their meaning table)
+    FINAL_STATES,
+    OPEN_STATES,
+    PLACEABLE_STATES,
+    NoticeState,
+    NotificationKind,
+    Role,
+    StateMeaning,
+    meaning,
+)
+
 FTE_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))]
 
 
@@ -125,11 +137,7 @@ class Organisation(models.Model):
 class User(AbstractUser):
     """A person using the application; the role follows from the organisation."""
 
-    class Role(models.TextChoices):
-        CITY_CLERK = "city", _("Personalsachbearbeitung der Stadt")
-        COORDINATION = "coordination", _("Koordinierungsstelle")
-        DISTRICT_ADMIN = "district_admin", _("Kreisverwaltung")
-        HEAD = "management", _("Leitung der JobAgentur")
+    Role = Role
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="members", verbose_name=_("Organisation"))
@@ -322,56 +330,9 @@ class Vacancy(models.Model):
 
 # --- The placement notice (PS-2) -----------------------------------------------------------
 
-class NoticeState(models.TextChoices):
-    DRAFT = "draft", _("Entwurf")
-    INFORMED = "informed", _("Mitgeteilt, Frist läuft")
-    CLEARED = "cleared", _("Freigegeben ohne Bedenken")
-    APPROVED_BY_SILENCE = "approved_by_silence", _("Zustimmung durch Fristablauf")
-    CONSULTATION = "consultation", _("In Erörterung")
-    AGREED = "agreed", _("Einvernehmlich gelöst")
-    ESCALATED = "escalated", _("Eskaliert an den Kreis")
-    DECIDED = "decided", _("Entschieden durch den Kreis")
-    PLACED = "placed", _("Besetzung durchgeführt")
-    WITHDRAWN = "withdrawn", _("Zurückgezogen")
-
-
-# States in which a notice still binds its position: at most one such notice per position.
-OPEN_STATES = [
-    NoticeState.DRAFT, NoticeState.INFORMED, NoticeState.CLEARED, NoticeState.APPROVED_BY_SILENCE,
-    NoticeState.CONSULTATION, NoticeState.AGREED, NoticeState.ESCALATED, NoticeState.DECIDED,
-]
-# States from which the city may carry out the placement (PS-2.3, PS-2.4, PS-2.5).
-PLACEABLE_STATES = [NoticeState.CLEARED, NoticeState.APPROVED_BY_SILENCE, NoticeState.AGREED,
-                    NoticeState.DECIDED]
-
-
 class ObjectionKind(models.TextChoices):
     CONCERNS = "concerns", _("Bedenken")
     CLARIFICATION = "clarification", _("Klärungsbedarf")
-
-
-def _is_city_clerk_of(notice, user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_city_clerk
-                and user.organisation.city_id == notice.office.city_id)
-
-
-def _is_coordination_of(notice, user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_coordination
-                and user.organisation.district_id == notice.office.district_id)
-
-
-def _is_district_admin_of(notice, user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_district_admin
-                and user.organisation.district_id == notice.office.district_id)
-
-
-def _is_district_side_of(notice, user) -> bool:
-    return _is_coordination_of(notice, user) or _is_district_admin_of(notice, user)
-
-
-def _nobody(notice, user) -> bool:
-    """Only the system (the deadline sweep) may take this transition."""
-    return False
 
 
 class PlacementNotice(ConcurrentTransitionMixin, models.Model):
@@ -483,12 +444,17 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
         """PS-2.3: consent by silence only once the period has ended."""
         return self.period_ends_at is not None and timezone.now() >= self.period_ends_at
 
+    @property
+    def meaning(self) -> StateMeaning:
+        """What the current state means (badge, period, who acts): staffing.states."""
+        return meaning(self.state)
+
     def placement_allowed_after_decision(self) -> bool:
         return self.state != NoticeState.DECIDED or self.placement_permitted
 
     # -- transitions (called only from staffing.services) ---------------------------------
     @transition(field=state, source=NoticeState.DRAFT, target=NoticeState.INFORMED,
-                conditions=[is_complete], permission=_is_city_clerk_of)
+                conditions=[is_complete], permission=transition_permission("submit"))
     def submit(self, *, received_at):
         """PS-2.2: the city informs the coordination office; the objection period starts."""
         from .deadlines import objection_period, working_day_before
@@ -504,24 +470,24 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
         )
 
     @transition(field=state, source=NoticeState.INFORMED, target=NoticeState.CLEARED,
-                conditions=[period_running], permission=_is_coordination_of)
+                conditions=[period_running], permission=transition_permission("clear"))
     def clear(self):
         """PS-2.3: the coordination office has no concerns and clears the notice early."""
 
     @transition(field=state, source=NoticeState.INFORMED, target=NoticeState.APPROVED_BY_SILENCE,
-                conditions=[period_ended], permission=_nobody)
+                conditions=[period_ended], permission=transition_permission("approve_by_silence"))
     def approve_by_silence(self):
         """PS-2.3: no reaction within the period: the placement may go ahead."""
 
     @transition(field=state, source=NoticeState.INFORMED, target=NoticeState.CONSULTATION,
-                conditions=[period_running], permission=_is_coordination_of)
+                conditions=[period_running], permission=transition_permission("raise_objection"))
     def raise_objection(self, *, kind, reason_text):
         """PS-2.4: concerns or a request for clarification within the period start a consultation."""
         self.objection_kind = kind
         self.objection_reason = reason_text
 
     @transition(field=state, source=NoticeState.CONSULTATION, target=NoticeState.AGREED,
-                permission=_is_district_side_of)
+                permission=transition_permission("agree"))
     def agree(self, *, solution, participants, administrative_heads_involved, conditions=""):
         """PS-2.4: district and city reached an agreed solution."""
         self.agreed_solution = solution
@@ -530,7 +496,7 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
         self.agreed_conditions = conditions
 
     @transition(field=state, source=NoticeState.CONSULTATION, target=NoticeState.ESCALATED,
-                permission=_is_district_side_of)
+                permission=transition_permission("escalate"))
     def escalate(self, *, reason_text, participants="", administrative_heads_involved=False):
         """PS-2.5: the consultation ended without an agreed solution."""
         self.escalation_reason = reason_text
@@ -538,7 +504,7 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
         self.administrative_heads_involved = administrative_heads_involved
 
     @transition(field=state, source=NoticeState.ESCALATED, target=NoticeState.DECIDED,
-                permission=_is_district_admin_of)
+                permission=transition_permission("decide"))
     def decide(self, *, directive="", cut_amount=None, cut_percent=None, placement_permitted=False):
         """PS-2.5: individual directive and/or reimbursement cut (§ 4 (1) Heranziehungssatzung)."""
         self.directive = directive
@@ -547,14 +513,14 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
         self.placement_permitted = placement_permitted
 
     @transition(field=state, source=PLACEABLE_STATES, target=NoticeState.PLACED,
-                conditions=[placement_allowed_after_decision], permission=_is_city_clerk_of)
+                conditions=[placement_allowed_after_decision], permission=transition_permission("place"))
     def place(self, *, placed_on):
         """PS-2.3/PS-4.3: the city records the placement as carried out."""
         self.placed_on = placed_on
 
     @transition(field=state, source=[NoticeState.DRAFT, NoticeState.INFORMED, NoticeState.CONSULTATION,
                                      NoticeState.ESCALATED, NoticeState.DECIDED],
-                target=NoticeState.WITHDRAWN, permission=_is_city_clerk_of)
+                target=NoticeState.WITHDRAWN, permission=transition_permission("withdraw"))
     def withdraw(self):
         """PS-2.2: the city withdraws its planned placement."""
 
@@ -661,14 +627,7 @@ class NoticeComment(models.Model):
 class Notification(models.Model):
     """An in-app notification; at most one per event and recipient, so re-delivery adds nothing."""
 
-    class Kind(models.TextChoices):
-        SUBMITTED = "submitted", _("Neue Mitteilung eingegangen")
-        REMINDER = "reminder", _("Frist endet bald")
-        DECISION = "decision", _("Entscheidung zu einer Mitteilung")
-        APPROVED_BY_SILENCE = "approved_by_silence", _("Zustimmung durch Fristablauf")
-        ESCALATION = "escalation", _("Eskalation")
-        HEAD_INVOLVED = "head_involved", _("Beteiligung der Leitung")
-        COMMENT = "comment", _("Neuer Kommentar")
+    Kind = NotificationKind
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications",
                                   verbose_name=_("Empfänger/in"))

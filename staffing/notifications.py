@@ -19,6 +19,7 @@ from django.utils.translation import override
 from integrations.calendar import attach_ics
 
 from .models import NoticeComment, NoticeEvent, NoticeState, Notification, Organisation, PlacementNotice, User
+from .states import Role, notice_kinds_for_entry
 
 logger = logging.getLogger(__name__)
 Kind = Notification.Kind
@@ -35,33 +36,15 @@ def _members(notice: PlacementNotice, *kinds: str) -> QuerySet[User]:
 
 
 def recipients_for_event(event: NoticeEvent) -> list[tuple[User, str]]:
-    """PS-2.3–2.6: coordination office on submission; city on every decision and on approval by silence;
-    district administration on escalation; the head of the JobAgentur when directly involved."""
+    """PS-2.3–2.6: who is told of a step, as the state table says (staffing.states: `tell`); the head of
+    the JobAgentur of every step when directly involved (PS-2.6); never the actor."""
     notice = event.notice
-    city, coord, admin, head = (Organisation.Kind.CITY, Organisation.Kind.COORDINATION,
-                                Organisation.Kind.DISTRICT_ADMIN, Organisation.Kind.MANAGEMENT)
-    plan: list[tuple[tuple[str, ...], str]] = []
-    to = event.to_state
-    if to == NoticeState.INFORMED:
-        plan.append(((coord,), Kind.SUBMITTED))
-    elif to == NoticeState.APPROVED_BY_SILENCE:
-        plan.append(((city, coord), Kind.APPROVED_BY_SILENCE))
-    elif to in (NoticeState.CLEARED, NoticeState.CONSULTATION, NoticeState.AGREED):
-        plan.append(((city,), Kind.DECISION))
-        if to == NoticeState.AGREED:
-            plan.append(((coord,), Kind.DECISION))
-    elif to == NoticeState.ESCALATED:
-        plan.append(((admin,), Kind.ESCALATION))
-        plan.append(((city, coord), Kind.DECISION))
-    elif to == NoticeState.DECIDED:
-        plan.append(((city, coord), Kind.DECISION))
-    elif to in (NoticeState.PLACED, NoticeState.WITHDRAWN) and event.from_state != NoticeState.DRAFT:
-        plan.append(((coord,), Kind.DECISION))
-    if notice.head_involved and to != NoticeState.DRAFT:
-        plan.append(((head,), Kind.HEAD_INVOLVED))
+    plan = list(notice_kinds_for_entry(event.to_state, event.from_state))
+    if notice.head_involved and event.to_state != NoticeState.DRAFT:
+        plan.append(((Role.HEAD,), Kind.HEAD_INVOLVED))
     seen, result = set(), []
-    for kinds, kind in plan:
-        for user in _members(notice, *kinds):
+    for roles, kind in plan:
+        for user in _members(notice, *roles):
             if user.pk not in seen and user.pk != event.actor_id:
                 seen.add(user.pk)
                 result.append((user, kind))

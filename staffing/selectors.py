@@ -1,16 +1,13 @@
-"""Reads, and the one place that decides what a user may see (PS-2, "The people who use it").
-
-A city's people see their own city only; the district's people (coordination office, district
-administration, head of the JobAgentur) see every city of their own district and nothing of
-another district. Every view and the admin go through these functions.
+"""Reads of the core: every query is cut to the user's scope by `staffing.access` (PS-2, "The people
+who use it"). Every view and the admin read through these functions.
 """
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
+from . import access, states
 from .models import (
-    PLACEABLE_STATES,
     City,
     NoticeState,
     Office,
@@ -22,23 +19,8 @@ from .models import (
 )
 
 
-def _scope_q(user: User, *, office_path: str) -> Q | None:
-    """The filter on an office relation for the user's scope; None means "everything"."""
-    if not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
-    if user.is_superuser:
-        return None
-    organisation = user.organisation if user.organisation_id else None
-    if organisation is None:
-        return Q(pk__in=[])
-    prefix = f"{office_path}__" if office_path else ""
-    if user.is_city_clerk:
-        return Q(**{f"{prefix}city_id": organisation.city_id})
-    return Q(**{f"{prefix}district_id": organisation.district_id})
-
-
 def _scoped(qs: QuerySet, user: User, office_path: str) -> QuerySet:
-    q = _scope_q(user, office_path=office_path)
+    q = access.office_scope_q(user, office_path)
     return qs if q is None else qs.filter(q)
 
 
@@ -49,15 +31,8 @@ def offices_visible_to(user: User) -> QuerySet[Office]:
 
 def cities_visible_to(user: User) -> QuerySet[City]:
     """Cities in the user's scope."""
-    if not user.is_authenticated:
-        return City.objects.none()
-    if user.is_superuser:
-        return City.objects.all()
-    if not user.organisation_id:
-        return City.objects.none()
-    if user.is_city_clerk:
-        return City.objects.filter(pk=user.organisation.city_id)
-    return City.objects.filter(district_id=user.organisation.district_id)
+    q = access.scope_q(user, city="pk", district="district_id")
+    return City.objects.all() if q is None else City.objects.filter(q)
 
 
 def positions_visible_to(user: User) -> QuerySet[Position]:
@@ -84,11 +59,9 @@ def notices_visible_to(user: User) -> QuerySet[PlacementNotice]:
 
     A draft is the city's own working paper until it informs the district (PS-2.2): only the city sees it.
     """
-    qs = _scoped(PlacementNotice.objects.select_related("office", "office__city", "position", "function"),
-                 user, "office")
-    if user.is_authenticated and not user.is_superuser and not user.is_city_clerk:
-        qs = qs.exclude(state=NoticeState.DRAFT)
-    return qs
+    qs = PlacementNotice.objects.select_related("office", "office__city", "position", "function")
+    q = access.notice_scope_q(user)
+    return qs if q is None else qs.filter(q)
 
 
 def _get_or_404(qs: QuerySet, pk, *, for_update: bool = False):
@@ -121,21 +94,12 @@ def vacancy_for_user(user: User, pk) -> Vacancy:
 
 
 def notices_waiting_for(user: User) -> QuerySet[PlacementNotice]:
-    """What waits for this user now: the coordination office's running windows (by deadline),
-    the city's clarifications and approvals to carry out, the district's escalations (PS-2)."""
-    qs = notices_visible_to(user)
-    if user.is_superuser or user.is_coordination:
-        return qs.filter(state=NoticeState.INFORMED).order_by("period_ends_at")
-    if user.is_city_clerk:
-        return qs.filter(state__in=[NoticeState.DRAFT, NoticeState.CONSULTATION, *PLACEABLE_STATES]).exclude(
-            state=NoticeState.DECIDED, placement_permitted=False
-        ).order_by("updated_at")
-    if user.is_district_admin:
-        return qs.filter(state__in=[NoticeState.ESCALATED, NoticeState.CONSULTATION]).order_by("updated_at")
-    if user.is_head:
-        return qs.filter(head_involved=True).exclude(
-            state__in=[NoticeState.PLACED, NoticeState.WITHDRAWN]).order_by("updated_at")
-    return qs.none()
+    """What waits for this user now (PS-2.2 to PS-2.6): the notices in a state where the user's role has a
+    due step (staffing.states), the running weeks first by their end, then the oldest change."""
+    q = states.waiting_q(user, access.role_of(user))
+    if q is None:
+        return PlacementNotice.objects.none()
+    return notices_visible_to(user).filter(q).order_by(F("period_ends_at").asc(nulls_last=True), "updated_at", "pk")
 
 
 # --- reads of the browser pages (issue 4) ----------------------------------------------------
@@ -223,15 +187,6 @@ def escalations_visible_to(user: User) -> QuerySet[PlacementNotice]:
     """PS-2.4/2.5: notices in consultation or escalated to the district, oldest change first."""
     return notices_visible_to(user).filter(
         state__in=[NoticeState.ESCALATED, NoticeState.CONSULTATION]).order_by("-state", "updated_at")
-
-
-def notice_comment_allowed(user: User, notice: PlacementNotice) -> bool:
-    """PS-2.4/2.6: who may comment (as staffing.services.notice_comment checks)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_head and not notice.head_involved:
-        return False
-    return not (notice.state == NoticeState.DRAFT and not user.is_city_clerk)
 
 
 def notifications_for(user: User):

@@ -17,13 +17,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from . import access
 from .models import (
     Candidate,
     NoticeComment,
     NoticeEvent,
     NoticeState,
     ObjectionKind,
-    Office,
     PlacementNotice,
     User,
     Vacancy,
@@ -57,9 +57,9 @@ CANDIDATE_FIELDS = ("full_name", "employment", "grade", "qualification", "qualif
 @transaction.atomic
 def notice_create(*, by: User, candidates: list[dict] | None = None, **data) -> PlacementNotice:
     """PS-2.2: a city clerk starts a notice as a draft for the regional office of their city."""
-    if not by.is_city_clerk:
+    office = access.regional_office_of(by) if access.can(by, "notice.create") else None
+    if office is None:
         raise PermissionDenied(_("Nur die Personalsachbearbeitung einer Stadt kann Mitteilungen anlegen."))
-    office = Office.objects.get(kind=Office.Kind.REGIONAL, city_id=by.organisation.city_id)
     notice = PlacementNotice(office=office, created_by=by)
     _apply_draft_data(notice, data)
     notice.save()
@@ -73,10 +73,10 @@ def notice_update_draft(*, notice_id: int, by: User, candidates: list[dict] | No
                         **data) -> PlacementNotice:
     """PS-2.2: the city edits its draft; a submitted notice is no longer changed."""
     notice = notice_for_user(by, notice_id, for_update=True)
-    if not by.is_city_clerk:
+    if not access.can(by, "notice.edit", notice):
+        if access.can(by, "notice.submit", notice):  # the notice's own city, but no longer a draft
+            raise WorkflowError(_("Die Mitteilung ist bereits eingereicht und kann nicht mehr geändert werden."))
         raise PermissionDenied(_("Nur die Personalsachbearbeitung der Stadt kann den Entwurf ändern."))
-    if notice.state != NoticeState.DRAFT:
-        raise WorkflowError(_("Die Mitteilung ist bereits eingereicht und kann nicht mehr geändert werden."))
     _apply_draft_data(notice, data)
     notice.save()
     if candidates is not None:
@@ -277,10 +277,8 @@ def notice_comment(*, notice_id: int, by: User, text: str) -> NoticeComment:
     notice = notice_for_user(by, notice_id)
     if not (text or "").strip():
         raise WorkflowError({"text": _("Bitte geben Sie einen Kommentar ein.")})
-    if by.is_head and not notice.head_involved:
-        raise PermissionDenied(_("Die Leitung kommentiert nur Mitteilungen, an denen sie beteiligt ist."))
-    if notice.state == NoticeState.DRAFT and not by.is_city_clerk:
-        raise PermissionDenied(_("Entwürfe können nur von der Stadt kommentiert werden."))
+    if not access.can(by, "notice.comment", notice):
+        raise PermissionDenied(_("Sie können diese Mitteilung nicht kommentieren."))
     comment = NoticeComment.objects.create(notice=notice, author=by, text=text.strip())
     # the in-app notifications in this transaction, the mails on commit: if the broker is down, the next
     # sweep mails them (notifications.pending_mail_ids), so a comment is never lost

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from . import inbox, selectors, services
+from . import access, inbox, selectors, services
 from .deadlines import objection_period
 from .forms import (
     ACTION_FORMS,
@@ -114,39 +114,20 @@ def _summary_items(form, *, label_prefix: str = "") -> list[tuple[str, str, str]
 
 # --- start page -----------------------------------------------------------------------------
 
-WAITING_HINTS = {
-    "coordination": {NoticeState.INFORMED: _("prüfen: freigeben oder Bedenken / Klärungsbedarf äußern")},
-    "city": {
-        NoticeState.DRAFT: _("vervollständigen und einreichen"),
-        NoticeState.CONSULTATION: _("Klärungsbedarf beantworten, Erörterung"),
-        NoticeState.CLEARED: _("Besetzung durchführen und eintragen"),
-        NoticeState.APPROVED_BY_SILENCE: _("Besetzung durchführen und eintragen"),
-        NoticeState.AGREED: _("Besetzung gemäß Einigung durchführen und eintragen"),
-        NoticeState.DECIDED: _("Besetzung gemäß Entscheidung durchführen und eintragen"),
-    },
-    "district_admin": {
-        NoticeState.ESCALATED: _("Weisung / Kürzung entscheiden"),
-        NoticeState.CONSULTATION: _("Erörterung: Ergebnis festhalten"),
-    },
-    "management": {},
-}
-
-
 @login_required
 def home(request):
     """Start page per role: what waits for this user, and counts by state (PS-2, PS-4.3)."""
     user = request.user
     counts = selectors.notice_state_counts(user)
     state_counts = [(state, label, counts.get(state, 0)) for state, label in NoticeState.choices]
-    hints = WAITING_HINTS.get(user.role or "coordination", {})
-    waiting = [(n, hints.get(n.state, n.get_state_display()))
-               for n in selectors.notices_waiting_for(user)[:50]]
+    role = access.role_of(user)
+    waiting = [(n, n.meaning.duty_of(role).todo) for n in selectors.notices_waiting_for(user)[:50]]
     flag_days = settings.VACANCY_FLAG_DAYS
     today = timezone.localdate()
     return render(request, "staffing/home.html", {
         "state_counts": state_counts,
         "waiting": waiting,
-        "show_days_left": user.is_coordination or user.is_superuser,
+        "show_days_left": any(n.meaning.period_runs for n, _todo in waiting),
         "flag_days": flag_days,
         "long_vacancies": [(v, (today - v.vacated_on).days)
                            for v in selectors.vacancies_open_longer_than(user, flag_days)[:20]],
@@ -189,7 +170,7 @@ def notice_list(request):
         template += "#results"
     return render(request, template, {
         "form": form, "page": _page(request, qs), "columns": columns, "sort": sort,
-        "may_create": request.user.is_city_clerk,
+        "may_create": access.can(request.user, "notice.create"),
     })
 
 
@@ -261,7 +242,7 @@ def _candidate_initial(notice: PlacementNotice | None) -> list[dict]:
 @login_required
 def notice_create(request):
     """PS-2.2: a city clerk starts a notice."""
-    if not request.user.is_city_clerk:
+    if not access.can(request.user, "notice.create"):
         raise PermissionDenied(_("Nur die Personalsachbearbeitung einer Stadt kann Mitteilungen anlegen."))
     return _notice_form(request, None)
 
@@ -270,11 +251,11 @@ def notice_create(request):
 def notice_edit(request, pk):
     """PS-2.2: the city edits its draft until it is submitted."""
     notice = selectors.notice_for_user(request.user, pk)
-    if not request.user.is_city_clerk:
+    if not access.can(request.user, "notice.edit", notice):
+        if access.can(request.user, "notice.submit", notice):  # the notice's own city, no longer a draft
+            messages.info(request, _("Die Mitteilung ist bereits eingereicht und kann nicht mehr geändert werden."))
+            return redirect("staffing:notice_detail", pk=notice.pk)
         raise PermissionDenied(_("Nur die Personalsachbearbeitung der Stadt kann den Entwurf ändern."))
-    if notice.state != NoticeState.DRAFT:
-        messages.info(request, _("Die Mitteilung ist bereits eingereicht und kann nicht mehr geändert werden."))
-        return redirect("staffing:notice_detail", pk=notice.pk)
     return _notice_form(request, notice)
 
 
@@ -376,7 +357,7 @@ def _detail_context(request, notice, *, overrides=None, comment_form=None) -> di
     for form in overrides.values():
         summary_items += _summary_items(form)
         summary_messages += list(form.non_field_errors())
-    may_comment = selectors.notice_comment_allowed(user, notice)
+    may_comment = access.can(user, "notice.comment", notice)
     if comment_form is not None:
         summary_items += _summary_items(comment_form)
     candidates = list(notice.candidates.all())
@@ -384,7 +365,7 @@ def _detail_context(request, notice, *, overrides=None, comment_form=None) -> di
         "notice": notice, "actions": actions, "candidates": candidates,
         "events": list(notice.events.all()), "comments": list(notice.comments.all()),
         "comment_form": comment_form or (CommentForm() if may_comment else None),
-        "may_edit": notice.state == NoticeState.DRAFT and user.is_city_clerk,
+        "may_edit": access.can(user, "notice.edit", notice),
         "missing": notice.missing_for_submission() if notice.state == NoticeState.DRAFT else [],
         "start_warning": _start_warning(notice.planned_start) if notice.state == NoticeState.DRAFT else None,
         "qualification_check": has_qualification_check(), "function": notice.function,
@@ -453,7 +434,7 @@ def notice_comment(request, pk):
         else:
             messages.success(request, _("Ihr Kommentar wurde gespeichert."))
             return redirect(reverse("staffing:notice_detail", args=[pk]) + "#kommentare")
-    elif not selectors.notice_comment_allowed(request.user, notice):
+    elif not access.can(request.user, "notice.comment", notice):
         raise PermissionDenied(_("Sie können diese Mitteilung nicht kommentieren."))
     context = _detail_context(request, notice, comment_form=form)
     return render(request, "staffing/notices/detail.html", context, status=400)
@@ -465,7 +446,7 @@ def notice_comment(request, pk):
 def escalation_list(request):
     """PS-2.4/2.5: consultations and escalations of the district, with the directive and cut form."""
     user = request.user
-    if user.is_city_clerk or not (user.organisation_id or user.is_superuser):
+    if not access.can(user, "escalations.view"):
         raise PermissionDenied(_("Die Eskalationen sieht nur der Kreis."))
     rows = []
     for notice in selectors.escalations_visible_to(user):

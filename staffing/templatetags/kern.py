@@ -8,9 +8,10 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from staffing import access
 from staffing.deadlines import legal_time_zone
-from staffing.models import NoticeState
 from staffing.services import format_period_end
+from staffing.states import meaning
 
 register = template.Library()
 
@@ -76,24 +77,19 @@ def kern_field(bound_field, optional=False):
             "optional": optional, "describedby": " ".join(described)}
 
 
-BADGE_VARIANTS = {
-    NoticeState.DRAFT: "info",
-    NoticeState.INFORMED: "warning",
-    NoticeState.CLEARED: "success",
-    NoticeState.APPROVED_BY_SILENCE: "success",
-    NoticeState.CONSULTATION: "warning",
-    NoticeState.AGREED: "success",
-    NoticeState.ESCALATED: "danger",
-    NoticeState.DECIDED: "info",
-    NoticeState.PLACED: "success",
-    NoticeState.WITHDRAWN: "info",
-}
-
-
 @register.inclusion_tag("staffing/includes/state_badge.html")
 def state_badge(state):
     """The state as a badge that carries its label as text (never colour alone)."""
-    return {"variant": BADGE_VARIANTS.get(state, "info"), "label": NoticeState(state).label if state else ""}
+    if not state:
+        return {"variant": "info", "label": ""}
+    state_meaning = meaning(state)
+    return {"variant": state_meaning.badge, "label": state_meaning.label}
+
+
+@register.filter
+def can(user, action: str) -> bool:
+    """`{% if user|can:"cap.set" %}`: the access policy (staffing.access) in a template."""
+    return access.can(user, action)
 
 
 def days_left(notice) -> int | None:
@@ -117,7 +113,7 @@ def deadline(notice) -> str:
     if not notice.period_last_day:
         return ""
     end = _period_end_text(notice)
-    if notice.state not in ("informed", "approved_by_silence"):
+    if not notice.meaning.period_relevant:
         # the coordination office reacted in time (or the city withdrew): the clock no longer runs
         return _("lief bis %(end)s (nicht mehr maßgeblich: %(state)s)") % {
             "end": end, "state": notice.get_state_display()}

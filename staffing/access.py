@@ -1,0 +1,221 @@
+"""The one access policy: whose records a user sees (the scope) and what a user may do (`can`).
+
+The agreement's rule ("The people who use it", DOMAIN.md): a city's people see their own city's
+records only; the district's people (coordination office, district administration, head of the
+JobAgentur) see every city of their own district and nothing of another district. Superusers see
+everything and act in no role. Every selector, the django-fsm `permission=` callables, the services,
+the navigation and the templates ask this module; none of them compares roles on its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Q
+
+from .states import NoticeState, Role
+
+NOTHING = Q(pk__in=[])
+
+
+# --- the scope ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a user's view ends: everything, one city, one district, or nothing."""
+
+    everything: bool = False
+    city_id: int | None = None
+    district_id: int | None = None
+
+    @property
+    def nothing(self) -> bool:
+        return not self.everything and self.city_id is None and self.district_id is None
+
+
+def scope_of(user) -> Scope:
+    """PS-2 ("The people who use it"): the one scope rule. A city's people: their city; the district's
+    people: their district; superusers: everything; anybody else (signed out, inactive, no
+    organisation): nothing."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    if user.is_superuser:
+        return Scope(everything=True)
+    if not user.organisation_id:
+        return Scope()
+    organisation = user.organisation
+    if organisation.kind == Role.CITY_CLERK:
+        return Scope(city_id=organisation.city_id, district_id=organisation.district_id)
+    return Scope(district_id=organisation.district_id)
+
+
+def scope_q(user, *, city: str, district: str) -> Q | None:
+    """The filter for the user's scope on a model whose city and district are reached by the lookups
+    `city` and `district` (e.g. "office__city_id", "office__district_id"); None means everything."""
+    scope = scope_of(user)
+    if scope.everything:
+        return None
+    if scope.nothing:
+        return NOTHING
+    if scope.city_id is not None:
+        return Q(**{city: scope.city_id})
+    return Q(**{district: scope.district_id})
+
+
+def office_scope_q(user, office_path: str = "") -> Q | None:
+    """`scope_q` for a model that hangs off an office (office_path "" is the Office itself)."""
+    prefix = f"{office_path}__" if office_path else ""
+    return scope_q(user, city=f"{prefix}city_id", district=f"{prefix}district_id")
+
+
+def notice_scope_q(user) -> Q | None:
+    """PS-2.2: notices in the user's scope; a draft is the city's own working paper until it informs the
+    district, so only its city's clerks see it. None means everything."""
+    q = office_scope_q(user, "office")
+    if q is None or role_of(user) == Role.CITY_CLERK:
+        return q
+    return q & ~Q(state=NoticeState.DRAFT)
+
+
+def district_q(user, district: str = "district_id") -> Q | None:
+    """The user's whole district, also for a city's people: offers that every city of the district may
+    book (training, coaching, PS-1.4, PS-3.3). None means everything."""
+    scope = scope_of(user)
+    if scope.everything:
+        return None
+    if scope.district_id is None:
+        return NOTHING
+    return Q(**{district: scope.district_id})
+
+
+def role_of(user) -> str | None:
+    """The user's role (the kind of their organisation), or None (signed out, superuser, no organisation)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.organisation_id:
+        return None
+    return user.organisation.kind
+
+
+def regional_office_of(user):
+    """"My regional office": the regional office of a city clerk's own city (PS-2.2, PS-6.1), else None."""
+    if role_of(user) != Role.CITY_CLERK:
+        return None
+    office_model = apps.get_model("staffing", "Office")
+    return office_model.objects.filter(kind=office_model.Kind.REGIONAL, city_id=user.organisation.city_id).first()
+
+
+def own_office_of(user):
+    """The office whose data the user keeps (PS-3.1, PS-6.1): a city clerk their regional office, the
+    coordination office its own office; anybody else none."""
+    role = role_of(user)
+    if role == Role.CITY_CLERK:
+        return regional_office_of(user)
+    if role == Role.COORDINATION:
+        office_model = apps.get_model("staffing", "Office")
+        return office_model.objects.filter(kind=office_model.Kind.COORDINATION,
+                                           district_id=user.organisation.district_id).first()
+    return None
+
+
+# --- predicates -------------------------------------------------------------------------------------
+
+def _has_role(user, *roles: str) -> bool:
+    return role_of(user) in roles
+
+
+def _acts_for_city_of(user, notice) -> bool:
+    """A clerk of the notice's own city."""
+    return _has_role(user, Role.CITY_CLERK) and user.organisation.city_id == notice.office.city_id
+
+
+def _in_district_of(user, notice, *roles: str) -> bool:
+    return _has_role(user, *roles) and user.organisation.district_id == notice.office.district_id
+
+
+def _sees_notice(user, notice) -> bool:
+    """PS-2.2: `notice_scope_q` for one notice: a draft is the city's own until submitted; otherwise
+    the scope decides."""
+    scope = scope_of(user)
+    if scope.everything:
+        return True
+    if notice.state == NoticeState.DRAFT:
+        return _acts_for_city_of(user, notice)
+    if scope.city_id is not None:
+        return scope.city_id == notice.office.city_id
+    return scope.district_id is not None and scope.district_id == notice.office.district_id
+
+
+def _may_comment(user, notice) -> bool:
+    """PS-2.4/PS-2.6: everybody who sees the notice, but the head only where directly involved; a
+    draft only the city."""
+    if not _sees_notice(user, notice) or role_of(user) is None:
+        return False
+    if _has_role(user, Role.HEAD) and not notice.head_involved:
+        return False
+    return not (notice.state == NoticeState.DRAFT and not _has_role(user, Role.CITY_CLERK))
+
+
+def _district_side(user, obj=None) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or _has_role(user, Role.COORDINATION, Role.DISTRICT_ADMIN, Role.HEAD))
+
+
+CITY, COORD, ADMIN, HEAD = Role.CITY_CLERK, Role.COORDINATION, Role.DISTRICT_ADMIN, Role.HEAD
+
+# action -> predicate(user, obj). Notice steps take the notice; the others take no object.
+RULES = {
+    # the placement notice (PS-2)
+    "notice.view": _sees_notice,
+    "notice.create": lambda user, obj=None: _has_role(user, CITY),
+    "notice.edit": lambda user, notice: _acts_for_city_of(user, notice) and notice.state == NoticeState.DRAFT,
+    "notice.comment": _may_comment,
+    "notice.submit": _acts_for_city_of,
+    "notice.place": _acts_for_city_of,
+    "notice.withdraw": _acts_for_city_of,
+    "notice.clear": lambda user, notice: _in_district_of(user, notice, COORD),
+    "notice.raise_objection": lambda user, notice: _in_district_of(user, notice, COORD),
+    "notice.agree": lambda user, notice: _in_district_of(user, notice, COORD, ADMIN),
+    "notice.escalate": lambda user, notice: _in_district_of(user, notice, COORD, ADMIN),
+    "notice.decide": lambda user, notice: _in_district_of(user, notice, ADMIN),
+    "notice.approve_by_silence": lambda user, notice: False,  # only the system (the deadline sweep)
+    "escalations.view": _district_side,
+    # planning (PS-1.4, PS-3, PS-5.1, PS-6.1)
+    "office_data.keep": lambda user, obj=None: own_office_of(user) is not None,
+    "report.confirm": lambda user, obj=None: _has_role(user, CITY),
+    "reports.overview": _district_side,
+    "training.view": lambda user, obj=None: not _has_role(user, HEAD),
+    "training_need.prioritise": lambda user, obj=None: _has_role(user, COORD),
+    "training_offer.create": lambda user, obj=None: _has_role(user, COORD),
+    "training.register": lambda user, obj=None: _has_role(user, CITY, COORD),
+    "coaching.view": lambda user, obj=None: not _has_role(user, HEAD),
+    "coaching.organise": lambda user, obj=None: _has_role(user, COORD),
+    "coaching.sign_up": lambda user, obj=None: _has_role(user, CITY, COORD),
+    # PS-3.3: nobody but the coordination office sees who takes part
+    "coaching.participants": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or _has_role(user, COORD)),
+    "costs.view": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or _has_role(user, CITY, COORD, ADMIN)),
+    "cap.set": lambda user, obj=None: _has_role(user, ADMIN),
+    # integrations and data protection
+    "import.run": lambda user, obj=None: _has_role(user, CITY),
+    "privacy.export": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or _has_role(user, COORD)),
+}
+
+
+def can(user, action: str, obj=None) -> bool:
+    """Whether the user may take `action` (on `obj`): the one answer for views, services, templates and
+    the django-fsm transitions. An unknown action is a programming error (KeyError)."""
+    rule = RULES[action]
+    return bool(rule(user, obj))
+
+
+def transition_permission(name: str):
+    """The django-fsm `permission=` callable of a notice transition: `can(user, "notice.<name>", notice)`."""
+    action = f"notice.{name}"
+    RULES[action]  # fail at import for a transition without a rule
+
+    def permitted(notice, user) -> bool:
+        return can(user, action, notice)
+
+    permitted.__name__ = f"may_{name}"
+    return permitted
