@@ -1,0 +1,204 @@
+"""Issue 11, point 1: each predicate of the one access policy (staffing.access) proved against the
+authorization matrix: every action x every role x a record of the own city, of another city of the
+district, and of another district. A rule without a row here fails `test_every_rule_has_a_matrix_row`.
+
+The roles are those of tests/security/test_authorization_matrix.py, which proves the same matrix
+through every URL of the site.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from staffing import access
+from staffing.models import City, Office, Organisation, PlacementNotice, User
+from staffing.states import NoticeState
+from tests.factories import (
+    CityFactory,
+    DistrictFactory,
+    PlacementNoticeFactory,
+    PositionFactory,
+    RegionalOfficeFactory,
+    UserFactory,
+    city_clerk,
+    district_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "superuser", "clerk_own_city", "clerk_other_city", "coordination", "district_admin",
+         "head", "other_district_coordination"]
+CLERK = {"clerk_own_city"}
+COORD = {"coordination"}
+ADMIN = {"district_admin"}
+HEAD = {"head"}
+DISTRICT_SIDE = COORD | ADMIN | HEAD
+
+# action -> who may, on a submitted notice of the own city (Witten) with the head involved; "superuser"
+# appears where the policy lets superusers in (they see everything but act in no role)
+NOTICE_ACTIONS = {
+    "notice.view": {"superuser"} | CLERK | DISTRICT_SIDE,
+    "notice.comment": CLERK | DISTRICT_SIDE,
+    "notice.edit": set(),  # only drafts
+    "notice.submit": CLERK, "notice.place": CLERK, "notice.withdraw": CLERK,
+    "notice.clear": COORD, "notice.raise_objection": COORD,
+    "notice.agree": COORD | ADMIN, "notice.escalate": COORD | ADMIN,
+    "notice.decide": ADMIN,
+    "notice.approve_by_silence": set(),  # only the system
+}
+# actions without an object -> who may
+GLOBAL_ACTIONS = {
+    "notice.create": CLERK | {"clerk_other_city"},
+    "escalations.view": {"superuser"} | DISTRICT_SIDE | {"other_district_coordination"},
+    "reports.overview": {"superuser"} | DISTRICT_SIDE | {"other_district_coordination"},
+    "office_data.keep": CLERK | {"clerk_other_city"} | COORD | {"other_district_coordination"},
+    "report.confirm": CLERK | {"clerk_other_city"},
+    "training.view": {"anonymous", "superuser"} | CLERK | {"clerk_other_city"} | COORD | ADMIN
+    | {"other_district_coordination"},
+    "coaching.view": {"anonymous", "superuser"} | CLERK | {"clerk_other_city"} | COORD | ADMIN
+    | {"other_district_coordination"},
+    "training_need.prioritise": COORD | {"other_district_coordination"},
+    "training_offer.create": COORD | {"other_district_coordination"},
+    "training.register": CLERK | {"clerk_other_city"} | COORD | {"other_district_coordination"},
+    "coaching.organise": COORD | {"other_district_coordination"},
+    "coaching.sign_up": CLERK | {"clerk_other_city"} | COORD | {"other_district_coordination"},
+    "coaching.participants": {"superuser"} | COORD | {"other_district_coordination"},
+    "costs.view": {"superuser"} | CLERK | {"clerk_other_city"} | COORD | ADMIN | {"other_district_coordination"},
+    "cap.set": ADMIN,
+    "import.run": CLERK | {"clerk_other_city"},
+    "privacy.export": {"superuser"} | COORD | {"other_district_coordination"},
+}
+
+
+@pytest.fixture
+def world(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed: no login here
+    district = DistrictFactory(name="Ennepe-Ruhr-Kreis", slug="en")
+    other = DistrictFactory(name="Kreis Mettmann", slug="me")
+    witten = CityFactory(district=district, name="Witten", slug="witten")
+    hattingen = CityFactory(district=district, name="Hattingen", slug="hattingen")
+    ratingen = CityFactory(district=other, name="Ratingen", slug="ratingen")
+    offices = {c.slug: RegionalOfficeFactory(city=c) for c in (witten, hattingen, ratingen)}
+    Office.objects.create(kind=Office.Kind.COORDINATION, district=district, name="Koordinierungsstelle EN")
+    Office.objects.create(kind=Office.Kind.COORDINATION, district=other, name="Koordinierungsstelle ME")
+    users = {
+        "anonymous": AnonymousUser(),
+        "superuser": UserFactory(is_superuser=True, is_staff=True),
+        "clerk_own_city": city_clerk(witten),
+        "clerk_other_city": city_clerk(hattingen),
+        "coordination": district_user(district, Organisation.Kind.COORDINATION),
+        "district_admin": district_user(district, Organisation.Kind.DISTRICT_ADMIN),
+        "head": district_user(district, Organisation.Kind.MANAGEMENT),
+        "other_district_coordination": district_user(other, Organisation.Kind.COORDINATION),
+    }
+    return {"district": district, "cities": (witten, hattingen, ratingen), "offices": offices, "users": users}
+
+
+def notice_in(office, state, **fields) -> PlacementNotice:
+    notice = PlacementNoticeFactory(position=PositionFactory(office=office), **fields)
+    period = {} if state == NoticeState.DRAFT else {
+        "received_at": timezone.now(), "period_ends_at": timezone.now() + timedelta(days=7)}
+    # the state machine is proved elsewhere; here only who may act
+    PlacementNotice.objects.filter(pk=notice.pk).update(state=state, **period)
+    notice.refresh_from_db()
+    return notice
+
+
+def test_every_rule_has_a_matrix_row():
+    assert set(access.RULES) == set(NOTICE_ACTIONS) | set(GLOBAL_ACTIONS)
+
+
+@pytest.mark.parametrize("action", sorted(NOTICE_ACTIONS))
+def test_notice_predicates_follow_the_matrix(world, action):
+    own = notice_in(world["offices"]["witten"], NoticeState.INFORMED, head_involved=True)
+    for role in ROLES:
+        assert access.can(world["users"][role], action, own) == (role in NOTICE_ACTIONS[action]), (action, role)
+
+
+@pytest.mark.parametrize("action", sorted(GLOBAL_ACTIONS))
+def test_global_predicates_follow_the_matrix(world, action):
+    for role in ROLES:
+        assert access.can(world["users"][role], action) == (role in GLOBAL_ACTIONS[action]), (action, role)
+
+
+def test_a_draft_is_the_own_citys_alone(world):
+    draft = notice_in(world["offices"]["witten"], NoticeState.DRAFT, head_involved=True)
+    users = world["users"]
+    assert {r for r in ROLES if access.can(users[r], "notice.view", draft)} == {"superuser", "clerk_own_city"}
+    assert {r for r in ROLES if access.can(users[r], "notice.edit", draft)} == {"clerk_own_city"}
+    assert {r for r in ROLES if access.can(users[r], "notice.comment", draft)} == {"clerk_own_city"}
+    # the Q form of the same rule
+    for role in ROLES:
+        q = access.notice_scope_q(users[role])
+        listed = PlacementNotice.objects.filter(pk=draft.pk).filter(q if q is not None else ~access.NOTHING).exists()
+        assert listed == access.can(users[role], "notice.view", draft), role
+
+
+def test_the_head_comments_only_where_directly_involved(world):
+    notice = notice_in(world["offices"]["witten"], NoticeState.INFORMED, head_involved=False)
+    assert not access.can(world["users"]["head"], "notice.comment", notice)
+    assert access.can(world["users"]["coordination"], "notice.comment", notice)
+
+
+def test_other_city_and_other_district_act_on_nothing(world):
+    other_city = notice_in(world["offices"]["hattingen"], NoticeState.INFORMED)
+    other_district = notice_in(world["offices"]["ratingen"], NoticeState.INFORMED)
+    users = world["users"]
+    assert not access.can(users["clerk_own_city"], "notice.view", other_city)
+    assert not access.can(users["clerk_own_city"], "notice.withdraw", other_city)
+    assert access.can(users["clerk_other_city"], "notice.withdraw", other_city)
+    for action in ("notice.view", "notice.clear", "notice.agree", "notice.decide", "notice.comment"):
+        assert not access.can(users["coordination"], action, other_district)
+        assert not access.can(users["district_admin"], action, other_district)
+
+
+@pytest.mark.parametrize("name", ["submit", "clear", "raise_objection", "agree", "escalate", "decide", "place",
+                                  "withdraw", "approve_by_silence"])
+def test_the_fsm_transitions_ask_the_same_policy(world, name):
+    """django-fsm's `permission=` of every transition is `access.can(user, "notice.<name>", notice)`."""
+    notice = notice_in(world["offices"]["witten"], NoticeState.INFORMED)
+    meta = getattr(PlacementNotice, name)._django_fsm
+    source = next(iter(meta.transitions))
+    for role in ROLES:
+        user = world["users"][role]
+        if isinstance(user, AnonymousUser):
+            continue
+        assert meta.has_transition_perm(notice, source, user) == access.can(user, f"notice.{name}", notice), role
+
+
+def test_the_scope_of_each_role(world):
+    witten, hattingen, ratingen = world["cities"]
+    expected = {
+        "anonymous": set(), "superuser": {witten, hattingen, ratingen}, "clerk_own_city": {witten},
+        "clerk_other_city": {hattingen}, "coordination": {witten, hattingen}, "district_admin": {witten, hattingen},
+        "head": {witten, hattingen}, "other_district_coordination": {ratingen},
+    }
+    for role, cities in expected.items():
+        q = access.scope_q(world["users"][role], city="pk", district="district_id")
+        assert set(City.objects.filter(q) if q is not None else City.objects.all()) == cities, role
+
+
+def test_my_regional_office_and_the_office_whose_data_i_keep(world):
+    users, offices = world["users"], world["offices"]
+    assert access.regional_office_of(users["clerk_own_city"]) == offices["witten"]
+    assert access.own_office_of(users["clerk_own_city"]) == offices["witten"]
+    assert access.own_office_of(users["coordination"]).kind == Office.Kind.COORDINATION
+    for role in ("anonymous", "superuser", "coordination", "district_admin", "head"):
+        assert access.regional_office_of(users[role]) is None, role
+    assert access.own_office_of(users["district_admin"]) is None
+
+
+def test_an_inactive_user_sees_and_may_nothing(world):
+    clerk = world["users"]["clerk_own_city"]
+    User.objects.filter(pk=clerk.pk).update(is_active=False)
+    clerk.refresh_from_db()
+    assert access.scope_of(clerk).nothing
+    assert not access.can(clerk, "notice.create")
+
+
+def test_an_unknown_action_is_a_programming_error(world):
+    with pytest.raises(KeyError):
+        access.can(world["users"]["coordination"], "notice.teleport")
