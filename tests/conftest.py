@@ -35,6 +35,26 @@ def _eager_celery():
     celery_app.conf.task_always_eager = previous
 
 
+def start_beat_schedule():
+    """What beat does when it starts: django-celery-beat's DatabaseScheduler writes the entries of
+    settings.CELERY_BEAT_SCHEDULE into its PeriodicTask rows (update_or_create by entry name)."""
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    scheduler = DatabaseScheduler(app=celery_app, lazy=True)
+    # its exit hook would sync through close_old_connections(), which ends a test's transaction
+    scheduler._finalize.cancel()
+    scheduler.setup_schedule()
+
+
+@pytest.fixture
+def beat_schedule(db):
+    """The PeriodicTask rows as beat creates them from settings when it starts (no migration creates them)."""
+    from django_celery_beat.models import PeriodicTask
+
+    start_beat_schedule()
+    return PeriodicTask.objects.all()
+
+
 @pytest.fixture
 def district(db):
     return DistrictFactory(name="Ennepe-Ruhr-Kreis", slug="en-kreis")
