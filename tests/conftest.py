@@ -1,6 +1,7 @@
 """Shared fixtures. Tests marked `services` need PostgreSQL/Redis: they run in the second pass of
 .ci/run (REQUIRE_SERVICES=1) and there they fail, never skip, when a service is missing."""
 import os
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -41,9 +42,11 @@ def start_beat_schedule():
     from django_celery_beat.schedulers import DatabaseScheduler
 
     scheduler = DatabaseScheduler(app=celery_app, lazy=True)
-    # its exit hook would sync through close_old_connections(), which ends a test's transaction
+    # beat closes old connections between its reads (and in its exit hook); inside a test's transaction
+    # that would drop the test's connection, so only that is left out here
     scheduler._finalize.cancel()
-    scheduler.setup_schedule()
+    with mock.patch("django_celery_beat.schedulers.close_old_connections"):
+        scheduler.setup_schedule()
 
 
 @pytest.fixture
