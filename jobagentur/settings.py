@@ -4,9 +4,11 @@ Every variable is documented in README.md ("Konfiguration"). Defaults give a dev
 that needs no server: SQLite in the project folder and an embedded Celery broker (kombu's
 filesystem transport). Production sets DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +41,8 @@ INSTALLED_APPS = [
     "staffing",
     "integrations",
     "planning",
+    "privacy",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -53,8 +57,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
-    "staffing.security.SecurityLogMiddleware",
-    "staffing.ops.DatabaseUnavailableMiddleware",
+    "ops.middleware.SecurityLogMiddleware",
+    "privacy.middleware.CandidateDataAccessMiddleware",
+    "ops.middleware.DatabaseUnavailableMiddleware",
     # last, as django-axes asks: answers a locked-out login with its lockout page
     "axes.middleware.AxesMiddleware",
 ]
@@ -105,7 +110,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "staffing.User"
 # django-axes first (login throttling), then the model backend that refuses demo logins in production.
-AUTHENTICATION_BACKENDS = ["staffing.security.ThrottledBackend", "staffing.auth.DemoAwareModelBackend"]
+AUTHENTICATION_BACKENDS = ["ops.auth.ThrottledBackend", "staffing.auth.DemoAwareModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     # older hashes still verify and are upgraded to Argon2 at the next login
@@ -174,6 +179,20 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # One Redis can serve several installations (or parallel CI runs) when each has its own queue.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Every periodic task, in this one place. Beat's DatabaseScheduler writes these entries into its
+# PeriodicTask rows when it starts (matched by entry name: an existing row is updated, never duplicated;
+# a row switched off in the admin stays off). Crontab times are in CELERY_TIMEZONE (Europe/Berlin).
+CELERY_BEAT_SCHEDULE = {
+    # PS-2.3: approval by silence at the end of the objection period, and the reminders (staffing)
+    "Fristen prüfen (Zustimmung durch Fristablauf, Erinnerungen)": {
+        "task": "staffing.tasks.sweep_deadlines", "schedule": timedelta(minutes=1)},
+    # DSGVO: erase candidates' personal data after RETENTION_DAYS (privacy)
+    "Datenschutz: personenbezogene Daten nach Ablauf der Aufbewahrungsfrist löschen": {
+        "task": "staffing.retention.erase_expired_personal_data_task", "schedule": crontab(minute="15", hour="3")},
+    # PS-6.1: remind the cities of overdue quarterly reports (planning)
+    "Quartalsmeldungen: überfällige Städte erinnern": {
+        "task": "planning.tasks.remind_overdue_reports", "schedule": crontab(minute="0", hour="7")},
+}
 
 # --- The agreement's parameters -----------------------------------------------------------
 OBJECTION_PERIOD_WEEKS = env.int("OBJECTION_PERIOD_WEEKS", default=1)
@@ -240,7 +259,6 @@ CANDIDATE_DATA_VIEWS = {"staffing:notice_detail", "admin:staffing_placementnotic
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=730)
 # Health endpoint: the deadline sweep must have run within this many seconds.
 HEALTH_BEAT_MAX_AGE = env.int("HEALTH_BEAT_MAX_AGE", default=300)
-CELERY_IMPORTS = ["staffing.ops", "staffing.retention"]
 
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")  # "json": one JSON object per line
 
@@ -248,7 +266,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-                   "json": {"()": "staffing.ops.JsonFormatter"}},
+                   "json": {"()": "ops.logging.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler",
                              "formatter": "json" if LOG_FORMAT == "json" else "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -656,38 +656,3 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
-
-
-# --- Data protection and operations -------------------------------------------------------
-
-class CandidateDataAccess(models.Model):
-    """Who viewed candidates' personal data, when and where (DSGVO: record of access)."""
-
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("durch"))
-    notice = models.ForeignKey(PlacementNotice, on_delete=models.CASCADE, related_name="data_accesses",
-                               verbose_name=_("Mitteilung"))
-    candidate_ids = models.JSONField(_("Bewerber/innen"), default=list)
-    view = models.CharField(_("Seite"), max_length=100)
-    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("Zugriff auf Bewerberdaten")
-        verbose_name_plural = _("Zugriffe auf Bewerberdaten")
-        ordering = ["-at", "-pk"]
-
-    def __str__(self):
-        return f"{self.user_id} {self.notice_id} {self.at:%d.%m.%Y %H:%M}"
-
-
-class Heartbeat(models.Model):
-    """The last run of a periodic job (the deadline sweep), for the health endpoint."""
-
-    name = models.CharField(_("Name"), max_length=60, unique=True)
-    at = models.DateTimeField(_("Zeitpunkt"))
-
-    class Meta:
-        verbose_name = _("Lebenszeichen")
-        verbose_name_plural = _("Lebenszeichen")
-
-    def __str__(self):
-        return f"{self.name} {self.at:%d.%m.%Y %H:%M}"

@@ -1,6 +1,7 @@
 """Shared fixtures. Tests marked `services` need PostgreSQL/Redis: they run in the second pass of
 .ci/run (REQUIRE_SERVICES=1) and there they fail, never skip, when a service is missing."""
 import os
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -33,6 +34,28 @@ def _eager_celery():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+def start_beat_schedule():
+    """What beat does when it starts: django-celery-beat's DatabaseScheduler writes the entries of
+    settings.CELERY_BEAT_SCHEDULE into its PeriodicTask rows (update_or_create by entry name)."""
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    scheduler = DatabaseScheduler(app=celery_app, lazy=True)
+    # beat closes old connections between its reads (and in its exit hook); inside a test's transaction
+    # that would drop the test's connection, so only that is left out here
+    scheduler._finalize.cancel()
+    with mock.patch("django_celery_beat.schedulers.close_old_connections"):
+        scheduler.setup_schedule()
+
+
+@pytest.fixture
+def beat_schedule(db):
+    """The PeriodicTask rows as beat creates them from settings when it starts (no migration creates them)."""
+    from django_celery_beat.models import PeriodicTask
+
+    start_beat_schedule()
+    return PeriodicTask.objects.all()
 
 
 @pytest.fixture

@@ -1,6 +1,10 @@
-"""PS-6.1: the daily reminder of overdue quarterly reports (django-celery-beat), and PS-5.1: a starting
-cost table per grade (annual personnel costs of one FTE, guide values in the manner of the KGSt report
-"Kosten eines Arbeitsplatzes"; the district adjusts them in the admin)."""
+"""PS-5.1: a starting cost table per grade (annual personnel costs of one FTE, guide values in the manner of
+the KGSt report "Kosten eines Arbeitsplatzes"; the district adjusts them in the admin).
+
+History: this migration also created the PeriodicTask row "Quartalsmeldungen: überfällige Städte erinnern"
+(PS-6.1, daily 07:00). The schedule is now declared in settings.CELERY_BEAT_SCHEDULE under the same entry
+name; beat writes it into that row when it starts (issue 11).
+"""
 from decimal import Decimal
 
 from django.db import migrations
@@ -15,23 +19,9 @@ COST_RATES = {
 
 
 def forwards(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    daily, _ = CrontabSchedule.objects.get_or_create(minute="0", hour="7", day_of_week="*", day_of_month="*",
-                                                     month_of_year="*", timezone="Europe/Berlin")
-    PeriodicTask.objects.update_or_create(
-        name="Quartalsmeldungen: überfällige Städte erinnern",
-        defaults={"task": "planning.tasks.remind_overdue_reports", "crontab": daily, "interval": None,
-                  "enabled": True},
-    )
     CostRate = apps.get_model("planning", "CostRate")
     for grade, cost in COST_RATES.items():
         CostRate.objects.get_or_create(grade=grade, defaults={"annual_cost": Decimal(cost)})
-
-
-def backwards(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(
-        task="planning.tasks.remind_overdue_reports").delete()
 
 
 class Migration(migrations.Migration):
@@ -39,4 +29,4 @@ class Migration(migrations.Migration):
         ("planning", "0001_planning_models"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -5,23 +5,10 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-RETENTION_TASK = "staffing.retention.erase_expired_personal_data_task"
-
-
-def schedule_retention(apps, schema_editor):
-    """DSGVO: erase personal data past the retention period, daily at 03:15 (Europe/Berlin)."""
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    nightly, _ = CrontabSchedule.objects.get_or_create(
-        minute="15", hour="3", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Europe/Berlin")
-    PeriodicTask.objects.update_or_create(
-        name="Datenschutz: personenbezogene Daten nach Ablauf der Aufbewahrungsfrist löschen",
-        defaults={"task": RETENTION_TASK, "crontab": nightly, "interval": None, "enabled": True},
-    )
-
-
-def unschedule_retention(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(task=RETENTION_TASK).delete()
+# History: this migration used to create the PeriodicTask row "Datenschutz: personenbezogene Daten nach
+# Ablauf der Aufbewahrungsfrist löschen" (daily 03:15 Europe/Berlin). The schedule is now declared in
+# settings.CELERY_BEAT_SCHEDULE under the same entry name; beat writes it into that row when it starts
+# (issue 11). The two models moved to the apps privacy and ops in the state only (staffing 0009).
 
 
 class Migration(migrations.Migration):
@@ -60,5 +47,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-at', '-pk'],
             },
         ),
-        migrations.RunPython(schedule_retention, unschedule_retention),
+        migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop),
     ]

@@ -11,8 +11,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from jobagentur.celery import app as celery_app
-from staffing.models import Heartbeat
-from staffing.ops import JsonFormatter, beat_heartbeat
+from ops.logging import JsonFormatter
+from ops.models import Heartbeat
+from ops.services import beat_heartbeat
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +42,8 @@ def test_health_is_503_when_the_sweep_stopped_running(client):
     assert data["status"] == "error" and "not run recently" in data["checks"]["beat"]["error"]
 
 
-def test_beat_records_its_last_run_of_the_sweep_too(client):
-    from django_celery_beat.models import PeriodicTask
-
-    PeriodicTask.objects.filter(task="staffing.tasks.sweep_deadlines").update(last_run_at=timezone.now())
+def test_beat_records_its_last_run_of_the_sweep_too(client, beat_schedule):
+    assert beat_schedule.filter(task="staffing.tasks.sweep_deadlines").update(last_run_at=timezone.now()) == 1
     assert client.get("/health/").status_code == 200
 
 

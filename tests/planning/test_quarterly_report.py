@@ -116,7 +116,7 @@ def test_no_reminder_on_the_last_day_of_the_quarter(clerk_witten, witten_office)
     assert mail.outbox == []
 
 
-def test_reminder_is_scheduled_daily_in_the_database():
+def test_reminder_is_scheduled_daily_in_the_database(beat_schedule):
     task = PeriodicTask.objects.get(task="planning.tasks.remind_overdue_reports")
     assert task.enabled and task.crontab.hour == "7"
 

@@ -17,7 +17,7 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
-from ..conftest import REQUIRE_SERVICES
+from ..conftest import REQUIRE_SERVICES, start_beat_schedule
 
 CELERY = str(Path(sys.executable).with_name("celery"))
 PROJECT = Path(__file__).resolve().parents[2]
@@ -69,9 +69,13 @@ def free_port() -> int:
 
 @pytest.fixture
 def fast_sweep_schedule(transactional_db):
-    """Beat reads its schedule from the (test) database: the sweep every 2 s instead of every minute."""
+    """Beat reads its schedule from the (test) database: the sweep every 2 s instead of every minute.
+
+    The rows of settings.CELERY_BEAT_SCHEDULE are written first, as beat does when it starts, and switched
+    off: beat's start updates them by name but keeps them off, so only the 2-second sweep runs."""
     from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+    start_beat_schedule()
     PeriodicTask.objects.update(enabled=False)
     every_2s, _ = IntervalSchedule.objects.get_or_create(every=2, period=IntervalSchedule.SECONDS)
     return PeriodicTask.objects.create(name="Fristen prüfen (Test, alle 2 s)", task="staffing.tasks.sweep_deadlines",

@@ -1,21 +1,17 @@
 """The deadline lives in the database and beat sweeps every minute (PS-2.3): no long timers in the broker,
 where Redis' visibility timeout would re-deliver them (docs/workflow.md)."""
 import re
+from datetime import timedelta
 from pathlib import Path
-
-import pytest
 
 PROJECT = Path(__file__).resolve().parents[2]
 APP_PACKAGES = [p for p in PROJECT.iterdir() if (p / "apps.py").exists() or (p / "celery.py").exists()]
 
 
-@pytest.mark.django_db
-def test_beat_runs_the_sweep_every_minute_from_the_database_schedule(settings):
-    from django_celery_beat.models import PeriodicTask
-
-    task = PeriodicTask.objects.get(task="staffing.tasks.sweep_deadlines")
+def test_beat_runs_the_sweep_every_minute_from_the_database_schedule(settings, beat_schedule):
+    task = beat_schedule.get(task="staffing.tasks.sweep_deadlines")
     assert task.enabled
-    assert (task.interval.every, task.interval.period) == (1, "minutes")
+    assert task.interval.schedule.run_every == timedelta(minutes=1)
     assert settings.CELERY_BEAT_SCHEDULER == "django_celery_beat.schedulers:DatabaseScheduler"
 
 

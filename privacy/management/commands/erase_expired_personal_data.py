@@ -1,7 +1,7 @@
 """DSGVO: erase candidates' personal data past RETENTION_DAYS now (beat runs it daily)."""
 from django.core.management.base import BaseCommand
 
-from staffing.retention import erase_expired_personal_data
+from privacy.services import erase_expired_personal_data
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from staffing.retention import personal_data_export
+from privacy.selectors import personal_data_export
 
 
 class Command(BaseCommand):

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpsConfig(AppConfig):
+    """Operations and security plumbing: health endpoint, JSON logs, middleware, login throttling, and the
+    receivers below. Builds on `staffing`; `staffing` knows nothing of it."""
+
+    name = "ops"
+    verbose_name = _("Betrieb")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from celery.signals import task_postrun
+        from django.contrib.auth.signals import user_login_failed
+
+        from . import receivers
+
+        # in every process that sets Django up: web (failed logins) and worker (the sweep's heartbeat)
+        task_postrun.connect(receivers.sweep_heartbeat, dispatch_uid="ops.sweep_heartbeat")
+        user_login_failed.connect(receivers.log_login_failed, dispatch_uid="ops.log_login_failed")

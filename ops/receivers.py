@@ -1,0 +1,27 @@
+"""Signal receivers of operations; connected in OpsConfig.ready(), not at import."""
+import logging
+
+from .services import SWEEP_TASK, beat_heartbeat
+
+logger = logging.getLogger(__name__)
+security_log = logging.getLogger("jobagentur.security")
+
+
+def client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+
+
+def sweep_heartbeat(sender=None, state=None, **kwargs):
+    """celery task_postrun: a successful deadline sweep writes the heartbeat that /health/ reads."""
+    if getattr(sender, "name", None) == SWEEP_TASK and state == "SUCCESS":
+        try:
+            beat_heartbeat()
+        except Exception:  # the health check will report the missing heartbeat
+            logger.exception("could not write the sweep heartbeat")
+
+
+def log_login_failed(sender, credentials, request=None, **kwargs):
+    """django user_login_failed: every failed login goes to the logger `jobagentur.security`."""
+    username = (credentials or {}).get("username", "")
+    security_log.warning("login failed: username=%r ip=%s", str(username)[:150], client_ip(request),
+                         extra={"event": "login_failed", "username": str(username)[:150]})

@@ -1,0 +1,32 @@
+"""DSGVO record of access: each page that showed candidates' personal data is recorded."""
+from django.conf import settings
+from django.db import DatabaseError
+
+from .services import record_candidate_access
+
+
+class CandidateDataAccessMiddleware:
+    """Record who was shown candidates' personal data: a successful GET of a view named in
+    settings.CANDIDATE_DATA_VIEWS by a signed-in user (who, when, which notice, which candidates)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 200 or request.method != "GET":
+            return response
+        match = getattr(request, "resolver_match", None)
+        view_name = match.view_name if match else ""
+        if view_name not in getattr(settings, "CANDIDATE_DATA_VIEWS", ()):
+            return response
+        try:
+            user = getattr(request, "user", None)
+            if user is None or not user.is_authenticated:
+                return response
+        except DatabaseError:  # the database went away: nothing to record
+            return response
+        notice_id = match.kwargs.get("pk") or match.kwargs.get("object_id") or match.kwargs.get("notice_id")
+        if notice_id is not None:
+            record_candidate_access(user=user, notice_id=notice_id, view=view_name)
+        return response
