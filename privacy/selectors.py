@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
+from staffing import access
 from staffing import selectors as staffing_selectors
 from staffing.models import Candidate, NoticeComment, NoticeState, PlacementNotice, StaffMember, User
 
@@ -72,9 +73,7 @@ def personal_data_export(*, name: str, by: User | None = None) -> dict:
     if by is not None:
         candidates = candidates.filter(notice__in=staffing_selectors.notices_visible_to(by))
         staff = staff.filter(pk__in=staffing_selectors.staff_visible_to(by).values("pk"))
-        # scope: users of the district
-        users = users if by.is_superuser else users.filter(
-            organisation__district_id=by.organisation.district_id) if by.organisation_id else users.none()
+        users = users.filter(access.district_q(by, "organisation__district_id") or Q())
     candidate_rows = []
     for c in candidates:
         row = _row(c, ("pk", "full_name", "employment", "grade", "qualification", "qualification_detail",

@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from staffing.access import can
+
 from .selectors import personal_data_export
 
 security_log = logging.getLogger("jobagentur.security")
@@ -18,7 +20,7 @@ def personal_data_export_view(request):
     """DSGVO Art. 15: the coordination office downloads what is held about one person (its district)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not (request.user.is_coordination or request.user.is_superuser):
+    if not can(request.user, "privacy.export"):
         raise PermissionDenied(_("Die Auskunft nach Art. 15 DSGVO erteilt die Koordinierungsstelle."))
     name = " ".join(request.GET.get("name", "").split())[:160]
     if not name:
