@@ -28,19 +28,35 @@ SCOPE = ("FROM staffing_placementnotice n JOIN staffing_office o ON o.id = n.off
 COLUMNS = ("n.id, n.state, n.reference, n.period_ends_at, n.period_last_day, n.created_at, n.updated_at, "
            "n.head_involved, c.name AS city, p.number, p.title, f.name AS function")
 
-WAITING = {  # what notices_waiting_for selects, per role: (condition, order)
-    "coordination": ("n.state = 'informed'", "n.period_ends_at"),
-    "city": ("n.state IN ('draft', 'consultation', 'cleared', 'approved_by_silence', 'agreed', 'decided') "
-             "AND NOT (n.state = 'decided' AND NOT n.placement_permitted)", "n.updated_at"),
-    "district_admin": ("n.state IN ('escalated', 'consultation')", "n.updated_at"),
-    "management": ("n.head_involved AND n.state NOT IN ('placed', 'withdrawn')", "n.updated_at"),
+# the SQL floor of each guard of the state table (staffing.states.GUARDS); the selector itself is the ORM
+GUARD_SQL = {
+    None: "TRUE",
+    "week_running": "n.period_ends_at > now()",
+    "placement_permitted": "n.placement_permitted",
+    "head_statement_missing": ("n.head_involved AND NOT EXISTS (SELECT 1 FROM staffing_noticecomment m "
+                               "WHERE m.notice_id = n.id AND m.author_id = %(user)s)"),
 }
 
 
+def waiting_condition(user) -> tuple[str, str]:
+    """What notices_waiting_for selects for the user's role, from the state table: (condition, order)."""
+    from staffing.access import role_of
+    from staffing.states import GUARDS, STATES
+
+    assert set(GUARD_SQL) == set(GUARDS), "a guard of staffing.states has no SQL floor"
+    role = role_of(user)
+    parts = [f"(n.state = '{state}' AND {GUARD_SQL[m.duties[role].guard]})"
+             for state, m in STATES.items() if role in m.duties]
+    return " OR ".join(parts) or "FALSE", "n.period_ends_at NULLS LAST, n.updated_at, n.id"
+
+
 def scope_condition(user) -> tuple[str, int]:
-    org = user.organisation
-    return ("o.city_id = %(scope)s", org.city_id) if user.is_city_clerk else ("o.district_id = %(scope)s",
-                                                                                org.district_id)
+    from staffing.access import scope_of
+
+    scope = scope_of(user)
+    if scope.city_id is not None:
+        return "o.city_id = %(scope)s", scope.city_id
+    return "o.district_id = %(scope)s", scope.district_id
 
 
 def notice_condition(user) -> tuple[str, int]:
@@ -50,7 +66,7 @@ def notice_condition(user) -> tuple[str, int]:
 
     cond, scope = scope_condition(user)
     in_scope = PlacementNotice.objects.filter(state=NoticeState.DRAFT, **(
-        {"office__city_id": scope} if user.is_city_clerk else {"office__district_id": scope}))
+        {"office__city_id": scope} if cond.startswith("o.city_id") else {"office__district_id": scope}))
     if in_scope.exists() and not notices_visible_to(user).filter(state=NoticeState.DRAFT).exists():
         cond += " AND n.state <> 'draft'"
     return cond, scope
@@ -63,7 +79,7 @@ def floor_home(user, ctx) -> tuple[str, dict]:
 
     cond, scope = scope_condition(user)
     notices, _ = notice_condition(user)
-    waiting, order = WAITING[user.role]
+    waiting, order = waiting_condition(user)
     sql = f"""
     WITH s AS (SELECT {COLUMNS}, n.placement_permitted {SCOPE} WHERE {notices})
     (SELECT 'count' AS kind, state, count(*) AS n, NULL::bigint AS id, NULL AS city, NULL AS title
@@ -77,7 +93,8 @@ def floor_home(user, ctx) -> tuple[str, dict]:
       WHERE {cond} AND v.refilled_on IS NULL AND v.vacated_on <= %(limit)s ORDER BY v.vacated_on LIMIT 20)
     """
     today = timezone.localdate()
-    return sql, {"scope": scope, "today": today, "limit": today - timedelta(days=settings.VACANCY_FLAG_DAYS)}
+    return sql, {"scope": scope, "user": user.pk, "today": today,
+                 "limit": today - timedelta(days=settings.VACANCY_FLAG_DAYS)}
 
 
 def floor_list(user, ctx, *, state=None, city=None, text=None) -> tuple[str, dict]:
@@ -125,9 +142,7 @@ def floor_detail(user, ctx, *, pk) -> tuple[str, dict]:
 
 def floor_capacity(user, ctx) -> tuple[str, dict]:
     """Budgeted positions, staff, open vacancies and the qualification mix per office: one statement."""
-    org = user.organisation
-    cond = "o.city_id = %(scope)s" if user.is_city_clerk else "o.district_id = %(scope)s"
-    scope = org.city_id if user.is_city_clerk else org.district_id
+    cond, scope = scope_condition(user)
     sql = f"""
     WITH o AS (SELECT o.id FROM staffing_office o WHERE {cond})
     SELECT 'position', p.office_id, p.function_id, p.grade, sum(p.fte), count(*) FROM staffing_position p

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from .access import transition_permission
+from .access import role_of, transition_permission
 from .states import (  # noqa: F401  (re-exported: the states live next to their meaning table)
     FINAL_STATES,
     OPEN_STATES,
@@ -156,31 +156,25 @@ class User(AbstractUser):
 
     @property
     def role(self) -> str | None:
-        return self.organisation.kind if self.organisation_id else None
+        """The user's role (staffing.access.role_of): the kind of their organisation."""
+        return role_of(self)
 
-    @property
-    def district_id_scope(self) -> int | None:
-        return self.organisation.district_id if self.organisation_id else None
-
-    @property
-    def city_id_scope(self) -> int | None:
-        return self.organisation.city_id if self.organisation_id else None
-
+    # conveniences for tests and the shell; decisions go through staffing.access.can
     @property
     def is_city_clerk(self) -> bool:
-        return self.role == self.Role.CITY_CLERK
+        return self.role == Role.CITY_CLERK
 
     @property
     def is_coordination(self) -> bool:
-        return self.role == self.Role.COORDINATION
+        return self.role == Role.COORDINATION
 
     @property
     def is_district_admin(self) -> bool:
-        return self.role == self.Role.DISTRICT_ADMIN
+        return self.role == Role.DISTRICT_ADMIN
 
     @property
     def is_head(self) -> bool:
-        return self.role == self.Role.HEAD
+        return self.role == Role.HEAD
 
     def get_role_display(self) -> str:
         return self.Role(self.role).label if self.role else ""

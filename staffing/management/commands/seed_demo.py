@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from planning.demo import seed_planning
 from staffing.models import (
+    OPEN_STATES,
     City,
     District,
     Employment,
@@ -261,8 +262,7 @@ def _seed_notices(district):
             clerk = User.objects.create(username=f"clerk-{slugify(city_name)}", organisation=organisation,
                                         is_demo=True, first_name="Demo", last_name=city_name)
         position = (Position.objects.filter(office__city__name=city_name, function__code=function_code)
-                    .exclude(notices__state__in=["draft", "informed", "consultation", "escalated", "decided",
-                                                 "cleared", "approved_by_silence", "agreed"])
+                    .exclude(notices__state__in=OPEN_STATES)
                     .order_by("-vacancies__vacated_on", "number").first())
         candidate = {
             "full_name": f"{FIRST_NAMES[len(reference) % 30]} Beispiel-{reference[-1]}",
