@@ -2,14 +2,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from staffing.ui import DateInput
+
 from .substitutes import colleagues_for
-
-
-def kern_classes(form) -> None:
-    """The design system's classes on the widgets."""
-    for field in form.fields.values():
-        css = "kern-form-input__select" if isinstance(field.widget, forms.Select) else "kern-form-input__input"
-        field.widget.attrs.setdefault("class", css)
 
 
 class SubstitutionForm(forms.Form):
@@ -18,18 +13,17 @@ class SubstitutionForm(forms.Form):
                                         error_messages={"required": _("Bitte wählen Sie Ihre Vertretung."),
                                                         "invalid_choice": _("Bitte wählen Sie eine Person aus "
                                                                             "Ihrer Organisation.")})
-    starts_on = forms.DateField(label=_("von"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    starts_on = forms.DateField(label=_("von"), widget=DateInput(),
                                 error_messages={"required": _("Bitte geben Sie den Beginn an."),
                                                 "invalid": _("Bitte geben Sie ein gültiges Datum an.")})
     ends_on = forms.DateField(label=_("bis einschließlich"),
-                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                              widget=DateInput(),
                               error_messages={"required": _("Bitte geben Sie das Ende an."),
                                               "invalid": _("Bitte geben Sie ein gültiges Datum an.")})
-    note = forms.CharField(label=_("Hinweis (optional)"), max_length=200, required=False)
+    note = forms.CharField(label=_("Hinweis"), max_length=200, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        kern_classes(self)
         self.fields["substitute"].queryset = colleagues_for(user)
         self.fields["substitute"].label_from_instance = lambda u: u.get_full_name() or u.username
 
@@ -43,5 +37,4 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
-        kern_classes(self)
         self.fields["kind"].choices = kinds

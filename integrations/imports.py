@@ -476,12 +476,9 @@ def import_confirm(*, by: User, kind: str, content: bytes, filename: str) -> Pre
 
 # --- template files ---------------------------------------------------------------------------
 
-def template_csv(kind: str) -> bytes:
-    spec = KINDS[kind]
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([c.header for c in spec.columns])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM lets Excel read UTF-8
+def template_header(kind: str) -> list[str]:
+    """The header row of the template: the expected columns (the CSV template is only this row)."""
+    return [c.header for c in KINDS[kind].columns]
 
 
 def template_xlsx(kind: str) -> bytes:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from staffing.access import can
 from staffing.selectors import notice_for_user
+from staffing.ui import apply_service_error, csv_response
 
 from . import calendar, documents, imports
 from . import substitutes as substitutes_service
@@ -84,9 +85,7 @@ def substitutes(request):
         try:
             substitutes_service.substitution_create(by=user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("Ihre Vertretung wurde benannt."))
             return redirect("integrations:substitutes")
@@ -159,11 +158,10 @@ def import_template(request, kind, fmt):
     if kind not in imports.KINDS or fmt not in ("xlsx", "csv"):
         raise Http404
     name = f"Vorlage-{imports.KINDS[kind].label}"
-    if fmt == "xlsx":
-        response = HttpResponse(imports.template_xlsx(kind), content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    else:
-        response = HttpResponse(imports.template_csv(kind), content_type="text/csv; charset=utf-8")
+    if fmt == "csv":
+        return csv_response(f"{name}.csv", imports.template_header(kind), [])
+    response = HttpResponse(imports.template_xlsx(kind), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 

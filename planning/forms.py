@@ -3,47 +3,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from staffing.models import Function, Position, StaffMember
+from staffing.ui import DateInput
 
 from .models import CoachingOffer, ReimbursementCap, TrainingNeed, TrainingOffer, TrainingParticipation
-
-
-class KernFormMixin:
-    """Adds the KERN UX classes to the widgets."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs["class"] = "kern-form-check__checkbox"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "kern-form-input__select"
-            else:
-                widget.attrs["class"] = "kern-form-input__input"
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] += " kern-form-input__input--error"
-                widget.attrs["aria-invalid"] = "true"
-                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-fehler"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
 
 STAFF_FIELDS = ["position", "function", "first_name", "last_name", "employment", "grade", "fte",
                 "area_of_deployment", "qualification", "qualification_detail", "months_experience", "induction",
                 "training_notes", "joined_on"]
 
 
-class StaffMemberForm(KernFormMixin, forms.ModelForm):
+class StaffMemberForm(forms.ModelForm):
     class Meta:
         model = StaffMember
         fields = STAFF_FIELDS
@@ -56,25 +25,25 @@ class StaffMemberForm(KernFormMixin, forms.ModelForm):
         self.fields["function"].queryset = Function.objects.all()
 
 
-class LeaveForm(KernFormMixin, forms.Form):
+class LeaveForm(forms.Form):
     left_on = forms.DateField(label=_("Austritt (letzter Arbeitstag)"), widget=DateInput())
     reason = forms.CharField(label=_("Anlass"), max_length=200, required=False)
 
 
-class ReportConfirmForm(KernFormMixin, forms.Form):
+class ReportConfirmForm(forms.Form):
     year = forms.IntegerField(widget=forms.HiddenInput)
     quarter = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=4)
-    remark = forms.CharField(label=_("Bemerkung (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    remark = forms.CharField(label=_("Bemerkung"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class TrainingNeedForm(KernFormMixin, forms.ModelForm):
+class TrainingNeedForm(forms.ModelForm):
     class Meta:
         model = TrainingNeed
         fields = ["topic", "function", "persons", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-class PriorityForm(KernFormMixin, forms.Form):
+class PriorityForm(forms.Form):
     priority = forms.IntegerField(label=_("Priorität"), min_value=1, max_value=32767, required=False)  # smallint
 
 
@@ -84,7 +53,7 @@ class ParticipationStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=TrainingParticipation.Status.choices)
 
 
-class TrainingOfferForm(KernFormMixin, forms.ModelForm):
+class TrainingOfferForm(forms.ModelForm):
     class Meta:
         model = TrainingOffer
         fields = ["title", "need", "starts_on", "ends_on", "location", "places", "description"]
@@ -101,7 +70,7 @@ class TrainingOfferForm(KernFormMixin, forms.ModelForm):
         return data
 
 
-class MemberChoiceForm(KernFormMixin, forms.Form):
+class MemberChoiceForm(forms.Form):
     staff_member = forms.ModelChoiceField(label=_("Mitarbeiter/in"), queryset=StaffMember.objects.none())
 
     def __init__(self, *args, members, **kwargs):
@@ -109,14 +78,14 @@ class MemberChoiceForm(KernFormMixin, forms.Form):
         self.fields["staff_member"].queryset = members
 
 
-class CoachingOfferForm(KernFormMixin, forms.ModelForm):
+class CoachingOfferForm(forms.ModelForm):
     class Meta:
         model = CoachingOffer
         fields = ["title", "coach", "starts_on", "open_to_benefits", "description"]
         widgets = {"starts_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
 
 
-class CapForm(KernFormMixin, forms.ModelForm):
+class CapForm(forms.ModelForm):
     class Meta:
         model = ReimbursementCap
         fields = ["city", "year", "amount", "reason"]

@@ -6,7 +6,6 @@ district. Coaching participants are visible to the coordination office only (PS-
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from staffing import access
 from staffing import selectors as staffing_selectors
@@ -21,13 +20,6 @@ from .models import (
     TrainingOffer,
     TrainingParticipation,
 )
-
-
-def _get_or_404(qs: QuerySet, pk):
-    try:
-        return qs.get(pk=pk)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 def _in_district(qs: QuerySet, user: User, path: str = "district_id") -> QuerySet:
@@ -53,7 +45,7 @@ def reports_visible_to(user: User) -> QuerySet[QuarterlyReport]:
 
 def report_for_user(user: User, pk) -> QuarterlyReport:
     """The quarterly report if the user may see it, else Http404."""
-    return _get_or_404(reports_visible_to(user), pk)
+    return staffing_selectors.get_or_404(reports_visible_to(user), pk)
 
 
 def training_needs_visible_to(user: User) -> QuerySet[TrainingNeed]:
@@ -63,7 +55,7 @@ def training_needs_visible_to(user: User) -> QuerySet[TrainingNeed]:
 
 
 def training_need_for_user(user: User, pk) -> TrainingNeed:
-    return _get_or_404(training_needs_visible_to(user), pk)
+    return staffing_selectors.get_or_404(training_needs_visible_to(user), pk)
 
 
 def training_offers_visible_to(user: User) -> QuerySet[TrainingOffer]:
@@ -72,7 +64,7 @@ def training_offers_visible_to(user: User) -> QuerySet[TrainingOffer]:
 
 
 def training_offer_for_user(user: User, pk) -> TrainingOffer:
-    return _get_or_404(training_offers_visible_to(user), pk)
+    return staffing_selectors.get_or_404(training_offers_visible_to(user), pk)
 
 
 def participations_visible_to(user: User) -> QuerySet[TrainingParticipation]:
@@ -88,7 +80,7 @@ def coaching_offers_visible_to(user: User) -> QuerySet[CoachingOffer]:
 
 
 def coaching_offer_for_user(user: User, pk) -> CoachingOffer:
-    return _get_or_404(coaching_offers_visible_to(user), pk)
+    return staffing_selectors.get_or_404(coaching_offers_visible_to(user), pk)
 
 
 def may_see_coaching_participants(user: User) -> bool:
@@ -112,9 +104,9 @@ def caps_visible_to(user: User) -> QuerySet[ReimbursementCap]:
 
 def city_for_user(user: User, pk) -> City:
     """The city if the user may see it, else Http404."""
-    return _get_or_404(staffing_selectors.cities_visible_to(user), pk)
+    return staffing_selectors.get_or_404(staffing_selectors.cities_visible_to(user), pk)
 
 
 def office_for_user(user: User, pk) -> Office:
     """The office if the user may see it, else Http404."""
-    return _get_or_404(staffing_selectors.offices_visible_to(user), pk)
+    return staffing_selectors.get_or_404(staffing_selectors.offices_visible_to(user), pk)

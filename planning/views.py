@@ -1,5 +1,4 @@
 """Thin views of the planning side: reads through `planning.selectors`, writes through `planning.services`."""
-import csv
 import datetime
 import io
 from decimal import Decimal
@@ -8,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_POST
 from staffing import selectors as staffing_selectors
 from staffing.access import can
 from staffing.models import OPEN_STATES, PlacementNotice, StaffMember, Vacancy
+from staffing.ui import apply_service_error, csv_response, paginate
 
 from . import capacity, coaching, costs, forms, reports, selectors, services
 from .models import TrainingParticipation
@@ -27,16 +26,6 @@ from .quarters import Quarter
 PAGE_SIZE = 50
 
 
-def _page(request, qs):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("seite"))
-
-
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 # --- staff register (PS-6.1) -----------------------------------------------------------------
@@ -54,7 +43,7 @@ def staff_register(request):
     former = request.GET.get("ausgeschieden") == "1"
     qs = qs.filter(left_on__isnull=not former).prefetch_related("trainings__offer")
     return render(request, "planning/staff/list.html", {
-        "page": _page(request, qs), "offices": offices, "office": office, "former": former,
+        "page": paginate(request, qs, per_page=PAGE_SIZE), "offices": offices, "office": office, "former": former,
         "editable_office": selectors.editable_office_for(request.user),
     })
 
@@ -69,7 +58,7 @@ def staff_create(request):
         try:
             services.staff_member_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Die Person wurde in das Personalverzeichnis aufgenommen."))
             return redirect("planning:staff_register")
@@ -88,7 +77,7 @@ def staff_edit(request, pk):
             services.staff_member_update(member_id=member.pk, by=request.user,
                                          **{k: form.cleaned_data[k] for k in forms.STAFF_FIELDS})
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Die Änderungen wurden gespeichert."))
             return redirect("planning:staff_register")
@@ -106,7 +95,7 @@ def staff_leave(request, pk):
         try:
             vacancy = services.staff_member_leave(member_id=member.pk, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_error(form, error)
         else:
             if vacancy:
                 messages.success(request, _("Austritt erfasst; die Stelle ist als Vakanz geöffnet (PS-4.3)."))
@@ -204,7 +193,7 @@ def capacity_view(request):
 
 def _fmt(value):
     if isinstance(value, Decimal):
-        return f"{value:.3f}".replace(".", ",")
+        return value.quantize(Decimal("0.001"))
     return value
 
 
@@ -212,14 +201,7 @@ def _fmt(value):
 def capacity_csv(request):
     plan = _plan(request)
     header, rows = capacity.export_rows(plan)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
-    writer.writerows([[_fmt(v) for v in row] for row in rows])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="kapazitaetsplan.csv"'
-    return response
+    return csv_response("kapazitaetsplan.csv", header, ([_fmt(v) for v in row] for row in rows))
 
 
 @login_required
@@ -262,7 +244,7 @@ def vacancy_list(request):
     qs = (staffing_selectors.vacancies_visible_to(request.user).filter(refilled_on__isnull=True)
           .annotate(has_notice=Exists(notice)).order_by("vacated_on", "pk"))
     today, limit = timezone.localdate(), flag_days()
-    page = _page(request, qs)
+    page = paginate(request, qs, per_page=PAGE_SIZE)
     rows = [{"vacancy": v, "days": (today - v.vacated_on).days, "flagged": (today - v.vacated_on).days > limit}
             for v in page]
     # positions in the staff plan that nobody fills and that have no vacancy yet (e.g. newly added)
@@ -305,7 +287,7 @@ def training(request):
                     services.training_offer_create(by=user, **form.cleaned_data)
                     messages.success(request, _("Das Fortbildungsangebot wurde angelegt."))
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_error(form, error)
             else:
                 return redirect("planning:training")
     return render(request, "planning/training/index.html", {
@@ -340,7 +322,7 @@ def training_offer(request, pk):
             try:
                 services.training_register(offer_id=offer.pk, member_id=form.cleaned_data["staff_member"].pk, by=user)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_error(form, error)
             else:
                 messages.success(request, _("Die Anmeldung wurde gespeichert."))
                 return redirect("planning:training_offer", offer.pk)
@@ -361,14 +343,15 @@ def _training_offer_page(request, offer, form, *, status_form=None, status_row=N
 @require_POST
 def training_participation_status(request, pk):
     """PS-1.4: record attendance; a missing or unknown status is refused at the field (400), nothing saved."""
-    status_form = forms.ParticipationStatusForm(request.POST)
+    # the ids match the status select of the participation's row, so the error summary links to it
+    status_form = forms.ParticipationStatusForm(request.POST, auto_id=f"%s-{pk}")
     try:
         # the service decides who may mark (403/404) before it looks at the value
         participation = services.training_mark(participation_id=pk, by=request.user,
                                                status=request.POST.get("status"))
     except ValidationError as error:
         if status_form.is_valid():  # refused for another reason than the form's: show the service's message
-            _apply_errors(status_form, error)
+            apply_service_error(status_form, error)
         participation = selectors.participations_visible_to(request.user).select_related("offer").get(pk=pk)
         user = request.user
         members = staffing_selectors.staff_visible_to(user).filter(left_on__isnull=True).order_by("last_name")
@@ -391,7 +374,7 @@ def coaching_view(request):
             try:
                 services.coaching_offer_create(by=user, **offer_form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(offer_form, error)
+                apply_service_error(offer_form, error)
             else:
                 messages.success(request, _("Das Coaching-Angebot wurde angelegt."))
                 return redirect("planning:coaching")
@@ -483,7 +466,7 @@ def cap_create(request):
         try:
             services.cap_set(city_id=city.pk, by=request.user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Der Höchstrahmen ist festgesetzt; die Stadt wurde benachrichtigt."))
             return redirect("planning:cap_history", city.pk)
@@ -500,7 +483,7 @@ def cap_history(request, pk):
 @login_required
 def message_list(request):
     qs = request.user.planning_messages.all()
-    page = _page(request, qs)
+    page = paginate(request, qs, per_page=PAGE_SIZE)
     ids = [m.pk for m in page if m.read_at is None]
     response = render(request, "planning/messages.html", {"page": page})
     if ids:

@@ -15,6 +15,7 @@ from .models import (
     ObjectionKind,
     PlacementNotice,
 )
+from .ui import DateInput
 
 REQUIRED_MESSAGE = _("Bitte geben Sie „%(label)s“ an.")
 
@@ -30,13 +31,6 @@ def _require(form: forms.Form, names) -> None:
         empty = value is None or (isinstance(value, str) and not value.strip())
         if empty and name not in form.errors:
             form.add_error(name, REQUIRED_MESSAGE % {"label": form.fields[name].label})
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class NoticeForm(forms.ModelForm):

@@ -64,7 +64,8 @@ def notices_visible_to(user: User) -> QuerySet[PlacementNotice]:
     return qs if q is None else qs.filter(q)
 
 
-def _get_or_404(qs: QuerySet, pk, *, for_update: bool = False):
+def get_or_404(qs: QuerySet, pk, *, for_update: bool = False):
+    """The row of `qs` with this pk, else Http404 (also for a malformed pk). With for_update it is locked."""
     if for_update:
         qs = qs.select_for_update(of=("self",))
     try:
@@ -75,22 +76,22 @@ def _get_or_404(qs: QuerySet, pk, *, for_update: bool = False):
 
 def notice_for_user(user: User, pk, *, for_update: bool = False) -> PlacementNotice:
     """The notice if the user may see it, else Http404. With for_update the row is locked."""
-    return _get_or_404(notices_visible_to(user), pk, for_update=for_update)
+    return get_or_404(notices_visible_to(user), pk, for_update=for_update)
 
 
 def staff_member_for_user(user: User, pk) -> StaffMember:
     """The staff member if the user may see them, else Http404."""
-    return _get_or_404(staff_visible_to(user), pk)
+    return get_or_404(staff_visible_to(user), pk)
 
 
 def position_for_user(user: User, pk) -> Position:
     """The position if the user may see it, else Http404."""
-    return _get_or_404(positions_visible_to(user), pk)
+    return get_or_404(positions_visible_to(user), pk)
 
 
 def vacancy_for_user(user: User, pk) -> Vacancy:
     """The vacancy if the user may see it, else Http404."""
-    return _get_or_404(vacancies_visible_to(user), pk)
+    return get_or_404(vacancies_visible_to(user), pk)
 
 
 def notices_waiting_for(user: User) -> QuerySet[PlacementNotice]:
@@ -115,7 +116,7 @@ def notice_detail_for_user(user: User, pk) -> PlacementNotice:
         Prefetch("events", queryset=NoticeEvent.objects.select_related("actor", "on_behalf_of").order_by("at", "pk")),
         Prefetch("comments", queryset=NoticeComment.objects.select_related("author").order_by("created_at", "pk")),
     )
-    return _get_or_404(qs, pk)
+    return get_or_404(qs, pk)
 
 
 NOTICE_SORTS = {
@@ -198,4 +199,4 @@ def notifications_for(user: User):
 
 def notification_for_user(user: User, pk):
     """One of the user's own notifications, else Http404."""
-    return _get_or_404(notifications_for(user), pk)
+    return get_or_404(notifications_for(user), pk)

@@ -1,16 +1,14 @@
 """Thin views: each reads through selectors (visibility rule) and writes through services."""
 from __future__ import annotations
 
-import csv
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
@@ -21,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from . import access, inbox, selectors, services
+from . import access, inbox, selectors, services, ui
 from .deadlines import objection_period
 from .forms import (
     ACTION_FORMS,
@@ -33,7 +31,7 @@ from .forms import (
     positions_for_notice,
 )
 from .models import OPEN_STATES, NoticeState, Notification, PlacementNotice
-from .templatetags.kern import days_left_text, field_anchor
+from .templatetags.kern import days_left_text
 
 PAGE_SIZE = 25
 CANDIDATE_PREFIX = "personen"
@@ -63,10 +61,6 @@ SUCCESS = {
 }
 
 
-def _page(request, qs):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("seite"))
-
-
 def has_qualification_check() -> bool:
     """The qualification advice (PS-1) is shown where its template exists."""
     if not getattr(settings, "SHOW_QUALIFICATION_CHECK", True):
@@ -88,28 +82,6 @@ def _safe_next(request, default: str) -> str:
 
 def _error_messages(error: ValidationError) -> list[str]:
     return list(error.messages)
-
-
-def _apply_service_error(form, error: ValidationError) -> None:
-    """Put the service's German messages on the form's fields where they exist, else on the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for e in errors:
-                form.add_error(target, e.messages if hasattr(e, "messages") else e)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _summary_items(form, *, label_prefix: str = "") -> list[tuple[str, str, str]]:
-    items = []
-    for name, errors in form.errors.items():
-        if name == "__all__":
-            continue
-        bound = form[name]
-        for message in errors:
-            items.append((field_anchor(bound), f"{label_prefix}{bound.label}", message))
-    return items
 
 
 # --- start page -----------------------------------------------------------------------------
@@ -169,7 +141,7 @@ def notice_list(request):
     if request.htmx and (request.htmx.target or "").split("#")[-1] == "ergebnis":
         template += "#results"
     return render(request, template, {
-        "form": form, "page": _page(request, qs), "columns": columns, "sort": sort,
+        "form": form, "page": ui.paginate(request, qs, per_page=PAGE_SIZE), "columns": columns, "sort": sort,
         "may_create": access.can(request.user, "notice.create"),
     })
 
@@ -185,31 +157,20 @@ CSV_HEADERS = [
 def notice_export(request):
     """The filtered list as CSV for Excel: German headers, ";" separator, UTF-8 with BOM."""
     _form, qs, _sort = _filtered_notices(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y-%m-%d")
-    response["Content-Disposition"] = f'attachment; filename="mitteilungen-{stamp}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-    writer.writerow([str(h) for h in CSV_HEADERS])
 
     def day(value):
         return value.strftime("%d.%m.%Y") if value else ""
 
-    def cell(value):
-        # no formulas from user input in Excel (CSV injection)
-        text = "" if value is None else str(value)
-        return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-    for n in qs.iterator(chunk_size=500):
-        writer.writerow([cell(value) for value in (
-            n.pk, n.office.city.name, n.position.number if n.position_id else "",
-            n.position.title if n.position_id else "", str(n.function) if n.function_id else "",
-            n.get_state_display(), n.reference,
-            timezone.localtime(n.received_at).strftime("%d.%m.%Y %H:%M") if n.received_at else "",
-            day(n.period_last_day), n.period_extension_reason, day(n.planned_start), n.candidate_count,
-            _("ja") if n.head_involved else _("nein"), day(n.placed_on),
-        )])
-    return response
+    rows = ((
+        n.pk, n.office.city.name, n.position.number if n.position_id else "",
+        n.position.title if n.position_id else "", str(n.function) if n.function_id else "",
+        n.get_state_display(), n.reference,
+        timezone.localtime(n.received_at).strftime("%d.%m.%Y %H:%M") if n.received_at else "",
+        day(n.period_last_day), n.period_extension_reason, day(n.planned_start), n.candidate_count,
+        _("ja") if n.head_involved else _("nein"), day(n.placed_on),
+    ) for n in qs.iterator(chunk_size=500))
+    return ui.csv_response(f"mitteilungen-{stamp}.csv", CSV_HEADERS, rows)
 
 
 # --- notice form (create and edit a draft) --------------------------------------------------
@@ -295,10 +256,10 @@ def _notice_form(request, notice: PlacementNotice | None):
     summary_items = []
     if form.is_bound:
         summary_messages = list(form.non_field_errors()) + summary_messages
-        summary_items += _summary_items(form)
+        summary_items += ui.summary_items(form)
         summary_messages += list(formset.non_form_errors())
         for index, cform in enumerate(formset.forms, start=1):
-            summary_items += _summary_items(cform, label_prefix=_("Person %(n)d: ") % {"n": index})
+            summary_items += ui.summary_items(cform, label_prefix=_("Person %(n)d: ") % {"n": index})
             summary_messages += list(cform.non_field_errors())
     if formset.non_form_errors() and formset.forms:
         summary_items.insert(0, (formset.forms[0]["full_name"].auto_id, "", formset.non_form_errors()[0]))
@@ -330,7 +291,7 @@ def _save_notice(request, notice, form, formset, *, submit: bool, errors: list[s
             if submit:
                 services.notice_submit(notice_id=saved.pk, by=user)
     except services.WorkflowError as error:
-        _apply_service_error(form, error)
+        ui.apply_service_error(form, error)
         return None
     except IntegrityError:
         form.add_error("position", _("Für diese Stelle gibt es bereits eine offene Mitteilung."))
@@ -355,11 +316,11 @@ def _detail_context(request, notice, *, overrides=None, comment_form=None) -> di
                             "url": reverse("staffing:notice_action", args=[notice.pk, name])})
     summary_items, summary_messages = [], []
     for form in overrides.values():
-        summary_items += _summary_items(form)
+        summary_items += ui.summary_items(form)
         summary_messages += list(form.non_field_errors())
     may_comment = access.can(user, "notice.comment", notice)
     if comment_form is not None:
-        summary_items += _summary_items(comment_form)
+        summary_items += ui.summary_items(comment_form)
     candidates = list(notice.candidates.all())
     return {
         "notice": notice, "actions": actions, "candidates": candidates,
@@ -408,7 +369,7 @@ def notice_action(request, pk, name):
                 for message in _error_messages(error):
                     messages.error(request, message)
                 return redirect("staffing:notice_detail", pk=pk)
-            _apply_service_error(form, error)
+            ui.apply_service_error(form, error)
         except (ConcurrentTransition, TransitionNotAllowed):
             return _concurrent(request, pk)
         else:
@@ -430,7 +391,7 @@ def notice_comment(request, pk):
         try:
             services.notice_comment(notice_id=notice.pk, by=request.user, text=form.cleaned_data["text"])
         except services.WorkflowError as error:
-            _apply_service_error(form, error)
+            ui.apply_service_error(form, error)
         else:
             messages.success(request, _("Ihr Kommentar wurde gespeichert."))
             return redirect(reverse("staffing:notice_detail", args=[pk]) + "#kommentare")
@@ -468,7 +429,7 @@ def escalation_list(request):
 def notification_list(request):
     """The user's in-app notifications."""
     qs = selectors.notifications_for(request.user)
-    return render(request, "staffing/notifications/list.html", {"page": _page(request, qs)})
+    return render(request, "staffing/notifications/list.html", {"page": ui.paginate(request, qs, per_page=PAGE_SIZE)})
 
 
 @login_required
@@ -513,7 +474,7 @@ def user_settings(request):
 @login_required
 def staff_list(request):
     qs = selectors.staff_visible_to(request.user).filter(left_on__isnull=True)
-    return render(request, "staffing/staff/list.html", {"page": _page(request, qs)})
+    return render(request, "staffing/staff/list.html", {"page": ui.paginate(request, qs, per_page=PAGE_SIZE)})
 
 
 @login_required
@@ -525,7 +486,7 @@ def staff_detail(request, pk):
 @login_required
 def position_list(request):
     qs = selectors.positions_visible_to(request.user)
-    return render(request, "staffing/positions/list.html", {"page": _page(request, qs)})
+    return render(request, "staffing/positions/list.html", {"page": ui.paginate(request, qs, per_page=PAGE_SIZE)})
 
 
 @login_required
@@ -539,7 +500,7 @@ def vacancy_list(request):
     qs = selectors.vacancies_visible_to(request.user).order_by("refilled_on", "vacated_on")
     flag_days = settings.VACANCY_FLAG_DAYS
     return render(request, "staffing/vacancies/list.html", {
-        "page": _page(request, qs), "flag_days": flag_days,
+        "page": ui.paginate(request, qs, per_page=PAGE_SIZE), "flag_days": flag_days,
         "flag_before": timezone.localdate() - timedelta(days=flag_days)})
 
 

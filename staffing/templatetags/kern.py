@@ -13,9 +13,9 @@ from staffing.deadlines import legal_time_zone
 from staffing.services import format_period_end
 from staffing.states import meaning
 
-register = template.Library()
+from ..ui import CHOICE_LIST_WIDGETS, field_anchor, summary_items
 
-CHOICE_LIST_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+register = template.Library()
 
 
 def _kind(widget) -> str:
@@ -28,13 +28,6 @@ def _kind(widget) -> str:
     if isinstance(widget, forms.HiddenInput):
         return "hidden"
     return "input"
-
-
-def field_anchor(bound_field) -> str:
-    """The id the error summary links to: the control itself, or the first option of a group."""
-    if isinstance(bound_field.field.widget, CHOICE_LIST_WIDGETS):
-        return f"{bound_field.auto_id}_0"
-    return bound_field.auto_id
 
 
 @register.filter
@@ -75,6 +68,23 @@ def kern_field(bound_field, optional=False):
         attrs["aria-describedby"] = " ".join(described)
     return {"field": bound_field, "kind": kind, "errors": errors, "widget": bound_field.as_widget(attrs=attrs),
             "optional": optional, "describedby": " ".join(described)}
+
+
+@register.inclusion_tag("staffing/includes/error_summary.html")
+def error_summary(*forms, title=None):
+    """`{% error_summary form [other_form ...] %}`: the error summary of these forms (None is skipped),
+    each error at a field linked to its control; messages without a field listed first."""
+    items, form_messages = [], []
+    for form in forms:
+        if form is None or not form.is_bound:
+            continue
+        form_messages += list(form.non_field_errors())
+        items += summary_items(form)
+    context = {"has_errors": bool(items or form_messages), "summary_items": items,
+               "summary_messages": form_messages}
+    if title:
+        context["summary_title"] = title
+    return context
 
 
 @register.inclusion_tag("staffing/includes/state_badge.html")

@@ -86,6 +86,31 @@ def test_pages_with_errors_are_accessible(demo, page):
     assert_accessible(page)
 
 
+@pytest.mark.parametrize(("username", "path", "button", "first_field"), [
+    ("clerk-witten", "/planung/personal/neu/", "Speichern", "Funktion"),
+    ("koordination", "/planung/fortbildung/", "Angebot anlegen", "Titel"),
+    ("kreis", "/planung/erstattung/hoechstrahmen/neu/", "Festsetzen", "Stadt"),
+    ("clerk-witten", "/integration/vertretung/", "Vertretung benennen", "Vertretung"),
+], ids=["staff-form", "training-offer", "cap-form", "substitute"])
+def test_planning_and_integration_forms_with_errors_share_the_error_summary(demo, page, username, path, button,
+                                                                           first_field):
+    """The one field include and error summary on the other apps' forms: the summary takes the focus,
+    its links lead to the fields, and each error is read with its field (WCAG 3.3.1)."""
+    login(page, demo, username)
+    page.goto(f"{demo}{path}")
+    page.get_by_role("button", name=button, exact=True).click()
+    summary = page.locator("#fehlerliste")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Bitte prüfen Sie Ihre Angaben")
+    assert_accessible(page)
+    summary.get_by_role("link").filter(has_text=f"{first_field}:").first.click()
+    field = page.get_by_label(first_field, exact=True)
+    expect(field).to_be_focused()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    error_id = field.get_attribute("aria-describedby").split()[-1]
+    expect(page.locator(f"#{error_id}")).to_have_class(re.compile("kern-error"))
+
+
 def test_notice_list_with_filters(demo, page):
     data.a_notice_in_every_state()
     login(page, demo, "koordination")
