@@ -100,7 +100,7 @@ def regional_office_of(user):
     if role_of(user) != Role.CITY_CLERK:
         return None
     office_model = apps.get_model("staffing", "Office")
-    return office_model.objects.filter(kind=office_model.Kind.REGIONAL, city_id=user.organisation.city_id).first()
+    return office_model.objects.filter(kind=office_model.Kind.REGIONAL, city_id=scope_of(user).city_id).first()
 
 
 def own_office_of(user):
@@ -112,7 +112,7 @@ def own_office_of(user):
     if role == Role.COORDINATION:
         office_model = apps.get_model("staffing", "Office")
         return office_model.objects.filter(kind=office_model.Kind.COORDINATION,
-                                           district_id=user.organisation.district_id).first()
+                                           district_id=scope_of(user).district_id).first()
     return None
 
 
@@ -124,11 +124,11 @@ def _has_role(user, *roles: str) -> bool:
 
 def _acts_for_city_of(user, notice) -> bool:
     """A clerk of the notice's own city."""
-    return _has_role(user, Role.CITY_CLERK) and user.organisation.city_id == notice.office.city_id
+    return _has_role(user, Role.CITY_CLERK) and scope_of(user).city_id == notice.office.city_id
 
 
 def _in_district_of(user, notice, *roles: str) -> bool:
-    return _has_role(user, *roles) and user.organisation.district_id == notice.office.district_id
+    return _has_role(user, *roles) and scope_of(user).district_id == notice.office.district_id
 
 
 def _sees_notice(user, notice) -> bool:
