@@ -90,9 +90,10 @@ def floor_home(user, ctx) -> tuple[str, dict]:
     (SELECT 'vacancy', NULL, v.vacated_on - %(today)s, v.id, c.name, p.title
        FROM staffing_vacancy v JOIN staffing_position p ON p.id = v.position_id
        JOIN staffing_office o ON o.id = p.office_id JOIN staffing_city c ON c.id = o.city_id
-      WHERE {cond} AND v.refilled_on IS NULL AND v.vacated_on <= %(limit)s ORDER BY v.vacated_on LIMIT 20)
+      WHERE {cond} AND v.refilled_on IS NULL AND v.vacated_on < %(limit)s ORDER BY v.vacated_on LIMIT 20)
     """
     today = timezone.localdate()
+    # the flag rule of staffing.selectors.long_open_before: open longer than VACANCY_FLAG_DAYS days
     return sql, {"scope": scope, "user": user.pk, "today": today,
                  "limit": today - timedelta(days=settings.VACANCY_FLAG_DAYS)}
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from staffing import records
 from staffing.access import can, regional_office_of
 from staffing.models import (
     Employment,
@@ -179,9 +180,14 @@ class Kind:
     def check(self, rows: list[Row], office: Office) -> None:
         """Cross-row and database checks; adds errors to rows and sets each row's action."""
 
-    def save(self, row: Row, office: Office) -> None:
-        """Write the row's checked instance (called inside the import's one transaction)."""
-        row.instance.save()
+    def save(self, row: Row, *, by: User) -> None:
+        """Write the row's checked record through the records' services (staffing.records), inside the
+        import's one transaction; they check the office and the model again and keep the vacancies."""
+        raise NotImplementedError
+
+
+def _values(instance, fields) -> dict:
+    return {name: getattr(instance, name) for name in fields}
 
 
 def _bind(row: Row, instance) -> None:
@@ -203,10 +209,18 @@ def _full_clean(row: Row, instance, exclude=()) -> None:
     try:
         instance.full_clean(exclude=list(exclude), validate_unique=False)
     except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            label = instance._meta.get_field(name).verbose_name if name != "__all__" else ""
-            for message in messages:
-                row.errors.append(f"{label}: {message}" if label else str(message))
+        _add_errors(row, instance, exc)
+
+
+def _add_errors(row: Row, instance, exc: ValidationError) -> None:
+    """The model's or a service's German messages on the row, each after its column's name."""
+    if not hasattr(exc, "error_dict"):
+        row.errors.extend(str(message) for message in exc.messages)
+        return
+    for name, messages in exc.message_dict.items():
+        label = instance._meta.get_field(name).verbose_name if name != "__all__" else ""
+        for message in messages:
+            row.errors.append(f"{label}: {message}" if label else str(message))
 
 
 class PositionKind(Kind):
@@ -237,6 +251,10 @@ class PositionKind(Kind):
             seen[number] = row.line
             _bind(row, existing.get(number) or Position(office=office))
             _apply(row, row.data)
+
+    def save(self, row, *, by):
+        records.position_save(by=by, position_id=row.instance.pk,
+                              **_values(row.instance, records.POSITION_FIELDS))
 
 
 class StaffKind(Kind):
@@ -294,6 +312,15 @@ class StaffKind(Kind):
             _bind(row, existing.get(key) or StaffMember(office=office))
             _apply(row, data)
 
+    def save(self, row, *, by):
+        """A new person on a position closes its open vacancy; a leaving date entered for the first time
+        opens one (PS-4.3, as on the register's pages)."""
+        data = _values(row.instance, records.STAFF_FIELDS)
+        if row.instance.pk is None:
+            records.staff_member_create(by=by, **data)
+        else:
+            records.staff_member_update(by=by, member_id=row.instance.pk, **data)
+
 
 class VacancyKind(Kind):
     """PS-4.3: vacated positions of the regional office."""
@@ -336,6 +363,9 @@ class VacancyKind(Kind):
                                         "seit %(day)s).") % {"number": number,
                                                               "day": other.vacated_on.strftime("%d.%m.%Y")})
             _apply(row, data)
+
+    def save(self, row, *, by):
+        records.vacancy_save(by=by, vacancy_id=row.instance.pk, **_values(row.instance, records.VACANCY_FIELDS))
 
 
 KINDS: dict[str, Kind] = {k.key: k for k in (StaffKind(), PositionKind(), VacancyKind())}
@@ -470,7 +500,12 @@ def import_confirm(*, by: User, kind: str, content: bytes, filename: str) -> Pre
         raise ImportRejected(preview)
     spec = KINDS[kind]
     for row in preview.rows:
-        spec.save(row, office)
+        try:
+            spec.save(row, by=by)
+        except ValidationError as exc:  # the services check again: a row refused now, the whole file undone
+            _add_errors(row, row.instance, exc)
+    if not preview.ok:
+        raise ImportRejected(preview)
     return preview
 
 

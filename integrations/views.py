@@ -99,8 +99,8 @@ def substitutes(request):
 
 # --- spreadsheet import ---------------------------------------------------------------------
 
-LIST_PAGES = {"personal": "staffing:staff_list", "stellen": "staffing:position_list",
-              "vakanzen": "staffing:vacancy_list"}
+LIST_PAGES = {"personal": "planning:staff_register", "stellen": "staffing:position_list",
+              "vakanzen": "planning:vacancies"}
 
 
 @login_required

@@ -1,6 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+
+def moved(pattern_name: str):
+    """A page that moved for good: 301 to its new address, the query string kept."""
+    return RedirectView.as_view(pattern_name=pattern_name, permanent=True, query_string=True)
+
+
+# One page per dataset (issue 11): the staff register and the vacancy list are planning's pages; the
+# core's former addresses lead there (declared here: staffing does not know planning).
+MOVED = ([
+    path("personal/", moved("planning:staff_register"), name="staff_list"),
+    path("personal/<int:pk>/", moved("planning:staff_detail"), name="staff_detail"),
+    path("vakanzen/", moved("planning:vacancies"), name="vacancy_list"),
+], "moved")
 
 urlpatterns = [
     path("anmelden/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -11,5 +26,6 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("integration/", include("integrations.urls")),
     path("planung/", include("planning.urls")),
+    path("", include(MOVED)),
     path("", include("staffing.urls")),
 ]

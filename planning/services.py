@@ -1,4 +1,7 @@
-"""Writes of the planning side. Each checks the user's scope again (404 / PermissionDenied)."""
+"""Writes of the planning side. Each checks the user's scope again (404 / PermissionDenied).
+
+The staff register, positions and vacancies are written by `staffing.records` (one write path).
+"""
 from __future__ import annotations
 
 import datetime
@@ -19,7 +22,7 @@ from django.utils.translation import override
 from staffing import access
 from staffing import selectors as staffing_selectors
 from staffing.access import can
-from staffing.models import City, Office, Organisation, StaffMember, User, Vacancy
+from staffing.models import City, Office, Organisation, StaffMember, User
 
 from . import selectors
 from .models import (
@@ -44,62 +47,6 @@ def _require_office(by: User) -> Office:
     if office is None:
         raise PermissionDenied(_("Nur die Personalsachbearbeitung der Stadt pflegt diese Daten."))
     return office
-
-
-# --- staff register (PS-6.1, PS-4.3) ---------------------------------------------------------
-
-@transaction.atomic
-def staff_member_create(*, by: User, **data) -> StaffMember:
-    """PS-6.1: the city adds a person to its regional office's register; a vacancy of the position closes."""
-    office = _require_office(by)
-    member = StaffMember(office=office, **data)
-    member.full_clean()
-    member.save()
-    if member.position_id:
-        vacancy = Vacancy.objects.select_for_update().filter(position_id=member.position_id,
-                                                             refilled_on__isnull=True).first()
-        if vacancy is not None:
-            vacancy.refilled_on = max(member.joined_on, vacancy.vacated_on)
-            vacancy.save(update_fields=["refilled_on"])
-    return member
-
-
-@transaction.atomic
-def staff_member_update(*, member_id: int, by: User, **data) -> StaffMember:
-    """PS-6.1: the city keeps its register current (leaving goes through `staff_member_leave`)."""
-    office = _require_office(by)
-    member = staffing_selectors.staff_visible_to(by).select_for_update(of=("self",)).filter(
-        pk=member_id, office=office).first()
-    if member is None:
-        raise Http404
-    for name, value in data.items():
-        setattr(member, name, value)
-    member.full_clean()
-    member.save()
-    return member
-
-
-@transaction.atomic
-def staff_member_leave(*, member_id: int, by: User, left_on: datetime.date, reason: str = "") -> Vacancy | None:
-    """PS-4.3: a person leaves; their budgeted position becomes vacant from the next day."""
-    office = _require_office(by)
-    member = staffing_selectors.staff_visible_to(by).select_for_update(of=("self",)).filter(
-        pk=member_id, office=office).first()
-    if member is None:
-        raise Http404
-    if member.left_on is not None:
-        raise ValidationError({"left_on": _("Der Austritt ist bereits erfasst.")})
-    if left_on < member.joined_on:
-        raise ValidationError({"left_on": _("Der Austritt kann nicht vor dem Eintritt liegen.")})
-    member.left_on = left_on
-    member.save(update_fields=["left_on"])
-    if not member.position_id:
-        return None
-    vacancy, _created = Vacancy.objects.get_or_create(
-        position_id=member.position_id, refilled_on=None,
-        defaults={"vacated_on": left_on + datetime.timedelta(days=1),
-                  "reason": reason or _("Austritt von %(name)s") % {"name": str(member)}})
-    return vacancy
 
 
 # --- quarterly report (PS-6.1) ---------------------------------------------------------------

@@ -7,6 +7,7 @@ app_name = "planning"
 urlpatterns = [
     path("personal/", views.staff_register, name="staff_register"),
     path("personal/neu/", views.staff_create, name="staff_create"),
+    path("personal/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("personal/<int:pk>/bearbeiten/", views.staff_edit, name="staff_edit"),
     path("personal/<int:pk>/austritt/", views.staff_leave, name="staff_leave"),
     path("quartalsmeldung/", views.report_list, name="report_list"),

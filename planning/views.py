@@ -3,20 +3,19 @@ import datetime
 import io
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from staffing import records
 from staffing import selectors as staffing_selectors
 from staffing.access import can
-from staffing.models import OPEN_STATES, PlacementNotice, StaffMember, Vacancy
 from staffing.ui import apply_service_error, csv_response, paginate
 
 from . import capacity, coaching, costs, forms, reports, selectors, services
@@ -28,7 +27,7 @@ PAGE_SIZE = 50
 
 
 
-# --- staff register (PS-6.1) -----------------------------------------------------------------
+# --- staff register (PS-6.1): the one page of the staff data; writes through staffing.records -------
 
 @login_required
 def staff_register(request):
@@ -49,6 +48,17 @@ def staff_register(request):
 
 
 @login_required
+def staff_detail(request, pk):
+    """PS-6.1: one person of the register with everything the register keeps about them."""
+    member = staffing_selectors.staff_member_for_user(request.user, pk)
+    trainings = member.trainings.select_related("offer").order_by("offer__starts_on")
+    return render(request, "planning/staff/detail.html", {
+        "member": member, "trainings": trainings,
+        "may_edit": member.left_on is None and can(request.user, "office_records.keep", member.office),
+    })
+
+
+@login_required
 def staff_create(request):
     office = selectors.editable_office_for(request.user)
     if office is None:
@@ -56,7 +66,7 @@ def staff_create(request):
     form = forms.StaffMemberForm(request.POST or None, office=office)
     if request.method == "POST" and form.is_valid():
         try:
-            services.staff_member_create(by=request.user, **form.cleaned_data)
+            records.staff_member_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_service_error(form, error)
         else:
@@ -65,35 +75,37 @@ def staff_create(request):
     return render(request, "planning/staff/form.html", {"form": form, "office": office})
 
 
+def _member_kept_by(user, pk):
+    """The person if the user sees them (else 404) and keeps their office's register (else 403)."""
+    member = staffing_selectors.staff_member_for_user(user, pk)
+    if not can(user, "office_records.keep", member.office):
+        raise PermissionDenied
+    return member
+
+
 @login_required
 def staff_edit(request, pk):
-    member = staffing_selectors.staff_member_for_user(request.user, pk)
-    office = selectors.editable_office_for(request.user)
-    if office is None or member.office_id != office.pk:
-        raise PermissionDenied
-    form = forms.StaffMemberForm(request.POST or None, instance=member, office=office)
+    member = _member_kept_by(request.user, pk)
+    form = forms.StaffMemberForm(request.POST or None, instance=member, office=member.office)
     if request.method == "POST" and form.is_valid():
         try:
-            services.staff_member_update(member_id=member.pk, by=request.user,
-                                         **{k: form.cleaned_data[k] for k in forms.STAFF_FIELDS})
+            records.staff_member_update(member_id=member.pk, by=request.user,
+                                        **{k: form.cleaned_data[k] for k in forms.STAFF_FIELDS})
         except ValidationError as error:
             apply_service_error(form, error)
         else:
             messages.success(request, _("Die Änderungen wurden gespeichert."))
             return redirect("planning:staff_register")
-    return render(request, "planning/staff/form.html", {"form": form, "office": office, "member": member})
+    return render(request, "planning/staff/form.html", {"form": form, "office": member.office, "member": member})
 
 
 @login_required
 def staff_leave(request, pk):
-    member = staffing_selectors.staff_member_for_user(request.user, pk)
-    office = selectors.editable_office_for(request.user)
-    if office is None or member.office_id != office.pk:
-        raise PermissionDenied
+    member = _member_kept_by(request.user, pk)
     form = forms.LeaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            vacancy = services.staff_member_leave(member_id=member.pk, by=request.user, **form.cleaned_data)
+            vacancy = records.staff_member_leave(member_id=member.pk, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_service_error(form, error)
         else:
@@ -230,33 +242,21 @@ def capacity_xlsx(request):
     return response
 
 
-# --- vacancies (PS-4.3) ------------------------------------------------------------------------
-
-def flag_days() -> int:
-    return int(getattr(settings, "VACANCY_FLAG_DAYS", 90))
-
+# --- vacancies (PS-4.3): the one vacancy page ----------------------------------------------------
 
 @login_required
 def vacancy_list(request):
-    """PS-4.3: open vacancies, days open, whether a placement notice exists; old ones flagged."""
-    notice = PlacementNotice.objects.filter(
-        Q(vacancy=OuterRef("pk")) | Q(position=OuterRef("position"), state__in=OPEN_STATES))
-    qs = (staffing_selectors.vacancies_visible_to(request.user).filter(refilled_on__isnull=True)
-          .annotate(has_notice=Exists(notice)).order_by("vacated_on", "pk"))
-    today, limit = timezone.localdate(), flag_days()
-    page = paginate(request, qs, per_page=PAGE_SIZE)
-    rows = [{"vacancy": v, "days": (today - v.vacated_on).days, "flagged": (today - v.vacated_on).days > limit}
-            for v in page]
-    # positions in the staff plan that nobody fills and that have no vacancy yet (e.g. newly added)
-    unfilled = (staffing_selectors.positions_visible_to(request.user).filter(is_active=True)
-                .exclude(Exists(StaffMember.objects.filter(position=OuterRef("pk"), left_on__isnull=True)))
-                .exclude(Exists(Vacancy.objects.filter(position=OuterRef("pk"), refilled_on__isnull=True)))
-                .annotate(has_notice=Exists(PlacementNotice.objects.filter(position=OuterRef("pk"),
-                                                                           state__in=OPEN_STATES)))
-                .order_by("office__name", "number")[:100])
-    return render(request, "planning/vacancies.html", {"page": page, "rows": rows, "limit": limit,
-                                                       "flagged": sum(r["flagged"] for r in rows),
-                                                       "unfilled": unfilled})
+    """PS-4.3: open vacancies (refilled ones on request) with days open and whether a placement notice
+    exists, the long-open ones flagged (staffing.selectors: one rule); positions nobody fills."""
+    refilled = request.GET.get("wiederbesetzte") == "1"
+    page = paginate(request, staffing_selectors.vacancies_for_page(request.user, refilled=refilled),
+                    per_page=PAGE_SIZE)
+    rows = staffing_selectors.vacancy_rows(page)
+    return render(request, "planning/vacancies.html", {
+        "page": page, "rows": rows, "limit": staffing_selectors.vacancy_flag_days(), "refilled": refilled,
+        "flagged": sum(r["flagged"] for r in rows),
+        "unfilled": staffing_selectors.positions_unfilled_visible_to(request.user)[:100],
+    })
 
 
 # --- training (PS-1.4, PS-3.2) -------------------------------------------------------------------

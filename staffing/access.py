@@ -154,6 +154,13 @@ def _may_comment(user, notice) -> bool:
     return not (notice.state == NoticeState.DRAFT and not _has_role(user, Role.CITY_CLERK))
 
 
+def _keeps_records_of(user, office) -> bool:
+    """PS-3.1/PS-6.1: an office's positions, staff and vacancies are kept by the people whose office it is
+    (`own_office_of`): a city clerk their regional office, the coordination office its own."""
+    own = own_office_of(user)
+    return own is not None and office is not None and own.pk == office.pk
+
+
 def _district_side(user, obj=None) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and (
         user.is_superuser or _has_role(user, Role.COORDINATION, Role.DISTRICT_ADMIN, Role.HEAD))
@@ -180,6 +187,7 @@ RULES = {
     "escalations.view": _district_side,
     # planning (PS-1.4, PS-3, PS-5.1, PS-6.1)
     "office_data.keep": lambda user, obj=None: own_office_of(user) is not None,
+    "office_records.keep": _keeps_records_of,  # obj: the office of the position, person or vacancy
     "report.confirm": lambda user, obj=None: _has_role(user, CITY),
     "reports.overview": _district_side,
     "training.view": lambda user, obj=None: not _has_role(user, HEAD),

@@ -1,4 +1,5 @@
-"""Django admin for master data, scoped by the same visibility rule as the site (selectors)."""
+"""Django admin for master data, scoped by the same visibility rule as the site (selectors). Positions,
+staff, vacancies and notices are read-only here: they are written only through their services."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,20 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ReadOnlyScopedAdmin(ScopedAdmin):
+    """Read-only in the admin: these records change only through their services (staffing.services for
+    notices, staffing.records for positions, staff and vacancies), which hold the rules."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
@@ -73,7 +88,7 @@ class FunctionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(ScopedAdmin):
+class PositionAdmin(ReadOnlyScopedAdmin):
     selector = staticmethod(selectors.positions_visible_to)
     list_display = ["number", "title", "office", "function", "grade", "fte", "is_active"]
     list_filter = ["office__city", "function", "is_active"]
@@ -82,7 +97,7 @@ class PositionAdmin(ScopedAdmin):
 
 
 @admin.register(StaffMember)
-class StaffMemberAdmin(ScopedAdmin):
+class StaffMemberAdmin(ReadOnlyScopedAdmin):
     selector = staticmethod(selectors.staff_visible_to)
     list_display = ["last_name", "first_name", "office", "function", "grade", "fte", "qualification"]
     list_filter = ["office__city", "function", "qualification"]
@@ -91,7 +106,7 @@ class StaffMemberAdmin(ScopedAdmin):
 
 
 @admin.register(Vacancy)
-class VacancyAdmin(ScopedAdmin):
+class VacancyAdmin(ReadOnlyScopedAdmin):
     selector = staticmethod(selectors.vacancies_visible_to)
     list_display = ["position", "vacated_on", "refilled_on", "reason"]
     list_filter = ["position__office__city"]
@@ -99,22 +114,13 @@ class VacancyAdmin(ScopedAdmin):
 
 
 @admin.register(PlacementNotice)
-class PlacementNoticeAdmin(ScopedAdmin):
+class PlacementNoticeAdmin(ReadOnlyScopedAdmin):
     """Read-only in the admin: notices change only through the workflow (staffing.services)."""
 
     selector = staticmethod(selectors.notices_visible_to)
     list_display = ["pk", "office", "position", "state", "received_at", "period_ends_at"]
     list_filter = ["state", "office__city"]
     list_select_related = ["office", "position"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(User)

@@ -23,11 +23,8 @@ def navigation(request):
     ]
     if access.can(user, "escalations.view"):
         items.append((reverse("staffing:escalation_list"), _("Eskalationen")))
-    items += [
-        (reverse("staffing:staff_list"), _("Personal")),
-        (reverse("staffing:position_list"), _("Stellen")),
-        (reverse("staffing:vacancy_list"), _("Vakanzen")),
-    ]
+    # the staff register and the vacancy list are planning's pages (its navigation links them)
+    items.append((reverse("staffing:position_list"), _("Stellen")))
     items += _optional("planning:home", _("Planung"))
     return {
         "nav_items": items,

@@ -3,11 +3,16 @@ who use it"). Every view and the admin read through these functions.
 """
 from __future__ import annotations
 
-from django.db.models import F, Q, QuerySet
+import datetime
+
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from . import access, states
 from .models import (
+    OPEN_STATES,
     City,
     NoticeState,
     Office,
@@ -174,14 +179,10 @@ def notice_state_counts(user: User) -> dict[str, int]:
     return dict(notices_visible_to(user).order_by().values_list("state").annotate(n=Count("pk")))
 
 
-def vacancies_open_longer_than(user: User, days: int) -> QuerySet[Vacancy]:
-    """PS-4.3: vacancies still open after `days` days (refill without delay)."""
-    import datetime
-
-    from django.utils import timezone
-
-    limit = timezone.localdate() - datetime.timedelta(days=days)
-    return vacancies_visible_to(user).filter(refilled_on__isnull=True, vacated_on__lte=limit).order_by("vacated_on")
+def vacancies_open_longer_than(user: User, days: int | None = None) -> QuerySet[Vacancy]:
+    """PS-4.3: vacancies open longer than `days` days (default: the flag rule, `vacancy_flag_days`)."""
+    return vacancies_visible_to(user).filter(refilled_on__isnull=True,
+                                             vacated_on__lt=long_open_before(days=days)).order_by("vacated_on")
 
 
 def escalations_visible_to(user: User) -> QuerySet[PlacementNotice]:
@@ -200,3 +201,50 @@ def notifications_for(user: User):
 def notification_for_user(user: User, pk):
     """One of the user's own notifications, else Http404."""
     return get_or_404(notifications_for(user), pk)
+
+
+
+# --- vacancies (PS-4.3): the one "long open" rule and the vacancy page -------------------------------
+
+def vacancy_flag_days() -> int:
+    """PS-4.3 (refill without delay): an open vacancy is flagged once it is open longer than this many
+    days (settings.VACANCY_FLAG_DAYS)."""
+    return int(settings.VACANCY_FLAG_DAYS)
+
+
+def long_open_before(today=None, *, days: int | None = None):
+    """The flag rule as a date: an open vacancy vacated before this day is open longer than
+    `vacancy_flag_days()` days (days open = today - vacated_on)."""
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=vacancy_flag_days() if days is None else days)
+
+
+def vacancy_rows(vacancies, today=None) -> list[dict]:
+    """Each vacancy with its days open (until its refill, or today) and whether it is flagged (open longer
+    than `vacancy_flag_days()` days): {"vacancy", "days", "flagged"}."""
+    today = today or timezone.localdate()
+    limit = long_open_before(today)
+    return [{"vacancy": v, "days": ((v.refilled_on or today) - v.vacated_on).days,
+             "flagged": v.refilled_on is None and v.vacated_on < limit} for v in vacancies]
+
+
+def vacancies_for_page(user: User, *, refilled: bool = False) -> QuerySet[Vacancy]:
+    """PS-4.3: the vacancy page: the open vacancies (with `refilled` also the refilled ones, after them),
+    oldest first, each with `has_notice`: a placement notice names it or is open for its position."""
+    notice = PlacementNotice.objects.filter(
+        Q(vacancy=OuterRef("pk")) | Q(position=OuterRef("position"), state__in=OPEN_STATES))
+    qs = vacancies_visible_to(user).annotate(has_notice=Exists(notice))
+    if not refilled:
+        qs = qs.filter(refilled_on__isnull=True)
+    return qs.order_by(F("refilled_on").desc(nulls_first=True), "vacated_on", "pk")
+
+
+def positions_unfilled_visible_to(user: User) -> QuerySet[Position]:
+    """PS-4.2/PS-4.3: positions in the staff plan that nobody fills and that have no open vacancy (e.g. newly
+    added), each with `has_notice` (an open placement notice for it)."""
+    return (positions_visible_to(user).filter(is_active=True)
+            .exclude(Exists(StaffMember.objects.filter(position=OuterRef("pk"), left_on__isnull=True)))
+            .exclude(Exists(Vacancy.objects.filter(position=OuterRef("pk"), refilled_on__isnull=True)))
+            .annotate(has_notice=Exists(PlacementNotice.objects.filter(position=OuterRef("pk"),
+                                                                       state__in=OPEN_STATES)))
+            .order_by("office__name", "number"))

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from . import access
+from . import access, records
 from .models import (
     Candidate,
     NoticeComment,
@@ -252,15 +252,12 @@ def notice_place(*, notice_id: int, by: User, placed_on: date) -> PlacementNotic
     notice = _locked(notice_id, by)
     _transition(notice, "place", by=by, reason=_("besetzt zum %(date)s") % {"date": placed_on.strftime("%d.%m.%Y")},
                 placed_on=placed_on)
-    vacancies = Vacancy.objects.select_for_update().filter(refilled_on__isnull=True)
-    vacancy = (vacancies.filter(pk=notice.vacancy_id).first() if notice.vacancy_id
-               else vacancies.filter(position_id=notice.position_id).first())
-    if vacancy is not None:
-        if notice.vacancy_id != vacancy.pk:
+    if notice.vacancy_id:
+        records.vacancy_close(by=by, refilled_on=placed_on, vacancy_id=notice.vacancy_id)
+    elif notice.position_id:
+        vacancy = records.vacancy_close(by=by, refilled_on=placed_on, position_id=notice.position_id)
+        if vacancy is not None:
             PlacementNotice.objects.filter(pk=notice.pk).update(vacancy=vacancy)
-        if vacancy.refilled_on is None:
-            vacancy.refilled_on = max(placed_on, vacancy.vacated_on)
-            vacancy.save(update_fields=["refilled_on"])
     return notice
 
 

@@ -18,10 +18,7 @@ urlpatterns = [
     path("benachrichtigungen/<int:pk>/gelesen/", views.notification_read, name="notification_read"),
     path("benachrichtigungen/alle-gelesen/", views.notification_read_all, name="notification_read_all"),
     path("einstellungen/", views.user_settings, name="user_settings"),
-    path("personal/", views.staff_list, name="staff_list"),
-    path("personal/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("stellen/", views.position_list, name="position_list"),
     path("stellen/<int:pk>/", views.position_detail, name="position_detail"),
-    path("vakanzen/", views.vacancy_list, name="vacancy_list"),
     path("vakanzen/<int:pk>/", views.vacancy_detail, name="vacancy_detail"),
 ]

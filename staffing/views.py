@@ -1,8 +1,6 @@
 """Thin views: each reads through selectors (visibility rule) and writes through services."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -469,19 +467,7 @@ def user_settings(request):
     return render(request, "staffing/settings.html", {"form": form}, status=status)
 
 
-# --- other lists (unchanged pages) ------------------------------------------------------------
-
-@login_required
-def staff_list(request):
-    qs = selectors.staff_visible_to(request.user).filter(left_on__isnull=True)
-    return render(request, "staffing/staff/list.html", {"page": ui.paginate(request, qs, per_page=PAGE_SIZE)})
-
-
-@login_required
-def staff_detail(request, pk):
-    member = selectors.staff_member_for_user(request.user, pk)
-    return render(request, "staffing/staff/detail.html", {"member": member})
-
+# --- positions and vacancies (the staff register and the vacancy list are planning's pages) -----
 
 @login_required
 def position_list(request):
@@ -496,15 +482,8 @@ def position_detail(request, pk):
 
 
 @login_required
-def vacancy_list(request):
-    qs = selectors.vacancies_visible_to(request.user).order_by("refilled_on", "vacated_on")
-    flag_days = settings.VACANCY_FLAG_DAYS
-    return render(request, "staffing/vacancies/list.html", {
-        "page": ui.paginate(request, qs, per_page=PAGE_SIZE), "flag_days": flag_days,
-        "flag_before": timezone.localdate() - timedelta(days=flag_days)})
-
-
-@login_required
 def vacancy_detail(request, pk):
+    """PS-4.3: one vacancy, with its days open and the long-open flag of the vacancy list (one rule)."""
     vacancy = selectors.vacancy_for_user(request.user, pk)
-    return render(request, "staffing/vacancies/detail.html", {"vacancy": vacancy})
+    return render(request, "staffing/vacancies/detail.html", {
+        "vacancy": vacancy, "row": selectors.vacancy_rows([vacancy])[0], "flag_days": selectors.vacancy_flag_days()})

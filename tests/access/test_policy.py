@@ -107,8 +107,23 @@ def notice_in(office, state, **fields) -> PlacementNotice:
     return notice
 
 
+# actions on an office's records (positions, staff, vacancies) -> who may, for the own city's regional
+# office and for the district's coordination office
+OFFICE_ACTIONS = {"office_records.keep": {"regional": CLERK, "coordination": COORD}}
+
+
 def test_every_rule_has_a_matrix_row():
-    assert set(access.RULES) == set(NOTICE_ACTIONS) | set(GLOBAL_ACTIONS)
+    assert set(access.RULES) == set(NOTICE_ACTIONS) | set(GLOBAL_ACTIONS) | set(OFFICE_ACTIONS)
+
+
+@pytest.mark.parametrize("action", sorted(OFFICE_ACTIONS))
+def test_office_record_predicates_follow_the_matrix(world, action):
+    offices = {"regional": world["offices"]["witten"],
+               "coordination": Office.objects.get(kind=Office.Kind.COORDINATION, district=world["district"])}
+    for kind, office in offices.items():
+        for role in ROLES:
+            expected = role in OFFICE_ACTIONS[action][kind]
+            assert access.can(world["users"][role], action, office) == expected, (action, kind, role)
 
 
 @pytest.mark.parametrize("action", sorted(NOTICE_ACTIONS))

@@ -192,3 +192,65 @@ def test_discarding_deletes_the_upload(client, clerk_witten, witten_office):
                                                                                   "EG 9", "1", "ja"]]))
     client.post(preview_url, {"aktion": "verwerfen"})
     assert not PendingImport.objects.exists() and not Position.objects.exists()
+
+
+# --- the import writes through the records' services (staffing.records, issue 11) --------------------
+
+def test_every_row_is_written_by_the_records_services(client, clerk_witten, witten_office, monkeypatch):
+    from staffing import records
+
+    calls = []
+    original = records.position_save
+    monkeypatch.setattr(records, "position_save", lambda **kw: calls.append(kw["position_id"]) or original(**kw))
+    existing = PositionFactory(office=witten_office, number="ST-9")
+    client.force_login(clerk_witten)
+    content = csv_bytes([POSITION_HEADER, ["ST-8", "Fachberater/in", "Fachberatung", "EG 10", "0,5", "ja"],
+                         ["ST-9", "Teamleitung", "Teamleitung / Koordination", "EG 11", "1", "ja"]])
+    assert client.post(upload(client, "stellen", "s.csv", content), {"aktion": "uebernehmen"}).status_code == 302
+    assert calls == [None, existing.pk]
+    assert Position.objects.get(number="ST-8").office == witten_office
+
+
+def test_imported_staff_keep_the_vacancies_as_the_register_does(client, clerk_witten, witten_office):
+    from ..factories import StaffMemberFactory
+
+    open_vacancy = VacancyFactory(position=PositionFactory(office=witten_office, number="ST-1"),
+                                  vacated_on=date(2026, 9, 1))
+    leaving = StaffMemberFactory(position=PositionFactory(office=witten_office, number="ST-2"), last_name="Alt",
+                                 first_name="Eva", joined_on=date(2015, 3, 1))
+    client.force_login(clerk_witten)
+    row = ["Arbeitsvermittlung", "", "Tarifbeschäftigte/r", "EG 9c", "1", "", "Hochschul-/Fachhochschulabschluss",
+           "", "24", "nicht erforderlich"]
+    new = ["Neu", "Jana", *row[:1], "ST-1", *row[2:], "01.11.2026", ""]
+    gone = ["Alt", "Eva", *row[:1], "ST-2", *row[2:], "01.03.2015", "30.11.2026"]
+    preview_url = upload(client, "personal", "personal.csv", csv_bytes([STAFF_HEADER, new, gone]))
+    assert client.post(preview_url, {"aktion": "uebernehmen"}).status_code == 302
+    open_vacancy.refresh_from_db()
+    assert open_vacancy.refilled_on == date(2026, 11, 1)  # the new person fills the position (PS-4.3)
+    leaving.refresh_from_db()
+    assert leaving.left_on == date(2026, 11, 30)
+    assert Vacancy.objects.get(position=leaving.position, refilled_on__isnull=True).vacated_on == date(2026, 12, 1)
+
+
+def test_a_row_the_service_refuses_at_confirmation_undoes_the_whole_file(client, clerk_witten, witten_office,
+                                                                         monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from staffing import records
+
+    PositionFactory(office=witten_office, number="A")
+    PositionFactory(office=witten_office, number="B")
+    original = records.vacancy_save
+
+    def refuse_b(**kwargs):
+        if kwargs["position"].number == "B":
+            raise ValidationError({"reason": "Die Stelle ist gesperrt."})
+        return original(**kwargs)
+
+    monkeypatch.setattr(records, "vacancy_save", refuse_b)
+    client.force_login(clerk_witten)
+    content = csv_bytes([["Stellennummer", "frei seit", "wiederbesetzt am", "Anlass"],
+                         ["A", "01.10.2026", "", "Ruhestand"], ["B", "01.11.2026", "", "Elternzeit"]])
+    page = client.post(upload(client, "vakanzen", "v.csv", content), {"aktion": "uebernehmen"}).content.decode()
+    assert "es wurde nichts gespeichert" in page and "Anlass: Die Stelle ist gesperrt." in page
+    assert not Vacancy.objects.exists()

@@ -217,12 +217,14 @@ RULES: dict[str, Rule] = {
                                        cities=OBJ),
     "staffing:notification_read_all": Rule(signed_in(405), post=signed_in(302)),
     "staffing:user_settings": Rule(signed_in(200)),
-    "staffing:staff_list": Rule(signed_in(200)),
-    "staffing:staff_detail": Rule(scoped(200), params={"pk": "staff"}, cities=OBJ),
     "staffing:position_list": Rule(signed_in(200)),
     "staffing:position_detail": Rule(scoped(200), params={"pk": "position"}, cities=OBJ),
-    "staffing:vacancy_list": Rule(signed_in(200)),
     "staffing:vacancy_detail": Rule(scoped(200), params={"pk": "vacancy"}, cities=OBJ),
+    # former addresses of pages that moved (one page per dataset): a permanent redirect for everybody;
+    # the page they lead to answers as its own rule says
+    "moved:staff_list": Rule(everyone(301)),
+    "moved:staff_detail": Rule(everyone(301), params={"pk": "staff"}, cities=OBJ),
+    "moved:vacancy_list": Rule(everyone(301)),
     "integrations:notice_certificate": Rule(scoped(200), params={"pk": "cleared"}, cities=OBJ),
     "integrations:calendar_settings": Rule(signed_in(200)),
     # the feed authenticates by its secret token, not by the session: a wrong token is 404 for everyone
@@ -238,6 +240,7 @@ RULES: dict[str, Rule] = {
     "integrations:oidc_callback": Rule(everyone(404)),
     "planning:staff_register": Rule(signed_in(200)),
     "planning:staff_create": Rule(clerks_only(200)),
+    "planning:staff_detail": Rule(scoped(200), params={"pk": "staff"}, cities=OBJ),
     "planning:staff_edit": Rule(scoped_clerk_edit, params={"pk": "staff"}, cities=OBJ),
     "planning:staff_leave": Rule(scoped_clerk_edit, params={"pk": "staff"}, cities=OBJ),
     "planning:report_list": Rule(signed_in(200)),

@@ -248,8 +248,9 @@ def test_vacancy_list_flags_long_open_vacancies(client, clerk_witten, witten_off
     VacancyFactory(position=PositionFactory(office=witten_office, title="Alt"), vacated_on=date(2026, 5, 1))
     VacancyFactory(position=PositionFactory(office=witten_office, title="Neu"), vacated_on=date(2026, 11, 1))
     client.force_login(clerk_witten)
-    html = client.get(reverse("staffing:vacancy_list")).content.decode()
-    assert html.count("länger als 90 Tage offen") == 1
+    html = client.get(reverse("planning:vacancies")).content.decode()  # the one vacancy page (issue 11)
+    assert html.count("über 90 Tage") == 1
+    assert "1 Vakanz ist länger als 90 Tage offen." in html
 
 
 def test_csv_export_neutralises_formulas(client, clerk_witten, witten_office):

@@ -126,8 +126,8 @@ HOSTILE = ["abc", "-1", "999999", "1e9", "0", "9" * 400]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["staffing:notice_list", "staffing:notification_list", "staffing:staff_list",
-                                  "staffing:position_list", "staffing:vacancy_list", "planning:staff_register",
+@pytest.mark.parametrize("name", ["staffing:notice_list", "staffing:notification_list", "moved:staff_list",
+                                  "staffing:position_list", "moved:vacancy_list", "planning:staff_register",
                                   "planning:vacancies", "planning:messages"])
 def test_every_paged_list_answers_a_hostile_seite_with_a_page(client, clerk_witten, witten_office, name):
     for i in range(3):

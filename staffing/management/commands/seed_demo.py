@@ -79,18 +79,18 @@ DEMO_USERS = [
     ("leitung", "Birgit", "Albrecht", Organisation.Kind.MANAGEMENT, None),
 ]
 
+# Positions, staff and vacancies are read-only in the admin (written through staffing.records): view only.
 GROUP_PERMISSIONS = {
     "Stadt – Personalsachbearbeitung": [
-        ("view", "position"), ("view", "staffmember"), ("add", "staffmember"), ("change", "staffmember"),
-        ("view", "vacancy"), ("add", "vacancy"), ("change", "vacancy"), ("view", "placementnotice"),
+        ("view", "position"), ("view", "staffmember"), ("view", "vacancy"), ("view", "placementnotice"),
     ],
     "Kreis – Koordinierungsstelle": [
         ("view", "office"), ("view", "position"), ("view", "staffmember"), ("view", "vacancy"),
         ("view", "placementnotice"), ("view", "city"),
     ],
     "Kreis – Verwaltung": [
-        ("view", "office"), ("view", "position"), ("add", "position"), ("change", "position"),
-        ("view", "staffmember"), ("view", "vacancy"), ("view", "placementnotice"), ("view", "city"),
+        ("view", "office"), ("view", "position"), ("view", "staffmember"), ("view", "vacancy"),
+        ("view", "placementnotice"), ("view", "city"),
     ],
 }
 ROLE_GROUP = {
@@ -152,6 +152,9 @@ def seed() -> int:
 
 
 def _seed_office(office, code, size, functions, rng, counter, coordination=False):
+    """Positions, staff and vacancies of one office. Demo data is written directly (idempotent get-or-create),
+    not through `staffing.records`: it is no user's write and has no rules of its own; a position is
+    either filled or vacant, as the records' services keep it."""
     plan = []
     if coordination:
         plan = [(Function.Code.TEAM_LEAD, 1), (Function.Code.PLACEMENT, 2), (Function.Code.COUNSELLING, 2)]

@@ -196,6 +196,7 @@ class DistrictSeeder:
         self.password = password
         self.now = _aware(today, 8)
         self.rng = random.Random(f"seed_scale-{index}")
+        # benchmark rows in bulk (COPY), not through staffing.records: no user's write, no rules of their own
         self.positions = Table(Position)
         self.staff = Table(StaffMember)
         self.vacancies = Table(Vacancy)

@@ -1,0 +1,243 @@
+"""Writes of positions, staff and vacancies (PS-4.2, PS-4.3, PS-6.1): the one write path for these records.
+
+The staff register pages, the spreadsheet import and the workflow (`services.notice_place`) call these
+services; the admin shows the records read-only. Each service checks the access policy (the records of
+the office whose data the user keeps, `access.own_office_of`; another city's record is 404, a visible
+record of another office PermissionDenied), validates the model with German messages, runs in one
+transaction and does the vacancy bookkeeping of PS-4.3, which lives here only:
+
+- a person who takes a position (entry, or a change of position) closes the position's open vacancy;
+- a person who leaves opens a vacancy for their position from the next day (one open per position);
+- a placement carried out closes the vacancy it fills (`vacancy_close`, called by `notice_place`).
+
+A person entered as already gone (an old register read in by the import) changes no vacancy. The seed
+commands write demo and benchmark rows directly in bulk; they are not a user's write path.
+"""
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import access, selectors
+from .models import Office, Position, StaffMember, User, Vacancy
+
+POSITION_FIELDS = ("number", "title", "function", "grade", "fte", "is_active")
+STAFF_FIELDS = ("position", "function", "first_name", "last_name", "employment", "grade", "fte",
+                "area_of_deployment", "qualification", "qualification_detail", "months_experience", "induction",
+                "training_notes", "joined_on", "left_on")
+VACANCY_FIELDS = ("position", "vacated_on", "refilled_on", "reason")
+
+
+# --- the checks every write shares ---------------------------------------------------------------
+
+def _own_office(by: User) -> Office:
+    """The office whose records the user keeps (PS-3.1, PS-6.1), else PermissionDenied."""
+    office = access.own_office_of(by) if access.can(by, "office_data.keep") else None
+    if office is None:
+        raise PermissionDenied(_("Nur die Personalsachbearbeitung der Stadt pflegt diese Daten."))
+    return office
+
+
+def _require_keeps(by: User, office: Office) -> None:
+    if not access.can(by, "office_records.keep", office):
+        raise PermissionDenied(_("Nur die Personalsachbearbeitung der Stadt pflegt diese Daten."))
+
+
+def _locked(qs: QuerySet, pk):
+    """The record of `qs` (the user's scope), locked; outside the scope Http404."""
+    try:
+        return qs.select_for_update(of=("self",)).get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _assign(instance, data: dict, fields) -> None:
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise TypeError(f"not a field of {type(instance).__name__} kept here: {sorted(unknown)}")
+    for name, value in data.items():
+        setattr(instance, name, value)
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- positions (PS-4.2) -----------------------------------------------------------------------------
+
+@transaction.atomic
+def position_save(*, by: User, position_id: int | None = None, **data) -> Position:
+    """PS-4.2: the office keeps its budgeted positions: a new one (no `position_id`) or a change."""
+    if position_id is None:
+        position = Position(office=_own_office(by))
+    else:
+        position = _locked(selectors.positions_visible_to(by), position_id)
+        _require_keeps(by, position.office)
+    _assign(position, data, POSITION_FIELDS)
+    if position.number and Position.objects.filter(office_id=position.office_id, number=position.number).exclude(
+            pk=position.pk).exists():
+        _raise({"number": _("Die Stellennummer „%(number)s“ ist in dieser Dienststelle bereits vergeben.")
+                % {"number": position.number}})
+    position.full_clean()
+    position.save()
+    return position
+
+
+# --- staff register (PS-6.1) ---------------------------------------------------------------------
+
+def _check_member(member: StaffMember) -> None:
+    """The rules the database also holds, with the messages a user understands."""
+    errors = {}
+    if member.position_id and member.position.office_id != member.office_id:
+        errors["position"] = _("Die Stelle gehört nicht zu Ihrer Dienststelle.")
+    if member.left_on and member.joined_on and member.left_on < member.joined_on:
+        errors["left_on"] = _("Der Austritt kann nicht vor dem Eintritt liegen.")
+    _raise(errors)
+    member.full_clean()
+
+
+@transaction.atomic
+def staff_member_create(*, by: User, **data) -> StaffMember:
+    """PS-6.1, PS-4.3: a person joins the register of the user's office; a position they take closes its
+    open vacancy (refilled on their entry, not before the vacancy began)."""
+    member = StaffMember(office=_own_office(by))
+    _assign(member, data, STAFF_FIELDS)
+    _check_member(member)
+    member.save()
+    if member.position_id and member.left_on is None:
+        _close_open_vacancy(member.position_id, member.joined_on)
+    return member
+
+
+@transaction.atomic
+def staff_member_update(*, by: User, member_id: int, **data) -> StaffMember:
+    """PS-6.1, PS-4.3: the office keeps its register current. A new position closes that position's open
+    vacancy (as of today); a leaving date entered for the first time is a leaving (`staff_member_leave`)."""
+    member = _locked(selectors.staff_visible_to(by), member_id)
+    _require_keeps(by, member.office)
+    was_position, was_left = member.position_id, member.left_on
+    _assign(member, data, STAFF_FIELDS)
+    _check_member(member)
+    member.save()
+    if was_left is None and member.left_on is not None:
+        _open_vacancy_after_leaving(member, reason="")
+    elif member.left_on is None and member.position_id and member.position_id != was_position:
+        _close_open_vacancy(member.position_id, timezone.localdate())
+    return member
+
+
+@transaction.atomic
+def staff_member_leave(*, by: User, member_id: int, left_on: datetime.date, reason: str = "") -> Vacancy | None:
+    """PS-4.3: a person leaves; their position is vacant from the next day (the open vacancy is returned)."""
+    member = _locked(selectors.staff_visible_to(by), member_id)
+    _require_keeps(by, member.office)
+    if left_on is None:
+        _raise({"left_on": _("Bitte geben Sie das Austrittsdatum an.")})
+    if member.left_on is not None:
+        _raise({"left_on": _("Der Austritt ist bereits erfasst.")})
+    if left_on < member.joined_on:
+        _raise({"left_on": _("Der Austritt kann nicht vor dem Eintritt liegen.")})
+    member.left_on = left_on
+    member.save(update_fields=["left_on"])
+    return _open_vacancy_after_leaving(member, reason=reason)
+
+
+def _open_vacancy_after_leaving(member: StaffMember, *, reason: str) -> Vacancy | None:
+    if not member.position_id:
+        return None
+    return _open_vacancy(member.position, member.left_on + datetime.timedelta(days=1),
+                         reason or _("Austritt von %(name)s") % {"name": str(member)})
+
+
+# --- vacancies (PS-4.3) ------------------------------------------------------------------------------
+
+def _open_vacancy(position: Position, vacated_on: datetime.date, reason: str) -> Vacancy:
+    """The position's open vacancy: the one already open, else a new one from `vacated_on`."""
+    Position.objects.select_for_update().filter(pk=position.pk).first()  # one opening per position at a time
+    vacancy = Vacancy.objects.filter(position=position, refilled_on__isnull=True).first()
+    if vacancy is not None:
+        return vacancy
+    vacancy = Vacancy(position=position, vacated_on=vacated_on, reason=reason)
+    vacancy.full_clean()
+    vacancy.save()
+    return vacancy
+
+
+def _close_open_vacancy(position_id: int, refilled_on: datetime.date, vacancy_id: int | None = None
+                        ) -> Vacancy | None:
+    """Close the given vacancy, or the position's open one, if it is open; a refill before the vacancy began
+    counts from the day it began."""
+    open_vacancies = Vacancy.objects.select_for_update().filter(refilled_on__isnull=True)
+    vacancy = (open_vacancies.filter(pk=vacancy_id).first() if vacancy_id is not None
+               else open_vacancies.filter(position_id=position_id).first())
+    if vacancy is None:
+        return None
+    vacancy.refilled_on = max(refilled_on, vacancy.vacated_on)
+    vacancy.save(update_fields=["refilled_on"])
+    return vacancy
+
+
+@transaction.atomic
+def vacancy_open(*, by: User, position_id: int, vacated_on: datetime.date, reason: str = "") -> Vacancy:
+    """PS-4.3: a position of the user's office falls vacant; it keeps the vacancy already open, if any."""
+    position = _locked(selectors.positions_visible_to(by), position_id)
+    _require_keeps(by, position.office)
+    if vacated_on is None:
+        _raise({"vacated_on": _("Bitte geben Sie an, seit wann die Stelle frei ist.")})
+    return _open_vacancy(position, vacated_on, reason)
+
+
+@transaction.atomic
+def vacancy_close(*, by: User, refilled_on: datetime.date, vacancy_id: int | None = None,
+                  position_id: int | None = None) -> Vacancy | None:
+    """PS-4.3: the position is refilled: the vacancy (by id, else the position's open one) closes, not before
+    it began. Returns the closed vacancy, or None if there was no open one."""
+    if vacancy_id is not None:
+        vacancy = selectors.vacancies_visible_to(by).filter(pk=vacancy_id).first()
+        if vacancy is None:
+            raise Http404
+        office = vacancy.position.office
+    elif position_id is not None:
+        office = selectors.position_for_user(by, position_id).office
+    else:
+        return None
+    _require_keeps(by, office)
+    if refilled_on is None:
+        _raise({"refilled_on": _("Bitte geben Sie das Datum der Wiederbesetzung an.")})
+    return _close_open_vacancy(position_id, refilled_on, vacancy_id)
+
+
+@transaction.atomic
+def vacancy_save(*, by: User, vacancy_id: int | None = None, **data) -> Vacancy:
+    """PS-4.3: the office records a vacancy as its files have it (the spreadsheet import): a new one (no
+    `vacancy_id`) or a change; at most one open vacancy per position."""
+    if vacancy_id is None:
+        vacancy = Vacancy()
+    else:
+        vacancy = _locked(selectors.vacancies_visible_to(by), vacancy_id)
+        _require_keeps(by, vacancy.position.office)
+    _assign(vacancy, data, VACANCY_FIELDS)
+    if vacancy.position_id is None:
+        _raise({"position": _("Bitte wählen Sie die Stelle.")})
+    position = _locked(selectors.positions_visible_to(by), vacancy.position_id)  # one writer per position
+    _require_keeps(by, position.office)
+    errors = {}
+    if vacancy.refilled_on and vacancy.vacated_on and vacancy.refilled_on < vacancy.vacated_on:
+        errors["refilled_on"] = _("Die Wiederbesetzung kann nicht vor „frei seit“ liegen.")
+    other = (Vacancy.objects.filter(position=position, refilled_on__isnull=True).exclude(pk=vacancy.pk).first()
+             if vacancy.refilled_on is None else None)
+    if other is not None:
+        errors["vacated_on"] = (_("Für die Stelle „%(number)s“ ist bereits eine offene Vakanz erfasst (frei seit "
+                                  "%(day)s).") % {"number": position.number,
+                                                   "day": other.vacated_on.strftime("%d.%m.%Y")})
+    _raise(errors)
+    vacancy.full_clean()
+    vacancy.save()
+    return vacancy
