@@ -19,7 +19,6 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,14 +48,6 @@ def _require_keeps(by: User, office: Office) -> None:
         raise PermissionDenied(_("Nur die Personalsachbearbeitung der Stadt pflegt diese Daten."))
 
 
-def _locked(qs: QuerySet, pk):
-    """The record of `qs` (the user's scope), locked; outside the scope Http404."""
-    try:
-        return qs.select_for_update(of=("self",)).get(pk=pk)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
 def _assign(instance, data: dict, fields) -> None:
     unknown = set(data) - set(fields)
     if unknown:
@@ -78,7 +69,7 @@ def position_save(*, by: User, position_id: int | None = None, **data) -> Positi
     if position_id is None:
         position = Position(office=_own_office(by))
     else:
-        position = _locked(selectors.positions_visible_to(by), position_id)
+        position = selectors.get_or_404(selectors.positions_visible_to(by), position_id, for_update=True)
         _require_keeps(by, position.office)
     _assign(position, data, POSITION_FIELDS)
     if position.number and Position.objects.filter(office_id=position.office_id, number=position.number).exclude(
@@ -120,7 +111,7 @@ def staff_member_create(*, by: User, **data) -> StaffMember:
 def staff_member_update(*, by: User, member_id: int, **data) -> StaffMember:
     """PS-6.1, PS-4.3: the office keeps its register current. A new position closes that position's open
     vacancy (as of today); a leaving date entered for the first time is a leaving (`staff_member_leave`)."""
-    member = _locked(selectors.staff_visible_to(by), member_id)
+    member = selectors.get_or_404(selectors.staff_visible_to(by), member_id, for_update=True)
     _require_keeps(by, member.office)
     was_position, was_left = member.position_id, member.left_on
     _assign(member, data, STAFF_FIELDS)
@@ -136,7 +127,7 @@ def staff_member_update(*, by: User, member_id: int, **data) -> StaffMember:
 @transaction.atomic
 def staff_member_leave(*, by: User, member_id: int, left_on: datetime.date, reason: str = "") -> Vacancy | None:
     """PS-4.3: a person leaves; their position is vacant from the next day (the open vacancy is returned)."""
-    member = _locked(selectors.staff_visible_to(by), member_id)
+    member = selectors.get_or_404(selectors.staff_visible_to(by), member_id, for_update=True)
     _require_keeps(by, member.office)
     if left_on is None:
         _raise({"left_on": _("Bitte geben Sie das Austrittsdatum an.")})
@@ -187,7 +178,7 @@ def _close_open_vacancy(position_id: int, refilled_on: datetime.date, vacancy_id
 @transaction.atomic
 def vacancy_open(*, by: User, position_id: int, vacated_on: datetime.date, reason: str = "") -> Vacancy:
     """PS-4.3: a position of the user's office falls vacant; it keeps the vacancy already open, if any."""
-    position = _locked(selectors.positions_visible_to(by), position_id)
+    position = selectors.get_or_404(selectors.positions_visible_to(by), position_id, for_update=True)
     _require_keeps(by, position.office)
     if vacated_on is None:
         _raise({"vacated_on": _("Bitte geben Sie an, seit wann die Stelle frei ist.")})
@@ -221,12 +212,13 @@ def vacancy_save(*, by: User, vacancy_id: int | None = None, **data) -> Vacancy:
     if vacancy_id is None:
         vacancy = Vacancy()
     else:
-        vacancy = _locked(selectors.vacancies_visible_to(by), vacancy_id)
+        vacancy = selectors.get_or_404(selectors.vacancies_visible_to(by), vacancy_id, for_update=True)
         _require_keeps(by, vacancy.position.office)
     _assign(vacancy, data, VACANCY_FIELDS)
     if vacancy.position_id is None:
         _raise({"position": _("Bitte wählen Sie die Stelle.")})
-    position = _locked(selectors.positions_visible_to(by), vacancy.position_id)  # one writer per position
+    position = selectors.get_or_404(selectors.positions_visible_to(by), vacancy.position_id,
+                                    for_update=True)  # one writer per position
     _require_keeps(by, position.office)
     errors = {}
     if vacancy.refilled_on and vacancy.vacated_on and vacancy.refilled_on < vacancy.vacated_on:
