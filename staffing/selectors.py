@@ -3,13 +3,21 @@ who use it"). Every view and the admin read through these functions.
 """
 from __future__ import annotations
 
-from django.db.models import F, Q, QuerySet
+import datetime
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from . import access, states
 from .models import (
+    Candidate,
     City,
+    NoticeComment,
+    NoticeEvent,
     NoticeState,
+    Notification,
     Office,
     PlacementNotice,
     Position,
@@ -106,10 +114,6 @@ def notices_waiting_for(user: User) -> QuerySet[PlacementNotice]:
 
 def notice_detail_for_user(user: User, pk) -> PlacementNotice:
     """The notice with candidates, audit trail and comments in a fixed number of queries (PS-2)."""
-    from django.db.models import Prefetch
-
-    from .models import NoticeComment, NoticeEvent
-
     qs = notices_visible_to(user).select_related("vacancy", "created_by", "office__district").prefetch_related(
         "candidates",
         Prefetch("events", queryset=NoticeEvent.objects.select_related("actor", "on_behalf_of").order_by("at", "pk")),
@@ -133,11 +137,6 @@ NOTICE_SORTS = {
 def notices_filtered(user: User, *, state: str = "", city=None, function=None, deadline_from=None,
                      deadline_to=None, text: str = "", sort: str = "-erstellt") -> QuerySet[PlacementNotice]:
     """The notice list: the visible notices filtered and sorted (PS-2)."""
-    from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from .models import Candidate
-
     qs = notices_visible_to(user)
     if state:
         qs = qs.filter(state=state)
@@ -168,17 +167,11 @@ def notices_filtered(user: User, *, state: str = "", city=None, function=None, d
 
 def notice_state_counts(user: User) -> dict[str, int]:
     """Visible notices counted by state."""
-    from django.db.models import Count
-
     return dict(notices_visible_to(user).order_by().values_list("state").annotate(n=Count("pk")))
 
 
 def vacancies_open_longer_than(user: User, days: int) -> QuerySet[Vacancy]:
     """PS-4.3: vacancies still open after `days` days (refill without delay)."""
-    import datetime
-
-    from django.utils import timezone
-
     limit = timezone.localdate() - datetime.timedelta(days=days)
     return vacancies_visible_to(user).filter(refilled_on__isnull=True, vacated_on__lte=limit).order_by("vacated_on")
 
@@ -191,8 +184,6 @@ def escalations_visible_to(user: User) -> QuerySet[PlacementNotice]:
 
 def notifications_for(user: User):
     """The user's own in-app notifications, newest first."""
-    from .models import Notification
-
     return Notification.objects.filter(recipient=user).select_related("notice", "notice__office__city")
 
 
