@@ -12,12 +12,15 @@ from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
-from staffing.deadlines import legal_time_zone
-from staffing.models import NoticeState, Notification, PlacementNotice
+from staffing.deadlines import format_period_end, legal_time_zone
+from staffing.models import NoticeEvent, NoticeState, Notification, PlacementNotice
+from staffing.selectors import notices_visible_to
 
 PRODID = "-//JobAgentur EN//Personelle Standards//DE"
 DEADLINE_KINDS = (Notification.Kind.SUBMITTED, Notification.Kind.REMINDER)
@@ -33,8 +36,19 @@ def notice_uid(notice: PlacementNotice) -> str:
 
 
 def notice_sequence(notice: PlacementNotice) -> int:
-    """RFC 5545 SEQUENCE: grows with every audit event and with the reminder, so later mails win."""
-    return max(notice.events.count() - 1, 0) + (1 if notice.reminder_sent_at else 0)
+    """RFC 5545 SEQUENCE: grows with every audit event and with the reminder, so later mails win.
+    Uses the notice's `event_count` where the query annotated it (the feed), else counts."""
+    events = getattr(notice, "event_count", None)
+    if events is None:
+        events = notice.events.count()
+    return max(events - 1, 0) + (1 if notice.reminder_sent_at else 0)
+
+
+def with_event_count(notices):
+    """The notices annotated with their number of audit events (one query for the whole feed)."""
+    per_notice = (NoticeEvent.objects.filter(notice=OuterRef("pk")).order_by().values("notice")
+                  .annotate(n=Count("pk")).values("n"))
+    return notices.annotate(event_count=Coalesce(Subquery(per_notice, output_field=IntegerField()), 0))
 
 
 def _notice_url(notice: PlacementNotice) -> str:
@@ -43,8 +57,6 @@ def _notice_url(notice: PlacementNotice) -> str:
 
 def deadline_event(notice: PlacementNotice, *, cancelled: bool = False, attendee: str | None = None) -> Event:
     """PS-2.3: the end of the objection period as a calendar event (last hour of the last day)."""
-    from staffing.services import format_period_end
-
     tz = legal_time_zone()
     ends = timezone.localtime(notice.period_ends_at, tz)
     city = notice.office.city.name if notice.office.city_id else notice.office.name
@@ -101,9 +113,10 @@ def calendar(events: list[Event], *, method: str | None = None, name: str | None
 
 
 def ics_for_notification(notification: Notification) -> tuple[bytes, str] | None:
-    """The iCalendar part of a notification's mail and its METHOD, or None if the mail needs none."""
+    """The iCalendar part of a notification's mail and its METHOD, or None if the mail needs none
+    (also for a notification without a notice)."""
     notice = notification.notice
-    if notice.period_ends_at is None:
+    if notice is None or notice.period_ends_at is None:
         return None
     email = notification.recipient.email
     if notification.kind in DEADLINE_KINDS and notice.state == NoticeState.INFORMED:
@@ -118,7 +131,8 @@ def ics_for_notification(notification: Notification) -> tuple[bytes, str] | None
 
 
 def attach_ics(message, notification: Notification) -> None:
-    """Attach the deadline event to a mail about a running objection period (or its cancellation)."""
+    """Attach the deadline event to a mail about a running objection period (or its cancellation).
+    A mail-attachment provider of the core's notification pipeline (`IntegrationsConfig.ready()`)."""
     part = ics_for_notification(notification)
     if part is None:
         return
@@ -130,10 +144,10 @@ def attach_ics(message, notification: Notification) -> None:
 
 
 def feed_for_user(user) -> bytes:
-    """A user's personal feed: every running objection period the user may see (PS-2.3)."""
-    from staffing.selectors import notices_visible_to
-
-    notices = (notices_visible_to(user).filter(state=NoticeState.INFORMED, period_ends_at__isnull=False)
-               .select_related("office__city").order_by("period_ends_at"))
+    """A user's personal feed: every running objection period the user may see (PS-2.3), in a fixed
+    number of queries however many notices it holds."""
+    notices = with_event_count(notices_visible_to(user).filter(state=NoticeState.INFORMED,
+                                                               period_ends_at__isnull=False)
+                               .select_related("office__city").order_by("period_ends_at"))
     cal = calendar([deadline_event(n) for n in notices], method="PUBLISH", name="Fristen – JobAgentur EN")
     return cal.to_ical()

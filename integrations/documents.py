@@ -7,13 +7,16 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.utils.translation import override
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from staffing.deadlines import legal_time_zone, objection_period
+from staffing.hooks import NoticeLink
 from staffing.models import NoticeEvent, NoticeState, ObjectionKind, PlacementNotice
 from staffing.services import LEGAL_BASIS_CUT
 
@@ -39,6 +42,15 @@ def notice_outcome(notice: PlacementNotice) -> str | None:
         event = notice.events.filter(to_state__in=OUTCOME_STATES).order_by("-at", "-pk").first()
         return event.to_state if event else None
     return None
+
+
+def certificate_link(notice: PlacementNotice, user) -> NoticeLink | None:
+    """The notice page's link to its certificate for the file, once the notice has an outcome
+    (registered in `IntegrationsConfig.ready()`; the page itself checks who sees the notice)."""
+    if not notice_outcome(notice):
+        return None
+    return NoticeLink(url=reverse("integrations:notice_certificate", args=[notice.pk]),
+                      label=_("Bescheinigung für die Akte (PDF)"), content_type="application/pdf", icon="download")
 
 
 # --- formatting (German, legal time zone) -----------------------------------------------------

@@ -10,11 +10,13 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from staffing.deadlines import legal_time_zone
 from staffing.models import NoticeState, PlacementNotice, User
+from staffing.selectors import notices_visible_to
 
 from .models import Substitution
 
@@ -51,7 +53,8 @@ def notice_owner(notice: PlacementNotice, organisation_id: int) -> User | None:
 
 
 def absent_colleague_for(notice: PlacementNotice, by: User) -> User | None:
-    """Substitutes: the absent colleague `by` stands in for on this notice, if it is that colleague's work."""
+    """Substitutes: the absent colleague `by` stands in for on this notice, if it is that colleague's work.
+    The core's on-behalf-of resolver for audited steps (`IntegrationsConfig.ready()`)."""
     if not getattr(by, "organisation_id", None):
         return None
     absent = {u.pk: u for u in absent_colleagues_of(by)}
@@ -63,8 +66,6 @@ def absent_colleague_for(notice: PlacementNotice, by: User) -> User | None:
 
 def notices_of_absent_colleagues(substitute: User) -> list[tuple[User, list[PlacementNotice]]]:
     """Substitutes: each colleague the user stands in for, with that colleague's open notices."""
-    from staffing.selectors import notices_visible_to
-
     result = []
     for absent in absent_colleagues_of(substitute):
         candidates = (notices_visible_to(substitute).exclude(state__in=FINAL_STATES)
@@ -118,8 +119,6 @@ def substitution_cancel(*, by: User, substitution_id: int) -> Substitution:
     substitution = (Substitution.objects.select_for_update()
                     .filter(Q(absent=by) | Q(substitute=by), pk=substitution_id, cancelled_at__isnull=True).first())
     if substitution is None:
-        from django.http import Http404
-
         raise Http404
     substitution.cancelled_at = timezone.now()
     substitution.save(update_fields=["cancelled_at"])

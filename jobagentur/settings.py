@@ -79,7 +79,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "staffing.context_processors.navigation",
-                "planning.context_processors.navigation",
             ],
         },
     },

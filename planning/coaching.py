@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from staffing.models import Function
+from staffing.models import Function, Office
 
 from .models import CoachingOffer, CoachingSignup
 
@@ -56,8 +56,6 @@ AREAS = ["Arbeitsvermittlung / Fachberatung", "Leistungssachbearbeitung"]
 def coaching_report(offers) -> list[OfferReport]:
     """PS-3.3: per offer, participants in total, by area and by office, small groups suppressed.
     Every office of the district is listed (also with none), so a listed name reveals nothing."""
-    from staffing.models import Office
-
     offers = list(offers)
     office_names: dict[int, list[str]] = {}
     for district_id, name in Office.objects.filter(

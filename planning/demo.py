@@ -1,8 +1,11 @@
-"""Demo data of the planning side (called at the end of `seed_demo`). Idempotent: every row is looked
-up by a natural key first, and nothing depends on today's date, so a second run creates nothing."""
+"""Demo data of the planning side, after the core's: `seed_demo` sends `staffing.hooks.demo_seeded`,
+connected in `PlanningConfig.ready()`. Idempotent: every row is looked up by a natural key first, and
+nothing depends on today's date, so a second run creates nothing."""
 import datetime
 import random
 from decimal import Decimal
+
+from django.utils import timezone
 
 from staffing.models import City, Function, Office, Organisation, StaffMember, User
 
@@ -42,6 +45,11 @@ COACHINGS = [
     ("Kollegiales Fallcoaching Arbeitsvermittlung", "Dr. Ute Brenner (extern)", datetime.date(2026, 10, 6), False),
     ("Resilienz im Beratungsalltag", "Coachingpraxis Ruhr, M. Demir", datetime.date(2027, 1, 12), True),
 ]
+
+
+def on_demo_seeded(sender, *, district, **kwargs) -> int:
+    """Receiver of `staffing.hooks.demo_seeded`: the planning side's demo data; returns rows created."""
+    return seed_planning(district)
 
 
 def seed_planning(district) -> int:
@@ -112,6 +120,4 @@ def seed_planning(district) -> int:
 
 
 def _aware(day: datetime.date) -> datetime.datetime:
-    from django.utils import timezone
-
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))

@@ -2,8 +2,8 @@
 
 Quarterly staff reports (dated, unchanged snapshots), training needs and offers, coaching (voluntary,
 no performance data), the reimbursement cap (history kept: new rows, never updates), the cost table per
-grade, and a small in-app message for planning notices. Staff, positions and vacancies live in
-`staffing`.
+grade, and the kinds of notification the planning side sends through the core's notification pipeline
+(`MessageKind`, registered in `PlanningConfig.ready()`). Staff, positions and vacancies live in `staffing`.
 """
 from decimal import Decimal
 
@@ -236,21 +236,8 @@ class ReimbursementCap(AppendOnlyModel):
         return f"{self.city} {self.year}: {self.amount} €"
 
 
-class PlanningMessage(models.Model):
-    """An in-app message of the planning side (e.g. a changed cap); mailed once."""
+class MessageKind(models.TextChoices):
+    """The planning side's kinds of notification (staffing.notifications.notify; inbox, e-mail preferences)."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="planning_messages", verbose_name=_("Empfänger/in"))
-    subject = models.CharField(_("Betreff"), max_length=200)
-    body = models.TextField(_("Text"))
-    created_at = models.DateTimeField(_("erstellt"), default=timezone.now)
-    read_at = models.DateTimeField(_("gelesen"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("per E-Mail versandt"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("Planungsnachricht")
-        verbose_name_plural = _("Planungsnachrichten")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return self.subject
+    CAP_CHANGED = "cap_changed", _("Höchstrahmen festgesetzt")
+    REPORT_REMINDER = "report_reminder", _("Erinnerung Quartalsmeldung")

@@ -1,7 +1,9 @@
 """Writes of the planning side. Each checks the user's scope again (404 / PermissionDenied).
 
 The staff register, positions and vacancies are written by `staffing.records` (one write path).
-"""
+Messages to users (a changed cap, an overdue quarterly report) are notifications of the core's one
+pipeline (`staffing.notifications.notify`): in-app at once, mailed after the commit, never lost when
+the broker is down."""
 from __future__ import annotations
 
 import datetime
@@ -10,7 +12,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -22,13 +23,14 @@ from django.utils.translation import override
 from staffing import access
 from staffing import selectors as staffing_selectors
 from staffing.access import can
-from staffing.models import City, Office, Organisation, StaffMember, User
+from staffing.models import City, Function, Office, Organisation, StaffMember, User
+from staffing.notifications import notify
 
 from . import selectors
 from .models import (
     CoachingOffer,
     CoachingSignup,
-    PlanningMessage,
+    MessageKind,
     QuarterlyReport,
     ReimbursementCap,
     ReportReminder,
@@ -79,7 +81,8 @@ def _city_clerks(city_id: int):
 
 
 def send_report_reminders(*, today: datetime.date | None = None) -> int:
-    """PS-6.1: e-mail the clerks of every city whose report is overdue, once per office and quarter."""
+    """PS-6.1: remind the clerks of every city whose report is overdue, once per office and quarter
+    (a notification each, mailed after the office's transaction commits)."""
     today = today or timezone.localdate()
     quarter = Quarter.last_ended_before(today)
     sent = 0
@@ -90,15 +93,14 @@ def send_report_reminders(*, today: datetime.date | None = None) -> int:
                 office=office, year=quarter.year, quarter=quarter.quarter)
             if not created:
                 continue
-            recipients = [u.email for u in _city_clerks(office.city_id) if u.email]
+            clerks = list(_city_clerks(office.city_id))
+            url = reverse("planning:report_list")
             with override("de"):
-                context = {"office": office, "quarter": quarter,
-                           "url": settings.SITE_URL.rstrip("/") + reverse("planning:report_list")}
+                context = {"office": office, "quarter": quarter, "url": settings.SITE_URL.rstrip("/") + url}
                 subject = render_to_string("planning/email/report_reminder_subject.txt", context).strip()
                 body = render_to_string("planning/email/report_reminder.txt", context)
-            if recipients:
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-            reminder.recipients = len(recipients)
+            notify(recipients=clerks, kind=MessageKind.REPORT_REMINDER, subject=subject, body=body, url=url)
+            reminder.recipients = sum(1 for u in clerks if u.email)
             reminder.save(update_fields=["recipients"])
             sent += 1
     return sent
@@ -180,8 +182,6 @@ def coaching_offer_create(*, by: User, **data) -> CoachingOffer:
 
 def coaching_eligible(offer: CoachingOffer, member: StaffMember) -> bool:
     """PS-3.3: placement officers and counsellors; benefits staff where the offer is extended to them."""
-    from staffing.models import Function
-
     codes = {Function.Code.PLACEMENT, Function.Code.COUNSELLING}
     if offer.open_to_benefits:
         codes.add(Function.Code.BENEFITS)
@@ -222,29 +222,10 @@ def cap_set(*, city_id: int, by: User, year: int, amount: Decimal, reason: str =
     cap = ReimbursementCap(city=city, year=year, amount=amount, reason=reason, set_by=by)
     cap.full_clean()
     cap.save()
-    ids = []
+    url = reverse("planning:costs")
     with override("de"):
-        context = {"cap": cap, "previous": previous,
-                   "url": settings.SITE_URL.rstrip("/") + reverse("planning:costs")}
-        subject = render_to_string("planning/email/cap_subject.txt", context).strip()[:200]
+        context = {"cap": cap, "previous": previous, "url": settings.SITE_URL.rstrip("/") + url}
+        subject = render_to_string("planning/email/cap_subject.txt", context).strip()
         body = render_to_string("planning/email/cap_changed.txt", context)
-    for user in _city_clerks(city.pk):
-        ids.append(PlanningMessage.objects.create(recipient=user, subject=subject, body=body).pk)
-    if ids:
-        from .tasks import send_planning_messages
-
-        transaction.on_commit(lambda: send_planning_messages.delay(ids))
+    notify(recipients=_city_clerks(city.pk), kind=MessageKind.CAP_CHANGED, subject=subject, body=body, url=url)
     return cap
-
-
-def send_message_mails(message_ids: list[int]) -> int:
-    """E-mail each planning message once (marked after sending: at least once)."""
-    sent = 0
-    for message in PlanningMessage.objects.filter(pk__in=message_ids, emailed_at__isnull=True).select_related(
-            "recipient"):
-        if not message.recipient.email:
-            continue
-        send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient.email])
-        PlanningMessage.objects.filter(pk=message.pk).update(emailed_at=timezone.now())
-        sent += 1
-    return sent

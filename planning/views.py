@@ -482,11 +482,5 @@ def cap_history(request, pk):
 
 @login_required
 def message_list(request):
-    qs = request.user.planning_messages.all()
-    page = paginate(request, qs, per_page=PAGE_SIZE)
-    ids = [m.pk for m in page if m.read_at is None]
-    response = render(request, "planning/messages.html", {"page": page})
-    if ids:
-        request.user.planning_messages.filter(pk__in=ids).update(read_at=timezone.now())
-    return response
-
+    """The former inbox of the planning side: its messages are notifications now (one inbox for all)."""
+    return redirect("staffing:notification_list", permanent=True)

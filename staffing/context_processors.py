@@ -1,22 +1,15 @@
-"""Navigation and unread count for the page frame."""
-from django.urls import NoReverseMatch, reverse
+"""Navigation and unread count for the page frame.
+
+The core's menu items come first; every other app adds its own through `hooks.register_navigation`
+(main navigation, or the links next to the user's name). `nav_sections` keeps each app's items apart
+(e.g. `nav_sections["planning"]`), `nav_items` is what the main navigation shows, in that order."""
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import access
+from . import access, hooks
 
 
-def _optional(name: str, label) -> list:
-    """A link to a page of another app, if that app is installed (e.g. planning)."""
-    try:
-        return [(reverse(name), label)]
-    except NoReverseMatch:
-        return []
-
-
-def navigation(request):
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
+def _core_items(user) -> list[tuple[str, object]]:
     items = [
         (reverse("staffing:home"), _("Übersicht")),
         (reverse("staffing:notice_list"), _("Mitteilungen")),
@@ -25,8 +18,18 @@ def navigation(request):
         items.append((reverse("staffing:escalation_list"), _("Eskalationen")))
     # the staff register and the vacancy list are planning's pages (its navigation links them)
     items.append((reverse("staffing:position_list"), _("Stellen")))
-    items += _optional("planning:home", _("Planung"))
+    return items
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    sections = {"staffing": _core_items(user), **hooks.navigation_sections(user)}
     return {
-        "nav_items": items,
+        "nav_items": [item for items in sections.values() for item in items],
+        "nav_sections": sections,
+        "user_nav_items": [item for items in hooks.navigation_sections(user, area="user").values()
+                           for item in items],
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
     }

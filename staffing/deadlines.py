@@ -32,9 +32,12 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.formats import date_format
+from django.utils.translation import override
 
 __all__ = [
     "ObjectionPeriod",
+    "format_period_end",
     "is_within_period",
     "is_working_day",
     "objection_period",
@@ -153,6 +156,15 @@ def holiday_names(d: date) -> list[str]:
     country = getattr(settings, "PUBLIC_HOLIDAYS_COUNTRY", DEFAULT_PUBLIC_HOLIDAYS_COUNTRY)
     subdiv = getattr(settings, "PUBLIC_HOLIDAYS_SUBDIVISION", DEFAULT_PUBLIC_HOLIDAYS_SUBDIVISION)
     return _holiday_calendar(country, subdiv or None, d.year, d.year).get_list(d)
+
+
+def format_period_end(notice) -> str:
+    """PS-2.3: the end of a notice's period as users read it: "Mittwoch, 02.12.2026, 24:00 Uhr" (German,
+    in pages, e-mails and calendar entries alike); "" while the notice has no period."""
+    if not notice.period_last_day:
+        return ""
+    with override("de"):
+        return f"{date_format(notice.period_last_day, 'l, d.m.Y')}, 24:00 Uhr"
 
 
 @functools.lru_cache(maxsize=64)

@@ -7,11 +7,11 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import hooks
 from .models import (
     Candidate,
     Function,
     NoticeState,
-    Notification,
     ObjectionKind,
     PlacementNotice,
 )
@@ -353,7 +353,7 @@ class EmailPreferencesForm(forms.Form):
     """The kinds of notification for which the user wants an e-mail (everything else is muted)."""
 
     email_kinds = forms.MultipleChoiceField(
-        label=_("E-Mails erhalten für"), required=False, choices=Notification.Kind.choices,
+        label=_("E-Mails erhalten für"), required=False, choices=hooks.notification_kind_choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("In der Anwendung sehen Sie alle Benachrichtigungen; hier wählen Sie, wofür zusätzlich "
                     "eine E-Mail kommt."))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from . import hooks
 from .models import Notification, User
 
 
@@ -16,7 +17,7 @@ def notifications_mark_read(*, user: User, notification_id: int | None = None) -
 
 def user_set_email_kinds(*, user: User, wanted: list[str]) -> list[str]:
     """The user receives e-mails for `wanted` kinds only; every other kind is muted."""
-    muted = [kind for kind in Notification.Kind.values if kind not in set(wanted)]
+    muted = [kind for kind in hooks.notification_kind_values() if kind not in set(wanted)]
     User.objects.filter(pk=user.pk).update(muted_email_kinds=muted)
     user.muted_email_kinds = muted
     return muted

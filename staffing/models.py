@@ -11,11 +11,14 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from .access import role_of, transition_permission
+from .deadlines import objection_period, working_day_before
+from .hooks import notification_kind_choices
 from .states import (  # noqa: F401  (re-exported: the states live next to their meaning table)
     FINAL_STATES,
     OPEN_STATES,
@@ -451,8 +454,6 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
                 conditions=[is_complete], permission=transition_permission("submit"))
     def submit(self, *, received_at):
         """PS-2.2: the city informs the coordination office; the objection period starts."""
-        from .deadlines import objection_period, working_day_before
-
         period = objection_period(received_at)
         self.received_at = received_at
         self.period_ends_at = period.ends_at
@@ -619,17 +620,22 @@ class NoticeComment(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app notification; at most one per event and recipient, so re-delivery adds nothing."""
+    """An in-app notification, mailed once unless muted: the one pipeline of the application (PS-2.3 to
+    PS-2.6 and the planning side's messages). About a notice (`notice`, and the audit `event` that caused
+    it: at most one per event and recipient, so re-delivery adds nothing) or, without a notice, about
+    another page (`url`). Kinds: staffing.states.NotificationKind plus those registered in staffing.hooks."""
 
     Kind = NotificationKind
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications",
                                   verbose_name=_("Empfänger/in"))
     notice = models.ForeignKey(PlacementNotice, on_delete=models.CASCADE, related_name="notifications",
-                               verbose_name=_("Mitteilung"))
+                               null=True, blank=True, verbose_name=_("Mitteilung"))
     event = models.ForeignKey(NoticeEvent, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="notifications")
-    kind = models.CharField(_("Art"), max_length=30, choices=Kind.choices)
+    url = models.CharField(_("Seite"), max_length=300, blank=True, help_text=_(
+        "Adresse in der Anwendung, wenn die Benachrichtigung keine Mitteilung betrifft."))
+    kind = models.CharField(_("Art"), max_length=30, choices=notification_kind_choices)
     subject = models.CharField(_("Betreff"), max_length=200)
     body = models.TextField(_("Text"))
     created_at = models.DateTimeField(_("erstellt"), auto_now_add=True)
@@ -645,8 +651,17 @@ class Notification(models.Model):
                                     name="one_notification_per_event_and_recipient"),
             models.UniqueConstraint(fields=["recipient", "notice"], condition=Q(kind="reminder"),
                                     name="one_reminder_per_notice_and_recipient"),
+            models.CheckConstraint(condition=Q(notice__isnull=False) | ~Q(url=""),
+                                   name="notification_about_a_notice_or_a_page"),
         ]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
 
     def __str__(self):
         return self.subject
+
+    def get_absolute_url(self) -> str:
+        """Where the notification leads: its notice's page, else its own page."""
+        if self.notice_id:
+            return reverse("staffing:notice_detail", args=[self.notice_id])
+        return self.url
+

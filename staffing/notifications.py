@@ -1,12 +1,21 @@
-"""Who is told what (PS-2.3 to PS-2.6). Recipients come from the roles, never from free text.
+"""The one notification pipeline: who is told what (PS-2.3 to PS-2.6), the in-app notification, the
+hand-off to the broker on commit, the e-mail, and the outbox that catches what the broker missed.
 
-Each audit event yields at most one in-app notification per recipient (a database constraint), so a
-re-delivered task adds nothing; e-mails go out for notifications not yet mailed, unless muted.
+Workflow events, reminders and comments create their notifications here; every other message of the
+application (e.g. the planning side's) goes through `notify()`. Recipients of the workflow come from
+the roles, never from free text. Each audit event yields at most one in-app notification per recipient
+(a database constraint), so a re-delivered task adds nothing; e-mails go out for notifications not yet
+mailed, unless muted, each sent outside any open transaction of the caller (`send_mails`).
+
+The Celery tasks (`staffing.tasks`) call this module; this module hands work to them by task name,
+so neither imports the other's caller (no import loop).
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
@@ -16,13 +25,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
-from integrations.calendar import attach_ics
-
+from . import hooks
+from .deadlines import format_period_end
 from .models import NoticeComment, NoticeEvent, NoticeState, Notification, Organisation, PlacementNotice, User
 from .states import Role, notice_kinds_for_entry
 
 logger = logging.getLogger(__name__)
 Kind = Notification.Kind
+
+# the tasks of staffing.tasks that deliver an event's notifications and send mails (by name: tasks
+# imports this module)
+DELIVER_EVENT_TASK = "staffing.tasks.deliver_event_notifications"
+SEND_MAILS_TASK = "staffing.tasks.send_notification_mails"
 
 
 def _members(notice: PlacementNotice, *kinds: str) -> QuerySet[User]:
@@ -53,8 +67,6 @@ def recipients_for_event(event: NoticeEvent) -> list[tuple[User, str]]:
 
 def _texts(notice: PlacementNotice, kind: str, *, event: NoticeEvent | None = None,
            comment: NoticeComment | None = None) -> tuple[str, str]:
-    from .services import format_period_end
-
     with override("de"):
         # the state the event led to: a notification delivered late (outbox) must not describe a later step
         state_label = event.get_to_state_display() if event is not None else notice.get_state_display()
@@ -127,15 +139,21 @@ def _first_locked(qs):
     return qs.select_for_update().first()
 
 
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def send_mails(notification_ids: list[int]) -> int:
     """Send the e-mail of each notification not yet mailed (plain text and HTML, German), unless muted.
 
     Each notification is locked while its mail goes out, so two senders (a task and the sweep's outbox)
-    never mail it twice; a locked one belongs to the other sender.
+    never mail it twice; a locked one belongs to the other sender. That lock is the only transaction
+    open while a mail goes out: `durable=True` refuses to run inside a caller's transaction, so no
+    mail ever leaves for a step that may still roll back.
     """
     sent = 0
     for notification_id in notification_ids:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             notification = _first_locked(Notification.objects.filter(pk=notification_id, emailed_at__isnull=True)
                                          .select_related("recipient"))
             if notification is None:
@@ -145,12 +163,11 @@ def send_mails(notification_ids: list[int]) -> int:
                 continue
             with override("de"):
                 html = render_to_string("staffing/email/notification.html", {
-                    "notification": notification, "url": settings.SITE_URL.rstrip("/") + reverse(
-                        "staffing:notice_detail", args=[notification.notice_id])})
+                    "notification": notification, "url": _absolute(notification.get_absolute_url())})
             message = EmailMultiAlternatives(notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL,
                                              [user.email])
             message.attach_alternative(html, "text/html")
-            attach_ics(message, notification)  # the deadline as an iCalendar event (issue 8)
+            hooks.add_mail_attachments(message, notification)  # e.g. the deadline as an iCalendar event
             message.send()
             # marked after sending: at-least-once; a crash between the two re-sends one mail, never loses it
             Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
@@ -175,3 +192,49 @@ def pending_mail_ids(limit: int = 500) -> list[int]:
             if len(ids) >= limit:
                 break
     return ids
+
+
+# --- any other message, and the hand-off to the broker -------------------------------------
+
+@transaction.atomic
+def notify(*, recipients: Iterable[User], kind: str, subject: str, body: str, url: str = "",
+           notice: PlacementNotice | None = None) -> list[int]:
+    """One in-app notification per recipient, created in the caller's transaction; their e-mails are
+    handed to the broker when it commits (nothing if it rolls back). Broker down: the sweep mails them
+    (`pending_mail_ids`), the caller never sees an error. `url` (a path of this site) is where a
+    notification without a notice leads. The recipient's e-mail preferences (muted kinds) apply."""
+    if kind not in hooks.notification_kind_values():
+        raise ValueError(f"unknown notification kind {kind!r}: register it in staffing.hooks")
+    if notice is None and not url:
+        raise ValueError("a notification without a notice needs the url of the page it is about")
+    ids, seen = [], set()
+    for user in recipients:
+        if user.pk in seen:
+            continue
+        seen.add(user.pk)
+        ids.append(Notification.objects.create(recipient=user, notice=notice, kind=kind, subject=subject[:200],
+                                               body=body, url=url).pk)
+    mail_on_commit(ids)
+    return ids
+
+
+def _hand_off(task_name: str, *args, what: str) -> None:
+    """Give a task to the broker; if it is unreachable, log it: the outbox sweep does the work later."""
+    try:
+        current_app.tasks[task_name].delay(*args)
+    except Exception:  # the broker may be unreachable: the outbox keeps the work
+        logger.warning("broker unreachable, %s", what, exc_info=True)
+
+
+def deliver_on_commit(event_id: int) -> None:
+    """When the step's transaction commits, hand its event to the worker (notifications and mails)."""
+    transaction.on_commit(lambda: _hand_off(DELIVER_EVENT_TASK, event_id,
+                                            what=f"event {event_id} stays in the outbox"))
+
+
+def mail_on_commit(notification_ids: list[int]) -> None:
+    """When the transaction commits, hand these notifications' e-mails to the worker."""
+    if notification_ids:
+        ids = list(notification_ids)
+        transaction.on_commit(lambda: _hand_off(SEND_MAILS_TASK, ids,
+                                                what=f"mails for {ids} sent by the next sweep"))

@@ -6,15 +6,20 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from . import access, states
 from .models import (
     OPEN_STATES,
+    Candidate,
     City,
+    NoticeComment,
+    NoticeEvent,
     NoticeState,
+    Notification,
     Office,
     PlacementNotice,
     Position,
@@ -112,10 +117,6 @@ def notices_waiting_for(user: User) -> QuerySet[PlacementNotice]:
 
 def notice_detail_for_user(user: User, pk) -> PlacementNotice:
     """The notice with candidates, audit trail and comments in a fixed number of queries (PS-2)."""
-    from django.db.models import Prefetch
-
-    from .models import NoticeComment, NoticeEvent
-
     qs = notices_visible_to(user).select_related("vacancy", "created_by", "office__district").prefetch_related(
         "candidates",
         Prefetch("events", queryset=NoticeEvent.objects.select_related("actor", "on_behalf_of").order_by("at", "pk")),
@@ -139,11 +140,6 @@ NOTICE_SORTS = {
 def notices_filtered(user: User, *, state: str = "", city=None, function=None, deadline_from=None,
                      deadline_to=None, text: str = "", sort: str = "-erstellt") -> QuerySet[PlacementNotice]:
     """The notice list: the visible notices filtered and sorted (PS-2)."""
-    from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from .models import Candidate
-
     qs = notices_visible_to(user)
     if state:
         qs = qs.filter(state=state)
@@ -174,8 +170,6 @@ def notices_filtered(user: User, *, state: str = "", city=None, function=None, d
 
 def notice_state_counts(user: User) -> dict[str, int]:
     """Visible notices counted by state."""
-    from django.db.models import Count
-
     return dict(notices_visible_to(user).order_by().values_list("state").annotate(n=Count("pk")))
 
 
@@ -193,8 +187,6 @@ def escalations_visible_to(user: User) -> QuerySet[PlacementNotice]:
 
 def notifications_for(user: User):
     """The user's own in-app notifications, newest first."""
-    from .models import Notification
-
     return Notification.objects.filter(recipient=user).select_related("notice", "notice__office__city")
 
 

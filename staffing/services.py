@@ -1,8 +1,9 @@
 """Writes: the only way to change a placement notice (PS-2). Views, tasks and commands call these.
 
 Every state change runs in one transaction: lock the row (inside the user's scope), check state,
-role and conditions with django-fsm, apply the transition, write the audit record, and hand the
-notifications to Celery on commit (an outbox in the audit table catches what the broker missed).
+role and conditions with django-fsm, apply the transition, write the audit record, tell the other apps
+(`hooks.notice_step_recorded`), and hand the notifications to Celery on commit (`notifications`: an
+outbox in the audit table catches what the broker missed).
 """
 from __future__ import annotations
 
@@ -13,11 +14,10 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
-from . import access, records
+from . import access, hooks, notifications, records
+from .deadlines import format_period_end
 from .models import (
     Candidate,
     NoticeComment,
@@ -37,14 +37,6 @@ LEGAL_BASIS_CUT = "§ 4 Abs. 1 der Heranziehungssatzung des Ennepe-Ruhr-Kreises 
 
 class WorkflowError(ValidationError):
     """A workflow step that is not possible now; the message is for the user (German)."""
-
-
-def format_period_end(notice: PlacementNotice) -> str:
-    """PS-2.3: the end of the period as users read it: "Mittwoch, 02.12.2026, 24:00 Uhr"."""
-    if not notice.period_last_day:
-        return ""
-    with override("de"):
-        return f"{date_format(notice.period_last_day, 'l, d.m.Y')}, 24:00 Uhr"
 
 
 # --- drafts ---------------------------------------------------------------------------------
@@ -105,27 +97,17 @@ def _apply_draft_data(notice: PlacementNotice, data: dict) -> None:
 
 # --- transitions ----------------------------------------------------------------------------
 
-def _enqueue_notifications(event_id: int) -> None:
-    """Hand the event to the worker; if the broker is down the outbox sweep delivers it later."""
-    from .tasks import deliver_event_notifications
-
-    try:
-        deliver_event_notifications.delay(event_id)
-    except Exception:  # the broker may be unreachable: the event stays in the outbox
-        logger.warning("broker unreachable, event %s stays in the outbox", event_id, exc_info=True)
-
-
 def record_transition(notice: PlacementNotice, *, by: User | None, transition: str, from_state: str,
                       reason: str = "", on_behalf_of: User | None = None) -> NoticeEvent:
-    """PS-2: the audit record (who, when, from, to, why; "i. V. für" a substitute's absent colleague),
-    in the caller's transaction."""
+    """PS-2: the audit record (who, when, from, to, why; "i. V. für" an absent colleague, as the
+    on-behalf-of resolvers of `hooks` say), in the caller's transaction; the other apps are told
+    (`hooks.notice_step_recorded`) and the notifications handed to the worker on commit."""
     if on_behalf_of is None and by is not None:
-        from integrations.substitutes import absent_colleague_for
-
-        on_behalf_of = absent_colleague_for(notice, by)
+        on_behalf_of = hooks.on_behalf_of(notice, by)
     event = NoticeEvent.objects.create(notice=notice, actor=by, transition=transition, from_state=from_state,
                                        to_state=notice.state, reason=reason, on_behalf_of=on_behalf_of)
-    transaction.on_commit(lambda: _enqueue_notifications(event.pk))
+    hooks.notice_step_recorded.send(sender=NoticeEvent, event=event)
+    notifications.deliver_on_commit(event.pk)
     return event
 
 
@@ -279,10 +261,7 @@ def notice_comment(*, notice_id: int, by: User, text: str) -> NoticeComment:
     comment = NoticeComment.objects.create(notice=notice, author=by, text=text.strip())
     # the in-app notifications in this transaction, the mails on commit: if the broker is down, the next
     # sweep mails them (notifications.pending_mail_ids), so a comment is never lost
-    from .notifications import create_comment_notifications
-
-    ids = create_comment_notifications(comment)
-    transaction.on_commit(lambda: _enqueue_mails(ids))
+    notifications.mail_on_commit(notifications.create_comment_notifications(comment))
     return comment
 
 
@@ -332,8 +311,6 @@ def sweep_approvals(*, batch_size: int = 500) -> list[int]:
 
 def sweep_reminders() -> list[int]:
     """PS-2.3: remind the coordination office one working day before the period ends, once."""
-    from .notifications import create_reminder_notifications
-
     reminded = []
     while True:
         with transaction.atomic():
@@ -343,17 +320,6 @@ def sweep_reminders() -> list[int]:
             if notice is None:
                 return reminded
             PlacementNotice.objects.filter(pk=notice.pk).update(reminder_sent_at=timezone.now())
-            ids = create_reminder_notifications(notice)
-            transaction.on_commit(lambda ids=ids: _enqueue_mails(ids))
+            notifications.mail_on_commit(notifications.create_reminder_notifications(notice))
             reminded.append(notice.pk)
 
-
-def _enqueue_mails(notification_ids: list[int]) -> None:
-    from .tasks import send_notification_mails
-
-    if not notification_ids:
-        return
-    try:
-        send_notification_mails.delay(notification_ids)
-    except Exception:
-        logger.warning("broker unreachable, mails for %s sent by the next sweep", notification_ids, exc_info=True)

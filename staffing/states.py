@@ -53,6 +53,9 @@ FINAL_STATES = [NoticeState.PLACED, NoticeState.WITHDRAWN]
 
 
 class NotificationKind(models.TextChoices):
+    """The workflow's kinds of notification; other apps add theirs through
+    `staffing.hooks.register_notification_kinds` (`Notification.kind` takes them all)."""
+
     SUBMITTED = "submitted", _("Neue Mitteilung eingegangen")
     REMINDER = "reminder", _("Frist endet bald")
     DECISION = "decision", _("Entscheidung zu einer Mitteilung")

@@ -1,9 +1,18 @@
-"""Celery tasks. Deadlines live in the database; beat runs `sweep_deadlines` every minute (PS-2.3)."""
+"""Celery tasks. Deadlines live in the database; beat runs `sweep_deadlines` every minute (PS-2.3).
+
+Tasks call the services and the notification pipeline, never the other way round: `notifications`
+hands work to these tasks by name (`notifications.DELIVER_EVENT_TASK`, `SEND_MAILS_TASK`). The module
+is imported in `StaffingConfig.ready()`, so the tasks are registered in every process (the web process
+too, which hands them to the broker), not only in the worker that autodiscovers them.
+"""
 import logging
 
 from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
 
 from . import notifications, services
+from .models import NoticeComment, NoticeEvent
 
 logger = logging.getLogger(__name__)
 
@@ -19,10 +28,6 @@ def deliver_event_notifications(event_id: int) -> int:
 def deliver_comment_notifications(comment_id: int) -> int:
     """Notify the other side of a new comment (services now create these in the comment's own transaction;
     kept for messages queued by an earlier release)."""
-    from django.db import transaction
-
-    from .models import NoticeComment
-
     with transaction.atomic():
         comment = NoticeComment.objects.select_related("notice", "notice__office", "notice__office__city").get(
             pk=comment_id)
@@ -43,11 +48,8 @@ def sweep_deadlines() -> dict:
 
 
 def run_sweep() -> dict:
-    """One pass of the sweep; also used by `manage.py process_deadlines`."""
-    from django.utils import timezone
-
-    from .models import NoticeEvent
-
+    """One pass of the sweep; also used by `manage.py process_deadlines`. Mails go out after each
+    notice's own transaction, so the sweep must not run inside an open transaction."""
     approved = services.sweep_approvals()
     reminded = services.sweep_reminders()
     cutoff = timezone.now() - timezone.timedelta(minutes=1)

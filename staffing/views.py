@@ -8,8 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist, TemplateSyntaxError
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from . import access, inbox, selectors, services, ui
+from . import access, hooks, inbox, selectors, services, ui
 from .deadlines import objection_period
 from .forms import (
     ACTION_FORMS,
@@ -28,12 +26,11 @@ from .forms import (
     NoticeForm,
     positions_for_notice,
 )
-from .models import OPEN_STATES, NoticeState, Notification, PlacementNotice
+from .models import OPEN_STATES, NoticeState, PlacementNotice
 from .templatetags.kern import days_left_text
 
 PAGE_SIZE = 25
 CANDIDATE_PREFIX = "personen"
-QUALIFICATION_CHECK_TEMPLATE = "staffing/includes/qualification_check.html"
 CONCURRENT_MESSAGE = _("Die Mitteilung wurde inzwischen von jemand anderem bearbeitet. Bitte prüfen Sie den "
                        "aktuellen Stand und wiederholen Sie den Schritt, falls er noch nötig ist.")
 
@@ -60,14 +57,8 @@ SUCCESS = {
 
 
 def has_qualification_check() -> bool:
-    """The qualification advice (PS-1) is shown where its template exists."""
-    if not getattr(settings, "SHOW_QUALIFICATION_CHECK", True):
-        return False
-    try:
-        get_template(QUALIFICATION_CHECK_TEMPLATE)
-    except (TemplateDoesNotExist, TemplateSyntaxError):  # missing, or its tag library is not installed
-        return False
-    return True
+    """The qualification advice (PS-1.1 to PS-1.3) is shown unless SHOW_QUALIFICATION_CHECK turns it off."""
+    return getattr(settings, "SHOW_QUALIFICATION_CHECK", True)
 
 
 def _safe_next(request, default: str) -> str:
@@ -328,6 +319,7 @@ def _detail_context(request, notice, *, overrides=None, comment_form=None) -> di
         "missing": notice.missing_for_submission() if notice.state == NoticeState.DRAFT else [],
         "start_warning": _start_warning(notice.planned_start) if notice.state == NoticeState.DRAFT else None,
         "qualification_check": has_qualification_check(), "function": notice.function,
+        "notice_links": hooks.notice_links(notice, user),
         "summary_items": summary_items, "summary_messages": summary_messages,
         "has_errors": bool(summary_items or summary_messages),
         "legal_basis": services.LEGAL_BASIS_CUT,
@@ -436,7 +428,7 @@ def notification_read(request, pk):
     notification = selectors.notification_for_user(request.user, pk)
     inbox.notifications_mark_read(user=request.user, notification_id=notification.pk)
     if request.POST.get("oeffnen"):
-        return redirect("staffing:notice_detail", pk=notification.notice_id)
+        return redirect(notification.get_absolute_url())
     messages.success(request, _("Die Benachrichtigung wurde als gelesen markiert."))
     return redirect(_safe_next(request, reverse("staffing:notification_list")))
 
@@ -462,7 +454,8 @@ def user_settings(request):
         status = 400
     else:
         muted = set(user.muted_email_kinds or [])
-        form = EmailPreferencesForm(initial={"email_kinds": [k for k in Notification.Kind.values if k not in muted]})
+        form = EmailPreferencesForm(initial={"email_kinds": [k for k in hooks.notification_kind_values()
+                                                             if k not in muted]})
         status = 200
     return render(request, "staffing/settings.html", {"form": form}, status=status)
 

@@ -1,4 +1,6 @@
-"""{% sso_login %}: the single sign-on button on the login page, shown only when OIDC is configured."""
+"""{% sso_login %}: the single sign-on button on the login page, shown only when OIDC is configured.
+
+(The notice page's certificate link comes through `staffing.hooks.register_notice_link`.)"""
 from django import template
 from django.conf import settings
 
@@ -12,12 +14,3 @@ def sso_login(context):
             "ldap_enabled": bool(getattr(settings, "AUTH_LDAP_SERVER_URI", "")),
             "next": context.get("next", "")}
 
-
-@register.simple_tag
-def notice_certificate_url(notice) -> str:
-    """PS-2.3 to PS-2.5: the address of the notice's PDF certificate, or "" while it has no outcome."""
-    from django.urls import reverse
-
-    from integrations.documents import notice_outcome
-
-    return reverse("integrations:notice_certificate", args=[notice.pk]) if notice_outcome(notice) else ""

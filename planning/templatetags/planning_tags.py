@@ -1,15 +1,7 @@
-"""Template helpers of the planning app."""
+"""Template helpers of the planning app: the qualification advice of the core, for the staff register."""
 from django import template
 
-from staffing.qualification import check_qualification
+from staffing.templatetags.qualification import qualification_results
 
 register = template.Library()
-
-
-@register.simple_tag
-def qualification_results(candidate, function, person=None):
-    """PS-1.1 to PS-1.3: `{% qualification_results candidate function [person] as results %}`."""
-    person = candidate or person
-    if not person or not function:
-        return []
-    return check_qualification(person, function)
+register.simple_tag(qualification_results)

@@ -9,8 +9,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from staffing import access
-from staffing.deadlines import legal_time_zone
-from staffing.services import format_period_end
+from staffing.deadlines import format_period_end, legal_time_zone
 from staffing.states import meaning
 
 from ..ui import CHOICE_LIST_WIDGETS, field_anchor, summary_items

@@ -4,8 +4,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from staffing.deadlines import format_period_end
 from staffing.models import NoticeState
-from staffing.services import format_period_end
 
 from . import data
 from .helpers import PASSWORD, assert_focus_visible, login, tab_to

@@ -9,6 +9,7 @@ from django.test import RequestFactory
 from playwright.sync_api import expect
 
 from staffing import selectors
+from staffing.context_processors import navigation
 from staffing.models import NoticeState
 
 from . import data
@@ -41,14 +42,10 @@ def detail_paths_in_every_state(username: str) -> list[str]:
 
 
 def planning_paths(username: str) -> list[str]:
-    """The planning pages this role's navigation offers (if the planning app is installed)."""
-    try:
-        from planning.context_processors import navigation
-    except ImportError:
-        return []
+    """The planning pages this role's navigation offers."""
     request = RequestFactory().get("/")
     request.user = data.user(username)
-    return [str(url) for url, _label in navigation(request).get("planning_nav_items", [])]
+    return [str(url) for url, _label in navigation(request)["nav_sections"]["planning"]]
 
 
 @pytest.mark.parametrize("username", ROLES)

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from staffing.deadlines import format_period_end
 from staffing.models import NoticeState, PlacementNotice
-from staffing.services import format_period_end
 
 from . import data
 from .helpers import assert_accessible, login, screenshot

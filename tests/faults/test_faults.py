@@ -89,6 +89,27 @@ def test_submissions_succeed_while_redis_is_down_and_notifications_follow_when_i
     assert set(PlacementNotice.objects.values_list("state", flat=True)) == {NoticeState.APPROVED_BY_SILENCE}
 
 
+def test_a_cap_set_while_redis_is_down_answers_and_the_sweep_mails_it_later(
+        private_redis, witten, clerk_witten, district_admin, mailoutbox, time_machine):
+    """The planning side's messages are notifications of the same pipeline, with the same outbox."""
+    client = Client()
+    client.force_login(district_admin)
+    with broker(private_redis.url):
+        private_redis.stop()
+        response = client.post(reverse("planning:cap_create"),
+                               {"city": witten.pk, "year": 2027, "amount": "250000", "reason": "Tarif"})
+        assert response.status_code == 302, response.content.decode()[:500]
+        notification = Notification.objects.get()  # saved with the cap, waiting for its mail
+        assert notification.recipient == clerk_witten and notification.emailed_at is None
+        assert not mailoutbox
+        private_redis.start()
+        time_machine.move_to(timezone.now() + datetime.timedelta(minutes=2))
+        result = sweep_deadlines.apply().get(disable_sync_subtasks=False)  # what the worker does with beat's sweep
+    assert result["mailed"] == 1
+    assert [m.to for m in mailoutbox] == [[clerk_witten.email]]
+    assert Notification.objects.get().emailed_at is not None
+
+
 # --- 2. the worker killed (SIGKILL) during the sweep ------------------------------------------
 
 def due_notices(office, count: int) -> list[int]:

@@ -129,6 +129,40 @@ def test_a_new_address_revokes_the_old_one(client, submitted, clerk_witten):
     assert client.get(new).status_code == 200
 
 
+FEED_QUERIES = 3  # the token, its last use, the notices (with their number of audit events)
+
+
+def test_the_feed_costs_the_same_queries_for_2_and_10_notices(client, clerk_witten, witten_office, coordinator,
+                                                               django_assert_num_queries):
+    """Issue 11: one query for the notices and their SEQUENCE (no COUNT per notice)."""
+    url = feed_url(client, clerk_witten)
+    client.logout()
+
+    def add_running(count):
+        for _ in range(count):
+            notice = PlacementNoticeFactory(position=PositionFactory(office=witten_office), created_by=clerk_witten)
+            CandidateFactory(notice=notice)
+            submit(notice, clerk_witten)
+
+    for count, added in ((2, 2), (10, 8)):
+        add_running(added)
+        with django_assert_num_queries(FEED_QUERIES):
+            response = client.get(url)
+        events = Calendar.from_ical(response.content).walk("VEVENT")
+        assert len(events) == count
+        assert {int(e["SEQUENCE"]) for e in events} == {0}  # one audit event each: the submission
+
+
+def test_the_feed_sequence_is_the_mails_sequence(in_consultation):
+    """The annotated count of the feed and the count of the mails give the same SEQUENCE."""
+    from integrations.calendar import notice_sequence, with_event_count
+    from staffing.models import PlacementNotice
+
+    annotated = with_event_count(PlacementNotice.objects.filter(pk=in_consultation.pk)).get()
+    assert annotated.event_count == 2  # submitted, objection raised
+    assert notice_sequence(annotated) == notice_sequence(in_consultation) == 1
+
+
 def test_unknown_token_is_404(client, db):
     assert client.get("/integration/kalender/nicht-vorhanden.ics").status_code == 404
 

@@ -42,7 +42,7 @@ def test_the_vacancy_detail_stays_where_it_was(client, clerk_witten, witten_offi
 def test_the_navigation_links_each_dataset_once_and_no_former_address(client, coordinator, witten_office):
     client.force_login(coordinator)
     context = client.get(reverse("staffing:home")).context
-    urls = [str(url) for url, _label in list(context["nav_items"]) + list(context["planning_nav_items"])]
+    urls = [str(url) for url, _label in list(context["nav_items"]) + list(context["user_nav_items"])]
     assert urls.count(reverse("planning:staff_register")) == 1 and urls.count(reverse("planning:vacancies")) == 1
     assert not {"/personal/", "/vakanzen/"} & set(urls)
 

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
 from planning import services
-from planning.models import QuarterlyReport, ReportReminder
+from planning.models import MessageKind, QuarterlyReport, ReportReminder
 from planning.quarters import Quarter
 from planning.reports import difference, overdue_offices, report_status, snapshot_rows
+from staffing.models import Notification
 
 pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -95,15 +96,20 @@ def test_coordination_page_lists_overdue_cities_at_a_date(client, coordinator, c
 
 @time_machine.travel(datetime.datetime(2026, 10, 1, 8, 0, tzinfo=BERLIN), tick=False)
 def test_overdue_cities_are_reminded_once_per_quarter(clerk_witten, clerk_hattingen, witten_office,
-                                                      hattingen_office):
+                                                      hattingen_office, django_capture_on_commit_callbacks):
     QuarterlyReport.objects.create(office=hattingen_office, year=2026, quarter=3, as_of=datetime.date(2026, 9, 30),
                                    confirmed_by=clerk_hattingen, rows=[])
     from planning.tasks import remind_overdue_reports
 
-    assert remind_overdue_reports.delay().get() == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the mails go out after each office's commit
+        assert remind_overdue_reports.delay().get() == 1
     assert [m.to for m in mail.outbox] == [[clerk_witten.email]]
     assert "3. Quartal 2026" in mail.outbox[0].subject
-    assert remind_overdue_reports.delay().get() == 0
+    reminder = Notification.objects.get()  # in the one inbox too, leading to the report page
+    assert (reminder.recipient, reminder.kind, reminder.url) == (
+        clerk_witten, MessageKind.REPORT_REMINDER, reverse("planning:report_list"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_overdue_reports.delay().get() == 0
     assert len(mail.outbox) == 1
     assert ReportReminder.objects.get().office == witten_office
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from planning import services
 from planning.costs import quarterly_costs
-from planning.models import CostRate, PlanningMessage, ReimbursementCap
+from planning.models import CostRate, MessageKind, ReimbursementCap
 from planning.quarters import Quarter
-from staffing.models import NoticeEvent, NoticeState
+from staffing.models import NoticeEvent, NoticeState, Notification
 
 from ..factories import PlacementNoticeFactory
 
@@ -95,20 +95,29 @@ def test_city_is_notified_of_a_changed_cap_in_app_and_by_mail(witten, clerk_witt
                                                             django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         services.cap_set(city_id=witten.pk, by=district_admin, year=2027, amount=Decimal("250000"))
-    message = PlanningMessage.objects.get()
-    assert message.recipient == clerk_witten
+    message = Notification.objects.get()
+    assert message.recipient == clerk_witten and message.kind == MessageKind.CAP_CHANGED
+    assert message.notice is None and message.url == reverse("planning:costs")
     assert "Witten" in message.subject and "250.000,00" in message.body
     assert [m.to for m in mail.outbox] == [[clerk_witten.email]]
-    assert PlanningMessage.objects.get().emailed_at is not None
+    assert Notification.objects.get().emailed_at is not None
 
 
-def test_city_reads_its_messages(client, witten, clerk_witten, district_admin):
+def test_city_reads_its_messages_in_the_one_inbox(client, witten, clerk_witten, district_admin):
     services.cap_set(city_id=witten.pk, by=district_admin, year=2027, amount=Decimal("250000"))
     client.force_login(clerk_witten)
-    labels = [str(label) for _url, label in client.get(reverse("planning:costs")).context["planning_nav_items"]]
-    assert "Nachrichten (1)" in labels
-    assert "Höchstrahmen" in client.get(reverse("planning:messages")).content.decode()
-    assert PlanningMessage.objects.get().read_at is not None
+    page = client.get(reverse("planning:costs"))
+    assert page.context["unread_notifications"] == 1  # the header's count covers planning messages
+    labels = [str(label) for _url, label in page.context["nav_sections"]["planning"]]
+    assert not any(label.startswith("Nachrichten") for label in labels)  # no inbox of its own any more
+    old_inbox = client.get(reverse("planning:messages"))
+    assert old_inbox.status_code == 301 and old_inbox["Location"] == reverse("staffing:notification_list")
+    html = client.get(reverse("staffing:notification_list")).content.decode()
+    assert "Höchstrahmen" in html and f'href="{reverse("planning:costs")}"' in html
+    notification = Notification.objects.get()
+    opened = client.post(reverse("staffing:notification_read", args=[notification.pk]), {"oeffnen": "1"})
+    assert opened.status_code == 302 and opened["Location"] == reverse("planning:costs")
+    assert Notification.objects.get().read_at is not None
 
 
 @pytest.mark.parametrize("who", ["clerk_witten", "coordinator"])

@@ -34,12 +34,13 @@ def test_vacancies_show_days_open_notice_and_flag(client, settings, clerk_witten
 
 def _nav(client, user):
     client.force_login(user)
-    return {str(label) for _url, label in client.get(reverse("planning:capacity")).context["planning_nav_items"]}
+    return {str(label) for _url, label in client.get(reverse("planning:capacity")).context["nav_sections"]["planning"]}
 
 
 def test_navigation_per_role(client, clerk_witten, coordinator, district_admin, head, witten_office):
     common = {"Personalverzeichnis", "Quartalsmeldung", "Kapazitätsplan", "Offene Vakanzen"}
-    assert _nav(client, clerk_witten) == common | {"Fortbildung", "Coaching", "Erstattung", "Nachrichten"}
+    # no "Nachrichten": planning messages are notifications (the header's "Benachrichtigungen")
+    assert _nav(client, clerk_witten) == common | {"Fortbildung", "Coaching", "Erstattung"}
     assert _nav(client, coordinator) == common | {"Fortbildung", "Coaching", "Erstattung"}
     assert _nav(client, district_admin) == common | {"Fortbildung", "Coaching", "Erstattung"}
     assert _nav(client, head) == common
@@ -48,7 +49,7 @@ def test_navigation_per_role(client, clerk_witten, coordinator, district_admin, 
 def test_every_navigation_item_opens(client, clerk_witten, coordinator, district_admin, head, witten_office):
     for user in (clerk_witten, coordinator, district_admin, head):
         client.force_login(user)
-        for url, label in client.get(reverse("planning:capacity")).context["planning_nav_items"]:
+        for url, label in client.get(reverse("planning:capacity")).context["nav_sections"]["planning"]:
             assert client.get(url).status_code == 200, (user.username, label)
 
 

@@ -1,15 +1,19 @@
 """Demo data: the Ennepe-Ruhr-Kreis, its nine cities, offices, positions, staff, vacancies and
-one demo login per role (password "demo", refused unless DEMO_LOGINS_ENABLED). Idempotent."""
+one demo login per role (password "demo", refused unless DEMO_LOGINS_ENABLED). Idempotent.
+
+The other apps add theirs after the core's: `staffing.hooks.demo_seeded` (planning connects to it)."""
 import random
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from planning.demo import seed_planning
+from staffing import services
+from staffing.hooks import demo_seeded
 from staffing.models import (
     OPEN_STATES,
     City,
@@ -19,12 +23,14 @@ from staffing.models import (
     Induction,
     Office,
     Organisation,
+    PlacementNotice,
     Position,
     Qualification,
     StaffMember,
     User,
     Vacancy,
 )
+from staffing.tasks import run_sweep
 
 # City -> (short code, size factor: rough share of SGB II caseload)
 CITIES = {
@@ -106,6 +112,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             created = seed()
+        # notices whose period already ended are approved by silence, as beat would do; after the commit,
+        # as the sweep mails outside any open transaction
+        run_sweep()
         self.stdout.write(self.style.SUCCESS(
             f"Demodaten bereit ({created} neue Datensätze). Anmeldung: clerk-witten, clerk-hattingen, "
             "koordination, kreis, leitung – Passwort: demo"))
@@ -147,7 +156,8 @@ def seed() -> int:
     _seed_groups()
     _seed_users(district)
     _seed_notices(district)
-    counter[0] += seed_planning(district)
+    for _receiver, created in demo_seeded.send(sender=Command, district=district):
+        counter[0] += created or 0
     return counter[0]
 
 
@@ -247,14 +257,6 @@ DEMO_NOTICES = [
 
 def _seed_notices(district):
     """Notices in several states, made through the services so each has its audit trail."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from staffing import services
-    from staffing.models import PlacementNotice
-    from staffing.tasks import run_sweep
-
     coordinator = User.objects.get(username="koordination")
     for reference, city_name, function_code, days_ago, steps in DEMO_NOTICES:
         if PlacementNotice.objects.filter(reference=reference).exists():
@@ -300,4 +302,3 @@ def _seed_notices(district):
                 services.notice_clear(notice_id=notice.pk, by=coordinator)
             elif step == "place":
                 services.notice_place(notice_id=notice.pk, by=clerk, placed_on=date(2026, 11, 1))
-    run_sweep()  # notices whose period already ended are approved by silence, as beat would do

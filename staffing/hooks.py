@@ -1,0 +1,148 @@
+"""The hook points of the core: how the other apps plug into `staffing` without `staffing` importing them.
+
+`staffing` stands alone: it imports nothing from `planning`, `integrations` (or any later app); those
+apps import `staffing` and connect to the hooks below in their `AppConfig.ready()`. Each hook is
+explicit, documented here, and tested (tests/architecture/test_hooks.py); nothing in the core asks
+whether another app is installed.
+
+Signals (django.dispatch):
+
+- `notice_step_recorded`: sent after an audited step of a notice, in the step's transaction, with
+  `event`. Connected by: nobody yet (for apps that follow the workflow).
+- `demo_seeded`: sent by `seed_demo` after the core's demo data, with `district`; receivers return the
+  rows they created. Connected by `planning` (`demo.seed_planning`).
+
+Registries (`register_*`):
+
+- mail attachments: each provider may attach a part to a notification's e-mail.
+  `integrations` registers `calendar.attach_ics` (the deadline as an iCalendar event).
+- on-behalf-of resolvers: the first that names an absent colleague makes a step "i. V. für".
+  `integrations` registers `substitutes.absent_colleague_for`.
+- navigation: an app's menu items, in the main navigation or next to the user's name.
+  `planning` (main navigation), `integrations` (header link "Vertretung & Kalender").
+- notice links: links on a notice's page. `integrations` (the PDF certificate for the file).
+- notification kinds: further kinds for the inbox and the e-mail preferences.
+  `planning` (`MessageKind`: cap changed, quarterly-report reminder).
+
+Registering is idempotent (a provider registered twice counts once), so a repeated `ready()` in tests
+does no harm.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.dispatch import Signal
+
+from .states import NotificationKind
+
+# --- signals --------------------------------------------------------------------------------
+
+#: Sent by `services.record_transition` after the audit record of a step is written, inside the step's
+#: transaction (a receiver's writes commit or roll back with the step). Arguments: `event` (NoticeEvent).
+#: Receivers must not send anything to the outside world directly: use `transaction.on_commit`.
+notice_step_recorded = Signal()
+
+#: Sent by `manage.py seed_demo` after the core's demo data (district, cities, offices, staff, users,
+#: notices), in its transaction. Arguments: `district`. A receiver returns the number of rows it created.
+demo_seeded = Signal()
+
+
+# --- registries -----------------------------------------------------------------------------
+
+def _add(registry: list, item) -> None:
+    if item not in registry:
+        registry.append(item)
+
+
+_mail_attachments: list[Callable] = []
+_on_behalf_of: list[Callable] = []
+_notice_links: list[Callable] = []
+_navigation: list[tuple[str, Callable, str]] = []
+_notification_kinds: dict[str, object] = {}
+
+NAVIGATION_AREAS = ("main", "user")
+
+
+def register_mail_attachment(provider: Callable) -> None:
+    """`provider(message, notification)` may attach a part to the e-mail of a notification
+    (an `EmailMultiAlternatives`) before it is sent; it must cope with notifications without a notice."""
+    _add(_mail_attachments, provider)
+
+
+def add_mail_attachments(message, notification) -> None:
+    """Let every registered provider attach its part (called by `notifications.send_mails`)."""
+    for provider in _mail_attachments:
+        provider(message, notification)
+
+
+def register_on_behalf_of(resolver: Callable) -> None:
+    """`resolver(notice, user)` returns the absent colleague the user stands in for on this notice, or None."""
+    _add(_on_behalf_of, resolver)
+
+
+def on_behalf_of(notice, user):
+    """PS-2: whom a step of `user` on `notice` is taken for ("i. V. für"), as the first resolver says."""
+    for resolver in _on_behalf_of:
+        absent = resolver(notice, user)
+        if absent is not None:
+            return absent
+    return None
+
+
+@dataclass(frozen=True)
+class NoticeLink:
+    """A link on a notice's page, offered by another app (e.g. a PDF for the file)."""
+
+    url: str
+    label: str
+    content_type: str = ""  # e.g. "application/pdf" (the link's `type`)
+    icon: str = ""  # a KERN icon name, e.g. "download"
+
+
+def register_notice_link(provider: Callable) -> None:
+    """`provider(notice, user)` returns a `NoticeLink` for the notice's page, or None."""
+    _add(_notice_links, provider)
+
+
+def notice_links(notice, user) -> list[NoticeLink]:
+    """The links the other apps offer on this notice's page, in registration order."""
+    return [link for provider in _notice_links if (link := provider(notice, user)) is not None]
+
+
+def register_navigation(app: str, provider: Callable, *, area: str = "main") -> None:
+    """`provider(user)` returns the menu items `[(url, label), ...]` of an app for a signed-in user.
+
+    area "main": after the core's items in the main navigation; "user": next to the user's name in the
+    header. The items of one app form one section (`nav_sections[app]` in the page context)."""
+    if area not in NAVIGATION_AREAS:
+        raise ValueError(f"unknown navigation area {area!r}; one of {NAVIGATION_AREAS}")
+    _add(_navigation, (app, provider, area))
+
+
+def navigation_sections(user, *, area: str = "main") -> dict[str, list[tuple[str, object]]]:
+    """The registered apps' menu items for a user, per app, in registration order."""
+    sections: dict[str, list] = {}
+    for app, provider, provider_area in _navigation:
+        if provider_area == area:
+            sections.setdefault(app, []).extend(provider(user))
+    return sections
+
+
+def register_notification_kinds(choices: Iterable[tuple[str, object]]) -> None:
+    """Further kinds of notification `[(value, label), ...]` (e.g. a TextChoices' `.choices`); a kind of
+    the core cannot be redefined."""
+    for value, label in choices:
+        if value in NotificationKind.values:
+            raise ValueError(f"{value!r} is a notification kind of the core")
+        _notification_kinds[value] = label
+
+
+def notification_kind_choices() -> list[tuple[str, object]]:
+    """Every kind of notification: the workflow's (staffing.states.NotificationKind), then the registered
+    ones. The choices of `Notification.kind` and of the e-mail preferences."""
+    return [*NotificationKind.choices, *_notification_kinds.items()]
+
+
+def notification_kind_values() -> list[str]:
+    return [value for value, _label in notification_kind_choices()]
