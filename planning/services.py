@@ -23,8 +23,9 @@ from django.utils.translation import override
 from staffing import access
 from staffing import selectors as staffing_selectors
 from staffing.access import can
-from staffing.models import City, Function, Office, Organisation, StaffMember, User
+from staffing.models import City, Function, Office, StaffMember, User
 from staffing.notifications import notify
+from staffing.states import Role
 
 from . import selectors
 from .models import (
@@ -75,9 +76,8 @@ def report_confirm(*, by: User, quarter: Quarter, remark: str = "", today: datet
         raise ValidationError(_("Die Meldung für dieses Quartal ist bereits bestätigt.")) from None
 
 
-def _city_clerks(city_id: int):
-    return User.objects.filter(is_active=True, organisation__kind=Organisation.Kind.CITY,
-                               organisation__city_id=city_id)
+def _city_clerks(city: City):
+    return access.people_of(Role.CITY_CLERK, city_id=city.pk, district_id=city.district_id)
 
 
 def send_report_reminders(*, today: datetime.date | None = None) -> int:
@@ -93,7 +93,7 @@ def send_report_reminders(*, today: datetime.date | None = None) -> int:
                 office=office, year=quarter.year, quarter=quarter.quarter)
             if not created:
                 continue
-            clerks = list(_city_clerks(office.city_id))
+            clerks = list(_city_clerks(office.city))
             url = reverse("planning:report_list")
             with override("de"):
                 context = {"office": office, "quarter": quarter, "url": settings.SITE_URL.rstrip("/") + url}
@@ -227,5 +227,5 @@ def cap_set(*, city_id: int, by: User, year: int, amount: Decimal, reason: str =
         context = {"cap": cap, "previous": previous, "url": settings.SITE_URL.rstrip("/") + url}
         subject = render_to_string("planning/email/cap_subject.txt", context).strip()
         body = render_to_string("planning/email/cap_changed.txt", context)
-    notify(recipients=_city_clerks(city.pk), kind=MessageKind.CAP_CHANGED, subject=subject, body=body, url=url)
+    notify(recipients=_city_clerks(city), kind=MessageKind.CAP_CHANGED, subject=subject, body=body, url=url)
     return cap

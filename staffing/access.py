@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from .states import NoticeState, Role
@@ -86,6 +87,18 @@ def district_q(user, district: str = "district_id") -> Q | None:
     if scope.district_id is None:
         return NOTHING
     return Q(**{district: scope.district_id})
+
+
+def people_of(*roles: str, city_id: int | None, district_id: int):
+    """The active people of these roles whose scope covers a city of the district (the other side of
+    `scope_of`): the city's own clerks, the district's coordination office, administration and head."""
+    q = Q()
+    for role in roles:
+        if role == Role.CITY_CLERK:
+            q |= Q(organisation__kind=role, organisation__city_id=city_id)
+        else:
+            q |= Q(organisation__kind=role, organisation__district_id=district_id)
+    return get_user_model().objects.filter(q, is_active=True) if q else get_user_model().objects.none()
 
 
 def role_of(user) -> str | None:

@@ -19,13 +19,13 @@ from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
-from . import hooks
+from . import access, hooks
 from .deadlines import format_period_end
 from .models import NoticeComment, NoticeEvent, NoticeState, Notification, Organisation, PlacementNotice, User
 from .states import Role, notice_kinds_for_entry
@@ -39,14 +39,8 @@ DELIVER_EVENT_TASK = "staffing.tasks.deliver_event_notifications"
 SEND_MAILS_TASK = "staffing.tasks.send_notification_mails"
 
 
-def _members(notice: PlacementNotice, *kinds: str) -> QuerySet[User]:
-    q = Q()
-    for kind in kinds:
-        if kind == Organisation.Kind.CITY:
-            q |= Q(organisation__kind=kind, organisation__city_id=notice.office.city_id)
-        else:
-            q |= Q(organisation__kind=kind, organisation__district_id=notice.office.district_id)
-    return User.objects.filter(q, is_active=True)
+def _members(notice: PlacementNotice, *roles: str) -> QuerySet[User]:
+    return access.people_of(*roles, city_id=notice.office.city_id, district_id=notice.office.district_id)
 
 
 def recipients_for_event(event: NoticeEvent) -> list[tuple[User, str]]:
