@@ -1,12 +1,14 @@
 """Admin of the integrations: for superusers only (accounts, substitutes and feeds span organisations)."""
 from django.contrib import admin
 
+from staffing.access import can
+
 from .models import CalendarFeed, ExternalIdentity, Substitution
 
 
 class SuperuserOnlyAdmin(admin.ModelAdmin):
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return can(request.user, "integrations.admin")
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)

@@ -217,6 +217,7 @@ RULES = {
         user.is_superuser or _has_role(user, CITY, COORD, ADMIN)),
     "cap.set": lambda user, obj=None: _has_role(user, ADMIN),
     # integrations and data protection
+    "integrations.admin": lambda user, obj=None: scope_of(user).everything,  # accounts span organisations
     "import.run": lambda user, obj=None: _has_role(user, CITY),
     "privacy.export": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
         user.is_superuser or _has_role(user, COORD)),

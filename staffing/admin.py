@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors
+from . import access, selectors
 from .models import (
     City,
     District,
@@ -23,22 +23,22 @@ admin.site.site_title = _("JobAgentur EN")
 
 
 class ScopedAdmin(admin.ModelAdmin):
-    """Non-superusers see and edit only what the selector for this model lets them see."""
+    """Everybody sees only what the selector for this model lets them see (the access policy's scope;
+    superusers: everything)."""
 
     selector = None  # a function (user) -> QuerySet
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        if request.user.is_superuser:
+        if access.scope_of(request.user).everything:
             return qs
         return qs.filter(pk__in=type(self).selector(request.user).values("pk"))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not request.user.is_superuser:
-            if db_field.related_model is Office:
-                kwargs["queryset"] = selectors.offices_visible_to(request.user)
-            elif db_field.related_model is Position:
-                kwargs["queryset"] = selectors.positions_visible_to(request.user)
+        if db_field.related_model is Office:
+            kwargs["queryset"] = selectors.offices_visible_to(request.user)
+        elif db_field.related_model is Position:
+            kwargs["queryset"] = selectors.positions_visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

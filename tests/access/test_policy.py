@@ -69,6 +69,7 @@ GLOBAL_ACTIONS = {
     "costs.view": {"superuser"} | CLERK | {"clerk_other_city"} | COORD | ADMIN | {"other_district_coordination"},
     "cap.set": ADMIN,
     "import.run": CLERK | {"clerk_other_city"},
+    "integrations.admin": {"superuser"},
     "privacy.export": {"superuser"} | COORD | {"other_district_coordination"},
 }
 
