@@ -16,8 +16,10 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import override
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
+from staffing import wording
 from staffing.deadlines import format_period_end, legal_time_zone
 from staffing.models import NoticeEvent, NoticeState, Notification, PlacementNotice
 from staffing.selectors import notices_visible_to
@@ -66,14 +68,14 @@ def deadline_event(notice: PlacementNotice, *, cancelled: bool = False, attendee
     event.add("dtstamp", timezone.now())
     event.add("dtstart", ends - timedelta(hours=1))
     event.add("dtend", ends)
-    title = f"Fristende Stellenbesetzungsmitteilung {notice.pk} ({city})"
+    title = f"Ende der Wochenfrist: Stellenbesetzungsmitteilung {notice.pk} ({city})"
     event.add("summary", ("Abgesagt: " if cancelled else "") + title)
-    lines = [f"Die Widerspruchsfrist (PS-2.3) endet am {format_period_end(notice)}.",
-             "Ohne Bedenken oder Klärungsbedarf bis dahin gilt die Zustimmung als erteilt."]
+    with override("de"):  # the words of the agreement, as in the mails and pages (staffing.wording)
+        lines = [wording.period_ends(format_period_end(notice)), wording.if_silent()]
     if notice.reference:
         lines.insert(0, f"Aktenzeichen: {notice.reference}")
     if cancelled:
-        lines = [f"Die Mitteilung {notice.pk} wurde zurückgezogen; die Frist ist gegenstandslos."]
+        lines = [f"Die Mitteilung {notice.pk} wurde zurückgezogen; die Wochenfrist ist gegenstandslos."]
     lines.append(_notice_url(notice))
     event.add("description", "\n".join(lines))
     event.add("url", _notice_url(notice))
@@ -149,5 +151,5 @@ def feed_for_user(user) -> bytes:
     notices = with_event_count(notices_visible_to(user).filter(state=NoticeState.INFORMED,
                                                                period_ends_at__isnull=False)
                                .select_related("office__city").order_by("period_ends_at"))
-    cal = calendar([deadline_event(n) for n in notices], method="PUBLISH", name="Fristen – JobAgentur EN")
+    cal = calendar([deadline_event(n) for n in notices], method="PUBLISH", name="Wochenfristen – JobAgentur EN")
     return cal.to_ical()

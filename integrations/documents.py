@@ -15,6 +15,7 @@ from django.utils.translation import override
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from staffing import wording
 from staffing.deadlines import legal_time_zone, objection_period
 from staffing.hooks import NoticeLink
 from staffing.models import NoticeEvent, NoticeState, ObjectionKind, PlacementNotice
@@ -27,7 +28,8 @@ PERIOD_LAW = "§ 31 VwVfG NRW i. V. m. §§ 187 Abs. 1, 188 Abs. 2, 193 BGB"
 
 OUTCOME_STATES = (NoticeState.APPROVED_BY_SILENCE, NoticeState.CLEARED, NoticeState.AGREED, NoticeState.DECIDED)
 TITLES = {
-    NoticeState.APPROVED_BY_SILENCE: "Bescheinigung über die Zustimmung durch Fristablauf",
+    NoticeState.APPROVED_BY_SILENCE: "Bescheinigung: Besetzung kann vollzogen werden (keine Reaktion innerhalb der "
+                                     "Wochenfrist)",
     NoticeState.CLEARED: "Bescheinigung über die Freigabe ohne Bedenken",
     NoticeState.AGREED: "Bescheinigung über die einvernehmliche Lösung",
     NoticeState.DECIDED: "Weisung im Einzelfall / Kürzung der Verwaltungskostenerstattung",
@@ -161,7 +163,7 @@ def _silence(pdf: _Document, notice: PlacementNotice):
         ("Eingang der Mitteilung", fmt_moment(notice.received_at)),
         ("Fristbeginn", f"{fmt_day(period.received_on + timedelta(days=1))} "
                         "(der Tag des Eingangs wird nicht mitgerechnet, § 187 Abs. 1 BGB)"),
-        ("Fristdauer", "eine Woche (PS-2.3)"),
+        ("Fristdauer", "eine Woche – Wochenfrist (PS-2.3)"),
         ("rechnerisches Fristende", f"{fmt_day(period.nominal_last_day)} (§ 188 Abs. 2 BGB: Tag der folgenden "
                                     "Woche mit dem Wochentag des Eingangs)"),
     ]
@@ -169,15 +171,16 @@ def _silence(pdf: _Document, notice: PlacementNotice):
         reason = notice.period_extension_reason or period.extension_reason
         rows.append(("Verlängerung (§ 193 BGB)", f"{reason}; Fristende ist der nächste Werktag"))
     rows += [
-        ("Ende der Frist", f"{fmt_day(last_day)}, 24:00 Uhr"),
-        ("Zustimmung eingetreten", fmt_moment(approved.at) if approved else fmt_moment(notice.period_ends_at)),
+        ("Ende der Wochenfrist", f"{fmt_day(last_day)}, 24:00 Uhr"),
+        ("Besetzung vollziehbar seit", fmt_moment(notice.period_ends_at)),
+        ("festgestellt am", fmt_moment(approved.at) if approved else "–"),
     ]
     pdf.heading("Fristberechnung", 11)
     pdf.facts(rows)
-    pdf.paragraph(
-        "Die Koordinierungsstelle hat innerhalb der Frist weder Bedenken erhoben noch Klärungsbedarf "
-        f"angemeldet. Mit Ablauf des {fmt_day(last_day)}, 24:00 Uhr, gilt die Zustimmung zur geplanten "
-        "Stellenbesetzung als erteilt. Die Besetzung darf durchgeführt werden.")
+    with override("de"):  # the words of the agreement, as in the mails and pages (staffing.wording)
+        outcome = wording.ended_without_reaction(f"{fmt_day(last_day)}, 24:00 Uhr")
+    pdf.paragraph("Die Koordinierungsstelle hat innerhalb der Wochenfrist weder Bedenken geäußert noch "
+                  f"Klärungsbedarf angemeldet. {outcome}")
     return f"PS-2.3 der {AGREEMENT}; Fristberechnung nach {PERIOD_LAW}"
 
 
@@ -185,14 +188,14 @@ def _cleared(pdf: _Document, notice: PlacementNotice):
     event = _last_event(notice, NoticeState.CLEARED)
     rows = [
         ("Eingang der Mitteilung", fmt_moment(notice.received_at)),
-        ("Ende der Frist", f"{fmt_day(notice.period_last_day)}, 24:00 Uhr"),
+        ("Ende der Wochenfrist", f"{fmt_day(notice.period_last_day)}, 24:00 Uhr"),
         ("Freigabe am", fmt_moment(event.at) if event else "–"),
         ("Freigabe durch", event_actor(event) if event else "–"),
     ]
     if event and event.reason:
         rows.append(("Vermerk", event.reason))
     pdf.facts(rows)
-    pdf.paragraph("Die Koordinierungsstelle hat vor Ablauf der Frist erklärt, dass gegen die geplante "
+    pdf.paragraph("Die Koordinierungsstelle hat vor Ablauf der Wochenfrist erklärt, dass gegen die geplante "
                   "Stellenbesetzung keine Bedenken bestehen. Die Besetzung darf durchgeführt werden.")
     return f"PS-2.3 der {AGREEMENT}"
 
@@ -202,7 +205,7 @@ def _objection_rows(notice: PlacementNotice) -> list[tuple[str, str]]:
     kind = ObjectionKind(notice.objection_kind).label if notice.objection_kind else "–"
     return [
         ("Eingang der Mitteilung", fmt_moment(notice.received_at)),
-        ("Ende der Frist", f"{fmt_day(notice.period_last_day)}, 24:00 Uhr"),
+        ("Ende der Wochenfrist", f"{fmt_day(notice.period_last_day)}, 24:00 Uhr"),
         ("Reaktion der Koordinierungsstelle", f"{kind}, am {fmt_moment(event.at)}" if event else kind),
         ("Begründung", notice.objection_reason),
         ("Teilnehmende der Erörterung", notice.consultation_participants),

@@ -189,7 +189,7 @@ class ActionForm(forms.Form):
 class SubmitForm(ActionForm):
     title = _("Einreichen")
     confirm_label = _("Ich bestätige, dass die Angaben vollständig sind und die Mitteilung an die "
-                      "Koordinierungsstelle gehen soll. Die Widerspruchsfrist beginnt damit.")
+                      "Koordinierungsstelle gehen soll. Die Wochenfrist beginnt damit.")
 
 
 class ClearForm(ActionForm):
@@ -231,7 +231,7 @@ class AgreeForm(ActionForm):
 
 
 class EscalateForm(ActionForm):
-    title = _("Ohne Einigung an den Kreis eskalieren")
+    title = _("Ohne Einigung an die Kreisverwaltung eskalieren")
     confirm_label = _("Ich bestätige, dass in der Erörterung keine einvernehmliche Lösung erzielt wurde.")
     reason = forms.CharField(label=_("Grund der Eskalation"), widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": _("Bitte begründen Sie, warum keine Einigung erzielt "

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
-from . import access, hooks
+from . import access, hooks, wording
 from .deadlines import format_period_end
 from .models import NoticeComment, NoticeEvent, NoticeState, Notification, Organisation, PlacementNotice, User
 from .states import Role, notice_kinds_for_entry
@@ -66,6 +66,7 @@ def _texts(notice: PlacementNotice, kind: str, *, event: NoticeEvent | None = No
         state_label = event.get_to_state_display() if event is not None else notice.get_state_display()
         context = {"notice": notice, "kind": kind, "event": event, "comment": comment, "state_label": state_label,
                    "period_end": format_period_end(notice), "city": notice.office.city,
+                   "words": wording.mail_words(notice, format_period_end(notice)),
                    "url": settings.SITE_URL.rstrip("/") + reverse("staffing:notice_detail", args=[notice.pk])}
         subject = render_to_string("staffing/email/subject.txt", context).strip()
         body = render_to_string("staffing/email/notification.txt", context)

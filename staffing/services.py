@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import access, hooks, notifications, records
+from . import access, hooks, notifications, records, wording
 from .deadlines import format_period_end
 from .models import (
     Candidate,
@@ -111,15 +111,30 @@ def record_transition(notice: PlacementNotice, *, by: User | None, transition: s
     return event
 
 
+def late_refusal(notice: PlacementNotice, name: str, *, now=None) -> str | None:
+    """PS-2.3: the one decision whether a refused step was refused because the Wochenfrist has ended: a
+    reaction of the coordination office (`wording.REACTION_STEPS`) on a notice approved by silence, or
+    still informed after the end of its period (the sweep has not run yet). Then the user is told when
+    the period ended and since when the placement may go ahead; repeating the step cannot help.
+    None: the step was refused for another reason."""
+    if name not in wording.REACTION_STEPS or notice.period_ends_at is None:
+        return None
+    if notice.state == NoticeState.APPROVED_BY_SILENCE:
+        return wording.late_reaction(notice)
+    if notice.state == NoticeState.INFORMED and (now or timezone.now()) >= notice.period_ends_at:
+        return wording.late_reaction(notice)
+    return None
+
+
 def _refusal_for_conditions(notice: PlacementNotice, name: str) -> str:
     if name == "submit":
         missing = notice.missing_for_submission()
         return _("Die Mitteilung ist unvollständig. Es fehlen: %(fields)s.") % {"fields": "; ".join(missing)}
-    if name in ("clear", "raise_objection"):
-        return _("Die Widerspruchsfrist ist am %(end)s abgelaufen. Die Zustimmung gilt als erteilt "
-                 "(PS-2.3); eine Reaktion ist nicht mehr möglich.") % {"end": format_period_end(notice)}
+    late = late_refusal(notice, name)
+    if late:
+        return late
     if name == "approve_by_silence":
-        return _("Die Widerspruchsfrist läuft noch bis %(end)s.") % {"end": format_period_end(notice)}
+        return wording.period_still_running(format_period_end(notice))
     if name == "place":
         return _("Nach der Entscheidung des Kreises ist die Besetzung nicht zulässig.")
     return _("Dieser Schritt ist jetzt nicht möglich.")
@@ -132,8 +147,9 @@ def _transition(notice: PlacementNotice, name: str, *, by: User | None, reason: 
     meta = method._django_fsm
     state = notice.state
     if not meta.has_transition(state):
-        if state == NoticeState.APPROVED_BY_SILENCE and name in ("clear", "raise_objection"):
-            raise WorkflowError(_refusal_for_conditions(notice, name))
+        late = late_refusal(notice, name)
+        if late:
+            raise WorkflowError(late)
         raise WorkflowError(_("Dieser Schritt ist im Status „%(state)s“ nicht möglich.")
                             % {"state": notice.get_state_display()})
     if by is not None and not meta.has_transition_perm(notice, state, by):
@@ -301,8 +317,7 @@ def sweep_approvals(*, batch_size: int = 500) -> list[int]:
                         skipped.add(notice_id)
                         continue
                     _transition(notice, "approve_by_silence", by=None,
-                                reason=_("Keine Reaktion innerhalb der Frist bis %(end)s: Zustimmung gilt als "
-                                         "erteilt (PS-2.3).") % {"end": format_period_end(notice)})
+                                reason=wording.silence_audit_reason(format_period_end(notice)))
                     approved.append(notice.pk)
             except Exception:
                 logger.exception("approval by silence of notice %s failed; the next sweep tries again", notice_id)

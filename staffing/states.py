@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from . import wording
+
 
 class Role(models.TextChoices):
     """The roles of the agreement's people; a user's role follows from their organisation's kind."""
@@ -32,10 +34,10 @@ class NoticeState(models.TextChoices):
     DRAFT = "draft", _("Entwurf")
     INFORMED = "informed", _("Mitgeteilt, Frist läuft")
     CLEARED = "cleared", _("Freigegeben ohne Bedenken")
-    APPROVED_BY_SILENCE = "approved_by_silence", _("Zustimmung durch Fristablauf")
+    APPROVED_BY_SILENCE = "approved_by_silence", wording.SILENCE_OUTCOME
     CONSULTATION = "consultation", _("In Erörterung")
     AGREED = "agreed", _("Einvernehmlich gelöst")
-    ESCALATED = "escalated", _("Eskaliert an den Kreis")
+    ESCALATED = "escalated", wording.ESCALATED
     DECIDED = "decided", _("Entschieden durch den Kreis")
     PLACED = "placed", _("Besetzung durchgeführt")
     WITHDRAWN = "withdrawn", _("Zurückgezogen")
@@ -59,7 +61,7 @@ class NotificationKind(models.TextChoices):
     SUBMITTED = "submitted", _("Neue Mitteilung eingegangen")
     REMINDER = "reminder", _("Frist endet bald")
     DECISION = "decision", _("Entscheidung zu einer Mitteilung")
-    APPROVED_BY_SILENCE = "approved_by_silence", _("Zustimmung durch Fristablauf")
+    APPROVED_BY_SILENCE = "approved_by_silence", wording.SILENCE_OUTCOME
     ESCALATION = "escalation", _("Eskalation")
     HEAD_INVOLVED = "head_involved", _("Beteiligung der Leitung")
     COMMENT = "comment", _("Neuer Kommentar")
@@ -117,6 +119,7 @@ class StateMeaning:
     period_runs: bool = False  # the one-week period is running (PS-2.3)
     period_relevant: bool = False  # the period's end decides the outcome (running, or ended by silence)
     decided_by_district: bool = False  # the district's decision (PS-2.5) is part of the record
+    period_shown: bool = True  # pages show the Wochenfrist (not once the notice is closed: placed, withdrawn)
     duties: dict[str, Duty] = field(default_factory=dict)
     # who is told when a notice enters this state: (roles, notification kind)
     tell: tuple[tuple[tuple[str, ...], str], ...] = ()
@@ -163,8 +166,8 @@ STATES: dict[str, StateMeaning] = {m.state: m for m in [
         CITY: Duty(("place",), _("Besetzung gemäß Entscheidung durchführen und eintragen"), "placement_permitted")},
         tell=(((CITY, COORD), K.DECISION),)),
     # placed / withdrawn: the coordination office is told, unless a draft was withdrawn (never submitted)
-    StateMeaning(NoticeState.PLACED, "success", tell=(((COORD,), K.DECISION),)),
-    StateMeaning(NoticeState.WITHDRAWN, "info", tell=(((COORD,), K.DECISION),)),
+    StateMeaning(NoticeState.PLACED, "success", period_shown=False, tell=(((COORD,), K.DECISION),)),
+    StateMeaning(NoticeState.WITHDRAWN, "info", period_shown=False, tell=(((COORD,), K.DECISION),)),
 ]}
 
 

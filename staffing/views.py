@@ -45,11 +45,11 @@ SERVICES = {
     "withdraw": services.notice_withdraw,
 }
 SUCCESS = {
-    "submit": _("Die Mitteilung wurde eingereicht. Die Widerspruchsfrist läuft."),
+    "submit": _("Die Mitteilung wurde eingereicht. Die Wochenfrist läuft."),
     "clear": _("Die Mitteilung wurde ohne Bedenken freigegeben."),
     "raise_objection": _("Ihre Reaktion wurde festgehalten; die Erörterung beginnt."),
     "agree": _("Die einvernehmliche Lösung wurde festgehalten."),
-    "escalate": _("Die Mitteilung wurde an den Kreis eskaliert."),
+    "escalate": _("Die Mitteilung wurde an die Kreisverwaltung eskaliert."),
     "decide": _("Die Entscheidung des Kreises wurde festgehalten."),
     "place": _("Die Besetzung wurde eingetragen."),
     "withdraw": _("Die Mitteilung wurde zurückgezogen."),
@@ -334,8 +334,15 @@ def notice_detail(request, pk):
     return render(request, "staffing/notices/detail.html", _detail_context(request, notice))
 
 
-def _concurrent(request, pk):
-    messages.warning(request, CONCURRENT_MESSAGE)
+def _concurrent(request, pk, name: str):
+    """A step refused because the notice changed since the page was loaded. The notice as it is now
+    decides what the user is told (`services.late_refusal`): the Wochenfrist ended (repeating cannot
+    help), or someone else acted (look and repeat the step if it is still needed)."""
+    late = services.late_refusal(selectors.notice_for_user(request.user, pk), name)
+    if late:
+        messages.error(request, late)
+    else:
+        messages.warning(request, CONCURRENT_MESSAGE)
     return redirect("staffing:notice_detail", pk=pk)
 
 
@@ -349,7 +356,7 @@ def notice_action(request, pk, name):
     form = ACTION_FORMS[name](request.POST, prefix=name)
     seen = request.POST.get(f"{name}-seen_state", "")
     if seen and seen != notice.state:
-        return _concurrent(request, pk)
+        return _concurrent(request, pk, name)
     available = {t.name for t in notice.get_available_user_state_transitions(request.user)}
     if form.is_valid():
         try:
@@ -361,7 +368,7 @@ def notice_action(request, pk, name):
                 return redirect("staffing:notice_detail", pk=pk)
             ui.apply_service_error(form, error)
         except (ConcurrentTransition, TransitionNotAllowed):
-            return _concurrent(request, pk)
+            return _concurrent(request, pk, name)
         else:
             messages.success(request, SUCCESS[name])
             return redirect(_safe_next(request, reverse("staffing:notice_detail", args=[pk])))

@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from staffing import access
+from staffing import access, wording
 from staffing.deadlines import format_period_end, legal_time_zone
 from staffing.states import meaning
 
@@ -118,19 +118,12 @@ def _period_end_text(notice) -> str:
 
 @register.simple_tag
 def deadline(notice) -> str:
-    """PS-2.3: "endet am Mittwoch, 02.12.2026, 24:00 Uhr (noch 3 Tage)"."""
-    if not notice.period_last_day:
+    """PS-2.3: the Wochenfrist with the right tense ("Die Wochenfrist endet am Mittwoch, 02.12.2026,
+    24:00 Uhr (noch 3 Tage)."; "… hätte am … geendet; sie ist nicht mehr maßgeblich, weil …"), from
+    `staffing.wording`; "" while the notice has no period or once it is closed (the state table)."""
+    if not notice.period_last_day or not notice.meaning.period_shown:
         return ""
-    end = _period_end_text(notice)
-    if not notice.meaning.period_relevant:
-        # the coordination office reacted in time (or the city withdrew): the clock no longer runs
-        return _("lief bis %(end)s (nicht mehr maßgeblich: %(state)s)") % {
-            "end": end, "state": notice.get_state_display()}
-    if notice.period_ends_at and timezone.now() >= notice.period_ends_at:
-        return _("endete am %(end)s (abgelaufen)") % {"end": end}
-    left = days_left(notice)
-    rest = _("endet heute") if left <= 0 else ngettext("noch %(n)d Tag", "noch %(n)d Tage", left) % {"n": left}
-    return _("endet am %(end)s (%(rest)s)") % {"end": end, "rest": rest}
+    return wording.period_status(notice, end=_period_end_text(notice))
 
 
 @register.simple_tag

@@ -111,12 +111,12 @@ def test_story_across_roles(demo, new_page):
     assert_accessible(coordination, checked)
 
     # the consultation ends without agreement: escalation
-    escalate = action_form(coordination, "Ohne Einigung an den Kreis eskalieren")
+    escalate = action_form(coordination, "Ohne Einigung an die Kreisverwaltung eskalieren")
     escalate.get_by_label("Grund der Eskalation").fill("Keine Einigung über die Qualifikation.")
     escalate.get_by_label("Teilnehmende der Erörterung").fill("Frau Heimann (Kreis), Frau Schulte (Witten)")
     escalate.get_by_role("checkbox", name=re.compile("keine einvernehmliche Lösung")).check()
-    escalate.get_by_role("button", name="Ohne Einigung an den Kreis eskalieren").click()
-    expect(coordination.get_by_role("main")).to_contain_text("Eskaliert an den Kreis")
+    escalate.get_by_role("button", name="Ohne Einigung an die Kreisverwaltung eskalieren").click()
+    expect(coordination.get_by_role("main")).to_contain_text("Eskaliert an die Kreisverwaltung")
     notice.refresh_from_db()
     assert notice.state == NoticeState.ESCALATED
 
@@ -160,7 +160,7 @@ def test_story_across_roles(demo, new_page):
     inbox.click()
     message = (clerk.get_by_role("listitem")
                .filter(has=clerk.locator(f'a[href="/mitteilungen/{second.pk}/"]'))
-               .filter(has_text="Zustimmung durch Fristablauf"))
+               .filter(has_text="Besetzung kann vollzogen werden (keine Reaktion innerhalb der Wochenfrist)"))
     expect(message).to_have_count(1)
     expect(message).to_contain_text("ungelesen")
     assert_accessible(clerk, checked)
@@ -170,10 +170,10 @@ def test_story_across_roles(demo, new_page):
     clerk.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Übersicht").click()
     waiting = clerk.get_by_role("region", name="Wartet auf mich")
     row = row_of(waiting, second)
-    expect(row).to_contain_text("Zustimmung durch Fristablauf")
+    expect(row).to_contain_text("Besetzung kann vollzogen werden (keine Reaktion innerhalb der Wochenfrist)")
     expect(row).to_contain_text("Besetzung durchführen und eintragen")
     row.get_by_role("link").first.click()
-    expect(clerk.get_by_role("main")).to_contain_text("Zustimmung durch Fristablauf")
+    expect(clerk.get_by_role("main")).to_contain_text("Besetzung kann vollzogen werden (keine Reaktion innerhalb der Wochenfrist)")
     expect(clerk.get_by_role("main")).to_contain_text("Sven Still")
     assert_accessible(clerk, checked)
     place = action_form(clerk, "Besetzung als durchgeführt eintragen")

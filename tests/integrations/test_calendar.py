@@ -83,7 +83,7 @@ def test_mails_after_the_period_carry_no_calendar_event(
             django_capture_on_commit_callbacks(execute=True):
         run_sweep()
     [mail] = mails_to(mailoutbox, clerk_witten)
-    assert "Zustimmung" in mail.body
+    assert "kann vollzogen werden" in mail.body
     assert ics_parts(mail) == []
 
 

@@ -29,18 +29,18 @@ def test_silence_certificate_names_receipt_period_end_and_legal_basis(client, ap
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
-    assert "Bescheinigung über die Zustimmung durch Fristablauf" in text
+    assert "Bescheinigung: Besetzung kann vollzogen werden" in text
     assert "Aktenzeichen AZ 11-20/2026-0815" in text
     assert "Eingang der Mitteilung Mittwoch, 25.11.2026, 10:00 Uhr" in text
     assert "Fristbeginn Donnerstag, 26.11.2026" in text
     assert "rechnerisches Fristende Mittwoch, 02.12.2026" in text
-    assert "Ende der Frist Mittwoch, 02.12.2026, 24:00 Uhr" in text
+    assert "Ende der Wochenfrist Mittwoch, 02.12.2026, 24:00 Uhr" in text
     assert "Verlängerung" not in text
     assert "PS-2.3" in text
     assert "§ 31 VwVfG NRW i. V. m. §§ 187 Abs. 1, 188 Abs. 2, 193 BGB" in text
     assert "Łukasz Größmann" in text
     assert "Anlage: Verlauf der Mitteilung" in text
-    assert "Mitgeteilt, Frist läuft → Zustimmung" in text or "Zustimmung durch Fristablauf" in text
+    assert "Mitgeteilt, Frist läuft → Besetzung kann" in text or "Besetzung kann vollzogen werden (keine" in text
     assert "System" in text  # the sweep approved it, no person
 
 
@@ -53,7 +53,7 @@ def test_silence_certificate_explains_an_extension_over_christmas(client, draft,
     assert "rechnerisches Fristende Freitag, 25.12.2026" in text
     assert "Verlängerung (§ 193 BGB)" in text
     assert "Weihnachtstag" in text
-    assert "Ende der Frist Montag, 28.12.2026, 24:00 Uhr" in text
+    assert "Ende der Wochenfrist Montag, 28.12.2026, 24:00 Uhr" in text
 
 
 def test_clearance_certificate(client, informed, coordinator, clerk_witten):
@@ -92,7 +92,7 @@ def test_directive_and_cut_certificate_names_the_statute_and_the_amount_in_euro(
 def test_placed_notice_still_documents_the_outcome_before_placement(client, approved_by_silence, clerk_witten):
     services.notice_place(notice_id=approved_by_silence.pk, by=clerk_witten, placed_on=date(2027, 1, 1))
     text = pdf_text(fetch(client, clerk_witten, approved_by_silence).content)
-    assert "Bescheinigung über die Zustimmung durch Fristablauf" in text
+    assert "Bescheinigung: Besetzung kann vollzogen werden" in text
     assert "besetzt zum 01.01.2027" in text
 
 

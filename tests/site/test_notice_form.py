@@ -126,7 +126,7 @@ def test_warning_when_planned_start_lies_before_the_end_of_the_period(client, cl
         response = client.post(reverse("staffing:notice_create"),
                                {**_post(position), "planned_start": "2026-12-01", "aktion": "person_hinzufuegen"})
     html = response.content.decode()
-    assert "liegt vor dem Ende der Widerspruchsfrist" in html
+    assert "liegt vor dem Ende der Wochenfrist" in html
     assert "Mittwoch, 02.12.2026" in html
 
 

@@ -102,7 +102,7 @@ def test_concurrent_sweeps_mail_each_pending_reminder_once(
     assert not Notification.objects.filter(kind=Notification.Kind.REMINDER, emailed_at=None).exists()
 
 
-LATE = "Die Widerspruchsfrist ist am"
+LATE = "Die Wochenfrist endete am"
 
 
 def test_an_objection_racing_the_sweep_at_the_boundary_has_one_consistent_outcome(

@@ -13,8 +13,9 @@ from .helpers import BERLIN, LAST_SECOND, PERIOD_END, REMINDER_DUE, complete_dra
 
 pytestmark = pytest.mark.django_db
 
-LATE_MESSAGE = ("Die Widerspruchsfrist ist am Mittwoch, 02.12.2026, 24:00 Uhr abgelaufen. Die Zustimmung gilt als "
-                "erteilt (PS-2.3); eine Reaktion ist nicht mehr möglich.")
+LATE_MESSAGE = ("Die Wochenfrist endete am Mittwoch, 02.12.2026, 24:00 Uhr; die Besetzung kann seit dem 03.12.2026 "
+                "vollzogen werden (keine Reaktion innerhalb der Wochenfrist, PS-2.3). Eine Reaktion der "
+                "Koordinierungsstelle ist nicht mehr möglich.")
 
 
 @pytest.fixture

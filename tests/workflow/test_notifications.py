@@ -94,13 +94,13 @@ def test_the_submission_mail_is_german_with_plain_text_and_html(
     assert mail.to == [coordinator.email]
     assert mail.subject == "[JobAgentur EN] Neue Stellenbesetzungsmitteilung aus Witten"
     assert mail.body.startswith("Guten Tag,\n\ndie Stadt Witten hat eine Stellenbesetzungsmitteilung übersandt")
-    assert "Die Widerspruchsfrist endet am Mittwoch, 02.12.2026, 24:00 Uhr." in mail.body
+    assert "Die Wochenfrist endet am Mittwoch, 02.12.2026, 24:00 Uhr." in mail.body
     assert "http://127.0.0.1:8000" + reverse("staffing:notice_detail", args=[notice.pk]) in mail.body
     [(html, mimetype)] = mail.alternatives
     assert mimetype == "text/html"
     assert '<html lang="de">' in html
     assert "Mitteilung in der Anwendung öffnen" in html
-    assert "Die Widerspruchsfrist endet am Mittwoch, 02.12.2026, 24:00 Uhr." in html
+    assert "Die Wochenfrist endet am Mittwoch, 02.12.2026, 24:00 Uhr." in html
     assert Notification.objects.get(recipient=coordinator).subject == mail.subject
 
 

@@ -32,22 +32,22 @@ def test_process_deadlines_approves_due_notices_once_and_reports_in_german(
     running = complete_draft(witten_office, clerk_witten)
     services.notice_submit(notice_id=running.pk, by=clerk_witten)
     # the two due submissions were never handed to a worker here: their events wait in the outbox
-    assert run() == ("Zustimmung durch Fristablauf: 2, Erinnerungen: 0, nachgeholte Benachrichtigungen: 2, "
+    assert run() == ("Wochenfrist ohne Reaktion abgelaufen: 2, Erinnerungen: 0, nachgeholte Benachrichtigungen: 2, "
                      "E-Mails: 2")
     states = {n.pk: n.state for n in type(running).objects.all()}
     assert states == {due[0].pk: NoticeState.APPROVED_BY_SILENCE, due[1].pk: NoticeState.APPROVED_BY_SILENCE,
                       running.pk: NoticeState.INFORMED}
     assert Notification.objects.filter(recipient=clerk_witten, kind="approved_by_silence").count() == 2
     assert sorted(m.subject.split(":")[0] for m in mailoutbox) == (
-        ["[JobAgentur EN] Neue Stellenbesetzungsmitteilung aus Witten"] * 2
-        + ["[JobAgentur EN] Zustimmung durch Fristablauf"] * 4)
-    assert run() == ("Zustimmung durch Fristablauf: 0, Erinnerungen: 0, nachgeholte Benachrichtigungen: 0, "
+        ["[JobAgentur EN] Besetzung kann vollzogen werden (keine Reaktion innerhalb der Wochenfrist)"] * 4
+        + ["[JobAgentur EN] Neue Stellenbesetzungsmitteilung aus Witten"] * 2)
+    assert run() == ("Wochenfrist ohne Reaktion abgelaufen: 0, Erinnerungen: 0, nachgeholte Benachrichtigungen: 0, "
                      "E-Mails: 0")
 
 
 def test_process_deadlines_with_nothing_due_changes_nothing(witten_office, clerk_witten, clock, run):
     notice = complete_draft(witten_office, clerk_witten)
     services.notice_submit(notice_id=notice.pk, by=clerk_witten)
-    assert run().startswith("Zustimmung durch Fristablauf: 0, Erinnerungen: 0")
+    assert run().startswith("Wochenfrist ohne Reaktion abgelaufen: 0, Erinnerungen: 0")
     notice.refresh_from_db()
     assert notice.state == NoticeState.INFORMED

@@ -75,4 +75,4 @@ def test_objection_after_the_period_is_refused_with_a_clear_message(draft, clerk
     with time_machine.travel(datetime(2026, 12, 3, 0, 0, 0, tzinfo=BERLIN), tick=False), \
             pytest.raises(services.WorkflowError) as exc:
         services.notice_raise_objection(notice_id=draft.pk, by=coordinator, kind="concerns", reason="zu spät")
-    assert "Mittwoch, 02.12.2026, 24:00 Uhr abgelaufen" in exc.value.messages[0]
+    assert "Die Wochenfrist endete am Mittwoch, 02.12.2026, 24:00 Uhr" in exc.value.messages[0]

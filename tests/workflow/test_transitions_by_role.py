@@ -94,7 +94,7 @@ def test_a_transition_from_a_wrong_state_is_refused_with_a_german_message(make_n
         run(transition, notice, users[ACTOR[transition]])
     message = exc.value.messages[0]
     if state == S.APPROVED_BY_SILENCE and transition in ("clear", "raise_objection"):
-        assert "Die Widerspruchsfrist ist am Mittwoch, 02.12.2026, 24:00 Uhr abgelaufen" in message
+        assert "Die Wochenfrist endete am Mittwoch, 02.12.2026, 24:00 Uhr" in message
     else:
         assert message == f"Dieser Schritt ist im Status „{S(state).label}“ nicht möglich."
     notice.refresh_from_db()
@@ -205,7 +205,7 @@ def test_audit_records_carry_the_reason_of_each_step(make_notice):
     silent = make_notice(S.APPROVED_BY_SILENCE)
     event = silent.events.get(transition="approve_by_silence")
     assert event.actor is None and event.actor_label == "System"
-    assert "Keine Reaktion innerhalb der Frist bis Mittwoch, 02.12.2026, 24:00 Uhr" in event.reason
+    assert "Keine Reaktion innerhalb der Wochenfrist bis Mittwoch, 02.12.2026, 24:00 Uhr" in event.reason
 
 
 # --- the data each step needs -----------------------------------------------------------------

@@ -5,10 +5,11 @@ from staffing.tasks import run_sweep
 
 
 class Command(BaseCommand):
-    help = "Fristen prüfen: Zustimmung durch Fristablauf, Erinnerungen, ausstehende Benachrichtigungen."
+    help = ("Fristen prüfen: Wochenfrist ohne Reaktion abgelaufen (Besetzung kann vollzogen werden), Erinnerungen, "
+            "ausstehende Benachrichtigungen.")
 
     def handle(self, *args, **options):
         result = run_sweep()
         self.stdout.write(
-            f"Zustimmung durch Fristablauf: {result['approved']}, Erinnerungen: {result['reminded']}, "
+            f"Wochenfrist ohne Reaktion abgelaufen: {result['approved']}, Erinnerungen: {result['reminded']}, "
             f"nachgeholte Benachrichtigungen: {result['outbox']}, E-Mails: {result['mailed']}")
