@@ -173,7 +173,8 @@ def test_story_across_roles(demo, new_page):
     expect(row).to_contain_text("Besetzung kann vollzogen werden (keine Reaktion innerhalb der Wochenfrist)")
     expect(row).to_contain_text("Besetzung durchführen und eintragen")
     row.get_by_role("link").first.click()
-    expect(clerk.get_by_role("main")).to_contain_text("Besetzung kann vollzogen werden (keine Reaktion innerhalb der Wochenfrist)")
+    expect(clerk.get_by_role("main")).to_contain_text(
+        "Besetzung kann vollzogen werden (keine Reaktion innerhalb der Wochenfrist)")
     expect(clerk.get_by_role("main")).to_contain_text("Sven Still")
     assert_accessible(clerk, checked)
     place = action_form(clerk, "Besetzung als durchgeführt eintragen")
