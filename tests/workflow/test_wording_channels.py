@@ -26,7 +26,8 @@ pytestmark = pytest.mark.django_db
 
 FORBIDDEN = re.compile(r"Widerspruch|Zustimmung gilt als erteilt|Zustimmung durch Fristablauf|gilt die Zustimmung")
 # approved by silence first: make_notice's sweep would approve any notice informed before it
-EVERY_STATE = [NoticeState.APPROVED_BY_SILENCE] + [s for s in NoticeState.values if s != NoticeState.APPROVED_BY_SILENCE]
+EVERY_STATE = [NoticeState.APPROVED_BY_SILENCE] + [
+    s for s in NoticeState.values if s != NoticeState.APPROVED_BY_SILENCE]
 CERTIFIED = (NoticeState.CLEARED, NoticeState.APPROVED_BY_SILENCE, NoticeState.AGREED, NoticeState.DECIDED,
              NoticeState.PLACED)
 
@@ -170,7 +171,8 @@ def test_the_banner_uses_the_right_tense_before_and_after_the_end(client, make_n
     behind = banner(client, coordinator, cleared)
     assert behind.startswith("Die Wochenfrist endete am Mittwoch, 02.12.2026, 24:00 Uhr; sie ist nicht mehr "
                              "maßgeblich")
-    assert banner(client, coordinator, silent) == "Die Wochenfrist endete am Mittwoch, 02.12.2026, 24:00 Uhr (abgelaufen)."
+    assert banner(client, coordinator, silent) == (
+        "Die Wochenfrist endete am Mittwoch, 02.12.2026, 24:00 Uhr (abgelaufen).")
     informed = make_notice(NoticeState.INFORMED)
     clock.move_to(datetime(2026, 11, 30, 9, 0, tzinfo=BERLIN), tick=False)
     assert banner(client, coordinator, informed) == (
