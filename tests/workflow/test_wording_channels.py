@@ -73,6 +73,11 @@ def test_no_channel_says_widerspruch_or_consent_by_silence(
                     assert response.status_code == 200, name
                     assert_clean(response.content.decode(), f"{name} as {user.username}")
                     checked += 1
+                if user == district_admin:
+                    response = client.get(reverse("staffing:escalation_list"))
+                    assert response.status_code == 200
+                    assert_clean(response.content.decode(), "escalations")
+                    checked += 1
                 for notice in notices:
                     response = client.get(reverse("staffing:notice_detail", args=[notice.pk]))
                     if response.status_code == 404:  # not in this user's scope (a draft for the district)
