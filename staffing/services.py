@@ -307,8 +307,6 @@ def _person_of_placement(notice: PlacementNotice, candidate_id, substitute_name:
 def _check_placement_date(notice: PlacementNotice, placed_on: date, confirm_ahead: bool) -> None:
     """PS-2.3: not before the notice was received; not further ahead than PLACEMENT_MAX_DAYS_AHEAD days unless
     the clerk confirms the date."""
-    if placed_on is None:
-        raise WorkflowError({"placed_on": _("Bitte geben Sie das Datum der Besetzung an.")})
     received = timezone.localdate(notice.received_at) if notice.received_at else None
     if received is not None and placed_on < received:
         raise WorkflowError({"placed_on": _("Die Besetzung kann nicht vor dem Eingang der Mitteilung "
@@ -327,8 +325,10 @@ def notice_place(*, notice_id: int, by: User, placed_on: date, candidate_id: int
     candidates, who is marked selected and whose data is kept, or another person with a reason, of whom the
     coordination office is told through the step's notification) and on which day. The person enters the
     staff register on the position (`records.staff_member_place`), the vacancy it fills closes."""
+    if placed_on is None:  # missing input first, as in every step
+        raise WorkflowError({"placed_on": _("Bitte geben Sie das Datum der Besetzung an.")})
     notice = _locked(notice_id, by)
-    _refuse_if_impossible(notice, "place", by)
+    _refuse_if_impossible(notice, "place", by)  # then state, role, conditions; then the input that needs the notice
     candidate = _person_of_placement(notice, candidate_id, substitute_name, substitute_reason)
     _check_placement_date(notice, placed_on, confirm_ahead)
     day = placed_on.strftime("%d.%m.%Y")
@@ -375,7 +375,6 @@ def notice_withdraw(*, notice_id: int, by: User, reason: str = "") -> PlacementN
     statt"); the coordination office is told (staffing.states) and the position is free for a new notice.
     A submitted notice is withdrawn only with a reason (audited)."""
     notice = _locked(notice_id, by)
-    _refuse_if_impossible(notice, "withdraw", by)
     reason = (reason or "").strip()
     if not reason and notice.state != NoticeState.DRAFT:
         raise WorkflowError({"reason": _("Bitte geben Sie einen Grund an.")})

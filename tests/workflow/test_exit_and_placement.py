@@ -299,3 +299,49 @@ def test_a_second_notice_after_the_placement_did_not_happen_can_be_placed(make_n
     assert second.state == S.PLACED
     assert StaffMember.objects.get(last_name="Neu").position_id == first.position_id
     assert ARGS["withdraw"]["reason"]  # the helpers' withdrawal carries a reason too
+
+
+# --- the forms: German field errors, never a 500 ---------------------------------------------------------
+
+def _post(client, notice, name, data):
+    payload = {f"{name}-{k}": v for k, v in data.items()}
+    payload[f"{name}-seen_state"] = notice.state
+    return client.post(reverse("staffing:notice_action", args=[notice.pk, name]), payload)
+
+
+def test_the_placement_form_refuses_a_crafted_candidate_and_a_substitute_without_reason(
+        cleared, make_notice, client, clerk_witten):
+    stranger = make_notice(S.CLEARED).candidates.get()
+    client.force_login(clerk_witten)
+    crafted = _post(client, cleared, "place", {"person": stranger.pk, "placed_on": "2026-11-25", "confirm": "on"})
+    assert crafted.status_code == 400
+    assert "Diese Person gehört nicht zu dieser Mitteilung." in crafted.content.decode()
+    no_reason = _post(client, cleared, "place", {"person": services.SUBSTITUTE, "substitute_name": "Clara Ersatz",
+                                                 "placed_on": "2026-11-25", "confirm": "on"})
+    assert no_reason.status_code == 400
+    assert "Bitte begründen Sie, warum die Stelle mit einer anderen" in no_reason.content.decode()
+    too_far = _post(client, cleared, "place", {"person": _anna(cleared).pk, "placed_on": "2027-02-01",
+                                               "confirm": "on"})
+    assert too_far.status_code == 400 and "Tage in der Zukunft" in too_far.content.decode()
+    before = _post(client, cleared, "place", {"person": _anna(cleared).pk, "placed_on": "2026-11-24",
+                                              "confirm": "on"})
+    assert before.status_code == 400 and "vor dem Eingang der Mitteilung (25.11.2026)" in before.content.decode()
+    cleared.refresh_from_db()
+    assert cleared.state == S.CLEARED
+    ok = _post(client, cleared, "place", {"person": _anna(cleared).pk, "placed_on": "2027-02-01",
+                                          "confirm_ahead": "on", "confirm": "on"})
+    assert ok.status_code == 302
+    assert StaffMember.objects.get(last_name="Beispiel").joined_on == date(2027, 2, 1)
+
+
+def test_the_decline_form_needs_a_reason_and_says_what_happened(make_notice, client, clerk_witten):
+    notice = make_notice(S.AGREED)
+    client.force_login(clerk_witten)
+    missing = _post(client, notice, "withdraw", {"confirm": "on"})
+    assert missing.status_code == 400 and "Bitte geben Sie einen Grund an." in missing.content.decode()
+    done = _post(client, notice, "withdraw", {"reason": "Absage der Bewerberin", "confirm": "on"})
+    assert done.status_code == 302
+    page = client.get(done["Location"]).content.decode()
+    assert "Die Besetzung findet nicht statt" in page
+    notice.refresh_from_db()
+    assert notice.state == S.WITHDRAWN
