@@ -202,6 +202,8 @@ LEGAL_TIME_ZONE = "Europe/Berlin"
 QUALIFICATION_MIN_MONTHS = env.int("QUALIFICATION_MIN_MONTHS", default=6)
 # PS-4.3: the start page flags vacancies still open after this many days.
 VACANCY_FLAG_DAYS = env.int("VACANCY_FLAG_DAYS", default=90)
+# a placement is recorded at most this many days ahead unless the clerk confirms the date (PS-2.3, PS-6.1)
+PLACEMENT_MAX_DAYS_AHEAD = env.int("PLACEMENT_MAX_DAYS_AHEAD", default=30)
 
 # --- Security (README "Security and reliability"); production defaults follow DEBUG=false ------------
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user name from one

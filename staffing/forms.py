@@ -5,16 +5,21 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from . import hooks
+from . import hooks, services
 from .models import (
+    PLACEABLE_STATES,
     Candidate,
+    Employment,
     Function,
     NoticeState,
     ObjectionKind,
     PlacementNotice,
+    Qualification,
 )
+from .services import SUBSTITUTE
 from .ui import DateInput
 
 REQUIRED_MESSAGE = _("Bitte geben Sie „%(label)s“ an.")
@@ -47,9 +52,10 @@ class NoticeForm(forms.ModelForm):
             "head_involved": _("Nur bei Leitungsfunktionen (PS-2.6)."),
         }
 
-    def __init__(self, *args, positions, complete: bool = False, **kwargs):
+    def __init__(self, *args, positions, complete: bool = False, all_positions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.complete = complete
+        self.all_positions = all_positions  # the user's positions, also those bound by an open notice
         self.fields["position"].queryset = positions
         self.fields["position"].empty_label = _("Bitte wählen")
         self.fields["function"].empty_label = _("aus der Stelle übernehmen")
@@ -77,7 +83,22 @@ class NoticeForm(forms.ModelForm):
                                               "unmittelbar beteiligt werden (PS-2.6)."))
         if self.complete:
             _require(self, NOTICE_REQUIRED)
+        self._name_open_notice()
         return data
+
+    def _name_open_notice(self):
+        """A position the list does not offer because another notice still binds it (a stale page or a crafted
+        POST): say which notice, instead of "not a valid choice"."""
+        if "position" not in self.errors or self.all_positions is None:
+            return
+        raw = self.data.get(self.add_prefix("position"))
+        try:
+            position = self.all_positions.filter(pk=int(raw)).first()
+        except (TypeError, ValueError):
+            return
+        other = services.open_notice_on(position and position.pk, exclude_pk=self.instance.pk)
+        if other is not None:
+            self.errors["position"] = self.error_class([services.open_notice_message(other)])
 
     def _post_clean(self):
         # The model's own validation needs the office, which the service sets; nothing to check here.
@@ -174,9 +195,11 @@ class ActionForm(forms.Form):
 
     seen_state = forms.ChoiceField(choices=NoticeState.choices, widget=forms.HiddenInput, required=False)
     confirm_label = None
+    success_message = None  # else the view's message for the step
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, notice=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.notice = notice
         if self.confirm_label:
             self.fields["confirm"] = forms.BooleanField(
                 label=self.confirm_label, required=True,
@@ -280,22 +303,82 @@ class DecideForm(ActionForm):
 
 
 class PlaceForm(ActionForm):
+    """PS-2.3/PS-6.1: the placement as carried out: with whom (a notified candidate or another person with a
+    reason) and on which day (not before receipt; far ahead only when confirmed: the service checks)."""
+
     title = _("Besetzung als durchgeführt eintragen")
     confirm_label = _("Ich bestätige, dass die Besetzung durchgeführt wurde.")
+    person = forms.ChoiceField(label=_("Besetzt mit"), widget=forms.RadioSelect, error_messages={
+        "required": _("Bitte wählen Sie die Person, mit der die Stelle besetzt wurde."),
+        "invalid_choice": _("Diese Person gehört nicht zu dieser Mitteilung. Bitte wählen Sie eine der "
+                            "mitgeteilten Personen oder eine andere Person.")})
+    substitute_name = forms.CharField(label=_("Name der anderen Person"), required=False, max_length=160,
+                                      help_text=_("Vor- und Nachname; nur bei einer anderen Person."))
+    substitute_reason = forms.CharField(label=_("Grund für die andere Person"), required=False,
+                                        widget=forms.Textarea(attrs={"rows": 2}),
+                                        help_text=_("Die Koordinierungsstelle wird darüber informiert."))
+    employment = forms.ChoiceField(label=_("Beschäftigungsverhältnis"), required=False,
+                                   choices=[("", _("wie in der Mitteilung"))] + list(Employment.choices),
+                                   help_text=_("Nur nötig bei einer anderen Person oder wenn in der Mitteilung "
+                                               "nichts angegeben ist (Eintrag ins Personalverzeichnis)."))
+    qualification = forms.ChoiceField(label=_("Qualifikation"), required=False,
+                                      choices=[("", _("wie in der Mitteilung"))] + list(Qualification.choices),
+                                      help_text=_("Nur nötig bei einer anderen Person."))
     placed_on = forms.DateField(label=_("besetzt am"), widget=DateInput(), input_formats=["%Y-%m-%d", "%d.%m.%Y"],
-                                help_text=_("Format TT.MM.JJJJ"),
+                                help_text=_("Format TT.MM.JJJJ; nicht vor dem Eingang der Mitteilung."),
                                 error_messages={"required": _("Bitte geben Sie das Datum der Besetzung an.")})
+    confirm_ahead = forms.BooleanField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        candidates = [c for c in self.notice.candidates.all() if c.erased_at is None] if self.notice else []
+        self.fields["person"].choices = ([(str(c.pk), c.full_name or str(c)) for c in candidates]
+                                         + [(SUBSTITUTE, _("eine andere Person (nicht in der Mitteilung genannt)"))])
+        if len(candidates) == 1 and not self.is_bound:
+            self.initial.setdefault("person", str(candidates[0].pk))
+        self.fields["confirm_ahead"].label = _(
+            "Das Datum liegt mehr als %(days)d Tage in der Zukunft; ich bestätige es.") % {
+            "days": settings.PLACEMENT_MAX_DAYS_AHEAD}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("person") == SUBSTITUTE:
+            if not (data.get("substitute_name") or "").strip():
+                self.add_error("substitute_name", _("Bitte geben Sie den Namen der anderen Person an."))
+            if not (data.get("substitute_reason") or "").strip():
+                self.add_error("substitute_reason", _("Bitte begründen Sie, warum die Stelle mit einer anderen "
+                                                      "als den mitgeteilten Personen besetzt wurde."))
+        return data
 
     def service_kwargs(self):
-        return {"placed_on": self.cleaned_data["placed_on"]}
+        data = self.cleaned_data
+        substitute = data["person"] == SUBSTITUTE
+        return {"placed_on": data["placed_on"], "candidate_id": None if substitute else data["person"],
+                "substitute_name": data["substitute_name"] if substitute else "",
+                "substitute_reason": data["substitute_reason"] if substitute else "",
+                "employment": data["employment"], "qualification": data["qualification"],
+                "confirm_ahead": data["confirm_ahead"]}
 
 
 class WithdrawForm(ActionForm):
+    """PS-2.2: withdrawing a notice; after a clearance, an approval, an agreement or a decision it records
+    that the placement does not take place ("Besetzung findet nicht statt"), freeing the position."""
+
     title = _("Mitteilung zurückziehen")
     confirm_label = _("Ich bestätige, dass die Mitteilung zurückgezogen wird. Dieser Schritt kann nicht "
                       "rückgängig gemacht werden.")
     reason = forms.CharField(label=_("Grund"), widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": _("Bitte geben Sie einen Grund an.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.notice is not None and self.notice.state in PLACEABLE_STATES:
+            self.title = _("Besetzung findet nicht statt")
+            self.success_message = _("Festgehalten: Die Besetzung findet nicht statt. Die Koordinierungsstelle "
+                                     "wird informiert; die Stelle ist für eine neue Mitteilung frei.")
+            self.fields["reason"].label = _("Grund (z. B. Absage der Bewerberin / des Bewerbers)")
+            self.fields["confirm"].label = _("Ich bestätige, dass die Besetzung nicht stattfindet. Die Mitteilung "
+                                             "wird damit abgeschlossen; dies kann nicht rückgängig gemacht werden.")
 
     def service_kwargs(self):
         return {"reason": self.cleaned_data["reason"]}

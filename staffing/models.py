@@ -376,6 +376,9 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
                                                     null=True, blank=True)
     placement_permitted = models.BooleanField(_("Besetzung nach Entscheidung zulässig"), default=False)
     placed_on = models.DateField(_("besetzt am"), null=True, blank=True)
+    # PS-2.3/PS-6.1: placed with another person than the notified candidates (the coordination office is told)
+    substitute_name = models.CharField(_("besetzt mit (andere Person)"), max_length=160, blank=True)
+    substitute_reason = models.TextField(_("Grund für die andere Person"), blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True,
                                    verbose_name=_("angelegt von"))
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
@@ -509,15 +512,20 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=PLACEABLE_STATES, target=NoticeState.PLACED,
                 conditions=[placement_allowed_after_decision], permission=transition_permission("place"))
-    def place(self, *, placed_on):
-        """PS-2.3/PS-4.3: the city records the placement as carried out."""
+    def place(self, *, placed_on, substitute_name="", substitute_reason=""):
+        """PS-2.3/PS-4.3: the city records the placement as carried out (with a notified candidate, or
+        with another person: `substitute_name` and its reason)."""
         self.placed_on = placed_on
+        self.substitute_name = substitute_name
+        self.substitute_reason = substitute_reason
 
     @transition(field=state, source=[NoticeState.DRAFT, NoticeState.INFORMED, NoticeState.CONSULTATION,
-                                     NoticeState.ESCALATED, NoticeState.DECIDED],
+                                     NoticeState.ESCALATED, *PLACEABLE_STATES],
                 target=NoticeState.WITHDRAWN, permission=transition_permission("withdraw"))
     def withdraw(self):
-        """PS-2.2: the city withdraws its planned placement."""
+        """PS-2.2: the city withdraws its planned placement; after a clearance, an approval, an agreement or
+        a decision: the placement does not take place ("Besetzung findet nicht statt"). The position is free
+        for a new notice."""
 
 
 class Candidate(models.Model):

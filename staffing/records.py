@@ -8,7 +8,8 @@ transaction and does the vacancy bookkeeping of PS-4.3, which lives here only:
 
 - a person who takes a position (entry, or a change of position) closes the position's open vacancy;
 - a person who leaves opens a vacancy for their position from the next day (one open per position);
-- a placement carried out closes the vacancy it fills (`vacancy_close`, called by `notice_place`).
+- a placement carried out closes the vacancy it fills (`vacancy_close`, called by `notice_place`), and the
+  placed person enters the register (`staff_member_place`).
 
 A person entered as already gone (an old register read in by the import) changes no vacancy. The seed
 commands write demo and benchmark rows directly in bulk; they are not a user's write path.
@@ -24,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import access, selectors
-from .models import Office, Position, StaffMember, User, Vacancy
+from .models import Induction, Office, Position, StaffMember, User, Vacancy
 
 POSITION_FIELDS = ("number", "title", "function", "grade", "fte", "is_active")
 STAFF_FIELDS = ("position", "function", "first_name", "last_name", "employment", "grade", "fte",
@@ -145,6 +146,49 @@ def _open_vacancy_after_leaving(member: StaffMember, *, reason: str) -> Vacancy 
         return None
     return _open_vacancy(member.position, member.left_on + datetime.timedelta(days=1),
                          reason or _("Austritt von %(name)s") % {"name": str(member)})
+
+
+@transaction.atomic
+def staff_member_place(*, by: User, position_id: int, placed_on: datetime.date, full_name: str, employment: str,
+                       grade: str = "", qualification: str = "", qualification_detail: str = "",
+                       months_experience: int | None = None, induction_planned: bool = False) -> StaffMember:
+    """PS-6.1, PS-4.3: the person a placement notice placed takes the position (`services.notice_place`).
+
+    Their record in the register of the position's office is updated when there is exactly one person of
+    that name still employed there (a move inside the office: position, function, grade and qualification
+    follow the notice; the entry date stays); else a new record is created, joined on the placement day.
+    The position's open vacancy closes."""
+    position = selectors.get_or_404(selectors.positions_visible_to(by), position_id, for_update=True)
+    _require_keeps(by, position.office)
+    first_name, _sep, last_name = " ".join((full_name or "").split()).rpartition(" ")
+    if not first_name or not last_name:
+        _raise({"person": _("Für den Eintrag ins Personalverzeichnis werden Vor- und Nachname der Person "
+                            "benötigt.")})
+    if not employment:
+        _raise({"employment": _("Bitte geben Sie das Beschäftigungsverhältnis der Person an.")})
+    if not qualification:
+        _raise({"qualification": _("Bitte geben Sie die Qualifikation der Person an.")})
+    same = list(StaffMember.objects.select_for_update().filter(
+        office_id=position.office_id, first_name__iexact=first_name, last_name__iexact=last_name,
+        left_on__isnull=True)[:2])
+    if len(same) == 1:
+        member = same[0]
+    else:
+        member = StaffMember(office_id=position.office_id, first_name=first_name, last_name=last_name,
+                             fte=position.fte, joined_on=placed_on,
+                             induction=Induction.PLANNED if induction_planned else Induction.NOT_NEEDED)
+    member.position = position
+    member.function_id = position.function_id
+    member.grade = grade or position.grade
+    member.employment = employment
+    member.qualification = qualification
+    member.qualification_detail = qualification_detail or member.qualification_detail
+    if months_experience is not None:
+        member.months_experience = months_experience
+    _check_member(member)
+    member.save()
+    _close_open_vacancy(position.pk, placed_on)
+    return member
 
 
 # --- vacancies (PS-4.3) ------------------------------------------------------------------------------

@@ -11,20 +11,24 @@ import logging
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import access, hooks, notifications, records, wording
 from .deadlines import format_period_end
 from .models import (
+    OPEN_STATES,
+    PLACEABLE_STATES,
     Candidate,
     NoticeComment,
     NoticeEvent,
     NoticeState,
     ObjectionKind,
     PlacementNotice,
+    Position,
     User,
     Vacancy,
 )
@@ -54,7 +58,7 @@ def notice_create(*, by: User, candidates: list[dict] | None = None, **data) -> 
         raise PermissionDenied(_("Nur die Personalsachbearbeitung einer Stadt kann Mitteilungen anlegen."))
     notice = PlacementNotice(office=office, created_by=by)
     _apply_draft_data(notice, data)
-    notice.save()
+    _save_holding_position(notice)
     for candidate in candidates or []:
         Candidate.objects.create(notice=notice, **_only(candidate, CANDIDATE_FIELDS))
     return notice
@@ -70,12 +74,46 @@ def notice_update_draft(*, notice_id: int, by: User, candidates: list[dict] | No
             raise WorkflowError(_("Die Mitteilung ist bereits eingereicht und kann nicht mehr geändert werden."))
         raise PermissionDenied(_("Nur die Personalsachbearbeitung der Stadt kann den Entwurf ändern."))
     _apply_draft_data(notice, data)
-    notice.save()
+    _save_holding_position(notice)
     if candidates is not None:
         notice.candidates.all().delete()
         for candidate in candidates:
             Candidate.objects.create(notice=notice, **_only(candidate, CANDIDATE_FIELDS))
     return notice
+
+
+def open_notice_message(notice: PlacementNotice) -> str:
+    """The German refusal for a second open notice on a position, naming the open one."""
+    return (_("Für diese Stelle ist bereits die Mitteilung Nr. %(number)s (Status „%(state)s“) offen. Eine "
+              "neue Mitteilung ist möglich, sobald diese besetzt oder zurückgezogen ist.")
+            % {"number": notice.pk, "state": notice.get_state_display()})
+
+
+def open_notice_on(position_id: int | None, *, exclude_pk: int | None = None) -> PlacementNotice | None:
+    """The notice that still binds the position (at most one, `one_open_notice_per_position`)."""
+    if not position_id:
+        return None
+    return (PlacementNotice.objects.filter(position_id=position_id, state__in=OPEN_STATES)
+            .exclude(pk=exclude_pk).first())
+
+
+def _save_holding_position(notice: PlacementNotice) -> None:
+    """PS-2.2: save the draft; a position already bound by another open notice is refused with a German
+    message naming it. The position row is locked first, so two clerks cannot both pass the check; the
+    database constraint (`one_open_notice_per_position`) stays the last guard and is answered the same way."""
+    if notice.position_id:
+        Position.objects.select_for_update().filter(pk=notice.position_id).first()
+        other = open_notice_on(notice.position_id, exclude_pk=notice.pk)
+        if other is not None:
+            raise WorkflowError({"position": open_notice_message(other)})
+    try:
+        with transaction.atomic():
+            notice.save()
+    except IntegrityError:
+        other = open_notice_on(notice.position_id, exclude_pk=notice.pk)
+        if other is None:
+            raise
+        raise WorkflowError({"position": open_notice_message(other)}) from None
 
 
 def _only(data: dict, fields) -> dict:
@@ -242,27 +280,123 @@ def notice_decide(*, notice_id: int, by: User, directive: str = "", cut_amount: 
                        cut_amount=cut_amount, cut_percent=cut_percent, placement_permitted=placement_permitted)
 
 
+def _refuse_if_impossible(notice: PlacementNotice, name: str, by: User) -> None:
+    """Refuse a step that is not possible now (state, role, conditions) before its input is checked: the
+    user hears why the step is impossible, not what is wrong with the input."""
+    meta = getattr(notice, name)._django_fsm
+    state = notice.state
+    if not (meta.has_transition(state) and meta.has_transition_perm(notice, state, by)
+            and meta.conditions_met(notice, state)):
+        _transition(notice, name, by=by)  # raises the step's refusal; changes nothing
+
+
+SUBSTITUTE = "ersatz"  # the choice "another person" of the placement form
+
+
+def _person_of_placement(notice: PlacementNotice, candidate_id, substitute_name: str, substitute_reason: str
+                         ) -> Candidate | None:
+    """PS-2.3: the placed person: one of the notice's own candidates, or (None) another person with a reason.
+    A notice with a single candidate and no choice made places that candidate."""
+    substitute_name = " ".join((substitute_name or "").split())
+    if candidate_id in (None, "") and not substitute_name:
+        candidates = list(notice.candidates.all())
+        if len(candidates) == 1:
+            return candidates[0]
+        raise WorkflowError({"person": _("Bitte wählen Sie die Person, mit der die Stelle besetzt wurde.")})
+    if candidate_id not in (None, "", SUBSTITUTE):
+        try:
+            return notice.candidates.get(pk=int(candidate_id), erased_at__isnull=True)
+        except (Candidate.DoesNotExist, ValueError, TypeError):
+            raise WorkflowError({"person": _("Diese Person gehört nicht zu dieser Mitteilung. Bitte wählen Sie "
+                                             "eine der mitgeteilten Personen oder eine andere Person.")}) from None
+    errors = {}
+    if not substitute_name:
+        errors["substitute_name"] = _("Bitte geben Sie den Namen der anderen Person an.")
+    if not (substitute_reason or "").strip():
+        errors["substitute_reason"] = _("Bitte begründen Sie, warum die Stelle mit einer anderen als den "
+                                        "mitgeteilten Personen besetzt wurde.")
+    if errors:
+        raise WorkflowError(errors)
+    return None
+
+
+def _check_placement_date(notice: PlacementNotice, placed_on: date, confirm_ahead: bool) -> None:
+    """PS-2.3: not before the notice was received; not further ahead than PLACEMENT_MAX_DAYS_AHEAD days unless
+    the clerk confirms the date."""
+    received = timezone.localdate(notice.received_at) if notice.received_at else None
+    if received is not None and placed_on < received:
+        raise WorkflowError({"placed_on": _("Die Besetzung kann nicht vor dem Eingang der Mitteilung "
+                                            "(%(day)s) liegen.") % {"day": received.strftime("%d.%m.%Y")}})
+    days = settings.PLACEMENT_MAX_DAYS_AHEAD
+    if not confirm_ahead and placed_on > timezone.localdate() + timezone.timedelta(days=days):
+        raise WorkflowError({"placed_on": _("Das Datum liegt mehr als %(days)d Tage in der Zukunft. Bitte prüfen "
+                                            "Sie es oder bestätigen Sie es ausdrücklich.") % {"days": days}})
+
+
 @transaction.atomic
-def notice_place(*, notice_id: int, by: User, placed_on: date) -> PlacementNotice:
-    """PS-2.3/PS-4.3: the city records the placement as carried out; the vacancy it fills closes."""
-    if placed_on is None:
+def notice_place(*, notice_id: int, by: User, placed_on: date, candidate_id: int | str | None = None,
+                 substitute_name: str = "", substitute_reason: str = "", employment: str = "",
+                 qualification: str = "", confirm_ahead: bool = False) -> PlacementNotice:
+    """PS-2.3/PS-4.3/PS-6.1: the city records the placement as carried out: with whom (one of the notice's
+    candidates, who is marked selected and whose data is kept, or another person with a reason, of whom the
+    coordination office is told through the step's notification) and on which day. The person enters the
+    staff register on the position (`records.staff_member_place`), the vacancy it fills closes."""
+    if placed_on is None:  # missing input first, as in every step
         raise WorkflowError({"placed_on": _("Bitte geben Sie das Datum der Besetzung an.")})
     notice = _locked(notice_id, by)
-    _transition(notice, "place", by=by, reason=_("besetzt zum %(date)s") % {"date": placed_on.strftime("%d.%m.%Y")},
-                placed_on=placed_on)
+    _refuse_if_impossible(notice, "place", by)  # then state, role, conditions; then the input that needs the notice
+    candidate = _person_of_placement(notice, candidate_id, substitute_name, substitute_reason)
+    _check_placement_date(notice, placed_on, confirm_ahead)
+    day = placed_on.strftime("%d.%m.%Y")
+    if candidate is not None:
+        name, substitute_name, substitute_reason = candidate.full_name, "", ""
+        reason = _("besetzt zum %(date)s mit %(name)s") % {"date": day, "name": name}
+    else:
+        name, substitute_name = " ".join(substitute_name.split()), " ".join(substitute_name.split())
+        substitute_reason = substitute_reason.strip()
+        reason = (_("besetzt zum %(date)s mit %(name)s – eine andere als die mitgeteilten Personen. Grund: "
+                    "%(reason)s") % {"date": day, "name": name, "reason": substitute_reason})
+    _transition(notice, "place", by=by, reason=reason, placed_on=placed_on, substitute_name=substitute_name,
+                substitute_reason=substitute_reason)
+    # the placed candidate is kept (retention: privacy.selectors.expired_candidates), the others not
+    notice.candidates.update(is_selected=False)
+    if candidate is not None:
+        Candidate.objects.filter(pk=candidate.pk).update(is_selected=True)
     if notice.vacancy_id:
         records.vacancy_close(by=by, refilled_on=placed_on, vacancy_id=notice.vacancy_id)
     elif notice.position_id:
         vacancy = records.vacancy_close(by=by, refilled_on=placed_on, position_id=notice.position_id)
         if vacancy is not None:
             PlacementNotice.objects.filter(pk=notice.pk).update(vacancy=vacancy)
+    if notice.position_id:
+        source = candidate or Candidate()
+        try:
+            records.staff_member_place(
+                by=by, position_id=notice.position_id, placed_on=placed_on, full_name=name,
+                employment=employment or source.employment, grade=source.grade,
+                qualification=qualification or source.qualification,
+                qualification_detail=source.qualification_detail, months_experience=source.months_experience,
+                induction_planned=source.induction_planned)
+        except WorkflowError:
+            raise
+        except ValidationError as error:  # the register's German messages, on the placement form
+            raise WorkflowError(getattr(error, "error_dict", None) or error.messages) from None
     return notice
 
 
 @transaction.atomic
 def notice_withdraw(*, notice_id: int, by: User, reason: str = "") -> PlacementNotice:
-    """PS-2.2: the city withdraws its planned placement."""
-    return _transition(_locked(notice_id, by), "withdraw", by=by, reason=reason)
+    """PS-2.2: the city withdraws its planned placement. After a clearance, an approval by silence, an
+    agreement or a decision this records that the placement does not take place ("Besetzung findet nicht
+    statt"); the coordination office is told (staffing.states) and the position is free for a new notice.
+    A submitted notice is withdrawn only with a reason (audited)."""
+    notice = _locked(notice_id, by)
+    reason = (reason or "").strip()
+    if not reason and notice.state != NoticeState.DRAFT:
+        raise WorkflowError({"reason": _("Bitte geben Sie einen Grund an.")})
+    if notice.state in PLACEABLE_STATES:
+        reason = _("Besetzung findet nicht statt: %(reason)s") % {"reason": reason}
+    return _transition(notice, "withdraw", by=by, reason=reason)
 
 
 @transaction.atomic

@@ -225,7 +225,8 @@ def _notice_form(request, notice: PlacementNotice | None):
                 data[total] = str(min(int(data.get(total, "1")) + 1, 50))
             except ValueError:
                 data[total] = "1"
-        form = NoticeForm(data, instance=notice, positions=positions, complete=complete)
+        form = NoticeForm(data, instance=notice, positions=positions, complete=complete,
+                          all_positions=positions_for_notice(selectors.positions_visible_to(user)))
         formset = CandidateFormSet(data, prefix=CANDIDATE_PREFIX, complete=complete)
         if action != "person_hinzufuegen":
             forms_valid = form.is_valid()
@@ -283,7 +284,10 @@ def _save_notice(request, notice, form, formset, *, submit: bool, errors: list[s
         ui.apply_service_error(form, error)
         return None
     except IntegrityError:
-        form.add_error("position", _("Für diese Stelle gibt es bereits eine offene Mitteilung."))
+        other = services.open_notice_on(form.cleaned_data.get("position") and form.cleaned_data["position"].pk,
+                                        exclude_pk=notice.pk if notice else None)
+        form.add_error("position", services.open_notice_message(other) if other else
+                       _("Für diese Stelle gibt es bereits eine offene Mitteilung."))
         return None
     except (ConcurrentTransition, TransitionNotAllowed):
         errors.append(CONCURRENT_MESSAGE)
@@ -300,8 +304,9 @@ def _detail_context(request, notice, *, overrides=None, comment_form=None) -> di
     actions = []
     for name, form_class in ACTION_FORMS.items():
         if name in available:
-            form = overrides.get(name) or form_class(prefix=name, initial={"seen_state": notice.state})
-            actions.append({"name": name, "form": form, "title": form_class.title, "dom_id": f"schritt-{name}",
+            form = overrides.get(name) or form_class(prefix=name, initial={"seen_state": notice.state},
+                                                     notice=notice)
+            actions.append({"name": name, "form": form, "title": form.title, "dom_id": f"schritt-{name}",
                             "url": reverse("staffing:notice_action", args=[notice.pk, name])})
     summary_items, summary_messages = [], []
     for form in overrides.values():
@@ -353,7 +358,7 @@ def notice_action(request, pk, name):
     if name not in ACTION_FORMS:
         raise Http404
     notice = selectors.notice_detail_for_user(request.user, pk)
-    form = ACTION_FORMS[name](request.POST, prefix=name)
+    form = ACTION_FORMS[name](request.POST, prefix=name, notice=notice)
     seen = request.POST.get(f"{name}-seen_state", "")
     if seen and seen != notice.state:
         return _concurrent(request, pk, name)
@@ -370,7 +375,7 @@ def notice_action(request, pk, name):
         except (ConcurrentTransition, TransitionNotAllowed):
             return _concurrent(request, pk, name)
         else:
-            messages.success(request, SUCCESS[name])
+            messages.success(request, form.success_message or SUCCESS[name])
             return redirect(_safe_next(request, reverse("staffing:notice_detail", args=[pk])))
     elif name not in available:
         raise PermissionDenied(_("Dieser Schritt steht Ihnen bei dieser Mitteilung jetzt nicht zur Verfügung."))

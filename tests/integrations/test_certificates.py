@@ -90,7 +90,8 @@ def test_directive_and_cut_certificate_names_the_statute_and_the_amount_in_euro(
 
 
 def test_placed_notice_still_documents_the_outcome_before_placement(client, approved_by_silence, clerk_witten):
-    services.notice_place(notice_id=approved_by_silence.pk, by=clerk_witten, placed_on=date(2027, 1, 1))
+    services.notice_place(notice_id=approved_by_silence.pk, by=clerk_witten, placed_on=date(2027, 1, 1),
+                          confirm_ahead=True)
     text = pdf_text(fetch(client, clerk_witten, approved_by_silence).content)
     assert "Bescheinigung: Besetzung kann vollzogen werden" in text
     assert "besetzt zum 01.01.2027" in text

@@ -41,7 +41,7 @@ def test_substitute_acting_during_the_absence_is_audited_in_the_name_of_the_abse
 
 def test_outside_the_period_the_colleague_acts_in_their_own_name(informed, colleague_witten, absence):
     with time_machine.travel(berlin(2026, 11, 27, 9, 0), tick=False):
-        services.notice_withdraw(notice_id=informed.pk, by=colleague_witten)
+        services.notice_withdraw(notice_id=informed.pk, by=colleague_witten, reason="Absage")
     assert NoticeEvent.objects.get(notice=informed, to_state="withdrawn").on_behalf_of is None
 
 
@@ -137,7 +137,7 @@ def test_ending_a_substitution_stops_the_i_v(client, informed, clerk_witten, col
     client.force_login(clerk_witten)
     client.post(reverse("integrations:substitutes"), {"aktion": "beenden", "id": absence.pk})
     with time_machine.travel(berlin(2026, 12, 1, 9, 0), tick=False):
-        services.notice_withdraw(notice_id=informed.pk, by=colleague_witten)
+        services.notice_withdraw(notice_id=informed.pk, by=colleague_witten, reason="Absage")
     assert NoticeEvent.objects.get(notice=informed, to_state="withdrawn").on_behalf_of is None
 
 

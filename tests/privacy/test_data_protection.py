@@ -34,11 +34,13 @@ def withdrawn(witten_office, clerk_witten):
 @pytest.fixture
 def placed(witten_office, clerk_witten, coordinator):
     notice = PlacementNoticeFactory(position=PositionFactory(office=witten_office))
-    CandidateFactory(notice=notice, full_name="Dora Gewählt", is_selected=True)
-    CandidateFactory(notice=notice, full_name="Emil Abgelehnt", is_selected=False)
+    dora = CandidateFactory(notice=notice, full_name="Dora Gewählt")
+    CandidateFactory(notice=notice, full_name="Emil Abgelehnt")
     services.notice_submit(notice_id=notice.pk, by=clerk_witten)
     services.notice_clear(notice_id=notice.pk, by=coordinator)
-    services.notice_place(notice_id=notice.pk, by=clerk_witten, placed_on=datetime.date(2027, 2, 1))
+    # issue 12: the placement names the person; the service marks her selected
+    services.notice_place(notice_id=notice.pk, by=clerk_witten, placed_on=datetime.date(2027, 2, 1),
+                          candidate_id=dora.pk, confirm_ahead=True)
     return notice
 
 
@@ -54,7 +56,8 @@ def test_candidates_of_a_withdrawn_notice_are_erased_after_the_retention_period(
 
 
 def test_the_audit_trail_holds_no_candidate_data(withdrawn, placed):
-    names = list(Candidate.objects.values_list("full_name", flat=True))
+    # issue 12: the placement's record names the placed person, whose data is kept (not erased); no other
+    names = list(Candidate.objects.filter(is_selected=False).values_list("full_name", flat=True))
     texts = [json.dumps(e, default=str) for e in NoticeEvent.objects.values()]
     assert texts and not any(name in text for name in names for text in texts)
     field_names = {f.name for f in NoticeEvent._meta.get_fields()}
@@ -180,3 +183,33 @@ def test_export_page_of_another_district_finds_nothing_here(client, withdrawn, o
     client.force_login(district_user(other_district, Organisation.Kind.COORDINATION, username="koordination-me"))
     response = client.get(reverse("privacy_export"), {"name": "Berta Beispiel"})
     assert response.status_code == 200 and response.json()["candidates"] == []
+
+
+# --- issue 12: retention after a placement that names the person --------------------------------------
+
+def test_retention_keeps_the_placed_person_and_erases_the_others(placed):
+    """The placement marks the chosen candidate selected (services.notice_place): her data stays, the
+    others' is erased after the retention period; her staff record is untouched."""
+    from staffing.models import StaffMember
+    assert erase_expired_personal_data(now=timezone.now() + LATER) == 1
+    kept = Candidate.objects.get(notice=placed, full_name="Dora Gewählt")
+    assert kept.is_selected and kept.erased_at is None and kept.professional_background
+    erased = Candidate.objects.get(notice=placed, is_selected=False)
+    assert erased.full_name == "" and erased.erased_at is not None
+    assert StaffMember.objects.filter(first_name="Dora", last_name="Gewählt").exists()
+
+
+def test_retention_after_a_substitute_placement_erases_every_candidate(witten_office, clerk_witten, coordinator):
+    notice = PlacementNoticeFactory(position=PositionFactory(office=witten_office))
+    CandidateFactory(notice=notice, full_name="Gerd Abgesagt")
+    CandidateFactory(notice=notice, full_name="Hanna Abgesagt")
+    services.notice_submit(notice_id=notice.pk, by=clerk_witten)
+    services.notice_clear(notice_id=notice.pk, by=coordinator)
+    services.notice_place(notice_id=notice.pk, by=clerk_witten, placed_on=timezone.localdate(),
+                          candidate_id=services.SUBSTITUTE, substitute_name="Ida Ersatz",
+                          substitute_reason="Beide haben abgesagt.", employment="employee", qualification="degree")
+    assert not Candidate.objects.filter(notice=notice, is_selected=True).exists()
+    assert erase_expired_personal_data(now=timezone.now() + LATER) == 2
+    assert set(Candidate.objects.filter(notice=notice).values_list("full_name", flat=True)) == {""}
+    notice.refresh_from_db()
+    assert notice.substitute_name == "Ida Ersatz"  # the placed person is kept, as with a placed candidate

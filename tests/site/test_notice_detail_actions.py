@@ -154,7 +154,10 @@ def test_agree_and_place(client, coordinator, clerk_witten, informed):
     missing_date = _action(client, informed, "place", {"confirm": "on"})
     assert missing_date.status_code == 400
     assert "Bitte geben Sie das Datum der Besetzung an." in missing_date.content.decode()
-    assert _action(client, informed, "place", {"placed_on": "2027-02-01", "confirm": "on"}).status_code == 302
+    # issue 12: the person is named, and a date more than PLACEMENT_MAX_DAYS_AHEAD ahead is confirmed
+    person = str(informed.candidates.get().pk)
+    assert _action(client, informed, "place", {"placed_on": "2027-02-01", "person": person, "confirm_ahead": "on",
+                                               "confirm": "on"}).status_code == 302
     informed.refresh_from_db()
     assert informed.state == NoticeState.PLACED
 

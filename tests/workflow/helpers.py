@@ -38,7 +38,7 @@ ARGS = {
               "administrative_heads_involved": True, "conditions": "Fortbildung binnen 6 Monaten"},
     "escalate": {"reason": "Keine Einigung erzielt.", "participants": "Frau Heimann, Herr Brandt"},
     "decide": {"directive": "Die Besetzung ist mit Auflagen zulässig.", "placement_permitted": True},
-    "place": {"placed_on": date(2027, 2, 1)},
+    "place": {"placed_on": date(2027, 2, 1), "confirm_ahead": True},  # beyond PLACEMENT_MAX_DAYS_AHEAD
     "withdraw": {"reason": "Bewerberin hat abgesagt."},
 }
 

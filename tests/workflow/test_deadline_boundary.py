@@ -129,6 +129,6 @@ def test_no_reminder_once_the_coordination_office_has_reacted(informed, coordina
 
 
 def test_no_reminder_for_a_withdrawn_notice(informed, clerk_witten, clock):
-    services.notice_withdraw(notice_id=informed.pk, by=clerk_witten)
+    services.notice_withdraw(notice_id=informed.pk, by=clerk_witten, reason="Bewerberin hat abgesagt")
     clock.move_to(REMINDER_DUE, tick=False)
     assert run_sweep()["reminded"] == 0

@@ -46,7 +46,7 @@ def test_silence_for_a_week_approves_and_placement_closes_the_vacancy(
     assert draft.state == NoticeState.APPROVED_BY_SILENCE
     assert NoticeEvent.objects.filter(notice=draft, to_state="approved_by_silence", actor=None).count() == 1
     assert Notification.objects.filter(recipient=clerk_witten, kind="approved_by_silence").count() == 1
-    services.notice_place(notice_id=draft.pk, by=clerk_witten, placed_on=date(2027, 1, 1))
+    services.notice_place(notice_id=draft.pk, by=clerk_witten, placed_on=date(2027, 1, 1), confirm_ahead=True)
     draft.refresh_from_db()
     assert draft.state == NoticeState.PLACED
     assert draft.vacancy.refilled_on == date(2027, 1, 1)

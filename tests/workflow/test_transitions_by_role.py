@@ -75,7 +75,9 @@ SOURCES = {
     "escalate": {S.CONSULTATION},
     "decide": {S.ESCALATED},
     "place": {S.CLEARED, S.APPROVED_BY_SILENCE, S.AGREED, S.DECIDED},
-    "withdraw": {S.DRAFT, S.INFORMED, S.CONSULTATION, S.ESCALATED, S.DECIDED},
+    # issue 12: "Besetzung findet nicht statt" also after a clearance, an approval by silence or an agreement
+    "withdraw": {S.DRAFT, S.INFORMED, S.CONSULTATION, S.ESCALATED, S.CLEARED, S.APPROVED_BY_SILENCE, S.AGREED,
+                 S.DECIDED},
 }
 ACTOR = {"submit": "clerk", "clear": "coordination", "raise_objection": "coordination", "agree": "coordination",
          "escalate": "district_admin", "decide": "district_admin", "place": "clerk", "withdraw": "clerk"}
@@ -201,7 +203,8 @@ def test_audit_records_carry_the_reason_of_each_step(make_notice):
     assert reasons["escalate"] == ARGS["escalate"]["reason"]
     assert reasons["decide"].startswith(ARGS["decide"]["directive"])
     placed = make_notice(S.PLACED)
-    assert placed.events.get(transition="place").reason == "besetzt zum 01.02.2027"
+    assert placed.events.get(transition="place").reason == (
+        f"besetzt zum 01.02.2027 mit {placed.candidates.get().full_name}")  # issue 12: names the person
     silent = make_notice(S.APPROVED_BY_SILENCE)
     event = silent.events.get(transition="approve_by_silence")
     assert event.actor is None and event.actor_label == "System"

@@ -301,4 +301,4 @@ def _seed_notices(district):
             elif step == "clear":
                 services.notice_clear(notice_id=notice.pk, by=coordinator)
             elif step == "place":
-                services.notice_place(notice_id=notice.pk, by=clerk, placed_on=date(2026, 11, 1))
+                services.notice_place(notice_id=notice.pk, by=clerk, placed_on=timezone.localdate())
