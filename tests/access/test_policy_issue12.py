@@ -7,10 +7,13 @@ import pytest
 from staffing import access
 from staffing.models import Function
 from staffing.states import AgreementSide, NoticeState
-from tests.access.test_policy import notice_in, world  # noqa: F401  (the fixture)
+from tests.access import test_policy as policy
 from tests.factories import FunctionFactory
 
 pytestmark = pytest.mark.django_db
+
+world = policy.world  # the users and offices of the authorization matrix
+notice_in = policy.notice_in
 
 
 def _leadership():
