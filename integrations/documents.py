@@ -201,7 +201,8 @@ def _cleared(pdf: _Document, notice: PlacementNotice):
 
 
 def _objection_rows(notice: PlacementNotice) -> list[tuple[str, str]]:
-    event = _last_event(notice, NoticeState.CONSULTATION)
+    # the reaction itself, not a later step within the consultation (the city's statement, a rejected proposal)
+    event = next((e for e in reversed(notice._events) if e.transition == "raise_objection"), None)
     kind = ObjectionKind(notice.objection_kind).label if notice.objection_kind else "–"
     return [
         ("Eingang der Mitteilung", fmt_moment(notice.received_at)),

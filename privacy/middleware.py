@@ -7,7 +7,8 @@ from .services import record_candidate_access
 
 class CandidateDataAccessMiddleware:
     """Record who was shown candidates' personal data: a successful GET of a view named in
-    settings.CANDIDATE_DATA_VIEWS by a signed-in user (who, when, which notice, which candidates)."""
+    settings.CANDIDATE_DATA_VIEWS by a signed-in user (who, when, which notice, which candidates), unless the
+    view set `request.candidate_data_shown = False` (the access policy's `notice.candidates` refused)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -19,6 +20,9 @@ class CandidateDataAccessMiddleware:
         match = getattr(request, "resolver_match", None)
         view_name = match.view_name if match else ""
         if view_name not in getattr(settings, "CANDIDATE_DATA_VIEWS", ()):
+            return response
+        # a view that showed only aggregates (PS-2.6: the head on a notice it is not involved in) says so
+        if getattr(request, "candidate_data_shown", True) is False:
             return response
         try:
             user = getattr(request, "user", None)

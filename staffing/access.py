@@ -14,7 +14,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from .states import NoticeState, Role
+from .states import AgreementSide, NoticeState, Role, side_of_role
 
 NOTHING = Q(pk__in=[])
 
@@ -167,6 +167,46 @@ def _may_comment(user, notice) -> bool:
     return not (notice.state == NoticeState.DRAFT and not _has_role(user, Role.CITY_CLERK))
 
 
+def _head_reacts_for_coordination(user, notice) -> bool:
+    """PS-2.6: on a leadership position the city involved the head directly: the head of the JobAgentur
+    (of the notice's district) may react instead of the coordination office."""
+    return (_in_district_of(user, notice, Role.HEAD) and notice.head_involved
+            and notice.function_id is not None and notice.function.is_leadership)
+
+
+def _reacts_in_week(user, notice) -> bool:
+    """PS-2.3/PS-2.4/PS-2.6: who clears or stops the Wochenfrist: the coordination office, or the directly
+    involved head."""
+    return _in_district_of(user, notice, Role.COORDINATION) or _head_reacts_for_coordination(user, notice)
+
+
+def _consultation_side(user, notice) -> bool:
+    """PS-2.4 "Kreis und Stadt erörtern": the city of the notice, or the district's coordination office
+    or administration."""
+    return _acts_for_city_of(user, notice) or _in_district_of(user, notice, Role.COORDINATION,
+                                                               Role.DISTRICT_ADMIN)
+
+
+def _other_side_of_proposal(user, notice) -> bool:
+    """PS-2.4: a proposed agreed solution is confirmed or rejected only by the other side."""
+    proposed_by = notice.agreement_proposed_side
+    if not proposed_by or not _consultation_side(user, notice):
+        return False
+    mine = AgreementSide.CITY if _acts_for_city_of(user, notice) else side_of_role(role_of(user))
+    return mine != proposed_by
+
+
+def _sees_candidates(user, notice) -> bool:
+    """PS-2.6/DSGVO: everybody who sees the notice sees its candidates' data, except the head of the
+    JobAgentur: only where directly involved or once the notice was escalated to the district."""
+    if not _sees_notice(user, notice):
+        return False
+    if not _has_role(user, Role.HEAD):
+        return True
+    return bool(notice.head_involved or notice.escalation_reason
+                or notice.state in (NoticeState.ESCALATED, NoticeState.DECIDED))
+
+
 def _keeps_records_of(user, office) -> bool:
     """PS-3.1/PS-6.1: an office's positions, staff and vacancies are kept by the people whose office it is
     (`own_office_of`): a city clerk their regional office, the coordination office its own."""
@@ -191,8 +231,13 @@ RULES = {
     "notice.submit": _acts_for_city_of,
     "notice.place": _acts_for_city_of,
     "notice.withdraw": _acts_for_city_of,
-    "notice.clear": lambda user, notice: _in_district_of(user, notice, COORD),
-    "notice.raise_objection": lambda user, notice: _in_district_of(user, notice, COORD),
+    "notice.candidates": _sees_candidates,
+    "notice.clear": _reacts_in_week,
+    "notice.raise_objection": _reacts_in_week,
+    "notice.city_statement": _acts_for_city_of,
+    "notice.propose_agreement": _consultation_side,
+    "notice.confirm_agreement": _other_side_of_proposal,
+    "notice.reject_agreement": _other_side_of_proposal,
     "notice.agree": lambda user, notice: _in_district_of(user, notice, COORD, ADMIN),
     "notice.escalate": lambda user, notice: _in_district_of(user, notice, COORD, ADMIN),
     "notice.decide": lambda user, notice: _in_district_of(user, notice, ADMIN),

@@ -227,18 +227,48 @@ class ClearForm(ActionForm):
 
 
 class ObjectionForm(ActionForm):
+    """PS-2.4: one of the two formal reactions within the Wochenfrist (both stop the consent by silence);
+    the page shows each as its own form (`ClarificationForm`, `ConcernsForm`), both the transition
+    `raise_objection`."""
+
     title = _("Bedenken oder Klärungsbedarf äußern")
-    kind = forms.ChoiceField(label=_("Art der Reaktion"), choices=ObjectionKind.choices, widget=forms.RadioSelect,
-                             error_messages={"required": _("Bitte wählen Sie „Bedenken“ oder „Klärungsbedarf“.")})
+    transition = "raise_objection"
+    kind = None  # fixed by the subclasses
     reason = forms.CharField(label=_("Begründung"), widget=forms.Textarea(attrs={"rows": 4}),
                              error_messages={"required": _("Bitte begründen Sie Ihre Reaktion schriftlich.")})
 
     def service_kwargs(self):
-        return {"kind": self.cleaned_data["kind"], "reason": self.cleaned_data["reason"]}
+        return {"kind": self.kind, "reason": self.cleaned_data["reason"]}
 
 
-class AgreeForm(ActionForm):
-    title = _("Einvernehmliche Lösung festhalten")
+class ClarificationForm(ObjectionForm):
+    title = _("Klärungsbedarf anmelden")
+    kind = ObjectionKind.CLARIFICATION
+    help = _("Hält die Wochenfrist an: die Besetzung kann nicht mehr allein durch Fristablauf vollzogen "
+             "werden, die Erörterung beginnt "
+             "(PS-2.4). Nennen Sie, was zu klären ist.")
+
+
+class ConcernsForm(ObjectionForm):
+    title = _("Bedenken äußern")
+    kind = ObjectionKind.CONCERNS
+    help = _("Hält die Wochenfrist an: die Besetzung kann nicht mehr allein durch Fristablauf vollzogen "
+             "werden, die Erörterung beginnt "
+             "(PS-2.4). Begründen Sie Ihre Bedenken.")
+
+
+class CityStatementForm(ActionForm):
+    title = _("Stellungnahme abgeben")
+    text = forms.CharField(label=_("Stellungnahme der Stadt"), widget=forms.Textarea(attrs={"rows": 4}),
+                           error_messages={"required": _("Bitte geben Sie die Stellungnahme der Stadt ein.")})
+
+    def service_kwargs(self):
+        return {"text": self.cleaned_data["text"]}
+
+
+class ProposeAgreementForm(ActionForm):
+    title = _("Einigung vorschlagen")
+    help = _("Die andere Seite bestätigt die Einigung oder lehnt sie ab (PS-2.4: Kreis und Stadt erörtern).")
     solution = forms.CharField(label=_("Einvernehmliche Lösung"), widget=forms.Textarea(attrs={"rows": 4}),
                                error_messages={"required": _("Bitte beschreiben Sie die einvernehmliche Lösung.")})
     participants = forms.CharField(label=_("Teilnehmende der Erörterung"), widget=forms.Textarea(attrs={"rows": 2}),
@@ -251,6 +281,45 @@ class AgreeForm(ActionForm):
     def service_kwargs(self):
         return {k: self.cleaned_data[k] for k in ("solution", "participants", "administrative_heads_involved",
                                                   "conditions")}
+
+
+class ConfirmAgreementForm(ActionForm):
+    title = _("Einigung bestätigen")
+    confirm_label = _("Ich bestätige die vorgeschlagene einvernehmliche Lösung für unsere Seite.")
+    reason = forms.CharField(label=_("Vermerk"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def service_kwargs(self):
+        return {"reason": self.cleaned_data["reason"]}
+
+
+class RejectAgreementForm(ActionForm):
+    title = _("Einigung ablehnen")
+    reason = forms.CharField(label=_("Begründung"), widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": _("Bitte begründen Sie, warum Sie die Einigung "
+                                                           "ablehnen.")})
+
+    def service_kwargs(self):
+        return {"reason": self.cleaned_data["reason"]}
+
+
+class AgreeForm(ActionForm):
+    title = _("Einvernehmliche Lösung gemeinsam festhalten")
+    help = _("Kreis und Stadt halten die Lösung gemeinsam fest; nennen Sie die Beteiligten beider Seiten.")
+    solution = forms.CharField(label=_("Einvernehmliche Lösung"), widget=forms.Textarea(attrs={"rows": 4}),
+                               error_messages={"required": _("Bitte beschreiben Sie die einvernehmliche Lösung.")})
+    for_district = forms.CharField(label=_("für den Kreis"), max_length=500,
+                                   error_messages={"required": _("Bitte nennen Sie, wer für den Kreis an der "
+                                                                 "Einigung beteiligt ist.")})
+    for_city = forms.CharField(label=_("für die Stadt"), max_length=500,
+                               error_messages={"required": _("Bitte nennen Sie, wer für die Stadt an der "
+                                                             "Einigung beteiligt ist.")})
+    administrative_heads_involved = forms.BooleanField(label=_("Verwaltungsleitungen beteiligt"), required=False)
+    conditions = forms.CharField(label=_("Auflagen / Bedingungen"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+
+    def service_kwargs(self):
+        return {k: self.cleaned_data[k] for k in ("solution", "for_district", "for_city",
+                                                  "administrative_heads_involved", "conditions")}
 
 
 class EscalateForm(ActionForm):
@@ -384,17 +453,29 @@ class WithdrawForm(ActionForm):
         return {"reason": self.cleaned_data["reason"]}
 
 
-# transition name -> form; the order is the order on the page
+# step name -> form; the order is the order on the page. A step is its transition unless its form names
+# another (`transition`, see `transition_of`).
 ACTION_FORMS = {
     "submit": SubmitForm,
     "clear": ClearForm,
-    "raise_objection": ObjectionForm,
+    # PS-2.4: the two formal reactions, each its own form, both the transition `raise_objection`
+    "request_clarification": ClarificationForm,
+    "raise_concerns": ConcernsForm,
+    "city_statement": CityStatementForm,
+    "propose_agreement": ProposeAgreementForm,
+    "confirm_agreement": ConfirmAgreementForm,
+    "reject_agreement": RejectAgreementForm,
     "agree": AgreeForm,
     "escalate": EscalateForm,
     "decide": DecideForm,
     "place": PlaceForm,
     "withdraw": WithdrawForm,
 }
+
+
+def transition_of(step: str) -> str:
+    """The django-fsm transition a step of the notice page takes."""
+    return getattr(ACTION_FORMS[step], "transition", step)
 
 
 class CommentForm(forms.Form):

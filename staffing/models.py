@@ -23,6 +23,7 @@ from .states import (  # noqa: F401  (re-exported: the states live next to their
     FINAL_STATES,
     OPEN_STATES,
     PLACEABLE_STATES,
+    AgreementSide,
     NoticeState,
     NotificationKind,
     Role,
@@ -366,6 +367,9 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
     consultation_participants = models.TextField(_("Teilnehmende der Erörterung"), blank=True)
     administrative_heads_involved = models.BooleanField(_("Verwaltungsleitungen beteiligt"), default=False)
     agreed_solution = models.TextField(_("Einvernehmliche Lösung"), blank=True)
+    # PS-2.4: the side that proposed the agreed solution (the other side confirms it); empty once decided
+    agreement_proposed_side = models.CharField(_("Einigung vorgeschlagen von"), max_length=20,
+                                               choices=AgreementSide.choices, blank=True)
     agreed_conditions = models.TextField(_("Auflagen / Bedingungen"), blank=True)
     escalation_reason = models.TextField(_("Grund der Eskalation"), blank=True)
     # Decision of the district (PS-2.5)
@@ -484,10 +488,39 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
         self.objection_kind = kind
         self.objection_reason = reason_text
 
+    @transition(field=state, source=NoticeState.CONSULTATION, target=NoticeState.CONSULTATION,
+                permission=transition_permission("city_statement"))
+    def city_statement(self):
+        """PS-2.4: the city states its view in the consultation (the text is the audit record's reason)."""
+
+    @transition(field=state, source=NoticeState.CONSULTATION, target=NoticeState.AGREEMENT_PROPOSED,
+                permission=transition_permission("propose_agreement"))
+    def propose_agreement(self, *, side, solution, participants, administrative_heads_involved, conditions=""):
+        """PS-2.4: one side records the agreed solution of the consultation; the other side confirms it."""
+        self.agreement_proposed_side = side
+        self.agreed_solution = solution
+        self.consultation_participants = participants
+        self.administrative_heads_involved = administrative_heads_involved
+        self.agreed_conditions = conditions
+
+    @transition(field=state, source=NoticeState.AGREEMENT_PROPOSED, target=NoticeState.AGREED,
+                permission=transition_permission("confirm_agreement"))
+    def confirm_agreement(self):
+        """PS-2.4: the other side confirms the proposed solution: district and city agree."""
+        self.agreement_proposed_side = ""
+
+    @transition(field=state, source=NoticeState.AGREEMENT_PROPOSED, target=NoticeState.CONSULTATION,
+                permission=transition_permission("reject_agreement"))
+    def reject_agreement(self):
+        """PS-2.4: the other side does not share the proposed solution: the consultation goes on."""
+        self.agreement_proposed_side = ""
+        self.agreed_solution = ""
+        self.agreed_conditions = ""
+
     @transition(field=state, source=NoticeState.CONSULTATION, target=NoticeState.AGREED,
                 permission=transition_permission("agree"))
     def agree(self, *, solution, participants, administrative_heads_involved, conditions=""):
-        """PS-2.4: district and city reached an agreed solution."""
+        """PS-2.4: district and city record their agreed solution jointly (both sides' participants named)."""
         self.agreed_solution = solution
         self.consultation_participants = participants
         self.administrative_heads_involved = administrative_heads_involved
@@ -520,7 +553,7 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
         self.substitute_reason = substitute_reason
 
     @transition(field=state, source=[NoticeState.DRAFT, NoticeState.INFORMED, NoticeState.CONSULTATION,
-                                     NoticeState.ESCALATED, *PLACEABLE_STATES],
+                                     NoticeState.AGREEMENT_PROPOSED, NoticeState.ESCALATED, *PLACEABLE_STATES],
                 target=NoticeState.WITHDRAWN, permission=transition_permission("withdraw"))
     def withdraw(self):
         """PS-2.2: the city withdraws its planned placement; after a clearance, an approval, an agreement or

@@ -33,6 +33,7 @@ from .models import (
     Vacancy,
 )
 from .selectors import notice_for_user
+from .states import AgreementSide, side_of_role
 
 logger = logging.getLogger(__name__)
 
@@ -216,13 +217,16 @@ def notice_submit(*, notice_id: int, by: User, received_at=None) -> PlacementNot
 
 @transaction.atomic
 def notice_clear(*, notice_id: int, by: User, reason: str = "") -> PlacementNotice:
-    """PS-2.3: the coordination office has no concerns and clears the notice before the period ends."""
+    """PS-2.3: the coordination office (PS-2.6: or the directly involved head) has no concerns and clears
+    the notice before the period ends."""
     return _transition(_locked(notice_id, by), "clear", by=by, reason=reason)
 
 
 @transaction.atomic
 def notice_raise_objection(*, notice_id: int, by: User, kind: str, reason: str) -> PlacementNotice:
-    """PS-2.4: concerns or a request for clarification, in writing, within the period."""
+    """PS-2.4: the two formal reactions within the Wochenfrist, "Bedenken" or "Klärungsbedarf", in writing:
+    either stops the consent by silence and starts the consultation. PS-2.6: the directly involved head of
+    the JobAgentur may react instead of the coordination office (`access`)."""
     if kind not in ObjectionKind.values:
         raise WorkflowError({"kind": _("Bitte wählen Sie „Bedenken“ oder „Klärungsbedarf“.")})
     if not (reason or "").strip():
@@ -230,20 +234,90 @@ def notice_raise_objection(*, notice_id: int, by: User, kind: str, reason: str) 
     return _transition(_locked(notice_id, by), "raise_objection", by=by, reason=reason, kind=kind, reason_text=reason)
 
 
-@transaction.atomic
-def notice_agree(*, notice_id: int, by: User, solution: str, participants: str,
-                 administrative_heads_involved: bool, conditions: str = "") -> PlacementNotice:
-    """PS-2.4: the consultation reached an agreed solution (participants and conditions recorded)."""
+def _agreement_errors(solution: str, **named) -> dict:
     errors = {}
     if not (solution or "").strip():
         errors["solution"] = _("Bitte beschreiben Sie die einvernehmliche Lösung.")
-    if not (participants or "").strip():
-        errors["participants"] = _("Bitte nennen Sie die Teilnehmenden der Erörterung.")
+    messages = {
+        "participants": _("Bitte nennen Sie die Teilnehmenden der Erörterung."),
+        "for_district": _("Bitte nennen Sie, wer für den Kreis an der Einigung beteiligt ist."),
+        "for_city": _("Bitte nennen Sie, wer für die Stadt an der Einigung beteiligt ist."),
+    }
+    for field, value in named.items():
+        if not (value or "").strip():
+            errors[field] = messages[field]
+    return errors
+
+
+def _joint_participants(for_district: str, for_city: str) -> str:
+    return "\n".join([_("für den Kreis: %(names)s") % {"names": for_district.strip()},
+                      _("für die Stadt: %(names)s") % {"names": for_city.strip()}])
+
+
+@transaction.atomic
+def notice_agree(*, notice_id: int, by: User, solution: str, for_district: str, for_city: str,
+                 administrative_heads_involved: bool = False, conditions: str = "") -> PlacementNotice:
+    """PS-2.4 ("Kreis und Stadt erörtern"): the agreed solution recorded jointly, naming who agreed for the
+    district and who for the city."""
+    errors = _agreement_errors(solution, for_district=for_district, for_city=for_city)
     if errors:
         raise WorkflowError(errors)
     return _transition(_locked(notice_id, by), "agree", by=by, reason=solution, solution=solution,
+                       participants=_joint_participants(for_district, for_city),
+                       administrative_heads_involved=administrative_heads_involved, conditions=conditions)
+
+
+@transaction.atomic
+def notice_city_statement(*, notice_id: int, by: User, text: str) -> PlacementNotice:
+    """PS-2.4: the city's statement in the consultation (audited with the text, told to the coordination
+    office and the district administration)."""
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError({"text": _("Bitte geben Sie die Stellungnahme der Stadt ein.")})
+    return _transition(_locked(notice_id, by), "city_statement", by=by, reason=text)
+
+
+@transaction.atomic
+def notice_propose_agreement(*, notice_id: int, by: User, solution: str, participants: str,
+                             administrative_heads_involved: bool = False, conditions: str = "") -> PlacementNotice:
+    """PS-2.4: one side (the city, or the coordination office / district administration) records the
+    agreed solution of the consultation; it holds once the other side confirms it."""
+    errors = _agreement_errors(solution, participants=participants)
+    if errors:
+        raise WorkflowError(errors)
+    notice = _locked(notice_id, by)
+    side = AgreementSide.CITY if access.can(by, "notice.city_statement", notice) \
+        else side_of_role(access.role_of(by))
+    return _transition(notice, "propose_agreement", by=by, reason=solution, side=side or "", solution=solution,
                        participants=participants, administrative_heads_involved=administrative_heads_involved,
                        conditions=conditions)
+
+
+def _answer_to_proposal(notice: PlacementNotice, by: User) -> None:
+    """A proposal is answered by the other side only: the proposer's own side gets a plain refusal."""
+    if (notice.state == NoticeState.AGREEMENT_PROPOSED and access.can(by, "notice.propose_agreement", notice)
+            and not access.can(by, "notice.confirm_agreement", notice)):
+        raise PermissionDenied(_("Die Einigung hat Ihre Seite vorgeschlagen; bestätigen oder ablehnen kann sie "
+                                 "nur die andere Seite."))
+
+
+@transaction.atomic
+def notice_confirm_agreement(*, notice_id: int, by: User, reason: str = "") -> PlacementNotice:
+    """PS-2.4: the other side confirms the proposed solution: the solution is agreed."""
+    notice = _locked(notice_id, by)
+    _answer_to_proposal(notice, by)
+    return _transition(notice, "confirm_agreement", by=by,
+                       reason=(reason or "").strip() or _("Einigung bestätigt"))
+
+
+@transaction.atomic
+def notice_reject_agreement(*, notice_id: int, by: User, reason: str) -> PlacementNotice:
+    """PS-2.4: the other side rejects the proposed solution (with a reason): back to the consultation."""
+    if not (reason or "").strip():
+        raise WorkflowError({"reason": _("Bitte begründen Sie, warum Sie die Einigung ablehnen.")})
+    notice = _locked(notice_id, by)
+    _answer_to_proposal(notice, by)
+    return _transition(notice, "reject_agreement", by=by, reason=reason.strip())
 
 
 @transaction.atomic

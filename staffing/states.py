@@ -36,6 +36,7 @@ class NoticeState(models.TextChoices):
     CLEARED = "cleared", _("Freigegeben ohne Bedenken")
     APPROVED_BY_SILENCE = "approved_by_silence", wording.SILENCE_OUTCOME
     CONSULTATION = "consultation", _("In Erörterung")
+    AGREEMENT_PROPOSED = "agreement_proposed", _("Einigung vorgeschlagen")
     AGREED = "agreed", _("Einvernehmlich gelöst")
     ESCALATED = "escalated", wording.ESCALATED
     DECIDED = "decided", _("Entschieden durch den Kreis")
@@ -46,7 +47,8 @@ class NoticeState(models.TextChoices):
 # States in which a notice still binds its position: at most one such notice per position.
 OPEN_STATES = [
     NoticeState.DRAFT, NoticeState.INFORMED, NoticeState.CLEARED, NoticeState.APPROVED_BY_SILENCE,
-    NoticeState.CONSULTATION, NoticeState.AGREED, NoticeState.ESCALATED, NoticeState.DECIDED,
+    NoticeState.CONSULTATION, NoticeState.AGREEMENT_PROPOSED, NoticeState.AGREED, NoticeState.ESCALATED,
+    NoticeState.DECIDED,
 ]
 # States from which the city may carry out the placement (PS-2.3, PS-2.4, PS-2.5).
 PLACEABLE_STATES = [NoticeState.CLEARED, NoticeState.APPROVED_BY_SILENCE, NoticeState.AGREED,
@@ -65,6 +67,24 @@ class NotificationKind(models.TextChoices):
     ESCALATION = "escalation", _("Eskalation")
     HEAD_INVOLVED = "head_involved", _("Beteiligung der Leitung")
     COMMENT = "comment", _("Neuer Kommentar")
+    CITY_STATEMENT = "city_statement", _("Stellungnahme der Stadt")
+    AGREEMENT_PROPOSED = "agreement_proposed", _("Einigung vorgeschlagen")
+
+
+class AgreementSide(models.TextChoices):
+    """PS-2.4 "Kreis und Stadt erörtern": the two sides of the consultation."""
+
+    DISTRICT = "district", _("Kreis")
+    CITY = "city", _("Stadt")
+
+
+def side_of_role(role: str | None) -> str | None:
+    """The side of the consultation a role speaks for (PS-2.4); None for a role outside it."""
+    if role == Role.CITY_CLERK:
+        return AgreementSide.CITY
+    if role in (Role.COORDINATION, Role.DISTRICT_ADMIN):
+        return AgreementSide.DISTRICT
+    return None
 
 
 # --- guards: extra conditions under which a role acts, as a query and as a test of one notice --------
@@ -97,6 +117,23 @@ GUARDS = {
         lambda user, now: Q(head_involved=True) & ~Q(comments__author_id=user.pk),
         lambda notice, user: notice.head_involved and not any(
             c.author_id == user.pk for c in notice.comments.all())),
+    # PS-2.6: the head reacts for the coordination office on leadership notices it is directly involved in,
+    # while the week runs
+    "head_reacts_in_week": Guard(
+        lambda user, now: Q(head_involved=True, function__is_leadership=True, period_ends_at__gt=now),
+        lambda notice, user: notice.head_involved and notice.function_id is not None
+        and notice.function.is_leadership and notice.period_running()),
+    # PS-2.4: in the consultation the city gives its statement, once
+    "city_statement_missing": Guard(
+        lambda user, now: ~Q(events__transition="city_statement"),
+        lambda notice, user: not any(e.transition == "city_statement" for e in notice.events.all())),
+    # PS-2.4: a proposed agreed solution is confirmed or rejected by the OTHER side
+    "agreement_proposed_by_district": Guard(
+        lambda user, now: Q(agreement_proposed_side=AgreementSide.DISTRICT),
+        lambda notice, user: notice.agreement_proposed_side == AgreementSide.DISTRICT),
+    "agreement_proposed_by_city": Guard(
+        lambda user, now: Q(agreement_proposed_side=AgreementSide.CITY),
+        lambda notice, user: notice.agreement_proposed_side == AgreementSide.CITY),
     None: Guard(_always_q, _always),
 }
 
@@ -138,7 +175,9 @@ class StateMeaning:
 
 _PLACE = Duty(("place",), _("Besetzung durchführen und eintragen"))
 _HEAD_STATEMENT = Duty(("comment",), _("Stellungnahme der Leitung abgeben (Kommentar)"), "head_statement_missing")
-_CONSULTATION_RESULT = Duty(("agree", "escalate"), _("Erörterung: Ergebnis festhalten (Einigung oder Eskalation)"))
+_CONSULTATION_RESULT = Duty(("propose_agreement", "agree", "escalate"),
+                            _("Erörterung: Ergebnis festhalten (Einigung oder Eskalation)"))
+_ANSWER_PROPOSAL = _("Vorgeschlagene Einigung bestätigen oder ablehnen")
 CITY, COORD, ADMIN, HEAD = Role.CITY_CLERK, Role.COORDINATION, Role.DISTRICT_ADMIN, Role.HEAD
 K = NotificationKind
 
@@ -148,14 +187,24 @@ STATES: dict[str, StateMeaning] = {m.state: m for m in [
     StateMeaning(NoticeState.INFORMED, "warning", period_runs=True, period_relevant=True, duties={
         COORD: Duty(("clear", "raise_objection"), _("prüfen: freigeben oder Bedenken / Klärungsbedarf äußern"),
                     "week_running"),
-        HEAD: _HEAD_STATEMENT,
+        # PS-2.6: the directly involved head may react instead of the coordination office
+        HEAD: Duty(("clear", "raise_objection"),
+                   _("prüfen: freigeben, Klärungsbedarf anmelden oder Bedenken äußern (anstelle der "
+                     "Koordinierungsstelle, PS-2.6)"), "head_reacts_in_week"),
     }, tell=(((COORD,), K.SUBMITTED),)),
     StateMeaning(NoticeState.CLEARED, "success", duties={CITY: _PLACE}, tell=(((CITY,), K.DECISION),)),
     StateMeaning(NoticeState.APPROVED_BY_SILENCE, "success", period_relevant=True, duties={CITY: _PLACE},
                  tell=(((CITY, COORD), K.APPROVED_BY_SILENCE),)),
     StateMeaning(NoticeState.CONSULTATION, "warning", duties={
         COORD: _CONSULTATION_RESULT, ADMIN: _CONSULTATION_RESULT, HEAD: _HEAD_STATEMENT,
+        CITY: Duty(("city_statement",), _("Stellungnahme der Stadt abgeben"), "city_statement_missing"),
     }, tell=(((CITY,), K.DECISION),)),
+    # PS-2.4: one side proposed the agreed solution, the other side confirms it (or rejects it)
+    StateMeaning(NoticeState.AGREEMENT_PROPOSED, "warning", duties={
+        CITY: Duty(("confirm_agreement", "reject_agreement"), _ANSWER_PROPOSAL, "agreement_proposed_by_district"),
+        COORD: Duty(("confirm_agreement", "reject_agreement"), _ANSWER_PROPOSAL, "agreement_proposed_by_city"),
+        ADMIN: Duty(("confirm_agreement", "reject_agreement"), _ANSWER_PROPOSAL, "agreement_proposed_by_city"),
+    }, tell=(((CITY, COORD, ADMIN), K.AGREEMENT_PROPOSED),)),
     StateMeaning(NoticeState.AGREED, "success", duties={
         CITY: Duty(("place",), _("Besetzung gemäß Einigung durchführen und eintragen"))},
         tell=(((CITY,), K.DECISION), ((COORD,), K.DECISION))),
@@ -198,8 +247,21 @@ def due_duty(notice, user, role: str | None) -> Duty | None:
     return duty
 
 
-def notice_kinds_for_entry(to_state: str, from_state: str) -> tuple[tuple[tuple[str, ...], str], ...]:
-    """Who is told when a notice enters `to_state` (PS-2.3 to PS-2.5); a withdrawn draft tells nobody."""
+# Steps that leave the state as it is (or whose news is not the state's): who is told of the step itself.
+TRANSITION_TELL: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
+    # PS-2.4: the city's statement in the consultation goes to the coordination office and the district
+    "city_statement": (((COORD, ADMIN), K.CITY_STATEMENT),),
+    # PS-2.4: a rejected proposal: both sides are back in the consultation
+    "reject_agreement": (((CITY, COORD, ADMIN), K.DECISION),),
+}
+
+
+def notice_kinds_for_entry(to_state: str, from_state: str,
+                           transition: str = "") -> tuple[tuple[tuple[str, ...], str], ...]:
+    """Who is told when a notice enters `to_state` (PS-2.3 to PS-2.5); a withdrawn draft tells nobody; a
+    step named in TRANSITION_TELL tells whom that table says."""
+    if transition in TRANSITION_TELL:
+        return TRANSITION_TELL[transition]
     if to_state in FINAL_STATES and from_state == NoticeState.DRAFT:
         return ()
     return meaning(to_state).tell

@@ -25,6 +25,7 @@ from .forms import (
     NoticeFilterForm,
     NoticeForm,
     positions_for_notice,
+    transition_of,
 )
 from .models import OPEN_STATES, NoticeState, PlacementNotice
 from .templatetags.kern import days_left_text
@@ -37,7 +38,12 @@ CONCURRENT_MESSAGE = _("Die Mitteilung wurde inzwischen von jemand anderem bearb
 SERVICES = {
     "submit": services.notice_submit,
     "clear": services.notice_clear,
-    "raise_objection": services.notice_raise_objection,
+    "request_clarification": services.notice_raise_objection,
+    "raise_concerns": services.notice_raise_objection,
+    "city_statement": services.notice_city_statement,
+    "propose_agreement": services.notice_propose_agreement,
+    "confirm_agreement": services.notice_confirm_agreement,
+    "reject_agreement": services.notice_reject_agreement,
     "agree": services.notice_agree,
     "escalate": services.notice_escalate,
     "decide": services.notice_decide,
@@ -47,7 +53,14 @@ SERVICES = {
 SUCCESS = {
     "submit": _("Die Mitteilung wurde eingereicht. Die Wochenfrist läuft."),
     "clear": _("Die Mitteilung wurde ohne Bedenken freigegeben."),
-    "raise_objection": _("Ihre Reaktion wurde festgehalten; die Erörterung beginnt."),
+    "request_clarification": _("Ihr Klärungsbedarf wurde festgehalten; die Wochenfrist ist angehalten, die "
+                               "Erörterung beginnt."),
+    "raise_concerns": _("Ihre Bedenken wurden festgehalten; die Wochenfrist ist angehalten, die Erörterung "
+                        "beginnt."),
+    "city_statement": _("Die Stellungnahme der Stadt wurde festgehalten."),
+    "propose_agreement": _("Die Einigung wurde vorgeschlagen; die andere Seite bestätigt sie oder lehnt sie ab."),
+    "confirm_agreement": _("Die Einigung wurde bestätigt."),
+    "reject_agreement": _("Die vorgeschlagene Einigung wurde abgelehnt; die Erörterung geht weiter."),
     "agree": _("Die einvernehmliche Lösung wurde festgehalten."),
     "escalate": _("Die Mitteilung wurde an die Kreisverwaltung eskaliert."),
     "decide": _("Die Entscheidung des Kreises wurde festgehalten."),
@@ -303,11 +316,16 @@ def _detail_context(request, notice, *, overrides=None, comment_form=None) -> di
     available = {t.name for t in notice.get_available_user_state_transitions(user)}
     actions = []
     for name, form_class in ACTION_FORMS.items():
-        if name in available:
+        if transition_of(name) in available:
             form = overrides.get(name) or form_class(prefix=name, initial={"seen_state": notice.state},
                                                      notice=notice)
             actions.append({"name": name, "form": form, "title": form.title, "dom_id": f"schritt-{name}",
+                            "help": getattr(form_class, "help", ""),
                             "url": reverse("staffing:notice_action", args=[notice.pk, name])})
+    steps = {a["name"] for a in actions}
+    # PS-2.3/PS-2.4: while the week runs a comment does not stop it; the formal reactions do
+    reactions = [a for a in actions if a["name"] in ("request_clarification", "raise_concerns")]
+    period_runs = notice.meaning.period_runs and notice.period_running()
     summary_items, summary_messages = [], []
     for form in overrides.values():
         summary_items += ui.summary_items(form)
@@ -316,8 +334,17 @@ def _detail_context(request, notice, *, overrides=None, comment_form=None) -> di
     if comment_form is not None:
         summary_items += ui.summary_items(comment_form)
     candidates = list(notice.candidates.all())
+    # PS-2.6/DSGVO: the head of the JobAgentur sees the candidates only where involved or escalated
+    shows_candidates = access.can(user, "notice.candidates", notice)
+    request.candidate_data_shown = shows_candidates and bool(candidates)  # read by privacy's access log
+    qualification_kinds = sorted({c.get_qualification_display() for c in candidates if c.qualification})
     return {
-        "notice": notice, "actions": actions, "candidates": candidates,
+        "notice": notice, "actions": actions, "candidates": candidates if shows_candidates else [],
+        "shows_candidates": shows_candidates, "candidate_count": len(candidates),
+        "qualification_kinds": qualification_kinds,
+        "reactions": reactions, "period_runs": period_runs, "steps": steps,
+        "head_may_react": notice.head_involved and notice.function_id is not None
+        and notice.function.is_leadership and notice.state == NoticeState.INFORMED,
         "events": list(notice.events.all()), "comments": list(notice.comments.all()),
         "comment_form": comment_form or (CommentForm() if may_comment else None),
         "may_edit": access.can(user, "notice.edit", notice),
@@ -363,11 +390,12 @@ def notice_action(request, pk, name):
     if seen and seen != notice.state:
         return _concurrent(request, pk, name)
     available = {t.name for t in notice.get_available_user_state_transitions(request.user)}
+    transition = transition_of(name)
     if form.is_valid():
         try:
             SERVICES[name](notice_id=notice.pk, by=request.user, **form.service_kwargs())
         except services.WorkflowError as error:
-            if name not in available:
+            if transition not in available:
                 for message in _error_messages(error):
                     messages.error(request, message)
                 return redirect("staffing:notice_detail", pk=pk)
@@ -377,7 +405,7 @@ def notice_action(request, pk, name):
         else:
             messages.success(request, form.success_message or SUCCESS[name])
             return redirect(_safe_next(request, reverse("staffing:notice_detail", args=[pk])))
-    elif name not in available:
+    elif transition not in available:
         raise PermissionDenied(_("Dieser Schritt steht Ihnen bei dieser Mitteilung jetzt nicht zur Verfügung."))
     context = _detail_context(request, notice, overrides={name: form})
     return render(request, "staffing/notices/detail.html", context, status=400)

@@ -22,7 +22,8 @@ PERIOD = gettext_lazy("Wochenfrist")  # PS-2.3
 SILENCE_OUTCOME = gettext_lazy("Besetzung kann vollzogen werden (keine Reaktion innerhalb der Wochenfrist)")
 ESCALATED = gettext_lazy("Eskaliert an die Kreisverwaltung")  # PS-2.5
 # the steps of the coordination office that must come within the Wochenfrist (PS-2.3, PS-2.4)
-REACTION_STEPS = ("clear", "raise_objection")
+# the transitions and the two forms of raise_objection (Klärungsbedarf anmelden, Bedenken äußern)
+REACTION_STEPS = ("clear", "raise_objection", "request_clarification", "raise_concerns")
 
 
 def _day(moment) -> str:

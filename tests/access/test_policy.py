@@ -14,11 +14,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from staffing import access
-from staffing.models import City, Office, Organisation, PlacementNotice, User
+from staffing.models import City, Function, Office, Organisation, PlacementNotice, User
 from staffing.states import NoticeState
 from tests.factories import (
     CityFactory,
     DistrictFactory,
+    FunctionFactory,
     PlacementNoticeFactory,
     PositionFactory,
     RegionalOfficeFactory,
@@ -37,14 +38,19 @@ ADMIN = {"district_admin"}
 HEAD = {"head"}
 DISTRICT_SIDE = COORD | ADMIN | HEAD
 
-# action -> who may, on a submitted notice of the own city (Witten) with the head involved; "superuser"
+# action -> who may, on a submitted notice of the own city (Witten) for a leadership position (team lead) with
+# the head involved (PS-2.6: the head reacts instead of the coordination office); "superuser"
 # appears where the policy lets superusers in (they see everything but act in no role)
 NOTICE_ACTIONS = {
     "notice.view": {"superuser"} | CLERK | DISTRICT_SIDE,
     "notice.comment": CLERK | DISTRICT_SIDE,
     "notice.edit": set(),  # only drafts
     "notice.submit": CLERK, "notice.place": CLERK, "notice.withdraw": CLERK,
-    "notice.clear": COORD, "notice.raise_objection": COORD,
+    "notice.candidates": {"superuser"} | CLERK | DISTRICT_SIDE,
+    "notice.clear": COORD | HEAD, "notice.raise_objection": COORD | HEAD,
+    "notice.city_statement": CLERK,
+    "notice.propose_agreement": CLERK | COORD | ADMIN,
+    "notice.confirm_agreement": set(), "notice.reject_agreement": set(),  # only once a side has proposed
     "notice.agree": COORD | ADMIN, "notice.escalate": COORD | ADMIN,
     "notice.decide": ADMIN,
     "notice.approve_by_silence": set(),  # only the system
@@ -98,8 +104,9 @@ def world(db, settings):
     return {"district": district, "cities": (witten, hattingen, ratingen), "offices": offices, "users": users}
 
 
-def notice_in(office, state, **fields) -> PlacementNotice:
-    notice = PlacementNoticeFactory(position=PositionFactory(office=office), **fields)
+def notice_in(office, state, *, function=None, **fields) -> PlacementNotice:
+    position = PositionFactory(office=office, **({"function": function} if function else {}))
+    notice = PlacementNoticeFactory(position=position, **fields)
     period = {} if state == NoticeState.DRAFT else {
         "received_at": timezone.now(), "period_ends_at": timezone.now() + timedelta(days=7)}
     # the state machine is proved elsewhere; here only who may act
@@ -129,7 +136,8 @@ def test_office_record_predicates_follow_the_matrix(world, action):
 
 @pytest.mark.parametrize("action", sorted(NOTICE_ACTIONS))
 def test_notice_predicates_follow_the_matrix(world, action):
-    own = notice_in(world["offices"]["witten"], NoticeState.INFORMED, head_involved=True)
+    own = notice_in(world["offices"]["witten"], NoticeState.INFORMED, head_involved=True,
+                    function=FunctionFactory(code=Function.Code.TEAM_LEAD))
     for role in ROLES:
         assert access.can(world["users"][role], action, own) == (role in NOTICE_ACTIONS[action]), (action, role)
 

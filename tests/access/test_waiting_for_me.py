@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from staffing import access, selectors, states
+from staffing.forms import ACTION_FORMS, transition_of
 from staffing.models import NoticeComment, PlacementNotice, User
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,8 @@ def offered_on_page(client, user, notice) -> set[str]:
     client.force_login(user)
     html = client.get(reverse("staffing:notice_detail", args=[notice.pk])).content.decode()
     offered = set(re.findall(r'id="schritt-([a-z_]+)"', html))
+    # a step may be offered as several forms of one transition (PS-2.4: Klärungsbedarf, Bedenken)
+    offered |= {transition_of(step) for step in offered if step in ACTION_FORMS}
     if reverse("staffing:notice_edit", args=[notice.pk]) in html:
         offered.add("edit")
     if f'action="{reverse("staffing:notice_comment", args=[notice.pk])}"' in html:
@@ -103,6 +106,21 @@ def test_the_coordination_office_sees_consultations_it_must_conclude(demo):
     assert set(in_consultation) <= set(selectors.notices_waiting_for(coordination))
 
 
-def test_the_city_is_not_told_to_answer_a_consultation(demo):
+def test_the_city_is_told_to_answer_a_consultation_until_it_gave_its_statement(demo):
+    """Issue 12: in the consultation the city gives its statement (PS-2.4); after it, nothing waits."""
+    from staffing import services
     clerk = User.objects.get(username="clerk-witten")
+    waiting = selectors.notices_waiting_for(clerk).filter(state=states.NoticeState.CONSULTATION)
+    assert waiting.exists()
+    for notice in list(waiting):
+        services.notice_city_statement(notice_id=notice.pk, by=clerk, text="Nachweise liegen bei.")
     assert not selectors.notices_waiting_for(clerk).filter(state=states.NoticeState.CONSULTATION).exists()
+
+
+def test_the_other_side_confirms_a_proposed_agreement(demo):
+    """Issue 12: a proposal of the coordination office waits for the city, not for the district side."""
+    proposed = PlacementNotice.objects.get(state=states.NoticeState.AGREEMENT_PROPOSED)
+    city = User.objects.filter(organisation__city=proposed.office.city, organisation__kind="city").first()
+    assert proposed in set(selectors.notices_waiting_for(city))
+    for username in ("koordination", "kreis"):
+        assert proposed not in set(selectors.notices_waiting_for(User.objects.get(username=username)))

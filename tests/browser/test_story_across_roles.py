@@ -101,11 +101,10 @@ def test_story_across_roles(demo, new_page):
     screenshot(coordination, "notice-detail")
 
     # raises concerns, with a reason
-    objection = action_form(coordination, "Bedenken oder Klärungsbedarf äußern")
-    objection.get_by_role("radio", name="Bedenken", exact=True).check()
+    objection = action_form(coordination, "Bedenken äußern")
     objection.get_by_label("Begründung").fill("Die Berufserfahrung ist nicht einschlägig (PS-1.2).")
-    objection.get_by_role("button", name="Bedenken oder Klärungsbedarf äußern").click()
-    expect(coordination.get_by_role("status")).to_contain_text("Ihre Reaktion wurde festgehalten")
+    objection.get_by_role("button", name="Bedenken äußern").click()
+    expect(coordination.get_by_role("status")).to_contain_text("Ihre Bedenken wurden festgehalten")
     expect(coordination.get_by_role("main")).to_contain_text("In Erörterung")
     expect(coordination.get_by_role("main")).to_contain_text("Die Berufserfahrung ist nicht einschlägig")
     assert_accessible(coordination, checked)

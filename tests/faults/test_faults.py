@@ -228,9 +228,8 @@ def test_two_coordinators_acting_at_once_exactly_one_wins_and_the_other_is_told(
     posts = {
         coordinator.pk: ("clear", {"clear-seen_state": "informed", "clear-reason": "keine Bedenken",
                                   "clear-confirm": "on"}),
-        second.pk: ("raise_objection", {"raise_objection-seen_state": "informed", "raise_objection-kind": "concerns",
-                                        "raise_objection-reason": "Qualifikation fehlt",
-                                        "raise_objection-confirm": "on"}),
+        second.pk: ("raise_concerns", {"raise_concerns-seen_state": "informed",
+                                       "raise_concerns-reason": "Qualifikation fehlt"}),
     }
     barrier = threading.Barrier(2)
     answers = {}

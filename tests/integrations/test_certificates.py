@@ -68,7 +68,8 @@ def test_clearance_certificate(client, informed, coordinator, clerk_witten):
 def test_agreed_solution_certificate(client, in_consultation, coordinator, clerk_witten):
     with time_machine.travel(berlin(2026, 12, 1, 10, 0), tick=False):
         services.notice_agree(notice_id=in_consultation.pk, by=coordinator,
-                              solution="Besetzung mit Praxiseinweisung", participants="Frau Heimann",
+                              solution="Besetzung mit Praxiseinweisung", for_district="Frau Heimann",
+                              for_city="Herr Brandt",
                               administrative_heads_involved=False, conditions="Fortbildung bis 30.06.2027")
     text = pdf_text(fetch(client, clerk_witten, in_consultation).content)
     assert "Bescheinigung über die einvernehmliche Lösung" in text

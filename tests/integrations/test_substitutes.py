@@ -61,7 +61,7 @@ def test_coordination_substitute_continues_the_absent_coordinators_consultation(
                                 ends_on=date(2026, 12, 4))
     with time_machine.travel(berlin(2026, 12, 2, 10, 0), tick=False):
         services.notice_agree(notice_id=in_consultation.pk, by=deputy, solution="Praxiseinweisung",
-                              participants="Stadt Witten, Koordinierungsstelle",
+                              for_district="Koordinierungsstelle", for_city="Stadt Witten",
                               administrative_heads_involved=False)
     event = NoticeEvent.objects.get(notice=in_consultation, to_state="agreed")
     assert (event.actor, event.on_behalf_of) == (deputy, coordinator)
@@ -86,7 +86,8 @@ def test_certificate_annex_shows_i_v(client, informed, coordinator, district):
                                 ends_on=date(2026, 12, 4))
     with time_machine.travel(berlin(2026, 12, 2, 10, 0), tick=False):
         services.notice_agree(notice_id=informed.pk, by=deputy, solution="Nachweis liegt vor",
-                              participants="Stadt, Kreis", administrative_heads_involved=False)
+                              for_district="Kreis", for_city="Stadt",
+                              administrative_heads_involved=False)
     from .test_certificates import fetch, pdf_text
     text = pdf_text(fetch(client, deputy, informed).content)
     assert f"Clara Stellvertreterin i. V. für {coordinator.get_full_name()}" in text

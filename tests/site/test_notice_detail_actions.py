@@ -61,7 +61,7 @@ def test_detail_offers_exactly_the_users_steps(client, coordinator, clerk_witten
     with time_machine.travel(NOV_29, tick=False):
         actions = [a["name"] for a in client.get(
             reverse("staffing:notice_detail", args=[informed.pk])).context["actions"]]
-    assert actions == ["clear", "raise_objection"]
+    assert actions == ["clear", "request_clarification", "raise_concerns"]
     client.force_login(clerk_witten)
     with time_machine.travel(NOV_29, tick=False):
         actions = [a["name"] for a in client.get(
@@ -94,13 +94,11 @@ def test_clear(client, coordinator, informed):
 def test_objection_without_reason_stays_on_the_page_with_the_input(client, coordinator, informed):
     client.force_login(coordinator)
     with time_machine.travel(NOV_29, tick=False):
-        response = _action(client, informed, "raise_objection", {"kind": "concerns", "reason": ""})
+        response = _action(client, informed, "raise_concerns", {"reason": ""})
     assert response.status_code == 400
     html = response.content.decode()
     assert "Bitte begründen Sie Ihre Reaktion schriftlich." in html
-    assert 'href="#id_raise_objection-reason"' in html
-    assert 'value="concerns" class="kern-form-check__radio" required id="id_raise_objection-kind_0" checked' in html \
-        or "checked" in html
+    assert 'href="#id_raise_concerns-reason"' in html
     informed.refresh_from_db()
     assert informed.state == NoticeState.INFORMED
 
@@ -108,7 +106,7 @@ def test_objection_without_reason_stays_on_the_page_with_the_input(client, coord
 def test_objection_after_the_period_is_refused_with_a_message(client, coordinator, informed):
     with time_machine.travel(datetime(2026, 12, 3, 0, 0, 1, tzinfo=BERLIN), tick=False):
         client.force_login(coordinator)
-        response = _action(client, informed, "raise_objection", {"kind": "concerns", "reason": "zu spät"})
+        response = _action(client, informed, "raise_concerns", {"reason": "zu spät"})
         assert response.status_code == 302
         page = client.get(response.url).content.decode()
     assert "abgelaufen" in page
@@ -119,8 +117,7 @@ def test_objection_after_the_period_is_refused_with_a_message(client, coordinato
 def test_whole_consultation_path_through_the_pages(client, coordinator, district_admin, clerk_witten, informed):
     client.force_login(coordinator)
     with time_machine.travel(NOV_29, tick=False):
-        assert _action(client, informed, "raise_objection",
-                       {"kind": "clarification", "reason": "Werdegang unklar"}).status_code == 302
+        assert _action(client, informed, "request_clarification", {"reason": "Werdegang unklar"}).status_code == 302
     informed.refresh_from_db()
     assert informed.state == NoticeState.CONSULTATION
     assert _action(client, informed, "escalate", {"reason": "keine Einigung", "participants": "A, B",
@@ -144,10 +141,10 @@ def test_whole_consultation_path_through_the_pages(client, coordinator, district
 def test_agree_and_place(client, coordinator, clerk_witten, informed):
     client.force_login(coordinator)
     with time_machine.travel(NOV_29, tick=False):
-        _action(client, informed, "raise_objection", {"kind": "concerns", "reason": "PS-1.2"})
+        _action(client, informed, "raise_concerns", {"reason": "PS-1.2"})
     informed.refresh_from_db()
-    assert _action(client, informed, "agree", {"solution": "Praxiseinweisung", "participants": "A, B"}).status_code \
-        == 302
+    assert _action(client, informed, "agree", {"solution": "Praxiseinweisung", "for_district": "A",
+                                               "for_city": "B"}).status_code == 302
     informed.refresh_from_db()
     assert informed.state == NoticeState.AGREED
     client.force_login(clerk_witten)

@@ -61,6 +61,7 @@ def make_notice(witten_office, clerk_witten, coordinator, district_admin, clock)
             NoticeState.CLEARED: ["submit", "clear"],
             NoticeState.APPROVED_BY_SILENCE: ["submit", "sweep"],
             NoticeState.CONSULTATION: ["submit", "raise_objection"],
+            NoticeState.AGREEMENT_PROPOSED: ["submit", "raise_objection", "propose_agreement"],
             NoticeState.AGREED: ["submit", "raise_objection", "agree"],
             NoticeState.ESCALATED: ["submit", "raise_objection", "escalate"],
             NoticeState.DECIDED: ["submit", "raise_objection", "escalate", "decide"],
@@ -68,6 +69,7 @@ def make_notice(witten_office, clerk_witten, coordinator, district_admin, clock)
             NoticeState.WITHDRAWN: ["submit", "withdraw"],
         }[state]
         actor = {"submit": clerk_witten, "clear": coordinator, "raise_objection": coordinator, "agree": coordinator,
+                 "propose_agreement": coordinator,
                  "escalate": coordinator, "decide": district_admin, "place": clerk_witten,
                  "withdraw": clerk_witten}
         for step in path:

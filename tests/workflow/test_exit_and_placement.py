@@ -134,9 +134,12 @@ def test_withdrawal_is_possible_but_never_a_duty(make_notice, clerk_witten):
     """The start page lists duties; a withdrawal that is always possible does not make a notice wait."""
     from staffing import selectors
     make_notice(S.INFORMED)
-    make_notice(S.CONSULTATION)
+    consultation = make_notice(S.CONSULTATION)
     make_notice(S.ESCALATED)
-    assert list(selectors.notices_waiting_for(clerk_witten)) == []
+    # in the consultation the city's duty is its statement (PS-2.4), not the withdrawal
+    waiting = list(selectors.notices_waiting_for(clerk_witten))
+    assert waiting == [consultation]
+    assert consultation.meaning.duty_of("city").steps == ("city_statement",)
 
 
 # --- 2. Besetzung eintragen ------------------------------------------------------------------------------

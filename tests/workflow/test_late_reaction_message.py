@@ -25,8 +25,8 @@ LATE = ("Die Wochenfrist endete am Mittwoch, 02.12.2026, 24:00 Uhr; die Besetzun
 CONCURRENT = "inzwischen von jemand anderem bearbeitet"
 PAYLOADS = {
     "clear": {"clear-seen_state": "informed", "clear-confirm": "on"},
-    "raise_objection": {"raise_objection-seen_state": "informed", "raise_objection-kind": "clarification",
-                        "raise_objection-reason": "Bitte Zeugnis nachreichen."},
+    "request_clarification": {"request_clarification-seen_state": "informed",
+                              "request_clarification-reason": "Bitte Zeugnis nachreichen."},
 }
 
 
@@ -43,7 +43,7 @@ def shown(client, response) -> str:
     return client.get(response["Location"]).content.decode()
 
 
-@pytest.mark.parametrize("name", ["clear", "raise_objection"])
+@pytest.mark.parametrize("name", ["clear", "request_clarification"])
 def test_the_sweep_approved_between_page_load_and_post(client, make_notice, coordinator, clock, name):
     notice = make_notice(NoticeState.INFORMED)
     client.force_login(coordinator)
@@ -61,8 +61,8 @@ def test_the_sweep_approved_between_page_load_and_post(client, make_notice, coor
 def test_a_late_post_without_the_seen_state_gets_the_same_reason(client, make_notice, coordinator, clock):
     notice = make_notice(NoticeState.APPROVED_BY_SILENCE)
     client.force_login(coordinator)
-    html = shown(client, post(client, notice, "raise_objection", {
-        "raise_objection-kind": "concerns", "raise_objection-reason": "zu spät"}, user=coordinator))
+    html = shown(client, post(client, notice, "raise_concerns", {
+        "raise_concerns-reason": "zu spät"}, user=coordinator))
     assert LATE in html and CONCURRENT not in html
 
 
@@ -83,7 +83,7 @@ def test_the_sweep_winning_inside_the_step_gets_the_late_reason(client, make_not
     assert LATE in html and CONCURRENT not in html
 
 
-@pytest.mark.parametrize("name", ["clear", "raise_objection"])
+@pytest.mark.parametrize("name", ["clear", "request_clarification"])
 def test_the_week_ended_but_no_sweep_ran_yet(client, make_notice, coordinator, clock, name):
     notice = make_notice(NoticeState.INFORMED)
     client.force_login(coordinator)
@@ -93,8 +93,11 @@ def test_the_week_ended_but_no_sweep_ran_yet(client, make_notice, coordinator, c
     notice.refresh_from_db()
     assert notice.state == NoticeState.INFORMED  # the sweep approves it on its next run
     with pytest.raises(services.WorkflowError) as exc:
-        getattr(services, f"notice_{name}")(notice_id=notice.pk, by=coordinator, **(
-            {"kind": "concerns", "reason": "zu spät"} if name == "raise_objection" else {}))
+        if name == "clear":
+            services.notice_clear(notice_id=notice.pk, by=coordinator)
+        else:
+            services.notice_raise_objection(notice_id=notice.pk, by=coordinator, kind="clarification",
+                                            reason="zu spät")
     assert exc.value.messages[0].startswith(LATE)
 
 
@@ -105,7 +108,8 @@ def test_a_genuine_concurrent_edit_keeps_the_concurrent_message(client, make_not
     clock.move_to(datetime(2026, 11, 27, 9, 0, tzinfo=BERLIN), tick=False)
     client.force_login(coordinator)
     services.notice_clear(notice_id=notice.pk, by=colleague)  # the colleague cleared it meanwhile
-    html = shown(client, post(client, notice, "raise_objection", PAYLOADS["raise_objection"], user=coordinator))
+    html = shown(client, post(client, notice, "request_clarification", PAYLOADS["request_clarification"],
+                              user=coordinator))
     assert CONCURRENT in html
     assert "Wochenfrist endete" not in html
 

@@ -27,7 +27,14 @@ TRANSITIONS = {
     "decide": (S.ESCALATED, S.DECIDED, {"district_admin"}),
     "place": (S.CLEARED, S.PLACED, {"clerk"}),
     "withdraw": (S.INFORMED, S.WITHDRAWN, {"clerk"}),
+    # issue 12 (PS-2.4): the city's statement; an agreed solution proposed by one side (here the
+    # coordination office), confirmed or rejected by the other
+    "city_statement": (S.CONSULTATION, S.CONSULTATION, {"clerk"}),
+    "propose_agreement": (S.CONSULTATION, S.AGREEMENT_PROPOSED, {"clerk", "coordination", "district_admin"}),
+    "confirm_agreement": (S.AGREEMENT_PROPOSED, S.AGREED, {"clerk"}),
+    "reject_agreement": (S.AGREEMENT_PROPOSED, S.CONSULTATION, {"clerk"}),
 }
+OWN_PROPOSAL = "Die Einigung hat Ihre Seite vorgeschlagen; bestätigen oder ablehnen kann sie nur die andere Seite."
 ROLES = ["clerk", "other_city_clerk", "coordination", "district_admin", "head", "other_district_coordination"]
 OUT_OF_SCOPE = {"other_city_clerk", "other_district_coordination"}
 
@@ -60,7 +67,9 @@ def test_each_role_may_take_exactly_its_own_transitions(make_notice, users, tran
         with pytest.raises(outcome) as exc:
             run(transition, notice, users[role])
         if outcome is PermissionDenied:
-            assert str(exc.value) == "Ihre Rolle darf diesen Schritt nicht ausführen."
+            own_side = transition in ("confirm_agreement", "reject_agreement") and role in (
+                "coordination", "district_admin")
+            assert str(exc.value) == (OWN_PROPOSAL if own_side else "Ihre Rolle darf diesen Schritt nicht ausführen.")
         notice.refresh_from_db()
         assert notice.state == source
         assert notice.events.count() == before
@@ -76,11 +85,17 @@ SOURCES = {
     "decide": {S.ESCALATED},
     "place": {S.CLEARED, S.APPROVED_BY_SILENCE, S.AGREED, S.DECIDED},
     # issue 12: "Besetzung findet nicht statt" also after a clearance, an approval by silence or an agreement
-    "withdraw": {S.DRAFT, S.INFORMED, S.CONSULTATION, S.ESCALATED, S.CLEARED, S.APPROVED_BY_SILENCE, S.AGREED,
-                 S.DECIDED},
+    "withdraw": {S.DRAFT, S.INFORMED, S.CONSULTATION, S.AGREEMENT_PROPOSED, S.ESCALATED, S.CLEARED,
+                 S.APPROVED_BY_SILENCE, S.AGREED, S.DECIDED},
+    "city_statement": {S.CONSULTATION},
+    "propose_agreement": {S.CONSULTATION},
+    "confirm_agreement": {S.AGREEMENT_PROPOSED},
+    "reject_agreement": {S.AGREEMENT_PROPOSED},
 }
 ACTOR = {"submit": "clerk", "clear": "coordination", "raise_objection": "coordination", "agree": "coordination",
-         "escalate": "district_admin", "decide": "district_admin", "place": "clerk", "withdraw": "clerk"}
+         "escalate": "district_admin", "decide": "district_admin", "place": "clerk", "withdraw": "clerk",
+         "city_statement": "clerk", "propose_agreement": "coordination", "confirm_agreement": "clerk",
+         "reject_agreement": "clerk"}
 WRONG_STATE = [pytest.param(t, s, id=f"{t}-from-{s}") for t in SOURCES for s in S.values if s not in SOURCES[t]]
 
 
@@ -217,8 +232,10 @@ def test_audit_records_carry_the_reason_of_each_step(make_notice):
     ("raise_objection", S.INFORMED, {"reason": "  "}, "reason", "Bitte begründen Sie Ihre Reaktion schriftlich."),
     ("raise_objection", S.INFORMED, {"kind": "veto"}, "kind", "Bitte wählen Sie „Bedenken“ oder „Klärungsbedarf“."),
     ("agree", S.CONSULTATION, {"solution": ""}, "solution", "Bitte beschreiben Sie die einvernehmliche Lösung."),
-    ("agree", S.CONSULTATION, {"participants": ""}, "participants",
-     "Bitte nennen Sie die Teilnehmenden der Erörterung."),
+    ("agree", S.CONSULTATION, {"for_district": ""}, "for_district",
+     "Bitte nennen Sie, wer für den Kreis an der Einigung beteiligt ist."),
+    ("agree", S.CONSULTATION, {"for_city": " "}, "for_city",
+     "Bitte nennen Sie, wer für die Stadt an der Einigung beteiligt ist."),
     ("escalate", S.CONSULTATION, {"reason": ""}, "reason", "Bitte begründen Sie, warum keine Einigung erzielt wurde."),
     ("decide", S.ESCALATED, {"directive": ""}, "directive",
      "Bitte erteilen Sie eine Weisung oder legen Sie eine Kürzung fest."),

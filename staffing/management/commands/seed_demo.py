@@ -252,6 +252,8 @@ DEMO_NOTICES = [
     ("DEMO-HAT-2", "Hattingen", Function.Code.COUNSELLING, 12, []),
     ("DEMO-HAT-3", "Hattingen", Function.Code.PLACEMENT, 3, ["clear", "place"]),
     ("DEMO-GEV-1", "Gevelsberg", Function.Code.PLACEMENT, 4, []),
+    # PS-2.4: the coordination office proposed an agreed solution; the city confirms or rejects it
+    ("DEMO-HAT-4", "Hattingen", Function.Code.PLACEMENT, 6, ["clarification", "propose"]),
 ]
 
 
@@ -298,6 +300,10 @@ def _seed_notices(district):
                 services.notice_escalate(notice_id=notice.pk, by=coordinator,
                                          reason="In der Erörterung wurde keine Einigung erzielt.",
                                          participants="Koordinierungsstelle, Personalamt Witten")
+            elif step == "propose":
+                services.notice_propose_agreement(
+                    notice_id=notice.pk, by=coordinator, solution="Besetzung mit Praxiseinweisung vor dem Einsatz.",
+                    participants="Koordinierungsstelle, Personalamt Hattingen")
             elif step == "clear":
                 services.notice_clear(notice_id=notice.pk, by=coordinator)
             elif step == "place":

@@ -58,7 +58,8 @@ POSITION_PLAN = [(Function.Code.OFFICE_HEAD, 1), (Function.Code.TEAM_LEAD, 6), (
 # every open state appears in every city.
 OPEN_MIX = [NoticeState.DRAFT, NoticeState.DRAFT, NoticeState.INFORMED, NoticeState.INFORMED, NoticeState.INFORMED,
             NoticeState.CLEARED, NoticeState.APPROVED_BY_SILENCE, NoticeState.APPROVED_BY_SILENCE,
-            NoticeState.CONSULTATION, NoticeState.AGREED, NoticeState.ESCALATED, NoticeState.DECIDED]
+            NoticeState.CONSULTATION, NoticeState.AGREEMENT_PROPOSED, NoticeState.AGREED, NoticeState.ESCALATED,
+            NoticeState.DECIDED]
 CITY_NAMES = ["Altstadt", "Neuhausen", "Bergheim", "Talbrück", "Rosenfeld", "Eichwald", "Lindenau", "Steinbach",
               "Mühlental", "Hohenau"]
 
@@ -361,7 +362,8 @@ class DistrictSeeder:
             self._event(notice, clerk, "withdraw", NoticeState.INFORMED, state, at + timedelta(days=2))
             return
         path = {NoticeState.CLEARED: "clear", NoticeState.APPROVED_BY_SILENCE: "silence",
-                NoticeState.CONSULTATION: "object", NoticeState.AGREED: "object", NoticeState.ESCALATED: "object",
+                NoticeState.CONSULTATION: "object", NoticeState.AGREEMENT_PROPOSED: "object",
+                NoticeState.AGREED: "object", NoticeState.ESCALATED: "object",
                 NoticeState.DECIDED: "object"}.get(state)
         path = path or rng.choices(["clear", "silence", "object"], [40, 45, 15])[0]
         if path == "clear":
@@ -371,8 +373,8 @@ class DistrictSeeder:
         elif path == "silence":
             at = self._event(notice, None, "approve_by_silence", NoticeState.INFORMED, NoticeState.APPROVED_BY_SILENCE,
                              ends_at + timedelta(minutes=1),
-                             reason=f"Keine Reaktion innerhalb der Frist bis {last_day:%d.%m.%Y}: Zustimmung gilt "
-                                    "als erteilt (PS-2.3).")
+                             reason=f"Keine Reaktion innerhalb der Wochenfrist bis {last_day:%d.%m.%Y}: die "
+                                    "Stellenbesetzung kann vollzogen werden (PS-2.3).")
             before_place = NoticeState.APPROVED_BY_SILENCE
         else:
             kind = rng.choice(ObjectionKind.values)
@@ -381,6 +383,12 @@ class DistrictSeeder:
             at = self._event(notice, coordinator, "raise_objection", NoticeState.INFORMED, NoticeState.CONSULTATION,
                              at + timedelta(days=rng.randint(1, 5)), reason=text)
             if state == NoticeState.CONSULTATION:
+                return
+            if state == NoticeState.AGREEMENT_PROPOSED:  # PS-2.4: proposed by the district side, awaiting the city
+                notice.update(agreed_solution="Praxiseinweisung von sechs Monaten", agreement_proposed_side="district",
+                              consultation_participants="Koordinierungsstelle, Personalamt")
+                self._event(notice, coordinator, "propose_agreement", NoticeState.CONSULTATION, state,
+                            at + timedelta(days=rng.randint(3, 14)), reason="Praxiseinweisung von sechs Monaten")
                 return
             escalate = state in (NoticeState.ESCALATED, NoticeState.DECIDED) or (
                 state == NoticeState.PLACED and rng.random() < 0.2)
