@@ -157,7 +157,8 @@ STATES: dict[str, StateMeaning] = {m.state: m for m in [
         CITY: Duty(("place",), _("Besetzung gemäß Einigung durchführen und eintragen"))},
         tell=(((CITY,), K.DECISION), ((COORD,), K.DECISION))),
     StateMeaning(NoticeState.ESCALATED, "danger", duties={
-        ADMIN: Duty(("decide",), _("Weisung / Kürzung entscheiden")), HEAD: _HEAD_STATEMENT,
+        ADMIN: Duty(("decide",), _("Entscheidung treffen (Besetzung zulässig, unterbleibt oder mit Auflagen)")),
+        HEAD: _HEAD_STATEMENT,
     }, tell=(((ADMIN,), K.ESCALATION), ((CITY, COORD), K.DECISION))),
     StateMeaning(NoticeState.DECIDED, "info", decided_by_district=True, duties={
         CITY: Duty(("place",), _("Besetzung gemäß Entscheidung durchführen und eintragen"), "placement_permitted")},
@@ -193,6 +194,20 @@ def due_duty(notice, user, role: str | None) -> Duty | None:
     if duty is None or not GUARDS[duty.guard].test(notice, user):
         return None
     return duty
+
+
+# Steps that keep the state but are told like an entry (PS-2.5: revoking a cut goes to the city and the
+# coordination office, whatever the notice's state)
+STEP_TELL: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
+    "revoke_cut": (((CITY, COORD), K.DECISION),),
+}
+
+
+def notice_kinds_for_step(transition: str, to_state: str, from_state: str):
+    """Who is told of a step: its own entry in STEP_TELL, else as the state it enters says."""
+    if transition in STEP_TELL:
+        return STEP_TELL[transition]
+    return notice_kinds_for_entry(to_state, from_state)
 
 
 def notice_kinds_for_entry(to_state: str, from_state: str) -> tuple[tuple[tuple[str, ...], str], ...]:

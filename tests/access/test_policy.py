@@ -46,7 +46,7 @@ NOTICE_ACTIONS = {
     "notice.submit": CLERK, "notice.place": CLERK, "notice.withdraw": CLERK,
     "notice.clear": COORD, "notice.raise_objection": COORD,
     "notice.agree": COORD | ADMIN, "notice.escalate": COORD | ADMIN,
-    "notice.decide": ADMIN,
+    "notice.decide": ADMIN, "notice.revoke_cut": ADMIN,
     "notice.approve_by_silence": set(),  # only the system
 }
 # actions without an object -> who may
@@ -68,6 +68,8 @@ GLOBAL_ACTIONS = {
     "coaching.participants": {"superuser"} | COORD | {"other_district_coordination"},
     "costs.view": {"superuser"} | CLERK | {"clerk_other_city"} | COORD | ADMIN | {"other_district_coordination"},
     "cap.set": ADMIN,
+    "cuts.view": {"superuser"} | CLERK | {"clerk_other_city"} | DISTRICT_SIDE | {"other_district_coordination"},
+    "goals.keep": COORD | ADMIN | {"other_district_coordination"},
     "import.run": CLERK | {"clerk_other_city"},
     "integrations.admin": {"superuser"},
     "privacy.export": {"superuser"} | COORD | {"other_district_coordination"},

@@ -102,7 +102,7 @@ def add_city(world, city=None):
         position = PositionFactory(office=office, function=functions[Function.Code.TEAM_LEAD], number=f"N-{i}")
         notice = services.notice_create(by=clerk, position=position, function=position.function,
                                         planned_start=date(2027, 2, 1), reason="Nachbesetzung",
-                                        head_involved=True)
+                                        head_involved=True, goals_statement="Sichert die Vermittlung in Arbeit (Gesamtziele der JobAgentur EN).")
         for _ in range(2):
             CandidateFactory(notice=notice)
         services.notice_submit(notice_id=notice.pk, by=clerk, received_at=timezone.now() - timedelta(days=1))
