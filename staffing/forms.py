@@ -73,7 +73,6 @@ class NoticeForm(forms.ModelForm):
         self.fields["function"].queryset = Function.objects.filter(requires_notice=True)
         for field in self.fields.values():
             field.required = False
-        self.fields["notice_kind"].choices = list(self.fields["notice_kind"].choices)[1:]  # no empty choice
         self.fields["planned_start"].input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
 
     def chosen_function(self):

@@ -141,9 +141,9 @@ def notice_list(request):
 
 
 CSV_HEADERS = [
-    _("Nr."), _("Art der Veränderung"), _("Stadt"), _("Stellennummer"), _("Stelle"), _("Funktion"), _("Status"), _("Aktenzeichen"),
+    _("Nr."), _("Stadt"), _("Stellennummer"), _("Stelle"), _("Funktion"), _("Status"), _("Aktenzeichen"),
     _("eingegangen am"), _("Frist endet am"), _("Fristverlängerung"), _("geplanter Besetzungstermin"),
-    _("Anzahl Personen"), _("Leitung beteiligt"), _("besetzt am"),
+    _("Anzahl Personen"), _("Leitung beteiligt"), _("besetzt am"), _("Art der Veränderung"),
 ]
 
 
@@ -157,12 +157,12 @@ def notice_export(request):
         return value.strftime("%d.%m.%Y") if value else ""
 
     rows = ((
-        n.pk, n.get_notice_kind_display(), n.office.city.name, n.position.number if n.position_id else "",
+        n.pk, n.office.city.name, n.position.number if n.position_id else "",
         n.position.title if n.position_id else "", str(n.function) if n.function_id else "",
         n.get_state_display(), n.reference,
         timezone.localtime(n.received_at).strftime("%d.%m.%Y %H:%M") if n.received_at else "",
         day(n.period_last_day), n.period_extension_reason, day(n.planned_start), n.candidate_count,
-        _("ja") if n.head_involved else _("nein"), day(n.placed_on),
+        _("ja") if n.head_involved else _("nein"), day(n.placed_on), n.get_notice_kind_display(),
     ) for n in qs.iterator(chunk_size=500))
     return ui.csv_response(f"mitteilungen-{stamp}.csv", CSV_HEADERS, rows)
 
