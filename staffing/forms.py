@@ -334,7 +334,8 @@ class RevokeCutForm(ActionForm):
         if notice is not None:
             self.fields["cut"].queryset = notice.cost_cuts.filter(revoked_at__isnull=True)
         self.fields["cut"].label_from_instance = lambda c: _("%(value)s, %(start)s bis %(end)s") % {
-            "value": c.value_label, "start": c.period_from.strftime("%d.%m.%Y"), "end": c.period_to.strftime("%d.%m.%Y")}
+            "value": c.value_label, "start": c.period_from.strftime("%d.%m.%Y"),
+            "end": c.period_to.strftime("%d.%m.%Y")}
 
     def service_kwargs(self):
         return {"cut_id": self.cleaned_data["cut"].pk, "reason": self.cleaned_data["reason"]}

@@ -485,7 +485,8 @@ def goal_list(request):
         status = 400
     return render(request, "staffing/goals.html", {
         "goals": selectors.goals_visible_to(user), "form": form if may_keep else None,
-        "summary_items": ui.summary_items(form) if form.is_bound else [], "has_errors": form.is_bound and bool(form.errors),
+        "summary_items": ui.summary_items(form) if form.is_bound else [],
+        "has_errors": form.is_bound and bool(form.errors),
     }, status=status)
 
 

@@ -26,7 +26,7 @@ def complete_draft(office, clerk, *, leadership: bool = False, head_involved: bo
     VacancyFactory(position=position)
     notice = services.notice_create(by=clerk, position=position, planned_start=date(2027, 2, 1),
                                     reason="Nachbesetzung nach Ruhestand", head_involved=head_involved,
-                                    goals_statement="Sichert die Vermittlung in Arbeit (Gesamtziele der JobAgentur EN).")
+                                    goals_statement="Sichert die Vermittlung in Arbeit.")
     CandidateFactory(notice=notice)
     return notice
 
