@@ -102,7 +102,7 @@ def add_city(world, city=None):
     for i, steps in enumerate([[], ["objection"], ["objection", "escalate"], ["clear"]]):
         position = PositionFactory(office=office, function=functions[Function.Code.TEAM_LEAD], number=f"N-{i}")
         notice = services.notice_create(by=clerk, position=position, function=position.function,
-                                        planned_start=date(2027, 2, 1), reason="Nachbesetzung",
+                                        planned_start=date.today() + timedelta(days=60), reason="Nachbesetzung",
                                         head_involved=True, goals_statement="Sichert die Vermittlung in Arbeit.")
         for _ in range(2):
             CandidateFactory(notice=notice)

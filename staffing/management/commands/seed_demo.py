@@ -297,7 +297,8 @@ def _seed_notices(district):
         }
         notice = services.notice_create(
             by=clerk, position=position, function=position.function, reference=reference,
-            planned_start=date(2027, 2, 1), reason="Nachbesetzung der frei gewordenen Stelle",
+            planned_start=max(date(2027, 2, 1), timezone.localdate() + timedelta(days=60)),  # PS-2.2: not past
+            reason="Nachbesetzung der frei gewordenen Stelle",
             goals_statement="Die Stelle sichert die Vermittlung in Arbeit und die Qualität der Beratung in der "
                             "Regionalstelle (Gesamtziele der JobAgentur EN).",
             goals=list(JobAgenturGoal.objects.filter(district=district, active=True).order_by("pk")[:2]),
