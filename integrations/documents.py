@@ -230,17 +230,21 @@ def _agreed(pdf: _Document, notice: PlacementNotice):
 
 def _decided(pdf: _Document, notice: PlacementNotice):
     event = _last_event(notice, NoticeState.DECIDED)
-    if notice.reimbursement_cut_amount is not None:
-        cut = fmt_euro(notice.reimbursement_cut_amount)
-    elif notice.reimbursement_cut_percent is not None:
-        cut = fmt_percent(notice.reimbursement_cut_percent)
-    else:
-        cut = "keine"
+    # the ledger of the cuts (PS-2.5): each with its period, a revoked cut marked as such
+    cuts = []
+    for c in notice.cost_cuts.order_by("pk"):
+        value = fmt_euro(c.amount) if c.amount is not None else fmt_percent(c.percent)
+        text = f"{value} ({c.period_from:%d.%m.%Y} bis {c.period_to:%d.%m.%Y})"
+        if c.revoked_at is not None:
+            text += f", aufgehoben am {fmt_moment(c.revoked_at)}: {c.revoke_reason}"
+        cuts.append(text)
+    cut = "; ".join(cuts) or "keine"
     pdf.facts([
         *_objection_rows(notice),
         ("Grund der Eskalation", notice.escalation_reason),
         ("Entscheidung am", fmt_moment(event.at) if event else "–"),
         ("entschieden durch", event_actor(event) if event else "–"),
+        ("Entscheidung", notice.get_decision_kind_display() or "–"),
         ("Weisung im Einzelfall", notice.directive or "keine"),
         ("Kürzung der Verwaltungskostenerstattung", cut),
         ("Besetzung zulässig", _yes_no(notice.placement_permitted)),

@@ -1,16 +1,15 @@
 """Reimbursement of personnel costs (PS-5.1, PS-6.2): quarterly personnel costs from the staff register
-(grade and FTE, priced by the cost table), compared with a quarter of the annual cap; reimbursement cuts
-decided in escalations (PS-2.5) are deducted."""
+(grade and FTE, priced by the cost table), compared with a quarter of the annual cap. The cuts of the
+administrative-cost reimbursement decided in escalations (PS-2.5) are another payment: their own ledger
+(staffing.models.AdministrativeCostCut, page staffing:cost_cut_ledger), not deducted here."""
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
-from django.utils import timezone
 
-from staffing.models import City, NoticeEvent, NoticeState, Office, StaffMember
+from staffing.models import City, Office, StaffMember
 
 from .models import CostRate, ReimbursementCap
 from .quarters import Quarter
@@ -23,16 +22,6 @@ def cents(value: Decimal) -> Decimal:
 
 
 @dataclass
-class Cut:
-    notice_id: int
-    decided_on: datetime.date
-    position: str
-    amount: Decimal | None
-    percent: Decimal | None
-    deducted: Decimal = Decimal("0.00")
-
-
-@dataclass
 class CityCosts:
     city: City
     quarter: Quarter
@@ -40,7 +29,6 @@ class CityCosts:
     headcount: int
     fte: Decimal
     cap: ReimbursementCap | None
-    cuts: list[Cut] = field(default_factory=list)
     missing_rates: list[str] = field(default_factory=list)
 
     @property
@@ -53,15 +41,11 @@ class CityCosts:
         return None if self.cap is None else self.cap_quarter - self.personnel_costs
 
     @property
-    def cut_total(self) -> Decimal:
-        return sum((c.deducted for c in self.cuts), Decimal("0.00"))
-
-    @property
     def reimbursable(self) -> Decimal | None:
-        """Costs up to the cap, less the cuts of the quarter (never below zero)."""
+        """Costs up to the cap (PS-5.1)."""
         if self.cap is None:
             return None
-        return max(min(self.personnel_costs, self.cap_quarter) - self.cut_total, Decimal("0.00"))
+        return min(self.personnel_costs, self.cap_quarter)
 
 
 def current_caps(cities, year: int) -> dict[int, ReimbursementCap]:
@@ -97,31 +81,5 @@ def quarterly_costs(cities, quarter: Quarter) -> list[CityCosts]:
         entry.fte += fte
     for pk, value in raw.items():
         by_city[pk].personnel_costs = cents(value)
-    _attach_cuts(by_city, quarter)
     return list(by_city.values())
 
-
-def _attach_cuts(by_city: dict[int, CityCosts], quarter: Quarter) -> None:
-    """PS-2.5: cuts decided by the district in the quarter (by the date of the decision)."""
-    tz = timezone.get_default_timezone()
-    start = timezone.make_aware(datetime.datetime.combine(quarter.start, datetime.time.min), tz)
-    end = timezone.make_aware(datetime.datetime.combine(quarter.next.start, datetime.time.min), tz)
-    events = (NoticeEvent.objects.filter(to_state=NoticeState.DECIDED, at__gte=start, at__lt=end,
-                                         notice__office__city_id__in=list(by_city))
-              .filter(Q(notice__reimbursement_cut_amount__isnull=False)
-                      | Q(notice__reimbursement_cut_percent__isnull=False))
-              .select_related("notice", "notice__office", "notice__position").order_by("at"))
-    for event in events:
-        notice = event.notice
-        entry = by_city[notice.office.city_id]
-        cut = Cut(notice.pk, timezone.localtime(event.at, tz).date(),
-                  str(notice.position) if notice.position_id else "", notice.reimbursement_cut_amount,
-                  notice.reimbursement_cut_percent)
-        base = min(entry.personnel_costs, entry.cap_quarter) if entry.cap else entry.personnel_costs
-        deducted = Decimal("0")
-        if cut.amount:
-            deducted += cut.amount
-        if cut.percent:
-            deducted += base * cut.percent / 100
-        cut.deducted = cents(deducted)
-        entry.cuts.append(cut)

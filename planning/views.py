@@ -444,11 +444,9 @@ def costs_view(request):
     rows = costs.quarterly_costs(cities, quarter)
     return render(request, "planning/costs/index.html", {
         "quarter": quarter, "rows": rows, "previous": quarter.previous, "next": quarter.next,
-        "cuts": [(r.city, c) for r in rows for c in r.cuts],
         "totals": {
             "costs": sum((r.personnel_costs for r in rows), Decimal("0")),
             "cap": sum((r.cap_quarter for r in rows if r.cap), Decimal("0")),
-            "cuts": sum((r.cut_total for r in rows), Decimal("0")),
         },
     })
 

@@ -241,8 +241,14 @@ RULES = {
     "notice.agree": lambda user, notice: _in_district_of(user, notice, COORD, ADMIN),
     "notice.escalate": lambda user, notice: _in_district_of(user, notice, COORD, ADMIN),
     "notice.decide": lambda user, notice: _in_district_of(user, notice, ADMIN),
+    "notice.revoke_cut": lambda user, notice: _in_district_of(user, notice, ADMIN),
     "notice.approve_by_silence": lambda user, notice: False,  # only the system (the deadline sweep)
     "escalations.view": _district_side,
+    # PS-2.5: the ledger of administrative-cost cuts: the district side, a city its own (scope)
+    "cuts.view": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or role_of(user) is not None),
+    # PS-2.1: the overall goals of the JobAgentur EN, kept by the coordination office or the district
+    "goals.keep": lambda user, obj=None: _has_role(user, COORD, ADMIN),
     # planning (PS-1.4, PS-3, PS-5.1, PS-6.1)
     "office_data.keep": lambda user, obj=None: own_office_of(user) is not None,
     "office_records.keep": _keeps_records_of,  # obj: the office of the position, person or vacancy

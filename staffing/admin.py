@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access, selectors
 from .models import (
+    AdministrativeCostCut,
     City,
     District,
     Function,
@@ -121,6 +122,16 @@ class PlacementNoticeAdmin(ReadOnlyScopedAdmin):
     list_display = ["pk", "office", "position", "state", "received_at", "period_ends_at"]
     list_filter = ["state", "office__city"]
     list_select_related = ["office", "position"]
+
+
+@admin.register(AdministrativeCostCut)
+class AdministrativeCostCutAdmin(ReadOnlyScopedAdmin):
+    """Read-only in the admin: the ledger changes only by the district's decisions (staffing.services)."""
+
+    selector = staticmethod(selectors.cost_cuts_visible_to)
+    list_display = ["pk", "city", "notice", "amount", "percent", "period_from", "period_to", "revoked_at"]
+    list_filter = ["city"]
+    list_select_related = ["city", "notice"]
 
 
 @admin.register(User)

@@ -16,6 +16,10 @@ def _core_items(user) -> list[tuple[str, object]]:
     ]
     if access.can(user, "escalations.view"):
         items.append((reverse("staffing:escalation_list"), _("Eskalationen")))
+    if access.can(user, "cuts.view"):
+        items.append((reverse("staffing:cost_cut_ledger"), _("Kürzungen")))
+    if access.can(user, "goals.keep"):
+        items.append((reverse("staffing:goal_list"), _("Ziele")))
     # the staff register and the vacancy list are planning's pages (its navigation links them)
     items.append((reverse("staffing:position_list"), _("Stellen")))
     return items

@@ -6,14 +6,19 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import hooks, services
+from .deadlines import objection_period
 from .models import (
     PLACEABLE_STATES,
+    AdministrativeCostCut,
     Candidate,
+    DecisionKind,
     Employment,
     Function,
+    JobAgenturGoal,
     NoticeState,
     ObjectionKind,
     PlacementNotice,
@@ -25,7 +30,7 @@ from .ui import DateInput
 REQUIRED_MESSAGE = _("Bitte geben Sie „%(label)s“ an.")
 
 # Fields a complete notice needs before submission (PS-2.2), as in PlacementNotice.missing_for_submission.
-NOTICE_REQUIRED = ("position", "planned_start")
+NOTICE_REQUIRED = ("position", "planned_start", "goals_statement")
 CANDIDATE_REQUIRED = ("full_name", "qualification", "qualification_detail", "professional_background",
                       "months_experience")
 
@@ -43,20 +48,31 @@ class NoticeForm(forms.ModelForm):
 
     class Meta:
         model = PlacementNotice
-        fields = ["position", "function", "reference", "planned_start", "reason", "head_involved"]
-        widgets = {"planned_start": DateInput(), "reason": forms.Textarea(attrs={"rows": 4})}
+        fields = ["notice_kind", "position", "function", "reference", "planned_start", "early_start_reason", "reason",
+                  "goals_statement", "goals", "head_involved"]
+        widgets = {"planned_start": DateInput(), "reason": forms.Textarea(attrs={"rows": 4}),
+                   "early_start_reason": forms.Textarea(attrs={"rows": 2}),
+                   "goals_statement": forms.Textarea(attrs={"rows": 3}),
+                   "notice_kind": forms.RadioSelect, "goals": forms.CheckboxSelectMultiple}
         help_texts = {
+            "notice_kind": _("Auch andere personelle Veränderungen derselben Gruppe werden mitgeteilt (PS-2.2), "
+                             "z. B. wenn eine Teamleitung eine andere Funktion übernimmt."),
             "position": _("Nur Stellen Ihrer Regionalstelle, deren Besetzung mitzuteilen ist (PS-2)."),
             "function": _("Wird aus der Stelle übernommen, wenn Sie nichts wählen."),
-            "planned_start": _("Format TT.MM.JJJJ"),
+            "planned_start": _("Format TT.MM.JJJJ. Nicht in der Vergangenheit (PS-2.2)."),
+            "early_start_reason": _("Nur nötig, wenn der Termin vor dem Ende der Wochenfrist liegt: warum so früh?"),
+            "goals_statement": _("PS-2.1: Wie dient die Besetzung den Gesamtzielen der JobAgentur EN? "
+                                 "Für die Einreichung erforderlich."),
+            "goals": _("Optional: die Ziele des Kreises, denen die Besetzung dient."),
             "head_involved": _("Nur bei Leitungsfunktionen (PS-2.6)."),
         }
 
-    def __init__(self, *args, positions, complete: bool = False, all_positions=None, **kwargs):
+    def __init__(self, *args, positions, goals=None, complete: bool = False, all_positions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.complete = complete
         self.all_positions = all_positions  # the user's positions, also those bound by an open notice
         self.fields["position"].queryset = positions
+        self.fields["goals"].queryset = goals if goals is not None else JobAgenturGoal.objects.none()
         self.fields["position"].empty_label = _("Bitte wählen")
         self.fields["function"].empty_label = _("aus der Stelle übernehmen")
         self.fields["position"].label_from_instance = lambda p: f"{p.number} {p.title} ({p.function})"
@@ -81,8 +97,18 @@ class NoticeForm(forms.ModelForm):
         if data.get("head_involved") and not (chosen and chosen.is_leadership):
             self.add_error("head_involved", _("Die Leitung der JobAgentur kann nur bei Leitungsfunktionen "
                                               "unmittelbar beteiligt werden (PS-2.6)."))
+        planned = data.get("planned_start")
+        if planned and planned < timezone.localdate() and "planned_start" not in self.errors:
+            self.add_error("planned_start", _("Der geplante Besetzungstermin darf nicht in der Vergangenheit "
+                                              "liegen (PS-2.2: frühzeitige Information)."))
         if self.complete:
             _require(self, NOTICE_REQUIRED)
+            last_day = objection_period(timezone.now()).last_day
+            if planned and planned <= last_day and not (data.get("early_start_reason") or "").strip() \
+                    and "planned_start" not in self.errors:
+                self.add_error("early_start_reason", _(
+                    "Der geplante Besetzungstermin liegt vor dem Ende der Wochenfrist (%(day)s). Bitte begründen "
+                    "Sie, warum die Besetzung so früh erfolgen soll.") % {"day": last_day.strftime("%d.%m.%Y")})
         self._name_open_notice()
         return data
 
@@ -106,8 +132,10 @@ class NoticeForm(forms.ModelForm):
 
     def service_data(self) -> dict:
         data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
-        data["reference"] = data["reference"] or ""
-        data["reason"] = data["reason"] or ""
+        for name in ("reference", "reason", "early_start_reason", "goals_statement"):
+            data[name] = data[name] or ""
+        data["notice_kind"] = data["notice_kind"] or PlacementNotice._meta.get_field("notice_kind").default
+        data["goals"] = list(data["goals"] or [])
         data["head_involved"] = bool(data["head_involved"])
         return data
 
@@ -337,38 +365,72 @@ class EscalateForm(ActionForm):
 
 
 class DecideForm(ActionForm):
-    title = _("Weisung und Kürzung festlegen")
-    confirm_label = _("Ich bestätige die Entscheidung des Kreises. Sie kann nicht rückgängig gemacht werden.")
-    directive = forms.CharField(label=_("Weisung im Einzelfall"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 3}))
+    title = _("Entscheidung des Kreises")
+    confirm_label = _("Ich bestätige die Entscheidung des Kreises. Eine Kürzung kann nur durch eine neue "
+                      "Entscheidung aufgehoben werden.")
+    kind = forms.ChoiceField(label=_("Entscheidung"), choices=DecisionKind.choices, widget=forms.RadioSelect,
+                             error_messages={"required": _("Bitte wählen Sie die Entscheidung des Kreises.")})
+    directive = forms.CharField(label=_("Weisung im Einzelfall (Auflagen)"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 3}),
+                                help_text=_("Nur bei „Besetzung mit Auflagen“, dort erforderlich."))
     cut_amount = forms.DecimalField(label=_("Kürzung der Verwaltungskostenerstattung (Betrag in €)"), required=False,
                                     min_value=Decimal("0.01"), max_digits=12, decimal_places=2, localize=True)
     cut_percent = forms.DecimalField(label=_("Kürzung der Verwaltungskostenerstattung (Prozent)"), required=False,
                                      min_value=Decimal("0.01"), max_value=Decimal("100"), max_digits=5,
                                      decimal_places=2, localize=True)
-    placement_permitted = forms.BooleanField(label=_("Besetzung nach der Entscheidung zulässig"), required=False)
+    cut_from = forms.DateField(label=_("Kürzung für den Zeitraum von"), required=False, widget=DateInput(),
+                               input_formats=["%Y-%m-%d", "%d.%m.%Y"])
+    cut_to = forms.DateField(label=_("Kürzung für den Zeitraum bis"), required=False, widget=DateInput(),
+                             input_formats=["%Y-%m-%d", "%d.%m.%Y"])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cut_amount"].help_text = _("Entweder Betrag oder Prozentsatz, nach § 4 Abs. 1 "
+        self.fields["cut_amount"].help_text = _("Optional. Entweder Betrag oder Prozentsatz, nach § 4 Abs. 1 "
                                                 "Heranziehungssatzung vom 18.04.2007.")
         self.fields["cut_percent"].help_text = _("Größer als 0 und höchstens 100.")
+        self.fields["cut_from"].help_text = _("Bei einer Kürzung erforderlich. Format TT.MM.JJJJ")
 
     def clean(self):
         data = super().clean()
+        if data.get("kind") == DecisionKind.CONDITIONS and not (data.get("directive") or "").strip():
+            self.add_error("directive", _("Bitte formulieren Sie die Weisung im Einzelfall (die Auflagen)."))
         if data.get("cut_amount") is not None and data.get("cut_percent") is not None:
             self.add_error("cut_percent", _("Bitte geben Sie die Kürzung entweder als Betrag oder als Prozentsatz "
                                             "an, nicht beides."))
-        elif not (data.get("directive") or "").strip() and data.get("cut_amount") is None \
-                and data.get("cut_percent") is None and "cut_amount" not in self.errors \
-                and "cut_percent" not in self.errors:
-            self.add_error("directive", _("Bitte erteilen Sie eine Weisung oder legen Sie eine Kürzung fest."))
+        has_cut = data.get("cut_amount") is not None or data.get("cut_percent") is not None
+        if has_cut and not (data.get("cut_from") and data.get("cut_to")) and "cut_from" not in self.errors \
+                and "cut_to" not in self.errors:
+            self.add_error("cut_from", _("Bitte geben Sie den Zeitraum der Kürzung an (von und bis)."))
+        elif data.get("cut_from") and data.get("cut_to") and data["cut_to"] < data["cut_from"]:
+            self.add_error("cut_to", _("Das Ende des Zeitraums liegt vor dem Anfang."))
         return data
 
     def service_kwargs(self):
-        return {"directive": self.cleaned_data["directive"], "cut_amount": self.cleaned_data["cut_amount"],
-                "cut_percent": self.cleaned_data["cut_percent"],
-                "placement_permitted": self.cleaned_data["placement_permitted"]}
+        return {k: self.cleaned_data[k] for k in ("kind", "directive", "cut_amount", "cut_percent", "cut_from",
+                                                  "cut_to")}
+
+
+class RevokeCutForm(ActionForm):
+    title = _("Kürzung aufheben (neue Entscheidung)")
+    confirm_label = _("Ich bestätige die Aufhebung der Kürzung als neue Entscheidung des Kreises.")
+    cut = forms.ModelChoiceField(label=_("Kürzung"), queryset=AdministrativeCostCut.objects.none(),
+                                 widget=forms.RadioSelect, empty_label=None,
+                                 error_messages={"required": _("Bitte wählen Sie eine Kürzung dieser Mitteilung."),
+                                                 "invalid_choice": _("Bitte wählen Sie eine Kürzung dieser "
+                                                                     "Mitteilung.")})
+    reason = forms.CharField(label=_("Begründung der Aufhebung"), widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Bitte begründen Sie die Aufhebung der Kürzung.")})
+
+    def __init__(self, *args, notice=None, **kwargs):
+        super().__init__(*args, notice=notice, **kwargs)
+        if notice is not None:
+            self.fields["cut"].queryset = notice.cost_cuts.filter(revoked_at__isnull=True)
+        self.fields["cut"].label_from_instance = lambda c: _("%(value)s, %(start)s bis %(end)s") % {
+            "value": c.value_label, "start": c.period_from.strftime("%d.%m.%Y"),
+            "end": c.period_to.strftime("%d.%m.%Y")}
+
+    def service_kwargs(self):
+        return {"cut_id": self.cleaned_data["cut"].pk, "reason": self.cleaned_data["reason"]}
 
 
 class PlaceForm(ActionForm):
@@ -468,6 +530,7 @@ ACTION_FORMS = {
     "agree": AgreeForm,
     "escalate": EscalateForm,
     "decide": DecideForm,
+    "revoke_cut": RevokeCutForm,
     "place": PlaceForm,
     "withdraw": WithdrawForm,
 }
@@ -522,3 +585,10 @@ class EmailPreferencesForm(forms.Form):
         help_text=_("In der Anwendung sehen Sie alle Benachrichtigungen; hier wählen Sie, wofür zusätzlich "
                     "eine E-Mail kommt."))
 
+
+
+# --- PS-2.1: the goals of the JobAgentur EN --------------------------------------------------
+
+class GoalForm(forms.Form):
+    title = forms.CharField(label=_("Neues Ziel"), max_length=200,
+                            error_messages={"required": _("Bitte geben Sie das Ziel an.")})

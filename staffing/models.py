@@ -333,6 +333,43 @@ class ObjectionKind(models.TextChoices):
     CLARIFICATION = "clarification", _("Klärungsbedarf")
 
 
+class NoticeKind(models.TextChoices):
+    """PS-2.2: what the notice is about: a new placement or another personnel change of the same group."""
+
+    NEW = "new", _("Neubesetzung")
+    TRANSFER = "transfer", _("Umsetzung / Funktionswechsel")
+    OTHER = "other", _("sonstige personelle Veränderung")
+
+
+class DecisionKind(models.TextChoices):
+    """PS-2.5: the district's decision after an escalation."""
+
+    PERMITTED = "permitted", _("Besetzung zulässig")
+    REFUSED = "refused", _("Besetzung unterbleibt")
+    CONDITIONS = "conditions", _("Besetzung mit Auflagen (Weisung im Einzelfall)")
+
+
+class JobAgenturGoal(models.Model):
+    """PS-2.1: an overall goal of the JobAgentur EN, kept by the district; a notice may name the goals
+    its placement serves."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="goals",
+                                 verbose_name=_("Kreis"))
+    title = models.CharField(_("Ziel"), max_length=200)
+    active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("Ziel der JobAgentur EN")
+        verbose_name_plural = _("Ziele der JobAgentur EN")
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "title"], name="goal_title_unique_in_district"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
 class PlacementNotice(ConcurrentTransitionMixin, models.Model):
     """A Stellenbesetzungsmitteilung: the city informs the coordination office of a planned
     placement (PS-2.2); the state machine implements PS-2.3 to PS-2.6."""
@@ -346,7 +383,13 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
     vacancy = models.ForeignKey(Vacancy, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="notices", verbose_name=_("Vakanz"))
     reference = models.CharField(_("Aktenzeichen"), max_length=60, blank=True)
+    notice_kind = models.CharField(_("Art der Veränderung"), max_length=20, choices=NoticeKind.choices,
+                                   default=NoticeKind.NEW)
     planned_start = models.DateField(_("geplanter Besetzungstermin"), null=True, blank=True)
+    early_start_reason = models.TextField(_("Begründung des frühen Besetzungstermins"), blank=True)
+    goals_statement = models.TextField(_("Beitrag zu den Gesamtzielen der JobAgentur EN"), blank=True)
+    goals = models.ManyToManyField(JobAgenturGoal, blank=True, related_name="notices",
+                                   verbose_name=_("Ziele der JobAgentur EN"))
     reason = models.TextField(_("Anlass und Begründung der Besetzung"), blank=True)
     head_involved = models.BooleanField(
         _("Leitung der JobAgentur unmittelbar beteiligt"), default=False,
@@ -373,11 +416,9 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
     agreed_conditions = models.TextField(_("Auflagen / Bedingungen"), blank=True)
     escalation_reason = models.TextField(_("Grund der Eskalation"), blank=True)
     # Decision of the district (PS-2.5)
+    decision_kind = models.CharField(_("Entscheidung des Kreises"), max_length=20, choices=DecisionKind.choices,
+                                     blank=True)
     directive = models.TextField(_("Weisung im Einzelfall"), blank=True)
-    reimbursement_cut_amount = models.DecimalField(_("Kürzung (Betrag in €)"), max_digits=12, decimal_places=2,
-                                                   null=True, blank=True)
-    reimbursement_cut_percent = models.DecimalField(_("Kürzung (Prozent)"), max_digits=5, decimal_places=2,
-                                                    null=True, blank=True)
     placement_permitted = models.BooleanField(_("Besetzung nach Entscheidung zulässig"), default=False)
     placed_on = models.DateField(_("besetzt am"), null=True, blank=True)
     # PS-2.3/PS-6.1: placed with another person than the notified candidates (the coordination office is told)
@@ -401,15 +442,6 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
                            | Q(received_at__isnull=False, period_ends_at__isnull=False)),
                 name="submitted_notice_has_period",
             ),
-            models.CheckConstraint(
-                condition=Q(reimbursement_cut_percent__isnull=True)
-                | Q(reimbursement_cut_percent__gt=0, reimbursement_cut_percent__lte=100),
-                name="cut_percent_between_0_and_100",
-            ),
-            models.CheckConstraint(
-                condition=Q(reimbursement_cut_amount__isnull=True) | Q(reimbursement_cut_amount__gt=0),
-                name="cut_amount_positive",
-            ),
         ]
         indexes = [models.Index(fields=["state", "period_ends_at"], name="notice_state_deadline_idx")]
 
@@ -427,6 +459,8 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
             missing.append(str(_("Stelle")))
         if not self.planned_start:
             missing.append(str(_("geplanter Besetzungstermin")))
+        if not self.goals_statement.strip():
+            missing.append(str(_("Beitrag zu den Gesamtzielen der JobAgentur EN")))
         candidates = list(self.candidates.all())
         if not candidates:
             missing.append(str(_("mindestens eine Bewerberin / ein Bewerber")))
@@ -536,12 +570,23 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=NoticeState.ESCALATED, target=NoticeState.DECIDED,
                 permission=transition_permission("decide"))
-    def decide(self, *, directive="", cut_amount=None, cut_percent=None, placement_permitted=False):
-        """PS-2.5: individual directive and/or reimbursement cut (§ 4 (1) Heranziehungssatzung)."""
-        self.directive = directive
-        self.reimbursement_cut_amount = cut_amount
-        self.reimbursement_cut_percent = cut_percent
-        self.placement_permitted = placement_permitted
+    def decide(self, *, kind, directive=""):
+        """PS-2.5: the district decides: placement permitted, refused, or permitted with an individual
+        directive; a cut of the administrative-cost reimbursement is booked apart (AdministrativeCostCut)."""
+        self.decision_kind = kind
+        self.directive = directive if kind == DecisionKind.CONDITIONS else ""
+        self.placement_permitted = kind in (DecisionKind.PERMITTED, DecisionKind.CONDITIONS)
+
+    def has_active_cut(self) -> bool:
+        """A cut of this notice not yet revoked (reads the prefetched cuts of the notice page)."""
+        return any(cut.revoked_at is None for cut in self.cost_cuts.all())
+
+    # the state stays (target None): a cut is revoked by a new decision of the district, whatever became of
+    # the notice since (placed or withdrawn) - the ledger is not tied to the notice's state
+    @transition(field=state, source=[NoticeState.DECIDED, NoticeState.PLACED, NoticeState.WITHDRAWN], target=None,
+                conditions=[has_active_cut], permission=transition_permission("revoke_cut"))
+    def revoke_cut(self):
+        """PS-2.5: the district revokes a cut it decided (the cut row records when, by whom and why)."""
 
     @transition(field=state, source=PLACEABLE_STATES, target=NoticeState.PLACED,
                 conditions=[placement_allowed_after_decision], permission=transition_permission("place"))
@@ -559,6 +604,64 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
         """PS-2.2: the city withdraws its planned placement; after a clearance, an approval, an agreement or
         a decision: the placement does not take place ("Besetzung findet nicht statt"). The position is free
         for a new notice."""
+
+
+class AdministrativeCostCut(models.Model):
+    """PS-2.5: a cut of the administrative-cost reimbursement (Verwaltungskostenerstattung, § 4 Abs. 1
+    Heranziehungssatzung vom 18.04.2007) decided by the district on an escalated notice: its own ledger,
+    apart from the personnel-cost reimbursement of PS-5.1. Revoked only by a new decision of the district
+    (`revoked_*`), never by what becomes of the notice."""
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="cost_cuts", verbose_name=_("Stadt"))
+    notice = models.ForeignKey(PlacementNotice, on_delete=models.PROTECT, related_name="cost_cuts",
+                               verbose_name=_("Mitteilung"))
+    decided_event = models.ForeignKey("NoticeEvent", on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("Entscheidung"))
+    amount = models.DecimalField(_("Betrag in €"), max_digits=12, decimal_places=2, null=True, blank=True)
+    percent = models.DecimalField(_("Prozent"), max_digits=5, decimal_places=2, null=True, blank=True)
+    period_from = models.DateField(_("Zeitraum von"))
+    period_to = models.DateField(_("Zeitraum bis"))
+    legal_basis = models.CharField(_("Rechtsgrundlage"), max_length=200)
+    created_at = models.DateTimeField(_("festgelegt am"), default=timezone.now)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("festgelegt von"))
+    revoked_at = models.DateTimeField(_("aufgehoben am"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("aufgehoben von"))
+    revoke_reason = models.TextField(_("Begründung der Aufhebung"), blank=True)
+    revoked_event = models.ForeignKey("NoticeEvent", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("Aufhebung"))
+
+    class Meta:
+        verbose_name = _("Kürzung der Verwaltungskostenerstattung")
+        verbose_name_plural = _("Kürzungen der Verwaltungskostenerstattung")
+        ordering = ["city", "period_from", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=(Q(amount__isnull=False, percent__isnull=True)
+                                              | Q(amount__isnull=True, percent__isnull=False)),
+                                   name="cut_amount_xor_percent"),
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gt=0), name="cut_amount_positive"),
+            models.CheckConstraint(condition=Q(percent__isnull=True) | Q(percent__gt=0, percent__lte=100),
+                                   name="cut_percent_between_0_and_100"),
+            models.CheckConstraint(condition=Q(period_to__gte=F("period_from")), name="cut_period_ordered"),
+            models.CheckConstraint(
+                condition=(Q(revoked_at__isnull=True, revoked_by__isnull=True, revoked_event__isnull=True)
+                           | (Q(revoked_at__isnull=False, revoked_by__isnull=False, revoked_event__isnull=False)
+                              & ~Q(revoke_reason=""))),
+                name="cut_revoked_with_who_when_why"),
+        ]
+
+    def __str__(self):
+        return f"{self.city}: {self.value_label} ({self.period_from:%d.%m.%Y}–{self.period_to:%d.%m.%Y})"
+
+    @property
+    def value_label(self) -> str:
+        if self.amount is not None:
+            return f"{self.amount:.2f} €".replace(".", ",")
+        return f"{self.percent.normalize():f} %".replace(".", ",")
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
 
 
 class Candidate(models.Model):

@@ -28,7 +28,7 @@ from django.utils.translation import override
 from . import access, hooks, wording
 from .deadlines import format_period_end
 from .models import NoticeComment, NoticeEvent, NoticeState, Notification, Organisation, PlacementNotice, User
-from .states import Role, notice_kinds_for_entry
+from .states import Role, notice_kinds_for_step
 
 logger = logging.getLogger(__name__)
 Kind = Notification.Kind
@@ -47,7 +47,7 @@ def recipients_for_event(event: NoticeEvent) -> list[tuple[User, str]]:
     """PS-2.3–2.6: who is told of a step, as the state table says (staffing.states: `tell`); the head of
     the JobAgentur of every step when directly involved (PS-2.6); never the actor."""
     notice = event.notice
-    plan = list(notice_kinds_for_entry(event.to_state, event.from_state, event.transition))
+    plan = list(notice_kinds_for_step(event.transition, event.to_state, event.from_state))
     if notice.head_involved and event.to_state != NoticeState.DRAFT:
         plan.append(((Role.HEAD,), Kind.HEAD_INVOLVED))
     seen, result = set(), []

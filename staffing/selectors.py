@@ -14,8 +14,10 @@ from django.utils import timezone
 from . import access, states
 from .models import (
     OPEN_STATES,
+    AdministrativeCostCut,
     Candidate,
     City,
+    JobAgenturGoal,
     NoticeComment,
     NoticeEvent,
     NoticeState,
@@ -121,8 +123,31 @@ def notice_detail_for_user(user: User, pk) -> PlacementNotice:
         "candidates",
         Prefetch("events", queryset=NoticeEvent.objects.select_related("actor", "on_behalf_of").order_by("at", "pk")),
         Prefetch("comments", queryset=NoticeComment.objects.select_related("author").order_by("created_at", "pk")),
+        "goals",
+        Prefetch("cost_cuts", queryset=AdministrativeCostCut.objects.select_related("created_by", "revoked_by")),
     )
     return get_or_404(qs, pk)
+
+
+def cost_cuts_visible_to(user: User, *, year: int | None = None, city=None) -> QuerySet[AdministrativeCostCut]:
+    """PS-2.5: the ledger of administrative-cost cuts: the district side its district, a city its own; the
+    cuts whose period touches the year."""
+    qs = AdministrativeCostCut.objects.select_related("city", "notice", "notice__position", "created_by",
+                                                      "revoked_by")
+    q = access.scope_q(user, city="city_id", district="city__district_id")
+    if q is not None:
+        qs = qs.filter(q)
+    if year is not None:
+        qs = qs.filter(period_from__year__lte=year, period_to__year__gte=year)
+    if city is not None:
+        qs = qs.filter(city=city)
+    return qs.order_by("city__name", "period_from", "pk")
+
+
+def goals_visible_to(user: User) -> QuerySet[JobAgenturGoal]:
+    """PS-2.1: the goals of the JobAgentur EN of the user's district."""
+    q = access.district_q(user)
+    return JobAgenturGoal.objects.all() if q is None else JobAgenturGoal.objects.filter(q)
 
 
 NOTICE_SORTS = {

@@ -18,11 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import access, hooks, notifications, records, wording
-from .deadlines import format_period_end
+from .deadlines import format_period_end, objection_period
 from .models import (
     OPEN_STATES,
     PLACEABLE_STATES,
+    AdministrativeCostCut,
     Candidate,
+    DecisionKind,
+    JobAgenturGoal,
     NoticeComment,
     NoticeEvent,
     NoticeState,
@@ -46,7 +49,8 @@ class WorkflowError(ValidationError):
 
 # --- drafts ---------------------------------------------------------------------------------
 
-NOTICE_FIELDS = ("position", "function", "vacancy", "reference", "planned_start", "reason", "head_involved")
+NOTICE_FIELDS = ("position", "function", "vacancy", "reference", "notice_kind", "planned_start", "early_start_reason",
+                 "goals_statement", "reason", "head_involved")
 CANDIDATE_FIELDS = ("full_name", "employment", "grade", "qualification", "qualification_detail",
                     "professional_background", "months_experience", "induction_planned", "is_selected")
 
@@ -60,6 +64,7 @@ def notice_create(*, by: User, candidates: list[dict] | None = None, **data) -> 
     notice = PlacementNotice(office=office, created_by=by)
     _apply_draft_data(notice, data)
     _save_holding_position(notice)
+    _apply_goals(notice, data)
     for candidate in candidates or []:
         Candidate.objects.create(notice=notice, **_only(candidate, CANDIDATE_FIELDS))
     return notice
@@ -76,6 +81,7 @@ def notice_update_draft(*, notice_id: int, by: User, candidates: list[dict] | No
         raise PermissionDenied(_("Nur die Personalsachbearbeitung der Stadt kann den Entwurf ändern."))
     _apply_draft_data(notice, data)
     _save_holding_position(notice)
+    _apply_goals(notice, data)
     if candidates is not None:
         notice.candidates.all().delete()
         for candidate in candidates:
@@ -121,9 +127,15 @@ def _only(data: dict, fields) -> dict:
     return {k: v for k, v in data.items() if k in fields}
 
 
+PAST_START_MESSAGE = _("Der geplante Besetzungstermin darf nicht in der Vergangenheit liegen (PS-2.2: "
+                       "frühzeitige Information).")
+
+
 def _apply_draft_data(notice: PlacementNotice, data: dict) -> None:
     for field, value in _only(data, NOTICE_FIELDS).items():
         setattr(notice, field, value)
+    if data.get("planned_start") and data["planned_start"] < timezone.localdate():
+        raise WorkflowError({"planned_start": PAST_START_MESSAGE})
     if notice.position_id and notice.position.office_id != notice.office_id:
         raise WorkflowError({"position": _("Die Stelle gehört nicht zur Regionalstelle Ihrer Stadt.")})
     if notice.position_id and not notice.function_id:
@@ -132,6 +144,33 @@ def _apply_draft_data(notice: PlacementNotice, data: dict) -> None:
         raise WorkflowError({"vacancy": _("Die Vakanz gehört nicht zur gewählten Stelle.")})
     if notice.position_id and not notice.vacancy_id:
         notice.vacancy = Vacancy.objects.filter(position_id=notice.position_id, refilled_on__isnull=True).first()
+
+
+def _apply_goals(notice: PlacementNotice, data: dict) -> None:
+    """PS-2.1: the goals of the JobAgentur EN the placement serves, among the active goals of the district."""
+    if "goals" not in data:
+        return
+    chosen = [g.pk if hasattr(g, "pk") else int(g) for g in data["goals"] or []]
+    goals = list(JobAgenturGoal.objects.filter(pk__in=chosen, district_id=notice.office.district_id, active=True))
+    if len(goals) != len(set(chosen)):
+        raise WorkflowError({"goals": _("Bitte wählen Sie nur aktive Ziele Ihres Kreises.")})
+    notice.goals.set(goals)
+
+
+def start_errors(notice: PlacementNotice, received_at) -> dict[str, str]:
+    """PS-2.2: the coordination office is informed early, before binding decisions: the planned start may
+    not lie before receipt, and a start before the end of the Wochenfrist needs a stated reason."""
+    if not notice.planned_start:
+        return {}
+    received_on = timezone.localtime(received_at).date()
+    if notice.planned_start < received_on:
+        return {"planned_start": PAST_START_MESSAGE}
+    last_day = objection_period(received_at).last_day
+    if notice.planned_start <= last_day and not notice.early_start_reason.strip():
+        return {"early_start_reason": _(
+            "Der geplante Besetzungstermin liegt vor dem Ende der Wochenfrist (%(day)s). Bitte begründen Sie, "
+            "warum die Besetzung so früh erfolgen soll.") % {"day": last_day.strftime("%d.%m.%Y")}}
+    return {}
 
 
 # --- transitions ----------------------------------------------------------------------------
@@ -197,7 +236,7 @@ def _transition(notice: PlacementNotice, name: str, *, by: User | None, reason: 
         raise WorkflowError(_refusal_for_conditions(notice, name))
     method(**kwargs)
     notice.save()
-    record_transition(notice, by=by, transition=name, from_state=state, reason=reason)
+    notice.last_event = record_transition(notice, by=by, transition=name, from_state=state, reason=reason)
     return notice
 
 
@@ -212,7 +251,12 @@ def notice_submit(*, notice_id: int, by: User, received_at=None) -> PlacementNot
     `received_at` is only for notices received earlier on paper (and the demo data); never from a form.
     """
     notice = _locked(notice_id, by)
-    return _transition(notice, "submit", by=by, received_at=received_at or timezone.now())
+    received_at = received_at or timezone.now()
+    if notice.state == NoticeState.DRAFT and access.can(by, "notice.submit", notice) and notice.is_complete():
+        errors = start_errors(notice, received_at)
+        if errors:
+            raise WorkflowError(errors)
+    return _transition(notice, "submit", by=by, received_at=received_at)
 
 
 @transaction.atomic
@@ -330,28 +374,115 @@ def notice_escalate(*, notice_id: int, by: User, reason: str, participants: str 
                        participants=participants, administrative_heads_involved=administrative_heads_involved)
 
 
-@transaction.atomic
-def notice_decide(*, notice_id: int, by: User, directive: str = "", cut_amount: Decimal | None = None,
-                  cut_percent: Decimal | None = None, placement_permitted: bool = False) -> PlacementNotice:
-    """PS-2.5: the district issues an individual directive and/or cuts the reimbursement
-    (§ 4 (1) Heranziehungssatzung of 18.04.2007)."""
-    directive = (directive or "").strip()
-    if not directive and cut_amount is None and cut_percent is None:
-        raise WorkflowError({"directive": _("Bitte erteilen Sie eine Weisung oder legen Sie eine Kürzung fest.")})
+def _cut_errors(cut_amount, cut_percent, cut_from, cut_to) -> dict[str, str]:
+    errors = {}
+    has_cut = cut_amount is not None or cut_percent is not None
     if cut_amount is not None and cut_percent is not None:
-        raise WorkflowError({"cut_percent": _("Bitte geben Sie die Kürzung entweder als Betrag oder als "
-                                              "Prozentsatz an, nicht beides.")})
-    if cut_amount is not None and cut_amount <= 0:
-        raise WorkflowError({"cut_amount": _("Der Kürzungsbetrag muss größer als 0 € sein.")})
-    if cut_percent is not None and not (0 < cut_percent <= 100):
-        raise WorkflowError({"cut_percent": _("Der Prozentsatz muss größer als 0 und höchstens 100 sein.")})
-    parts = [directive] if directive else []
-    if cut_amount is not None or cut_percent is not None:
+        errors["cut_percent"] = _("Bitte geben Sie die Kürzung entweder als Betrag oder als Prozentsatz an, "
+                                  "nicht beides.")
+    elif cut_amount is not None and cut_amount <= 0:
+        errors["cut_amount"] = _("Der Kürzungsbetrag muss größer als 0 € sein.")
+    elif cut_percent is not None and not (0 < cut_percent <= 100):
+        errors["cut_percent"] = _("Der Prozentsatz muss größer als 0 und höchstens 100 sein.")
+    if has_cut and (cut_from is None or cut_to is None):
+        errors["cut_from"] = _("Bitte geben Sie den Zeitraum der Kürzung an (von und bis).")
+    elif has_cut and cut_to < cut_from:
+        errors["cut_to"] = _("Das Ende des Zeitraums liegt vor dem Anfang.")
+    elif not has_cut and (cut_from is not None or cut_to is not None):
+        errors["cut_amount"] = _("Bitte geben Sie den Betrag oder den Prozentsatz der Kürzung an, oder lassen "
+                                 "Sie den Zeitraum leer.")
+    return errors
+
+
+@transaction.atomic
+def notice_decide(*, notice_id: int, by: User, kind: str, directive: str = "", cut_amount: Decimal | None = None,
+                  cut_percent: Decimal | None = None, cut_from: date | None = None,
+                  cut_to: date | None = None) -> PlacementNotice:
+    """PS-2.5: the district decides on an escalated notice: "Besetzung zulässig", "Besetzung unterbleibt" or
+    "Besetzung mit Auflagen" (with the individual directive, Weisung im Einzelfall); each optionally with a
+    cut of the administrative-cost reimbursement (§ 4 Abs. 1 Heranziehungssatzung vom 18.04.2007) for a
+    period, booked in its own ledger (AdministrativeCostCut), apart from PS-5.1."""
+    directive = (directive or "").strip()
+    errors = {}
+    if kind not in DecisionKind.values:
+        errors["kind"] = _("Bitte wählen Sie die Entscheidung des Kreises.")
+    elif kind == DecisionKind.CONDITIONS and not directive:
+        errors["directive"] = _("Bitte formulieren Sie die Weisung im Einzelfall (die Auflagen).")
+    errors.update(_cut_errors(cut_amount, cut_percent, cut_from, cut_to))
+    if errors:
+        raise WorkflowError(errors)
+    parts = [str(DecisionKind(kind).label)]
+    if kind == DecisionKind.CONDITIONS:
+        parts.append(directive)
+    has_cut = cut_amount is not None or cut_percent is not None
+    if has_cut:
         value = f"{cut_amount} €" if cut_amount is not None else f"{cut_percent} %"
-        parts.append(_("Kürzung der Verwaltungskostenerstattung um %(value)s nach %(basis)s")
-                     % {"value": value, "basis": LEGAL_BASIS_CUT})
-    return _transition(_locked(notice_id, by), "decide", by=by, reason="\n".join(parts), directive=directive,
-                       cut_amount=cut_amount, cut_percent=cut_percent, placement_permitted=placement_permitted)
+        parts.append(_("Kürzung der Verwaltungskostenerstattung um %(value)s für den Zeitraum %(start)s bis "
+                       "%(end)s nach %(basis)s") % {"value": value, "start": cut_from.strftime("%d.%m.%Y"),
+                                                   "end": cut_to.strftime("%d.%m.%Y"), "basis": LEGAL_BASIS_CUT})
+    notice = _transition(_locked(notice_id, by), "decide", by=by, reason="\n".join(parts), kind=kind,
+                         directive=directive)
+    if has_cut:
+        AdministrativeCostCut.objects.create(
+            city_id=notice.office.city_id, notice=notice, decided_event=notice.last_event, amount=cut_amount,
+            percent=cut_percent, period_from=cut_from, period_to=cut_to, legal_basis=LEGAL_BASIS_CUT,
+            created_at=notice.last_event.at, created_by=by)
+    return notice
+
+
+@transaction.atomic
+def notice_revoke_cut(*, notice_id: int, by: User, cut_id: int, reason: str) -> AdministrativeCostCut:
+    """PS-2.5: the district revokes a cut of the administrative-cost reimbursement by a new decision: with a
+    reason, audited, told to the city; whatever became of the notice since (the ledger is its own)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError({"reason": _("Bitte begründen Sie die Aufhebung der Kürzung.")})
+    notice = _locked(notice_id, by)
+    cut = AdministrativeCostCut.objects.select_for_update().filter(pk=cut_id, notice=notice).first()
+    if cut is None:
+        raise WorkflowError({"cut": _("Bitte wählen Sie eine Kürzung dieser Mitteilung.")})
+    if cut.is_revoked:
+        raise WorkflowError({"cut": _("Diese Kürzung ist bereits aufgehoben.")})
+    text = _("Kürzung der Verwaltungskostenerstattung um %(value)s (%(start)s bis %(end)s) aufgehoben: "
+             "%(reason)s") % {"value": cut.value_label, "start": cut.period_from.strftime("%d.%m.%Y"),
+                              "end": cut.period_to.strftime("%d.%m.%Y"), "reason": reason}
+    _transition(notice, "revoke_cut", by=by, reason=text)
+    cut.revoked_at = notice.last_event.at
+    cut.revoked_by = by
+    cut.revoke_reason = reason
+    cut.revoked_event = notice.last_event
+    cut.save(update_fields=["revoked_at", "revoked_by", "revoke_reason", "revoked_event"])
+    return cut
+
+
+# --- PS-2.1: the overall goals of the JobAgentur EN ------------------------------------------
+
+@transaction.atomic
+def goal_create(*, by: User, title: str) -> JobAgenturGoal:
+    """PS-2.1: the coordination office or the district administration adds a goal of its district."""
+    if not access.can(by, "goals.keep"):
+        raise PermissionDenied(_("Nur die Koordinierungsstelle oder die Kreisverwaltung pflegt die Ziele."))
+    title = (title or "").strip()
+    if not title:
+        raise WorkflowError({"title": _("Bitte geben Sie das Ziel an.")})
+    district_id = access.scope_of(by).district_id
+    if JobAgenturGoal.objects.filter(district_id=district_id, title=title).exists():
+        raise WorkflowError({"title": _("Dieses Ziel gibt es bereits.")})
+    return JobAgenturGoal.objects.create(district_id=district_id, title=title)
+
+
+@transaction.atomic
+def goal_set_active(*, by: User, goal_id: int, active: bool) -> JobAgenturGoal:
+    """PS-2.1: a goal is retired (or taken up again); notices that named it keep it."""
+    if not access.can(by, "goals.keep"):
+        raise PermissionDenied(_("Nur die Koordinierungsstelle oder die Kreisverwaltung pflegt die Ziele."))
+    goal = JobAgenturGoal.objects.select_for_update().filter(
+        pk=goal_id, district_id=access.scope_of(by).district_id).first()
+    if goal is None:
+        raise WorkflowError(_("Dieses Ziel gibt es nicht."))
+    goal.active = active
+    goal.save(update_fields=["active"])
+    return goal
 
 
 def _refuse_if_impossible(notice: PlacementNotice, name: str, by: User) -> None:

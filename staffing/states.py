@@ -209,7 +209,8 @@ STATES: dict[str, StateMeaning] = {m.state: m for m in [
         CITY: Duty(("place",), _("Besetzung gemäß Einigung durchführen und eintragen"))},
         tell=(((CITY,), K.DECISION), ((COORD,), K.DECISION))),
     StateMeaning(NoticeState.ESCALATED, "danger", duties={
-        ADMIN: Duty(("decide",), _("Weisung / Kürzung entscheiden")), HEAD: _HEAD_STATEMENT,
+        ADMIN: Duty(("decide",), _("Entscheidung treffen (Besetzung zulässig, unterbleibt oder mit Auflagen)")),
+        HEAD: _HEAD_STATEMENT,
     }, tell=(((ADMIN,), K.ESCALATION), ((CITY, COORD), K.DECISION))),
     StateMeaning(NoticeState.DECIDED, "info", decided_by_district=True, duties={
         CITY: Duty(("place",), _("Besetzung gemäß Entscheidung durchführen und eintragen"), "placement_permitted")},
@@ -253,7 +254,14 @@ TRANSITION_TELL: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
     "city_statement": (((COORD, ADMIN), K.CITY_STATEMENT),),
     # PS-2.4: a rejected proposal: both sides are back in the consultation
     "reject_agreement": (((CITY, COORD, ADMIN), K.DECISION),),
+    # PS-2.5: revoking a cut goes to the city and the coordination office, whatever the notice's state
+    "revoke_cut": (((CITY, COORD), K.DECISION),),
 }
+
+
+def notice_kinds_for_step(transition: str, to_state: str, from_state: str):
+    """Who is told of a step: its own entry in TRANSITION_TELL, else as the state it enters says."""
+    return notice_kinds_for_entry(to_state, from_state, transition)
 
 
 def notice_kinds_for_entry(to_state: str, from_state: str,

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from .forms import (
     CandidateFormSet,
     CommentForm,
     EmailPreferencesForm,
+    GoalForm,
     NoticeFilterForm,
     NoticeForm,
     positions_for_notice,
@@ -47,6 +49,7 @@ SERVICES = {
     "agree": services.notice_agree,
     "escalate": services.notice_escalate,
     "decide": services.notice_decide,
+    "revoke_cut": services.notice_revoke_cut,
     "place": services.notice_place,
     "withdraw": services.notice_withdraw,
 }
@@ -64,6 +67,7 @@ SUCCESS = {
     "agree": _("Die einvernehmliche Lösung wurde festgehalten."),
     "escalate": _("Die Mitteilung wurde an die Kreisverwaltung eskaliert."),
     "decide": _("Die Entscheidung des Kreises wurde festgehalten."),
+    "revoke_cut": _("Die Kürzung wurde aufgehoben; die Stadt wird benachrichtigt."),
     "place": _("Die Besetzung wurde eingetragen."),
     "withdraw": _("Die Mitteilung wurde zurückgezogen."),
 }
@@ -151,7 +155,7 @@ def notice_list(request):
 CSV_HEADERS = [
     _("Nr."), _("Stadt"), _("Stellennummer"), _("Stelle"), _("Funktion"), _("Status"), _("Aktenzeichen"),
     _("eingegangen am"), _("Frist endet am"), _("Fristverlängerung"), _("geplanter Besetzungstermin"),
-    _("Anzahl Personen"), _("Leitung beteiligt"), _("besetzt am"),
+    _("Anzahl Personen"), _("Leitung beteiligt"), _("besetzt am"), _("Art der Veränderung"),
 ]
 
 
@@ -170,7 +174,7 @@ def notice_export(request):
         n.get_state_display(), n.reference,
         timezone.localtime(n.received_at).strftime("%d.%m.%Y %H:%M") if n.received_at else "",
         day(n.period_last_day), n.period_extension_reason, day(n.planned_start), n.candidate_count,
-        _("ja") if n.head_involved else _("nein"), day(n.placed_on),
+        _("ja") if n.head_involved else _("nein"), day(n.placed_on), n.get_notice_kind_display(),
     ) for n in qs.iterator(chunk_size=500))
     return ui.csv_response(f"mitteilungen-{stamp}.csv", CSV_HEADERS, rows)
 
@@ -225,6 +229,9 @@ def notice_edit(request, pk):
 def _notice_form(request, notice: PlacementNotice | None):
     user = request.user
     positions = _positions_for(user, notice)
+    goals = selectors.goals_visible_to(user).filter(active=True)
+    if notice is not None:  # a goal retired since stays on the draft that named it
+        goals = selectors.goals_visible_to(user).filter(Q(active=True) | Q(notices=notice)).distinct()
     status = 200
     summary_messages: list[str] = []
     if request.method == "POST":
@@ -238,7 +245,7 @@ def _notice_form(request, notice: PlacementNotice | None):
                 data[total] = str(min(int(data.get(total, "1")) + 1, 50))
             except ValueError:
                 data[total] = "1"
-        form = NoticeForm(data, instance=notice, positions=positions, complete=complete,
+        form = NoticeForm(data, instance=notice, positions=positions, goals=goals, complete=complete,
                           all_positions=positions_for_notice(selectors.positions_visible_to(user)))
         formset = CandidateFormSet(data, prefix=CANDIDATE_PREFIX, complete=complete)
         if action != "person_hinzufuegen":
@@ -254,7 +261,7 @@ def _notice_form(request, notice: PlacementNotice | None):
                     return redirect("staffing:notice_detail", pk=saved.pk)
             status = 400
     else:
-        form = NoticeForm(instance=notice, positions=positions)
+        form = NoticeForm(instance=notice, positions=positions, goals=goals)
         formset = CandidateFormSet(initial=_candidate_initial(notice), prefix=CANDIDATE_PREFIX)
     summary_items = []
     if form.is_bound:
@@ -451,6 +458,73 @@ def escalation_list(request):
                            "dom_id": f"schritt-decide-{notice.pk}"}
         rows.append({"notice": notice, "decide_form": form, "decide_action": action})
     return render(request, "staffing/escalations.html", {"rows": rows, "legal_basis": services.LEGAL_BASIS_CUT})
+
+
+# --- PS-2.5: the ledger of administrative-cost cuts; PS-2.1: the goals of the JobAgentur EN ----------
+
+@login_required
+def cost_cut_ledger(request):
+    """PS-2.5: the cuts of the administrative-cost reimbursement per city and year, apart from the
+    personnel-cost reimbursement of PS-5.1; revoked cuts stay listed, marked as revoked."""
+    user = request.user
+    if not access.can(user, "cuts.view"):
+        raise PermissionDenied(_("Diese Übersicht ist Ihnen nicht zugänglich."))
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("jahr", today.year))
+    except ValueError:
+        year = today.year
+    if not 2000 <= year <= 2100:
+        year = today.year
+    cuts = list(selectors.cost_cuts_visible_to(user, year=year))
+    by_city: dict = {}
+    for cut in cuts:
+        by_city.setdefault(cut.city, []).append(cut)
+    return render(request, "staffing/cost_cuts.html", {
+        "year": year, "years": list(range(today.year - 3, today.year + 2)), "by_city": list(by_city.items()),
+        "legal_basis": services.LEGAL_BASIS_CUT,
+    })
+
+
+@login_required
+def goal_list(request):
+    """PS-2.1: the overall goals of the JobAgentur EN of the district; kept by the coordination office or
+    the district administration, named by the cities in their notices."""
+    user = request.user
+    may_keep = access.can(user, "goals.keep")
+    form = GoalForm()
+    status = 200
+    if request.method == "POST":
+        if not may_keep:
+            raise PermissionDenied(_("Nur die Koordinierungsstelle oder die Kreisverwaltung pflegt die Ziele."))
+        if "ziel" in request.POST:
+            try:
+                goal_id = int(request.POST["ziel"])
+            except ValueError:
+                raise Http404 from None
+            try:
+                services.goal_set_active(by=user, goal_id=goal_id, active=request.POST.get("aktiv") == "1")
+            except services.WorkflowError as error:
+                for message in _error_messages(error):
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("Das Ziel wurde geändert."))
+            return redirect("staffing:goal_list")
+        form = GoalForm(request.POST)
+        if form.is_valid():
+            try:
+                services.goal_create(by=user, title=form.cleaned_data["title"])
+            except services.WorkflowError as error:
+                ui.apply_service_error(form, error)
+            else:
+                messages.success(request, _("Das Ziel wurde angelegt."))
+                return redirect("staffing:goal_list")
+        status = 400
+    return render(request, "staffing/goals.html", {
+        "goals": selectors.goals_visible_to(user), "form": form if may_keep else None,
+        "summary_items": ui.summary_items(form) if form.is_bound else [],
+        "has_errors": form.is_bound and bool(form.errors),
+    }, status=status)
 
 
 # --- notifications and settings ---------------------------------------------------------------

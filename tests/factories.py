@@ -147,6 +147,7 @@ class PlacementNoticeFactory(DjangoModelFactory):
     function = factory.SelfAttribute("position.function")
     planned_start = date(2027, 2, 1)
     reason = "Nachbesetzung nach Ruhestand"
+    goals_statement = "Sichert die Vermittlung in Arbeit (Gesamtziele der JobAgentur EN)."
 
 
 class CandidateFactory(DjangoModelFactory):

@@ -52,7 +52,7 @@ NOTICE_ACTIONS = {
     "notice.propose_agreement": CLERK | COORD | ADMIN,
     "notice.confirm_agreement": set(), "notice.reject_agreement": set(),  # only once a side has proposed
     "notice.agree": COORD | ADMIN, "notice.escalate": COORD | ADMIN,
-    "notice.decide": ADMIN,
+    "notice.decide": ADMIN, "notice.revoke_cut": ADMIN,
     "notice.approve_by_silence": set(),  # only the system
 }
 # actions without an object -> who may
@@ -74,6 +74,8 @@ GLOBAL_ACTIONS = {
     "coaching.participants": {"superuser"} | COORD | {"other_district_coordination"},
     "costs.view": {"superuser"} | CLERK | {"clerk_other_city"} | COORD | ADMIN | {"other_district_coordination"},
     "cap.set": ADMIN,
+    "cuts.view": {"superuser"} | CLERK | {"clerk_other_city"} | DISTRICT_SIDE | {"other_district_coordination"},
+    "goals.keep": COORD | ADMIN | {"other_district_coordination"},
     "import.run": CLERK | {"clerk_other_city"},
     "integrations.admin": {"superuser"},
     "privacy.export": {"superuser"} | COORD | {"other_district_coordination"},

@@ -36,7 +36,8 @@ def complete_draft(city: str = "Witten", *, name: str = "Jana Beispiel", code=Fu
     """A draft with everything submission needs (PS-2.2)."""
     return services.notice_create(
         by=user(f"clerk-{city.lower()}"), position=free_positions(city, code).first(), reason=reason,
-        planned_start=date.today() + timedelta(days=30), candidates=[{**CANDIDATE, "full_name": name}])
+        planned_start=date.today() + timedelta(days=30), candidates=[{**CANDIDATE, "full_name": name}],
+        goals_statement="Die Besetzung sichert die Vermittlung in Arbeit (Gesamtziele der JobAgentur EN).")
 
 
 def submitted_notice(city: str = "Witten", *, name: str = "Jana Beispiel", code=Function.Code.PLACEMENT,
@@ -76,9 +77,10 @@ def escalated(city: str = "Witten", **kwargs) -> PlacementNotice:
 
 def decided(city: str = "Witten", **kwargs) -> PlacementNotice:
     notice = escalated(city, **kwargs)
-    return services.notice_decide(notice_id=notice.pk, by=user("kreis"),
+    return services.notice_decide(notice_id=notice.pk, by=user("kreis"), kind="conditions",
                                   directive="Die Stelle ist mit einer Fachkraft mit Abschluss zu besetzen.",
-                                  cut_percent=Decimal("5"))
+                                  cut_percent=Decimal("5"), cut_from=date(date.today().year, 1, 1),
+                                  cut_to=date(date.today().year, 12, 31))
 
 
 def a_notice_in_every_state() -> dict[str, PlacementNotice]:

@@ -61,6 +61,7 @@ def test_story_across_roles(demo, new_page):
     position_label = position.locator("option:checked").inner_text()
     planned = date.today() + timedelta(days=40)
     clerk.get_by_label(re.compile("^geplanter Besetzungstermin", re.I)).fill(planned.isoformat())
+    clerk.get_by_label(re.compile("^Beitrag zu den Gesamtzielen")).fill("Die Stelle sichert die Vermittlung in Arbeit.")
     clerk.get_by_label("Name", exact=True).fill("Jana Beispiel")
     clerk.get_by_label("Qualifikation", exact=True).select_option(label="Hochschul-/Fachhochschulabschluss")
     clerk.get_by_label("Abschluss / Ausbildung").fill("B.A. Soziale Arbeit")
@@ -130,15 +131,19 @@ def test_story_across_roles(demo, new_page):
     expect(case).to_contain_text("Die Berufserfahrung ist nicht einschlägig (PS-1.2).")
     assert_accessible(district, checked)
     screenshot(district, "escalations")
-    decide = case.locator("form").filter(has=district.get_by_role("button", name="Weisung und Kürzung festlegen"))
-    decide.get_by_label("Weisung im Einzelfall").fill("Die Stelle ist mit einer Fachkraft mit Abschluss zu besetzen.")
+    decide = case.locator("form").filter(has=district.get_by_role("button", name="Entscheidung des Kreises"))
+    decide.get_by_label(re.compile(r"^Besetzung mit Auflagen")).check()
+    decide.get_by_label(re.compile(r"^Weisung im Einzelfall")).fill(
+        "Die Stelle ist mit einer Fachkraft mit Abschluss zu besetzen.")
     decide.get_by_label(re.compile(r"\(Prozent\)")).fill("5")
+    decide.get_by_label("Kürzung für den Zeitraum von").fill(f"{date.today().year}-01-01")
+    decide.get_by_label("Kürzung für den Zeitraum bis").fill(f"{date.today().year}-12-31")
     decide.get_by_role("checkbox", name=re.compile("Ich bestätige die Entscheidung")).check()
-    decide.get_by_role("button", name="Weisung und Kürzung festlegen").click()
+    decide.get_by_role("button", name="Entscheidung des Kreises").click()
     expect(district.get_by_role("status")).to_contain_text("Die Entscheidung des Kreises wurde festgehalten.")
     notice.refresh_from_db()
     assert notice.state == NoticeState.DECIDED
-    assert notice.reimbursement_cut_percent == 5
+    assert [c.percent for c in notice.cost_cuts.all()] == [5]
     district.goto(f"{demo}/mitteilungen/{notice.pk}/")
     main = district.get_by_role("main")
     expect(main).to_contain_text("Entschieden durch den Kreis")

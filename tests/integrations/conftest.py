@@ -1,5 +1,5 @@
 """Notices driven through the real services to each outcome (PS-2.3 to PS-2.5)."""
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -62,8 +62,9 @@ def decided(in_consultation, coordinator, district_admin):
         services.notice_escalate(notice_id=in_consultation.pk, by=coordinator, reason="keine Einigung",
                                  participants="Frau Heimann, Herr Brandt", administrative_heads_involved=True)
     with time_machine.travel(berlin(2026, 12, 10, 14, 0), tick=False):
-        services.notice_decide(notice_id=in_consultation.pk, by=district_admin,
+        services.notice_decide(notice_id=in_consultation.pk, by=district_admin, kind="conditions",
                                directive="Die Besetzung unterbleibt bis zum Nachweis der Qualifikation.",
-                               cut_amount=Decimal("12345.60"))
+                               cut_amount=Decimal("12345.60"), cut_from=date(2027, 1, 1),
+                               cut_to=date(2027, 12, 31))
     in_consultation.refresh_from_db()
     return in_consultation

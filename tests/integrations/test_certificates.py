@@ -86,7 +86,7 @@ def test_directive_and_cut_certificate_names_the_statute_and_the_amount_in_euro(
     assert "12.345,60 €" in text
     assert "§ 4 Abs. 1 der Heranziehungssatzung des Ennepe-Ruhr-Kreises vom 18.04.2007" in text
     assert "Entscheidung am Donnerstag, 10.12.2026, 14:00 Uhr" in text
-    assert "Besetzung zulässig nein" in text
+    assert "Besetzung zulässig ja" in text and "Besetzung mit Auflagen" in text
     assert "keine Einigung" in text  # annex carries the escalation
 
 

@@ -43,12 +43,13 @@ MEASURE = os.environ.get("MEASURE_QUERIES") == "1"  # print the counts instead o
 PINNED = {
     "staffing:home": {"clerk": 10, "coordination": 10, "district_admin": 10, "head": 10},
     "staffing:notice_list": {"clerk": 11, "coordination": 11, "district_admin": 11, "head": 11},
-    "staffing:notice_detail": {"clerk": 13, "coordination": 13, "district_admin": 13, "head": 13},
+    # issue 12: + the notice's goals (PS-2.1) and its cuts of the administrative-cost reimbursement (PS-2.5)
+    "staffing:notice_detail": {"clerk": 15, "coordination": 15, "district_admin": 15, "head": 15},
     "staffing:escalation_list": {"coordination": 8, "district_admin": 8},
     "staffing:notification_list": {"clerk": 9, "coordination": 9},
     "planning:capacity": {"clerk": 13, "coordination": 13},
     "planning:coaching": {"clerk": 11, "coordination": 11},
-    "planning:costs": {"clerk": 12, "district_admin": 12},
+    "planning:costs": {"clerk": 11, "district_admin": 11},  # issue 12: the cuts left for their own ledger
     "planning:staff_register": {"clerk": 12, "coordination": 12},
     "planning:vacancies": {"clerk": 10, "coordination": 10},
     "integrations:calendar_feed": {"coordination": 8},
@@ -101,8 +102,8 @@ def add_city(world, city=None):
     for i, steps in enumerate([[], ["objection"], ["objection", "escalate"], ["clear"]]):
         position = PositionFactory(office=office, function=functions[Function.Code.TEAM_LEAD], number=f"N-{i}")
         notice = services.notice_create(by=clerk, position=position, function=position.function,
-                                        planned_start=date(2027, 2, 1), reason="Nachbesetzung",
-                                        head_involved=True)
+                                        planned_start=date.today() + timedelta(days=60), reason="Nachbesetzung",
+                                        head_involved=True, goals_statement="Sichert die Vermittlung in Arbeit.")
         for _ in range(2):
             CandidateFactory(notice=notice)
         services.notice_submit(notice_id=notice.pk, by=clerk, received_at=timezone.now() - timedelta(days=1))

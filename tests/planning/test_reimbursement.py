@@ -15,7 +15,7 @@ from planning import services
 from planning.costs import quarterly_costs
 from planning.models import CostRate, MessageKind, ReimbursementCap
 from planning.quarters import Quarter
-from staffing.models import NoticeEvent, NoticeState, Notification
+from staffing.models import AdministrativeCostCut, NoticeEvent, NoticeState, Notification
 
 from ..factories import PlacementNoticeFactory
 
@@ -52,22 +52,24 @@ def test_grades_without_a_rate_are_reported(witten, witten_plan, rates):
     assert costs.personnel_costs == Decimal("30000.00")
 
 
-def test_cap_compared_with_a_quarter_and_cuts_deducted(witten, witten_plan, rates, district_admin):
+def test_cap_compared_with_a_quarter_and_cuts_of_the_administrative_costs_not_deducted(
+        witten, witten_plan, rates, district_admin):
+    """Issue 12: a cut of the administrative-cost reimbursement (PS-2.5) is another payment than the
+    personnel-cost reimbursement of PS-5.1: it has its own ledger and is not deducted here."""
     services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"))
     notice = PlacementNoticeFactory(position=witten_plan["positions"][1], state=NoticeState.DECIDED,
-                                    received_at=timezone.now(), period_ends_at=timezone.now(),
-                                    reimbursement_cut_amount=Decimal("1000"), reimbursement_cut_percent=Decimal("10"))
+                                    received_at=timezone.now(), period_ends_at=timezone.now())
     decided_at = datetime.datetime(2026, 8, 12, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
-    NoticeEvent.objects.create(notice=notice, transition="decide", from_state=NoticeState.ESCALATED,
-                               to_state=NoticeState.DECIDED, at=decided_at)
+    event = NoticeEvent.objects.create(notice=notice, transition="decide", from_state=NoticeState.ESCALATED,
+                                       to_state=NoticeState.DECIDED, at=decided_at)
+    AdministrativeCostCut.objects.create(city=witten, notice=notice, decided_event=event, amount=Decimal("1000"),
+                                         period_from=Q3.start, period_to=Q3.end, legal_basis="§ 4 Abs. 1",
+                                         created_by=district_admin)
     [costs] = quarterly_costs([witten], Q3)
     assert costs.cap_quarter == Decimal("60000.00")
     assert costs.difference == Decimal("-1500.00")  # costs exceed the cap by 1500
-    [cut] = costs.cuts
-    assert cut.deducted == Decimal("7000.00")  # 1000 + 10 % of min(61500, 60000)
-    assert costs.reimbursable == Decimal("53000.00")
-    # a cut decided in another quarter does not count here
-    assert quarterly_costs([witten], Quarter(2026, 4))[0].cuts == []
+    assert costs.reimbursable == Decimal("60000.00")  # up to the cap; the cut is not deducted
+    assert not hasattr(costs, "cuts")
 
 
 def test_costs_page_lists_figures_and_cuts(client, clerk_witten, witten, witten_plan, rates, district_admin):
@@ -76,6 +78,7 @@ def test_costs_page_lists_figures_and_cuts(client, clerk_witten, witten, witten_
     html = client.get(reverse("planning:costs"), {"jahr": 2026, "quartal": 3}).content.decode()
     assert "61.500,00 €" in html and "60.000,00 €" in html and "-1.500,00 €" in html
     assert "über dem Rahmen" in html
+    assert reverse("staffing:cost_cut_ledger") in html  # the cuts have their own page
 
 
 def test_cap_history_is_kept_and_the_latest_counts(witten, district_admin):

@@ -212,6 +212,12 @@ RULES: dict[str, Rule] = {
                                    cities=OBJ),
     "staffing:notice_comment": Rule(signed_in(405), post=scoped_post, params={"pk": "notice"}, cities=OBJ),
     "staffing:escalation_list": Rule(district_only(200)),
+    # PS-2.5: the cut ledger: every role, each sees its scope (a city its own, the district its cities)
+    "staffing:cost_cut_ledger": Rule(signed_in(200)),
+    # PS-2.1: everybody reads the goals; the coordination office and the district administration keep them
+    # (an empty POST: a form error)
+    "staffing:goal_list": Rule(signed_in(200), post=lambda role, city: LOGIN if role == "anonymous" else (
+        400 if role in ("coordination", "district_admin", "other_district_coordination") else 403)),
     "staffing:notification_list": Rule(signed_in(200)),
     "staffing:notification_read": Rule(signed_in(405), post=own_notification, params={"pk": "notification"},
                                        cities=OBJ),

@@ -128,14 +128,15 @@ def test_whole_consultation_path_through_the_pages(client, coordinator, district
     both = _action(client, informed, "decide", {"cut_amount": "100", "cut_percent": "5", "confirm": "on"})
     assert both.status_code == 400
     assert "nicht beides" in both.content.decode()
-    response = _action(client, informed, "decide", {"directive": "Besetzung unterbleibt", "cut_percent": "5,5",
-                                                    "confirm": "on"})
+    response = _action(client, informed, "decide", {"kind": "refused", "cut_percent": "5,5", "cut_from": "01.01.2027",
+                                                    "cut_to": "31.12.2027", "confirm": "on"})
     assert response.status_code == 302
     informed.refresh_from_db()
-    assert informed.state == NoticeState.DECIDED
-    assert str(informed.reimbursement_cut_percent) == "5.50"
+    assert informed.state == NoticeState.DECIDED and not informed.placement_permitted
+    assert [str(c.percent) for c in informed.cost_cuts.all()] == ["5.50"]
     html = client.get(reverse("staffing:notice_detail", args=[informed.pk])).content.decode()
-    assert "§ 4 Abs. 1 Heranziehungssatzung vom 18.04.2007" in html
+    assert "§ 4 Abs. 1 der Heranziehungssatzung des Ennepe-Ruhr-Kreises vom 18.04.2007" in html
+    assert "Besetzung unterbleibt" in html
 
 
 def test_agree_and_place(client, coordinator, clerk_witten, informed):

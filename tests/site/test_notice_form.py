@@ -18,7 +18,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
 def _post(position=None, **candidate):
     data = {
         "position": position.pk if position else "", "function": "", "reference": "AZ-1",
-        "planned_start": "", "reason": "Nachbesetzung", "personen-TOTAL_FORMS": "1",
+        "planned_start": "", "reason": "Nachbesetzung", "goals_statement": "Sichert die Vermittlung in Arbeit.",
+        "notice_kind": "new", "personen-TOTAL_FORMS": "1",
         "personen-INITIAL_FORMS": "0", "personen-MIN_NUM_FORMS": "1", "personen-MAX_NUM_FORMS": "1000",
     }
     for key, value in candidate.items():

@@ -77,7 +77,7 @@ def make_notice(witten_office, clerk_witten, coordinator, district_admin, clock)
                 clock.move_to(PERIOD_END, tick=False)
                 assert services.sweep_approvals() == [notice.pk]
             elif step == "decide":
-                run(step, notice, actor[step], placement_permitted=placement_permitted)
+                run(step, notice, actor[step], kind="conditions" if placement_permitted else "refused")
             else:
                 run(step, notice, actor[step])
         notice.refresh_from_db()

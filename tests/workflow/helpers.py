@@ -25,7 +25,8 @@ def complete_draft(office, clerk, *, leadership: bool = False, head_involved: bo
                                title="Teamleitung" if leadership else "Arbeitsvermittler/in")
     VacancyFactory(position=position)
     notice = services.notice_create(by=clerk, position=position, planned_start=date(2027, 2, 1),
-                                    reason="Nachbesetzung nach Ruhestand", head_involved=head_involved)
+                                    reason="Nachbesetzung nach Ruhestand", head_involved=head_involved,
+                                    goals_statement="Sichert die Vermittlung in Arbeit.")
     CandidateFactory(notice=notice)
     return notice
 
@@ -42,7 +43,7 @@ ARGS = {
     "confirm_agreement": {"reason": "Einverstanden."},
     "reject_agreement": {"reason": "Die Einweisung reicht nicht aus."},
     "escalate": {"reason": "Keine Einigung erzielt.", "participants": "Frau Heimann, Herr Brandt"},
-    "decide": {"directive": "Die Besetzung ist mit Auflagen zulässig.", "placement_permitted": True},
+    "decide": {"kind": "conditions", "directive": "Die Besetzung ist mit Auflagen zulässig."},
     "place": {"placed_on": date(2027, 2, 1), "confirm_ahead": True},  # beyond PLACEMENT_MAX_DAYS_AHEAD
     "withdraw": {"reason": "Bewerberin hat abgesagt."},
 }

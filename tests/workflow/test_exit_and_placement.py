@@ -292,7 +292,7 @@ def test_a_second_notice_after_the_placement_did_not_happen_can_be_placed(make_n
     first = make_notice(S.CLEARED)
     services.notice_withdraw(notice_id=first.pk, by=clerk_witten, reason="Absage")
     second = services.notice_create(by=clerk_witten, position=first.position, planned_start=date(2027, 3, 1),
-                                    reason="Neue Auswahl")
+                                    reason="Neue Auswahl", goals_statement="Stärkt die Vermittlung (PS-2.1).")
     CandidateFactory(notice=second, full_name="Dora Neu")
     clock.move_to(SUBMITTED_AT, tick=False)
     run("submit", second, clerk_witten)

@@ -60,8 +60,8 @@ def test_concerns_consultation_escalation_and_decision(draft, clerk_witten, coor
                                         reason="Qualifikation entspricht nicht PS-1.2")
     services.notice_escalate(notice_id=draft.pk, by=coordinator, reason="keine Einigung",
                              participants="Frau Heimann, Herr Brandt", administrative_heads_involved=True)
-    services.notice_decide(notice_id=draft.pk, by=district_admin, directive="Besetzung unterbleibt",
-                           cut_percent=Decimal("5"))
+    services.notice_decide(notice_id=draft.pk, by=district_admin, kind="refused", cut_percent=Decimal("5"),
+                           cut_from=date(2027, 1, 1), cut_to=date(2027, 3, 31))
     draft.refresh_from_db()
     assert draft.state == NoticeState.DECIDED
     assert list(draft.events.order_by("pk").values_list("to_state", flat=True)) == [

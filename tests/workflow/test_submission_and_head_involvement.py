@@ -44,7 +44,7 @@ def test_an_empty_draft_cannot_be_submitted_and_the_message_names_what_is_missin
         services.notice_submit(notice_id=notice.pk, by=clerk_witten)
     assert exc.value.messages == [
         "Die Mitteilung ist unvollständig. Es fehlen: Funktion; Stelle; geplanter Besetzungstermin; "
-        "mindestens eine Bewerberin / ein Bewerber."]
+        "Beitrag zu den Gesamtzielen der JobAgentur EN; mindestens eine Bewerberin / ein Bewerber."]
     notice.refresh_from_db()
     assert notice.state == NoticeState.DRAFT
     assert notice.received_at is None

@@ -198,7 +198,7 @@ def test_each_path_through_the_machine_leaves_one_audit_record_per_step(
             assert services.sweep_approvals() == [notice.pk]
             expected_trail.append(("approve_by_silence", None, state, TARGET[step]))
         else:
-            extra = {"placement_permitted": path == "decided_permitted"} if step == "decide" else {}
+            extra = {"kind": "conditions" if path == "decided_permitted" else "refused"} if step == "decide" else {}
             run(step, notice, users[actors[step]], **extra)
             expected_trail.append((step, users[actors[step]].username, state, TARGET[step]))
         state = TARGET[step]
@@ -216,7 +216,7 @@ def test_audit_records_carry_the_reason_of_each_step(make_notice):
     assert reasons["submit"] == ""
     assert reasons["raise_objection"] == ARGS["raise_objection"]["reason"]
     assert reasons["escalate"] == ARGS["escalate"]["reason"]
-    assert reasons["decide"].startswith(ARGS["decide"]["directive"])
+    assert reasons["decide"] == "Besetzung mit Auflagen (Weisung im Einzelfall)\n" + ARGS["decide"]["directive"]
     placed = make_notice(S.PLACED)
     assert placed.events.get(transition="place").reason == (
         f"besetzt zum 01.02.2027 mit {placed.candidates.get().full_name}")  # issue 12: names the person
@@ -238,7 +238,7 @@ def test_audit_records_carry_the_reason_of_each_step(make_notice):
      "Bitte nennen Sie, wer für die Stadt an der Einigung beteiligt ist."),
     ("escalate", S.CONSULTATION, {"reason": ""}, "reason", "Bitte begründen Sie, warum keine Einigung erzielt wurde."),
     ("decide", S.ESCALATED, {"directive": ""}, "directive",
-     "Bitte erteilen Sie eine Weisung oder legen Sie eine Kürzung fest."),
+     "Bitte formulieren Sie die Weisung im Einzelfall (die Auflagen)."),
     ("place", S.CLEARED, {"placed_on": None}, "placed_on", "Bitte geben Sie das Datum der Besetzung an."),
 ], ids=lambda v: v if isinstance(v, str) and " " not in v else None)
 def test_a_step_without_its_required_data_is_refused_next_to_the_field(
@@ -255,13 +255,17 @@ def test_a_reimbursement_cut_cites_the_statute(make_notice, district_admin):
     from decimal import Decimal
 
     notice = make_notice(S.ESCALATED)
-    services.notice_decide(notice_id=notice.pk, by=district_admin, cut_amount=Decimal("12500.00"))
+    from datetime import date
+
+    services.notice_decide(notice_id=notice.pk, by=district_admin, kind="permitted", cut_amount=Decimal("12500.00"),
+                           cut_from=date(2027, 1, 1), cut_to=date(2027, 6, 30))
     notice.refresh_from_db()
     assert notice.state == S.DECIDED
-    assert notice.reimbursement_cut_amount == Decimal("12500.00")
+    [cut] = notice.cost_cuts.all()
+    assert cut.amount == Decimal("12500.00") and cut.legal_basis == services.LEGAL_BASIS_CUT
     assert notice.events.get(transition="decide").reason == (
-        "Kürzung der Verwaltungskostenerstattung um 12500.00 € nach § 4 Abs. 1 der Heranziehungssatzung "
-        "des Ennepe-Ruhr-Kreises vom 18.04.2007")
+        "Besetzung zulässig\nKürzung der Verwaltungskostenerstattung um 12500.00 € für den Zeitraum 01.01.2027 bis "
+        "30.06.2027 nach § 4 Abs. 1 der Heranziehungssatzung des Ennepe-Ruhr-Kreises vom 18.04.2007")
 
 
 @pytest.mark.parametrize(("kwargs", "field"), [
@@ -270,10 +274,12 @@ def test_a_reimbursement_cut_cites_the_statute(make_notice, district_admin):
     ({"cut_percent": "101"}, "cut_percent"),
 ])
 def test_an_impossible_reimbursement_cut_is_refused(make_notice, district_admin, kwargs, field):
+    from datetime import date
     from decimal import Decimal
 
     notice = make_notice(S.ESCALATED)
     with pytest.raises(services.WorkflowError) as exc:
-        services.notice_decide(notice_id=notice.pk, by=district_admin,
+        services.notice_decide(notice_id=notice.pk, by=district_admin, kind="permitted",
+                               cut_from=date(2027, 1, 1), cut_to=date(2027, 3, 31),
                                **{k: Decimal(v) for k, v in kwargs.items()})
     assert list(exc.value.message_dict) == [field]

@@ -21,6 +21,7 @@ from staffing.models import (
     Employment,
     Function,
     Induction,
+    JobAgenturGoal,
     Office,
     Organisation,
     PlacementNotice,
@@ -155,6 +156,7 @@ def seed() -> int:
     _seed_office(coordination_office, "KOO", 0, functions, rng, counter, coordination=True)
     _seed_groups()
     _seed_users(district)
+    _seed_goals(district, counter)
     _seed_notices(district)
     for _receiver, created in demo_seeded.send(sender=Command, district=district):
         counter[0] += created or 0
@@ -257,6 +259,20 @@ DEMO_NOTICES = [
 ]
 
 
+DEMO_GOALS = [
+    "Integration in Arbeit: Hilfebedürftigkeit verringern",
+    "Langzeitleistungsbezug vermeiden und abbauen",
+    "Junge Menschen unter 25 Jahren in Ausbildung und Arbeit bringen",
+    "Qualität der Beratung und Leistungsgewährung sichern",
+]
+
+
+def _seed_goals(district, counter):
+    """PS-2.1: the overall goals of the JobAgentur EN that notices can name."""
+    for title in DEMO_GOALS:
+        _get(JobAgenturGoal, {"district": district, "title": title}, {}, counter)
+
+
 def _seed_notices(district):
     """Notices in several states, made through the services so each has its audit trail."""
     coordinator = User.objects.get(username="koordination")
@@ -283,7 +299,11 @@ def _seed_notices(district):
         }
         notice = services.notice_create(
             by=clerk, position=position, function=position.function, reference=reference,
-            planned_start=date(2027, 2, 1), reason="Nachbesetzung der frei gewordenen Stelle",
+            planned_start=max(date(2027, 2, 1), timezone.localdate() + timedelta(days=60)),  # PS-2.2: not past
+            reason="Nachbesetzung der frei gewordenen Stelle",
+            goals_statement="Die Stelle sichert die Vermittlung in Arbeit und die Qualität der Beratung in der "
+                            "Regionalstelle (Gesamtziele der JobAgentur EN).",
+            goals=list(JobAgenturGoal.objects.filter(district=district, active=True).order_by("pk")[:2]),
             head_involved=position.function.is_leadership,  # PS-2.6: the head joins leadership placements
             candidates=[candidate])
         if days_ago is None:

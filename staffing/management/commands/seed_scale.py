@@ -338,6 +338,7 @@ class DistrictSeeder:
             reference=f"{created_on.year}/{number:04d}", planned_start=created_on + timedelta(days=rng.randint(30, 90)),
             reason=rng.choice(["Nachbesetzung nach Ruhestand", "Nachbesetzung nach Wechsel", "Stellenmehrung",
                                "Rückkehr aus Elternzeit"]),
+            goals_statement="Die Besetzung sichert die Beratung und Vermittlung nach den Zielen der JobAgentur EN.",
             head_involved=head_involved, state=state, created_by_id=clerk, created_at=created, updated_at=created)
         for _ in range(rng.choice([1, 1, 2, 2, 3])):
             self.candidates.add(
@@ -404,7 +405,8 @@ class DistrictSeeder:
                                  at + timedelta(days=rng.randint(3, 14)), reason="Keine Einigung")
                 if state == NoticeState.ESCALATED:
                     return
-                notice.update(directive="Besetzung nur mit Praxiseinweisung", placement_permitted=True)
+                notice.update(decision_kind="conditions", directive="Besetzung nur mit Praxiseinweisung",
+                              placement_permitted=True)
                 at = self._event(notice, self.admin_id, "decide", NoticeState.ESCALATED, NoticeState.DECIDED,
                                  at + timedelta(days=rng.randint(3, 20)), reason="Besetzung nur mit Praxiseinweisung")
                 before_place = NoticeState.DECIDED
