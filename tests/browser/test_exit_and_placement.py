@@ -34,6 +34,7 @@ def cleared_notice(*candidates: str) -> PlacementNotice:
     notice = services.notice_create(
         by=clerk, position=data.free_positions("Witten").first(), reason="Nachbesetzung wegen Ruhestand",
         planned_start=timezone.localdate() + timedelta(days=30),
+        goals_statement="Die Besetzung sichert die Vermittlung in Arbeit (Gesamtziele der JobAgentur EN).",
         candidates=[{**data.CANDIDATE, "full_name": name, "is_selected": False} for name in candidates])
     services.notice_submit(notice_id=notice.pk, by=clerk)
     services.notice_clear(notice_id=notice.pk, by=data.user("koordination"))
