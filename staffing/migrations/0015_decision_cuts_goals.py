@@ -6,6 +6,34 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+LEGAL_BASIS_CUT = "§ 4 Abs. 1 der Heranziehungssatzung des Ennepe-Ruhr-Kreises vom 18.04.2007"
+
+
+def decisions_and_cuts_into_the_ledger(apps, schema_editor):
+    """PS-2.5: decisions taken before the decision kind existed get the kind their outcome implies, and
+    their cuts become rows of the ledger (period: from the decision to the end of its year), so nothing of
+    an existing installation's decisions is lost when the notice's own cut fields go."""
+    Notice = apps.get_model("staffing", "PlacementNotice")
+    Event = apps.get_model("staffing", "NoticeEvent")
+    Cut = apps.get_model("staffing", "AdministrativeCostCut")
+    decided = Notice.objects.filter(events__transition="decide").distinct().select_related("office")
+    for notice in decided:
+        event = Event.objects.filter(notice=notice, transition="decide").order_by("-at", "-pk").first()
+        if notice.placement_permitted:
+            kind = "conditions" if (notice.directive or "").strip() else "permitted"
+        else:
+            kind = "refused"
+        Notice.objects.filter(pk=notice.pk, decision_kind="").update(decision_kind=kind)
+        amount, percent = notice.reimbursement_cut_amount, notice.reimbursement_cut_percent
+        if (amount is None and percent is None) or event is None or event.actor_id is None:
+            continue
+        day = event.at.date()
+        Cut.objects.create(city_id=notice.office.city_id, notice=notice, decided_event=event,
+                           amount=amount, percent=None if amount is not None else percent,
+                           period_from=day, period_to=day.replace(month=12, day=31),
+                           legal_basis=LEGAL_BASIS_CUT, created_at=event.at, created_by_id=event.actor_id)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -44,22 +72,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'Ziele der JobAgentur EN',
                 'ordering': ['title'],
             },
-        ),
-        migrations.RemoveConstraint(
-            model_name='placementnotice',
-            name='cut_percent_between_0_and_100',
-        ),
-        migrations.RemoveConstraint(
-            model_name='placementnotice',
-            name='cut_amount_positive',
-        ),
-        migrations.RemoveField(
-            model_name='placementnotice',
-            name='reimbursement_cut_amount',
-        ),
-        migrations.RemoveField(
-            model_name='placementnotice',
-            name='reimbursement_cut_percent',
         ),
         migrations.AddField(
             model_name='placementnotice',
@@ -144,5 +156,23 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='jobagenturgoal',
             constraint=models.UniqueConstraint(fields=('district', 'title'), name='goal_title_unique_in_district'),
+        ),
+        # existing decisions and cuts move into the kind and the ledger before the old fields go
+        migrations.RunPython(decisions_and_cuts_into_the_ledger, migrations.RunPython.noop),
+        migrations.RemoveConstraint(
+            model_name='placementnotice',
+            name='cut_percent_between_0_and_100',
+        ),
+        migrations.RemoveConstraint(
+            model_name='placementnotice',
+            name='cut_amount_positive',
+        ),
+        migrations.RemoveField(
+            model_name='placementnotice',
+            name='reimbursement_cut_amount',
+        ),
+        migrations.RemoveField(
+            model_name='placementnotice',
+            name='reimbursement_cut_percent',
         ),
     ]
