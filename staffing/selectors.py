@@ -205,9 +205,11 @@ def vacancies_open_longer_than(user: User, days: int | None = None) -> QuerySet[
 
 
 def escalations_visible_to(user: User) -> QuerySet[PlacementNotice]:
-    """PS-2.4/2.5: notices in consultation or escalated to the district, oldest change first."""
+    """PS-2.4/2.5: notices in consultation (also with a proposed agreement) or escalated to the district
+    administration: escalations first, then consultations, then proposals; oldest change first."""
     return notices_visible_to(user).filter(
-        state__in=[NoticeState.ESCALATED, NoticeState.CONSULTATION]).order_by("-state", "updated_at")
+        state__in=[NoticeState.ESCALATED, NoticeState.CONSULTATION, NoticeState.AGREEMENT_PROPOSED]
+    ).order_by("-state", "updated_at")
 
 
 def notifications_for(user: User):
