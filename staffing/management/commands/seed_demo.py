@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -286,7 +287,8 @@ def _seed_notices(district):
                                         is_demo=True, first_name="Demo", last_name=city_name)
         position = (Position.objects.filter(office__city__name=city_name, function__code=function_code)
                     .exclude(notices__state__in=OPEN_STATES)
-                    .order_by("-vacancies__vacated_on", "number").first())
+                    .order_by(F("vacancies__vacated_on").desc(nulls_last=True), "number")  # a vacant one first, on
+                    .first())  # every database (PostgreSQL sorts NULL first when descending)
         candidate = {
             "full_name": f"{FIRST_NAMES[len(reference) % 30]} Beispiel-{reference[-1]}",
             "employment": Employment.EMPLOYEE, "grade": position.grade,
