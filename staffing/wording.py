@@ -1,10 +1,10 @@
 """The words of the agreement (PS-2.3 to PS-2.5), in one place: pages, mails, the ICS event, the PDF
 certificate and the audit reasons take their sentences from here, so every channel says the same.
 
-The agreement's terms (docs/glossary.md): the one-week period is the "Wochenfrist" (never
-"Widerspruchsfrist": a "Widerspruch" is the formal remedy of §§ 68 ff. VwGO); when the coordination
-office does not react within it, "kann die Stellenbesetzung vollzogen werden" (never "Zustimmung gilt
-als erteilt"); without an agreed solution the matter goes "an die Kreisverwaltung".
+The agreement's terms (docs/glossary.md, which also lists the words to avoid and why): the one-week
+period is the "Wochenfrist" (the formal remedy of §§ 68 ff. VwGO is a different procedure); when the
+coordination office does not react within it, "kann die Stellenbesetzung vollzogen werden" (nothing is
+deemed consented); without an agreed solution the matter goes "an die Kreisverwaltung".
 
 Code keeps its identifiers (`approved_by_silence`, `objection_kind`, ...); only what users read is here.
 Sentences that take a date get it already formatted (`deadlines.format_period_end`).
