@@ -5,6 +5,7 @@ that needs no server: SQLite in the project folder and an embedded Celery broker
 filesystem transport). Production sets DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).
 """
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -200,6 +201,9 @@ PUBLIC_HOLIDAYS_SUBDIVISION = env.str("PUBLIC_HOLIDAYS_SUBDIVISION", default="NW
 LEGAL_TIME_ZONE = "Europe/Berlin"
 # PS-1.2: "several months" of relevant experience for placement officers and counsellors.
 QUALIFICATION_MIN_MONTHS = env.int("QUALIFICATION_MIN_MONTHS", default=6)
+# PS-6.2 (issue 13): a claim deviating from the estimate from the quarterly report by more than this
+# percentage is flagged on the costs page (exactly at the tolerance is not).
+COST_DEVIATION_TOLERANCE = Decimal(env.str("COST_DEVIATION_TOLERANCE", default="5"))
 # PS-4.3: the start page flags vacancies still open after this many days.
 VACANCY_FLAG_DAYS = env.int("VACANCY_FLAG_DAYS", default=90)
 # a placement is recorded at most this many days ahead unless the clerk confirms the date (PS-2.3, PS-6.1)

@@ -1,51 +1,144 @@
-"""Reimbursement of personnel costs (PS-5.1, PS-6.2): quarterly personnel costs from the staff register
-(grade and FTE, priced by the cost table), compared with a quarter of the annual cap. The cuts of the
-administrative-cost reimbursement decided in escalations (PS-2.5) are another payment: their own ledger
-(staffing.models.AdministrativeCostCut, page staffing:cost_cut_ledger), not deducted here."""
+"""Reimbursement of personnel costs (PS-5.1, PS-6.2): per city and quarter, the city's claim compared with
+an estimate priced from the confirmed quarterly snapshot (planning.models.QuarterlyReport.rows: grade,
+FTE, pay group, days in the quarter) and with a quarter of the annual cap.
+
+Sources, deliberately:
+- Estimate: only the snapshot the city confirmed (PS-6.1), never the live staff register: the register
+  changes every day, the confirmed snapshot is what the city declared for the quarter, so it is the one
+  thing a claim can be checked against ("Plausibilisierung der Personalkostenerstattung", PS-6.2).
+  A quarter without a confirmed report has no figures ("keine bestätigte Quartalsmeldung").
+- Claim (Erstattungsforderung): the actual personnel costs of the quarter the city states when it
+  confirms the report (QuarterlyReport.personnel_costs). The agreement reimburses "Personalkosten bis zu
+  einem Höchstrahmen" (PS-5.1), nothing else, so what the city may ask for is exactly its actual personnel
+  costs; a second, separate "claim" figure would only invite a third number to reconcile. Older reports
+  without the figure have no claim ("keine Personalkosten gemeldet") and nothing reimbursable here.
+- Cap quarter: the annual cap / 4. The agreement fixes a yearly cap and says nothing about quarters;
+  equal quarters keep the four quarterly checks adding up to the annual cap exactly (the last quarter
+  takes the rounding remainder).
+The cuts of the administrative-cost reimbursement decided in escalations (PS-2.5) are another payment:
+their own ledger (staffing.models.AdministrativeCostCut, page staffing:cost_cut_ledger), not deducted here.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.db.models import Q
+from django.conf import settings
 
-from staffing.models import City, Office, StaffMember
+from staffing.models import City, Office
 
-from .models import CostRate, ReimbursementCap
+from .models import CostRate, QuarterlyReport, ReimbursementCap
 from .quarters import Quarter
 
 CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
 
 
 def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def tolerance() -> Decimal:
+    """PS-6.2: the deviation (in percent of the estimate) a claim may have before it is flagged."""
+    return Decimal(str(settings.COST_DEVIATION_TOLERANCE))
+
+
+def cap_quarter(annual: Decimal, quarter: Quarter) -> Decimal:
+    """PS-5.1: a quarter of the annual cap; Q4 takes the cent remainder so the four add up to the cap."""
+    share = cents(annual / 4)
+    return annual - 3 * share if quarter.quarter == 4 else share
+
+
 @dataclass
-class CityCosts:
-    city: City
-    quarter: Quarter
-    personnel_costs: Decimal
+class Estimate:
+    amount: Decimal
     headcount: int
     fte: Decimal
-    cap: ReimbursementCap | None
     missing_rates: list[str] = field(default_factory=list)
+
+
+def snapshot_estimate(rows: list[dict], quarter: Quarter, rates: dict[str, Decimal]) -> Estimate:
+    """PS-6.2: the quarter's personnel costs priced from the confirmed snapshot: per row the cost rate of
+    its grade / 4 × FTE × days in the quarter / days of the quarter (rows of older reports carry no days:
+    the whole quarter). A grade without a cost rate is listed and left out of the amount."""
+    raw, fte_total, headcount, missing = Decimal("0"), Decimal("0"), 0, []
+    for row in rows:
+        try:
+            fte = Decimal(str(row.get("fte", "0")))
+        except InvalidOperation:
+            fte = Decimal("0")
+        headcount += 1
+        fte_total += fte
+        grade = row.get("grade", "")
+        rate = rates.get(grade)
+        if rate is None:
+            if grade not in missing:
+                missing.append(grade)
+            continue
+        days = row.get("days_in_quarter")
+        share = Decimal(min(int(days), quarter.days)) / Decimal(quarter.days) if days else Decimal("1")
+        raw += rate / 4 * fte * share
+    return Estimate(cents(raw), headcount, fte_total, missing)
+
+
+@dataclass
+class CityComparison:
+    city: City
+    quarter: Quarter
+    report: QuarterlyReport | None
+    estimate: Estimate | None
+    cap: ReimbursementCap | None
+    tolerance: Decimal
+
+    @property
+    def has_report(self) -> bool:
+        return self.report is not None
+
+    @property
+    def claim(self) -> Decimal | None:
+        """The city's claim: the actual personnel costs stated with the report (see the module docstring)."""
+        return self.report.personnel_costs if self.report else None
 
     @property
     def cap_quarter(self) -> Decimal | None:
-        return cents(self.cap.amount / 4) if self.cap else None
+        return cap_quarter(self.cap.amount, self.quarter) if self.cap else None
 
     @property
-    def difference(self) -> Decimal | None:
-        """Cap quarter minus costs: negative means the costs exceed the cap."""
-        return None if self.cap is None else self.cap_quarter - self.personnel_costs
+    def deviation(self) -> Decimal | None:
+        """Claim minus estimate in € (positive: the city claims more than the snapshot explains)."""
+        if self.claim is None or self.estimate is None:
+            return None
+        return self.claim - self.estimate.amount
+
+    @property
+    def deviation_percent(self) -> Decimal | None:
+        if self.deviation is None or not self.estimate.amount:
+            return None
+        return (self.deviation * HUNDRED / self.estimate.amount).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def beyond_tolerance(self) -> bool:
+        """PS-6.2: |claim − estimate| > tolerance % of the estimate (exactly at the tolerance is not
+        flagged); with an estimate of 0 any claim above 0 is flagged. Compared exactly, not rounded."""
+        if self.deviation is None:
+            return False
+        return abs(self.deviation) * HUNDRED > self.tolerance * self.estimate.amount
+
+    @property
+    def above_cap(self) -> bool:
+        """PS-5.1: the claim exceeds the cap's quarter."""
+        return self.claim is not None and self.cap is not None and self.claim > self.cap_quarter
 
     @property
     def reimbursable(self) -> Decimal | None:
-        """Costs up to the cap (PS-5.1)."""
-        if self.cap is None:
+        """PS-5.1: the claim up to the cap's quarter; none without a claim or without a cap."""
+        if self.claim is None or self.cap is None:
             return None
-        return min(self.personnel_costs, self.cap_quarter)
+        return min(self.claim, self.cap_quarter)
+
+    @property
+    def flagged(self) -> bool:
+        return self.beyond_tolerance or self.above_cap or bool(self.estimate and self.estimate.missing_rates)
 
 
 def current_caps(cities, year: int) -> dict[int, ReimbursementCap]:
@@ -56,30 +149,42 @@ def current_caps(cities, year: int) -> dict[int, ReimbursementCap]:
     return caps
 
 
-def quarterly_costs(cities, quarter: Quarter) -> list[CityCosts]:
-    """PS-5.1: per city, personnel costs of its regional office in the quarter, pro rata by days employed."""
+def cost_comparison(cities, quarter: Quarter) -> list[CityComparison]:
+    """PS-6.2, PS-5.1: per city, its claim for the quarter, the estimate from its confirmed quarterly
+    snapshot and the cap's quarter; no report, no figures. Four queries however many cities and rows."""
     cities = list(cities)
     rates = dict(CostRate.objects.values_list("grade", "annual_cost"))
     caps = current_caps(cities, quarter.year)
-    by_city = {c.pk: CityCosts(c, quarter, Decimal("0.00"), 0, Decimal("0"), caps.get(c.pk)) for c in cities}
-    staff = (StaffMember.objects.filter(office__kind=Office.Kind.REGIONAL, office__city__in=cities,
-                                        joined_on__lte=quarter.end)
-             .filter(Q(left_on__isnull=True) | Q(left_on__gte=quarter.start))
-             .values_list("office__city_id", "grade", "fte", "joined_on", "left_on"))
-    raw: dict[int, Decimal] = {pk: Decimal("0") for pk in by_city}
-    for city_id, grade, fte, joined, left in staff:
-        entry = by_city[city_id]
-        first, last = max(joined, quarter.start), min(left or quarter.end, quarter.end)
-        share = Decimal((last - first).days + 1) / Decimal(quarter.days)
-        rate = rates.get(grade)
-        if rate is None:
-            if grade not in entry.missing_rates:
-                entry.missing_rates.append(grade)
-            continue
-        raw[city_id] += rate / 4 * fte * share
-        entry.headcount += 1
-        entry.fte += fte
-    for pk, value in raw.items():
-        by_city[pk].personnel_costs = cents(value)
-    return list(by_city.values())
+    reports = {r.office.city_id: r for r in QuarterlyReport.objects.filter(
+        office__kind=Office.Kind.REGIONAL, office__city__in=cities, year=quarter.year, quarter=quarter.quarter,
+    ).select_related("office", "confirmed_by")}
+    limit = tolerance()
+    result = []
+    for city in cities:
+        report = reports.get(city.pk)
+        estimate = snapshot_estimate(report.rows, quarter, rates) if report else None
+        result.append(CityComparison(city, quarter, report, estimate, caps.get(city.pk), limit))
+    return result
 
+
+def export_rows(rows: list[CityComparison]) -> tuple[list[str], list[list]]:
+    """PS-6.2: the comparison as a table (CSV), German headers; empty cells where there is no figure."""
+    header = ["Stadt", "Quartal", "Quartalsmeldung bestätigt am", "Erstattungsforderung (tatsächliche "
+              "Personalkosten) €", "Schätzung aus der Quartalsmeldung €", "Abweichung €", "Abweichung %",
+              "Höchstrahmen (Quartal) €", "erstattungsfähig €", "Abweichung über Toleranz",
+              "über dem Höchstrahmen", "ohne Kostensatz"]
+    body = []
+    for r in rows:
+        if not r.has_report:
+            body.append([r.city.name, r.quarter.short, "keine bestätigte Quartalsmeldung", "", "", "", "",
+                         r.cap_quarter if r.cap else "", "", "", "", ""])
+            continue
+        body.append([
+            r.city.name, r.quarter.short, r.report.confirmed_at.date().isoformat(),
+            "" if r.claim is None else r.claim, r.estimate.amount,
+            "" if r.deviation is None else r.deviation,
+            "" if r.deviation_percent is None else r.deviation_percent,
+            "" if r.cap is None else r.cap_quarter, "" if r.reimbursable is None else r.reimbursable,
+            "ja" if r.beyond_tolerance else "nein", "ja" if r.above_cap else "nein",
+            ", ".join(r.estimate.missing_rates)])
+    return header, body

@@ -1,4 +1,7 @@
 """Forms of the planning side; labels and errors in German, next to the field."""
+import re
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -30,9 +33,59 @@ class LeaveForm(forms.Form):
     reason = forms.CharField(label=_("Anlass"), max_length=200, required=False)
 
 
+THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+def parse_euro(text: str) -> Decimal:
+    """German amounts as people type them: "1.250,50", "1250,50", "1.250", "1 250,50 €"; a plain
+    "1250.50" (decimal point, no comma) is read as 1250.50. Raises ValueError on anything else."""
+    value = text.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
+    if "," in value:
+        value = value.replace(".", "").replace(",", ".")
+    elif THOUSANDS.match(value):
+        value = value.replace(".", "")
+    if not re.fullmatch(r"\d+(\.\d+)?", value):
+        raise ValueError(text)
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        raise ValueError(text) from None
+
+
+class EuroField(forms.CharField):
+    """An amount in € typed the German way (PS-6.2): two decimals at most, not negative."""
+
+    def __init__(self, *, max_digits=12, **kwargs):
+        self.max_digits = max_digits
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if value.lstrip().startswith("-"):
+            raise forms.ValidationError(_("Der Betrag darf nicht negativ sein."), code="negative")
+        try:
+            amount = parse_euro(value)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Bitte geben Sie einen Betrag in Euro ein, z. B. 1.250,50."), code="invalid") from None
+        if amount != amount.quantize(Decimal("0.01")):
+            raise forms.ValidationError(_("Bitte höchstens zwei Nachkommastellen (Cent) angeben."), code="cents")
+        if amount >= Decimal(10) ** (self.max_digits - 2):
+            raise forms.ValidationError(_("Der Betrag ist zu groß."), code="too_large")
+        return amount.quantize(Decimal("0.01"))
+
+
 class ReportConfirmForm(forms.Form):
     year = forms.IntegerField(widget=forms.HiddenInput)
     quarter = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=4)
+    # issue 13 (PS-6.2): the quarter's actual personnel costs = the city's claim (planning.costs)
+    personnel_costs = EuroField(
+        label=_("Tatsächliche Personalkosten des Quartals (€)"), required=False,
+        help_text=_("Ihre Erstattungsforderung für das Quartal, z. B. 1.250.000,00. Der Kreis vergleicht sie "
+                    "mit der Schätzung aus dieser Meldung und dem Höchstrahmen."))
     remark = forms.CharField(label=_("Bemerkung"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

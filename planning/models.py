@@ -43,6 +43,11 @@ class QuarterlyReport(AppendOnlyModel):
                                      verbose_name=_("bestätigt von"))
     rows = models.JSONField(_("Personaldaten (Stand Stichtag)"), default=list)
     remark = models.TextField(_("Bemerkung"), blank=True)
+    # issue 13 (PS-6.2): the quarter's actual personnel costs, stated by the city at confirmation; they
+    # are its claim for the personnel-cost reimbursement (planning.costs). Empty in older reports.
+    personnel_costs = models.DecimalField(
+        _("tatsächliche Personalkosten des Quartals (€)"), max_digits=12, decimal_places=2, null=True,
+        blank=True, validators=[MinValueValidator(Decimal("0"))])
 
     class Meta:
         verbose_name = _("Quartalsmeldung")
@@ -51,6 +56,8 @@ class QuarterlyReport(AppendOnlyModel):
         constraints = [
             models.UniqueConstraint(fields=["office", "year", "quarter"], name="one_report_per_office_quarter"),
             models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="report_quarter_1_to_4"),
+            models.CheckConstraint(condition=Q(personnel_costs__isnull=True) | Q(personnel_costs__gte=0),
+                                   name="report_personnel_costs_not_negative"),
         ]
 
     def __str__(self):

@@ -49,6 +49,8 @@ def snapshot_rows(office: Office, quarter: Quarter) -> list[dict]:
         "area_of_deployment": m.area_of_deployment,
         "induction": m.get_induction_display(),
         "training_notes": m.training_notes,
+        # issue 13 (PS-6.2): days employed in the quarter, to price people who joined during it pro rata
+        "days_in_quarter": (quarter.end - max(m.joined_on, quarter.start)).days + 1,
     } for m in staff_at(office, quarter.end)]
 
 

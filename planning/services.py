@@ -55,9 +55,13 @@ def _require_office(by: User) -> Office:
 # --- quarterly report (PS-6.1) ---------------------------------------------------------------
 
 @transaction.atomic
-def report_confirm(*, by: User, quarter: Quarter, remark: str = "", today: datetime.date | None = None
-                   ) -> QuarterlyReport:
-    """PS-6.1: the city confirms its office's data as at the quarter's end; the snapshot never changes."""
+def report_confirm(*, by: User, quarter: Quarter, remark: str = "", today: datetime.date | None = None,
+                   personnel_costs: Decimal | None = None) -> QuarterlyReport:
+    """PS-6.1: the city confirms its office's data as at the quarter's end; the snapshot never changes.
+    PS-6.2 (issue 13): with it, optionally, the quarter's actual personnel costs (its claim, planning.costs);
+    being part of the append-only report they are fixed with it too."""
+    if personnel_costs is not None and personnel_costs < 0:
+        raise ValidationError({"personnel_costs": _("Der Betrag darf nicht negativ sein.")})
     if not can(by, "report.confirm"):
         raise PermissionDenied(_("Nur die Stadt bestätigt die Quartalsmeldung ihrer Regionalstelle."))
     office = _require_office(by)
@@ -71,7 +75,7 @@ def report_confirm(*, by: User, quarter: Quarter, remark: str = "", today: datet
         with transaction.atomic():
             return QuarterlyReport.objects.create(
                 office=office, year=quarter.year, quarter=quarter.quarter, as_of=quarter.end, confirmed_by=by,
-                rows=snapshot_rows(office, quarter), remark=remark)
+                rows=snapshot_rows(office, quarter), remark=remark, personnel_costs=personnel_costs)
     except IntegrityError:
         raise ValidationError(_("Die Meldung für dieses Quartal ist bereits bestätigt.")) from None
 

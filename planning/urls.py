@@ -26,6 +26,7 @@ urlpatterns = [
     path("coaching/<int:pk>/anmelden/", views.coaching_sign_up, name="coaching_sign_up"),
     path("coaching/<int:pk>/teilnehmende/", views.coaching_participants, name="coaching_participants"),
     path("erstattung/", views.costs_view, name="costs"),
+    path("erstattung.csv", views.costs_csv, name="costs_csv"),
     path("erstattung/hoechstrahmen/neu/", views.cap_create, name="cap_create"),
     path("erstattung/stadt/<int:pk>/", views.cap_history, name="cap_history"),
     path("nachrichten/", views.message_list, name="messages"),

@@ -127,7 +127,7 @@ def _stichtag(request) -> datetime.date:
 
 
 @login_required
-def report_list(request):
+def report_list(request, confirm_form=None, status=200):
     """PS-6.1: the city sees its quarters and confirms; the district sees who is overdue on a date."""
     day = _stichtag(request)
     offices = selectors.regional_offices_visible_to(request.user)
@@ -145,22 +145,28 @@ def report_list(request):
             context.update({
                 "preview_quarter": quarter, "preview_rows": rows, "preview_summary": reports.summarise(rows),
                 "preview_diff": reports.difference(reports.previous_rows(office, quarter), rows),
-                "confirm_form": forms.ReportConfirmForm(initial={"year": quarter.year, "quarter": quarter.quarter}),
+                "confirm_form": confirm_form or forms.ReportConfirmForm(
+                    initial={"year": quarter.year, "quarter": quarter.quarter}),
             })
-    return render(request, "planning/reports/list.html", context)
+    return render(request, "planning/reports/list.html", context, status=status)
 
 
 @login_required
 @require_POST
 def report_confirm(request):
+    """PS-6.1, PS-6.2: confirm the snapshot, with the quarter's actual personnel costs if given; a bad
+    amount shows the page again with the German message next to the field (nothing typed is lost)."""
     form = forms.ReportConfirmForm(request.POST)
     if not form.is_valid():
+        if set(form.errors) <= {"personnel_costs", "remark"}:
+            return report_list(request, confirm_form=form, status=400)
         messages.error(request, _("Die Meldung konnte nicht bestätigt werden."))
         return redirect("planning:report_list")
     try:
         report = services.report_confirm(by=request.user, quarter=Quarter(form.cleaned_data["year"],
                                                                           form.cleaned_data["quarter"]),
-                                         remark=form.cleaned_data["remark"])
+                                         remark=form.cleaned_data["remark"],
+                                         personnel_costs=form.cleaned_data["personnel_costs"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("planning:report_list")
@@ -428,7 +434,9 @@ def coaching_participants(request, pk):
 # --- reimbursement cap (PS-5.1) --------------------------------------------------------------------
 
 def _quarter_param(request) -> Quarter:
-    default = Quarter.of(timezone.localdate())
+    """The quarter asked for (?jahr=&quartal=); by default the last ended one, the latest that can
+    have a confirmed quarterly report (PS-6.1)."""
+    default = Quarter.last_ended_before(timezone.localdate())
     try:
         year = int(request.GET.get("jahr", default.year))
         quarter = int(request.GET.get("quartal", default.quarter))
@@ -437,18 +445,36 @@ def _quarter_param(request) -> Quarter:
     return Quarter(year, quarter) if 1 <= quarter <= 4 and 2000 <= year <= 2100 else default
 
 
-@login_required
-def costs_view(request):
+def _comparison(request):
     quarter = _quarter_param(request)
     cities = staffing_selectors.cities_visible_to(request.user).order_by("name")
-    rows = costs.quarterly_costs(cities, quarter)
+    return quarter, costs.cost_comparison(cities, quarter)
+
+
+@login_required
+def costs_view(request):
+    """PS-6.2, PS-5.1: per city the claim, the estimate from the confirmed quarterly report and the cap's
+    quarter, deviations beyond the tolerance and claims above the cap flagged."""
+    quarter, rows = _comparison(request)
+    reported = [r for r in rows if r.has_report]
     return render(request, "planning/costs/index.html", {
         "quarter": quarter, "rows": rows, "previous": quarter.previous, "next": quarter.next,
+        "tolerance": costs.tolerance(),
         "totals": {
-            "costs": sum((r.personnel_costs for r in rows), Decimal("0")),
+            "claim": sum((r.claim for r in reported if r.claim is not None), Decimal("0")),
+            "estimate": sum((r.estimate.amount for r in reported), Decimal("0")),
             "cap": sum((r.cap_quarter for r in rows if r.cap), Decimal("0")),
+            "reimbursable": sum((r.reimbursable for r in rows if r.reimbursable is not None), Decimal("0")),
         },
     })
+
+
+@login_required
+def costs_csv(request):
+    """PS-6.2: the comparison of the costs page as CSV (same quarter, same cities)."""
+    quarter, rows = _comparison(request)
+    header, body = costs.export_rows(rows)
+    return csv_response(f"personalkosten-{quarter.year}-q{quarter.quarter}.csv", header, body)
 
 
 @login_required
