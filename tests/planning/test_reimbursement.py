@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from planning import services
-from planning.costs import quarterly_costs
+from planning.costs import cost_comparison
 from planning.models import CostRate, MessageKind, ReimbursementCap
 from planning.quarters import Quarter
 from staffing.models import AdministrativeCostCut, NoticeEvent, NoticeState, Notification
@@ -29,34 +29,18 @@ def rates(db):
     CostRate.objects.update_or_create(grade="A 9", defaults={"annual_cost": Decimal("72000")})
 
 
-def test_quarterly_costs_from_grades_and_fte(witten, witten_plan, rates):
-    [costs] = quarterly_costs([witten], Q3)
-    # EG 9c: 80000/4 * (1 + 0.5) = 30000; A 9: 72000/4 * (1 + 0.75) = 31500
-    assert costs.personnel_costs == Decimal("61500.00")
-    assert costs.headcount == 4 and costs.fte == Decimal("3.250")
-    assert costs.cap is None and costs.difference is None
-
-
-def test_costs_are_pro_rata_for_people_joining_or_leaving_in_the_quarter(witten, witten_plan, rates):
-    member = witten_plan["staff"][0]  # EG 9c, 1.0
-    member.left_on = Q3.start + datetime.timedelta(days=45)  # worked 46 of 92 days
-    member.save()
-    [costs] = quarterly_costs([witten], Q3)
-    assert costs.personnel_costs == Decimal("51500.00")  # 61500 - 20000 * 46/92
-
-
-def test_grades_without_a_rate_are_reported(witten, witten_plan, rates):
-    CostRate.objects.filter(grade="A 9").delete()
-    [costs] = quarterly_costs([witten], Q3)
-    assert costs.missing_rates == ["A 9"]
-    assert costs.personnel_costs == Decimal("30000.00")
+def _confirm(clerk, quarter, costs=None):
+    """Issue 13: costs come from the confirmed quarterly report (PS-6.2), not from the live register."""
+    return services.report_confirm(by=clerk, quarter=quarter, personnel_costs=costs,
+                                   today=quarter.end + datetime.timedelta(days=1))
 
 
 def test_cap_compared_with_a_quarter_and_cuts_of_the_administrative_costs_not_deducted(
-        witten, witten_plan, rates, district_admin):
+        witten, witten_plan, rates, district_admin, clerk_witten):
     """Issue 12: a cut of the administrative-cost reimbursement (PS-2.5) is another payment than the
     personnel-cost reimbursement of PS-5.1: it has its own ledger and is not deducted here."""
     services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"))
+    _confirm(clerk_witten, Q3, Decimal("61500"))
     notice = PlacementNoticeFactory(position=witten_plan["positions"][1], state=NoticeState.DECIDED,
                                     received_at=timezone.now(), period_ends_at=timezone.now())
     decided_at = datetime.datetime(2026, 8, 12, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
@@ -65,19 +49,20 @@ def test_cap_compared_with_a_quarter_and_cuts_of_the_administrative_costs_not_de
     AdministrativeCostCut.objects.create(city=witten, notice=notice, decided_event=event, amount=Decimal("1000"),
                                          period_from=Q3.start, period_to=Q3.end, legal_basis="§ 4 Abs. 1",
                                          created_by=district_admin)
-    [costs] = quarterly_costs([witten], Q3)
+    [costs] = cost_comparison([witten], Q3)
     assert costs.cap_quarter == Decimal("60000.00")
-    assert costs.difference == Decimal("-1500.00")  # costs exceed the cap by 1500
+    assert costs.above_cap  # the claim exceeds the cap's quarter by 1500
     assert costs.reimbursable == Decimal("60000.00")  # up to the cap; the cut is not deducted
     assert not hasattr(costs, "cuts")
 
 
 def test_costs_page_lists_figures_and_cuts(client, clerk_witten, witten, witten_plan, rates, district_admin):
     services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"))
+    _confirm(clerk_witten, Q3, Decimal("61500"))
     client.force_login(clerk_witten)
     html = client.get(reverse("planning:costs"), {"jahr": 2026, "quartal": 3}).content.decode()
-    assert "61.500,00 €" in html and "60.000,00 €" in html and "-1.500,00 €" in html
-    assert "über dem Rahmen" in html
+    assert "61.500,00 €" in html and "60.000,00 €" in html
+    assert "über dem Höchstrahmen" in html
     assert reverse("staffing:cost_cut_ledger") in html  # the cuts have their own page
 
 
