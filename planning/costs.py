@@ -15,6 +15,11 @@ Sources, deliberately:
 - Cap quarter: the annual cap / 4. The agreement fixes a yearly cap and says nothing about quarters;
   equal quarters keep the four quarterly checks adding up to the annual cap exactly (the last quarter
   takes the rounding remainder).
+Limits, on purpose: the snapshot holds the staff at the quarter's end (PS-6.1's Stichtag), so people who
+left during the quarter are not in the estimate (those who joined are priced by their days). A report is
+append-only and there is one per office and quarter (QuarterlyReport), so a stated amount cannot be
+corrected in the application: a correction would be a new confirmation, which the model does not allow;
+the city states it to the coordination office (remark of the next report).
 The cuts of the administrative-cost reimbursement decided in escalations (PS-2.5) are another payment:
 their own ledger (staffing.models.AdministrativeCostCut, page staffing:cost_cut_ledger), not deducted here.
 """
