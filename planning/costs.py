@@ -141,10 +141,6 @@ class CityComparison:
             return None
         return min(self.claim, self.cap_quarter)
 
-    @property
-    def flagged(self) -> bool:
-        return self.beyond_tolerance or self.above_cap or bool(self.estimate and self.estimate.missing_rates)
-
 
 def current_caps(cities, year: int) -> dict[int, ReimbursementCap]:
     """PS-5.1: the latest cap per city for the year (earlier rows are the history)."""
