@@ -126,6 +126,18 @@ def _stichtag(request) -> datetime.date:
         return timezone.localdate()
 
 
+def _confirmable(request):
+    """PS-6.1: (office, quarter) when the user's city still has to confirm the last ended quarter."""
+    if not can(request.user, "report.confirm"):
+        return None
+    office = selectors.editable_office_for(request.user)
+    quarter = Quarter.last_ended_before(timezone.localdate())
+    if office is None or selectors.reports_visible_to(request.user).filter(
+            office=office, year=quarter.year, quarter=quarter.quarter).exists():
+        return None
+    return office, quarter
+
+
 @login_required
 def report_list(request, confirm_form=None, status=200):
     """PS-6.1: the city sees its quarters and confirms; the district sees who is overdue on a date."""
@@ -135,19 +147,16 @@ def report_list(request, confirm_form=None, status=200):
     context = {"day": day, "statuses": statuses, "quarter": Quarter.last_ended_before(day),
                "overdue": [s for s in statuses if s.overdue],
                "recent": selectors.reports_visible_to(request.user).order_by("-year", "-quarter", "office__name")[:40]}
-    if can(request.user, "report.confirm"):
-        office = selectors.editable_office_for(request.user)
-        quarter = Quarter.last_ended_before(timezone.localdate())
-        confirmed = selectors.reports_visible_to(request.user).filter(
-            office=office, year=quarter.year, quarter=quarter.quarter).exists()
-        if office and not confirmed:
-            rows = reports.snapshot_rows(office, quarter)
-            context.update({
-                "preview_quarter": quarter, "preview_rows": rows, "preview_summary": reports.summarise(rows),
-                "preview_diff": reports.difference(reports.previous_rows(office, quarter), rows),
-                "confirm_form": confirm_form or forms.ReportConfirmForm(
-                    initial={"year": quarter.year, "quarter": quarter.quarter}),
-            })
+    confirmable = _confirmable(request)
+    if confirmable:
+        office, quarter = confirmable
+        rows = reports.snapshot_rows(office, quarter)
+        context.update({
+            "preview_quarter": quarter, "preview_rows": rows, "preview_summary": reports.summarise(rows),
+            "preview_diff": reports.difference(reports.previous_rows(office, quarter), rows),
+            "confirm_form": confirm_form or forms.ReportConfirmForm(
+                initial={"year": quarter.year, "quarter": quarter.quarter}),
+        })
     return render(request, "planning/reports/list.html", context, status=status)
 
 
@@ -158,7 +167,7 @@ def report_confirm(request):
     amount shows the page again with the German message next to the field (nothing typed is lost)."""
     form = forms.ReportConfirmForm(request.POST)
     if not form.is_valid():
-        if set(form.errors) <= {"personnel_costs", "remark"}:
+        if set(form.errors) <= {"personnel_costs", "remark"} and _confirmable(request):
             return report_list(request, confirm_form=form, status=400)
         messages.error(request, _("Die Meldung konnte nicht bestätigt werden."))
         return redirect("planning:report_list")

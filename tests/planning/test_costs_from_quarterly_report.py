@@ -253,3 +253,11 @@ def test_snapshot_estimate_tolerates_odd_rows():
     rows = [{"grade": "EG 9c", "fte": "x"}, {"grade": "EG 9c", "fte": "1", "days_in_quarter": 500}, {}]
     estimate = snapshot_estimate(rows, Q3, {"EG 9c": Decimal("80000")})
     assert estimate.amount == Decimal("20000.00") and estimate.headcount == 3 and estimate.missing_rates == [""]
+
+
+def test_a_bad_amount_after_the_quarter_is_confirmed_goes_back_to_the_list_with_a_message(
+        client, witten, witten_plan, clerk_witten):
+    assert _post_confirm(client, clerk_witten, "1.000,00").status_code == 302
+    response = _post_confirm(client, clerk_witten, "zwölf")
+    assert response.status_code == 302 and response["Location"] == reverse("planning:report_list")
+    assert QuarterlyReport.objects.get().personnel_costs == Decimal("1000.00")
