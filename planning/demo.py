@@ -79,7 +79,7 @@ def seed_planning(district) -> int:
                 created += 1
     # Quarterly reports: the first three quarters of 2026 for most cities; two are behind. With them the
     # quarter's actual personnel costs (PS-6.2), not in the first quarter of Breckerfeld (an older report).
-    rates = dict(CostRate.objects.values_list("grade", "annual_cost"))
+    rates = dict(CostRate.objects.values_list("grade", "annual_cost")) or _default_cost_rates()
     for office in Office.objects.filter(district=district, kind=Office.Kind.REGIONAL).select_related("city"):
         clerk = User.objects.filter(organisation__city=office.city).first() or admin
         quarters = [Quarter(2026, 1), Quarter(2026, 2)]
@@ -130,6 +130,17 @@ def seed_planning(district) -> int:
             _s, was_created = CoachingSignup.objects.get_or_create(offer=offer, staff_member=member)
             created += was_created
     return created
+
+
+def _default_cost_rates() -> dict:
+    """The cost table of migration 0002, again, when a flushed database lost it (idempotent: only when
+    the table is empty), so the demo's costs page prices its reports (PS-6.2)."""
+    from importlib import import_module
+
+    table = import_module("planning.migrations.0002_reminder_schedule_and_cost_rates").COST_RATES
+    for grade, cost in table.items():
+        CostRate.objects.get_or_create(grade=grade, defaults={"annual_cost": Decimal(cost)})
+    return dict(CostRate.objects.values_list("grade", "annual_cost"))
 
 
 def _actual_costs(city: str, quarter: Quarter, rows: list[dict], rates: dict) -> Decimal | None:

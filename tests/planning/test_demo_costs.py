@@ -27,3 +27,13 @@ def test_seed_demo_shows_claims_estimates_and_one_deviation(settings):
     before = QuarterlyReport.objects.count()
     call_command("seed_demo", verbosity=0)
     assert QuarterlyReport.objects.count() == before
+
+
+def test_seed_demo_restores_the_cost_table_of_a_flushed_database():
+    from planning.models import CostRate
+
+    CostRate.objects.all().delete()
+    call_command("seed_demo", verbosity=0)
+    assert CostRate.objects.filter(grade="EG 9c").exists()
+    rows = cost_comparison(City.objects.filter(name="Witten"), Quarter(2026, 3))
+    assert rows[0].estimate.amount > 0 and not rows[0].estimate.missing_rates
