@@ -272,6 +272,10 @@ RULES = {
     "import.run": lambda user, obj=None: _has_role(user, CITY),
     "privacy.export": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
         user.is_superuser or _has_role(user, COORD)),
+    # issue 13: career tracks (PS-1.1): every role reads its district's table, the district keeps it
+    "career_tracks.view": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or role_of(user) is not None),
+    "career_tracks.keep": lambda user, obj=None: _has_role(user, COORD, ADMIN),
 }
 
 

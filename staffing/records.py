@@ -24,13 +24,26 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import access, selectors
-from .models import Induction, Office, Position, StaffMember, User, Vacancy
+from . import access, grades, selectors
+from .models import (
+    CareerTrack,
+    District,
+    Employment,
+    GradeCareerTrack,
+    GradeCareerTrackChange,
+    Induction,
+    Office,
+    Position,
+    StaffMember,
+    User,
+    Vacancy,
+)
+from .qualification import forget_career_tables
 
 POSITION_FIELDS = ("number", "title", "function", "grade", "fte", "is_active")
 STAFF_FIELDS = ("position", "function", "first_name", "last_name", "employment", "grade", "fte",
-                "area_of_deployment", "qualification", "qualification_detail", "months_experience", "induction",
-                "training_notes", "joined_on", "left_on")
+                "area_of_deployment", "qualification", "qualification_detail", "career_track", "months_experience",
+                "induction", "training_notes", "joined_on", "left_on")
 VACANCY_FIELDS = ("position", "vacated_on", "refilled_on", "reason")
 
 
@@ -151,7 +164,8 @@ def _open_vacancy_after_leaving(member: StaffMember, *, reason: str) -> Vacancy 
 @transaction.atomic
 def staff_member_place(*, by: User, position_id: int, placed_on: datetime.date, full_name: str, employment: str,
                        grade: str = "", qualification: str = "", qualification_detail: str = "",
-                       months_experience: int | None = None, induction_planned: bool = False) -> StaffMember:
+                       months_experience: int | None = None, induction_planned: bool = False,
+                       career_track: str = "") -> StaffMember:
     """PS-6.1, PS-4.3: the person a placement notice placed takes the position (`services.notice_place`).
 
     Their record in the register of the position's office is updated when there is exactly one person of
@@ -183,6 +197,7 @@ def staff_member_place(*, by: User, position_id: int, placed_on: datetime.date, 
     member.employment = employment
     member.qualification = qualification
     member.qualification_detail = qualification_detail or member.qualification_detail
+    member.career_track = career_track or member.career_track
     if months_experience is not None:
         member.months_experience = months_experience
     _check_member(member)
@@ -277,3 +292,89 @@ def vacancy_save(*, by: User, vacancy_id: int | None = None, **data) -> Vacancy:
     vacancy.full_clean()
     vacancy.save()
     return vacancy
+
+
+# --- PS-1.1: the district's career-track table ---------------------------------------------------------
+
+def career_tracks_seed_defaults(*, district: District) -> int:
+    """PS-1.1: a district starts with the default table (`grades.DEFAULT_CAREER_TRACKS`); rows it has are
+    kept. Idempotent; called for a new district, by the data migration's twin and by seed_demo."""
+    existing = set(GradeCareerTrack.objects.filter(district=district).values_list("grade", flat=True))
+    rows = [GradeCareerTrack(district=district, grade=grade, employment=employment, track=track)
+            for grade, employment, track in grades.DEFAULT_CAREER_TRACKS if grade not in existing]
+    GradeCareerTrack.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _require_keeps_career_tracks(by: User) -> int:
+    if not access.can(by, "career_tracks.keep"):
+        raise PermissionDenied(_("Nur die Koordinierungsstelle oder die Kreisverwaltung pflegt die "
+                                 "Laufbahntabelle."))
+    return access.scope_of(by).district_id
+
+
+def _check_career_track(district_id: int, grade: str, employment: str, track: str, row_id: int | None) -> str:
+    errors = {}
+    grade = grades.normalise_grade(grade)
+    if not grade:
+        errors["grade"] = _("Bitte geben Sie die Besoldungs- oder Entgeltgruppe an.")
+    elif not grades.is_grade(grade):
+        errors["grade"] = _("„%(grade)s“ ist keine Besoldungsgruppe (z. B. A 10) und keine Entgeltgruppe "
+                            "(z. B. EG 9a).") % {"grade": grade}
+    if employment not in Employment.values:
+        errors["employment"] = _("Bitte wählen Sie das Beschäftigungsverhältnis.")
+    if track not in CareerTrack.values:
+        errors["track"] = _("Bitte wählen Sie die vorgesehene Laufbahn bzw. Qualifikation.")
+    if not errors:
+        if grades.is_civil_servant_grade(grade):
+            if employment != Employment.CIVIL_SERVANT:
+                errors["employment"] = _("Eine Besoldungsgruppe (A …) gilt für Beamtinnen und Beamte.")
+            elif track not in grades.CIVIL_SERVANT_TRACKS:
+                errors["track"] = _("Für Beamtinnen und Beamte wählen Sie bitte Laufbahngruppe und Einstiegsamt.")
+        elif employment != Employment.EMPLOYEE:
+            errors["employment"] = _("Eine Entgeltgruppe (EG …) gilt für Tarifbeschäftigte.")
+        elif track not in grades.EMPLOYEE_TRACKS:
+            errors["track"] = _("Für Tarifbeschäftigte wählen Sie bitte die Qualifikation nach TVöD, keine "
+                                "Laufbahngruppe.")
+    if not errors:
+        same = GradeCareerTrack.objects.filter(district_id=district_id, grade=grade).exclude(pk=row_id)
+        if same.exists():
+            errors["grade"] = _("Für %(grade)s gibt es bereits eine Zeile; bitte ändern Sie diese.") % {"grade": grade}
+    _raise(errors)
+    return grade
+
+
+@transaction.atomic
+def career_track_save(*, by: User, row_id: int | None = None, grade: str, employment: str,
+                      track: str) -> GradeCareerTrack:
+    """PS-1.1: the district adds a grade to its career-track table or changes a row (audited)."""
+    district_id = _require_keeps_career_tracks(by)
+    if row_id is None:
+        row = GradeCareerTrack(district_id=district_id)
+        before = ""
+    else:
+        row = selectors.get_or_404(selectors.career_tracks_visible_to(by).filter(district_id=district_id),
+                                   row_id, for_update=True)
+        before = row.track
+    grade = _check_career_track(district_id, grade, employment, track, row.pk)
+    row.grade, row.employment, row.track = grade, employment, track
+    row.changed_by, row.changed_at = by, timezone.now()
+    row.save()
+    GradeCareerTrackChange.objects.create(
+        district_id=district_id, grade=grade, by=by, at=row.changed_at, from_track=before, to_track=track,
+        action=GradeCareerTrackChange.Action.CREATED if row_id is None else GradeCareerTrackChange.Action.CHANGED)
+    forget_career_tables()
+    return row
+
+
+@transaction.atomic
+def career_track_delete(*, by: User, row_id: int) -> None:
+    """PS-1.1: the district removes a grade from its table (audited); the check then names the gap."""
+    district_id = _require_keeps_career_tracks(by)
+    row = selectors.get_or_404(selectors.career_tracks_visible_to(by).filter(district_id=district_id),
+                               row_id, for_update=True)
+    GradeCareerTrackChange.objects.create(district_id=district_id, grade=row.grade, by=by,
+                                          action=GradeCareerTrackChange.Action.DELETED, from_track=row.track)
+    row.delete()
+    forget_career_tables()
+

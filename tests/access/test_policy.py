@@ -79,6 +79,10 @@ GLOBAL_ACTIONS = {
     "import.run": CLERK | {"clerk_other_city"},
     "integrations.admin": {"superuser"},
     "privacy.export": {"superuser"} | COORD | {"other_district_coordination"},
+    # issue 13: career tracks (PS-1.1)
+    "career_tracks.view": {"superuser"} | CLERK | {"clerk_other_city"} | DISTRICT_SIDE
+    | {"other_district_coordination"},
+    "career_tracks.keep": COORD | ADMIN | {"other_district_coordination"},
 }
 
 
