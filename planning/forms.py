@@ -8,8 +8,8 @@ from staffing.ui import DateInput
 from .models import CoachingOffer, ReimbursementCap, TrainingNeed, TrainingOffer, TrainingParticipation
 
 STAFF_FIELDS = ["position", "function", "first_name", "last_name", "employment", "grade", "fte",
-                "area_of_deployment", "qualification", "qualification_detail", "months_experience", "induction",
-                "training_notes", "joined_on"]
+                "area_of_deployment", "qualification", "qualification_detail", "career_track", "months_experience",
+                "induction", "training_notes", "joined_on"]
 
 
 class StaffMemberForm(forms.ModelForm):

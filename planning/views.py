@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from staffing import records
 from staffing import selectors as staffing_selectors
 from staffing.access import can
+from staffing.qualification import deviations
 from staffing.ui import apply_service_error, csv_response, paginate
 
 from . import capacity, coaching, costs, forms, reports, selectors, services
@@ -41,8 +42,12 @@ def staff_register(request):
         qs = qs.filter(office=office)
     former = request.GET.get("ausgeschieden") == "1"
     qs = qs.filter(left_on__isnull=not former).prefetch_related("trainings__offer")
+    only_deviations = request.GET.get("abweichung") == "1"
+    if only_deviations:  # PS-1: the people whose qualification deviates from the standard (advice)
+        qs = [m for m in qs if deviations(m, m.function)]
     return render(request, "planning/staff/list.html", {
         "page": paginate(request, qs, per_page=PAGE_SIZE), "offices": offices, "office": office, "former": former,
+        "only_deviations": only_deviations,
         "editable_office": selectors.editable_office_for(request.user),
     })
 

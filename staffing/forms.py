@@ -183,9 +183,13 @@ class CandidateForm(forms.ModelForm):
     def preview(self) -> Candidate:
         """An unsaved candidate with the values shown, for the qualification advice."""
         if self.is_bound and self.is_valid():
-            return Candidate(**self.service_data())
-        values = {k: v for k, v in (self.initial or {}).items() if k in self.Meta.fields}
-        return Candidate(**values)
+            candidate = Candidate(**self.service_data())
+        else:
+            candidate = Candidate(**{k: v for k, v in (self.initial or {}).items() if k in self.Meta.fields})
+        notice = getattr(self, "advice_notice", None)  # PS-1.1: the position the person is measured against
+        if notice is not None:
+            candidate.notice = notice
+        return candidate
 
 
 class BaseCandidateFormSet(forms.BaseFormSet):

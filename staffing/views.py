@@ -279,6 +279,12 @@ def _notice_form(request, notice: PlacementNotice | None):
                else (notice.planned_start if notice else None))
     function = form.chosen_function() if form.is_bound and hasattr(form, "cleaned_data") else (
         notice.function if notice else None)
+    # PS-1.1: the advice measures each person against the grade of the position chosen (the district's table)
+    position = (form.cleaned_data.get("position") if form.is_bound and hasattr(form, "cleaned_data")
+                else (notice.position if notice else None))
+    if position is not None:
+        for cform in formset.forms:
+            cform.advice_notice = PlacementNotice(position=position, office=position.office)
     return render(request, "staffing/notices/form.html", {
         "notice": notice, "form": form, "formset": formset, "has_errors": bool(summary_items or summary_messages),
         "summary_items": summary_items, "summary_messages": summary_messages,
