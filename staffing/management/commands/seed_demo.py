@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from staffing import services
+from staffing.demo_careers import seed_career_tracks
 from staffing.hooks import demo_seeded
 from staffing.models import (
     OPEN_STATES,
@@ -159,6 +160,7 @@ def seed() -> int:
     _seed_users(district)
     _seed_goals(district, counter)
     _seed_notices(district)
+    counter[0] += seed_career_tracks(district)  # PS-1.1: the career-track table, staff tracks, DEMO-SPR-1
     for _receiver, created in demo_seeded.send(sender=Command, district=district):
         counter[0] += created or 0
     return counter[0]
