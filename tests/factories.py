@@ -162,3 +162,14 @@ class CandidateFactory(DjangoModelFactory):
     qualification_detail = "B.A. Soziale Arbeit"
     professional_background = "Fünf Jahre Beratung in einem Bildungsträger"
     months_experience = 60
+
+
+# issue 13: career tracks (PS-1.1)
+def benefits_candidate(*, position_grade: str, career_track: str = "", employment=Employment.CIVIL_SERVANT,
+                       office=None, **kwargs) -> Candidate:
+    """A saved candidate of a notice for a benefits position of `position_grade` (in `office`'s district)."""
+    function = FunctionFactory(code=Function.Code.BENEFITS)
+    position = PositionFactory(function=function, grade=position_grade,
+                               **({"office": office} if office is not None else {}))
+    notice = PlacementNoticeFactory(position=position)
+    return CandidateFactory(notice=notice, employment=employment, career_track=career_track, **kwargs)

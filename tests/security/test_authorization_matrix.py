@@ -270,6 +270,16 @@ RULES: dict[str, Rule] = {
     "planning:cap_create": Rule(only_role("district_admin", 200)),
     "planning:cap_history": Rule(scoped(200), params={"pk": "city"}, cities=OBJ),
     "planning:messages": Rule(signed_in(301)),  # the former planning inbox: to the one notification list
+    # issue 13: career tracks (PS-1.1): every role reads its district's table; the coordination office and
+    # the district administration keep it (an empty POST: a form error); a row not of the district: 404
+    "staffing:career_tracks": Rule(signed_in(200), post=lambda role, city: LOGIN if role == "anonymous" else (
+        400 if role in ("coordination", "district_admin", "other_district_coordination") else 403)),
+    "staffing:career_track_edit": Rule(lambda role, city: LOGIN if role == "anonymous" else (
+        404 if role in ("coordination", "district_admin", "other_district_coordination") else 403),
+        params={"pk": "999999"}),
+    "staffing:career_track_delete": Rule(signed_in(405), post=lambda role, city: LOGIN if role == "anonymous" else (
+        404 if role in ("coordination", "district_admin", "other_district_coordination") else 403),
+        params={"pk": "999999"}),
 }
 # Prefix rules: the Django admin (no role of the site is staff: every admin page sends to the admin
 # login; the admin's own scoping is tested in tests/site).
