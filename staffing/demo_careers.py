@@ -81,9 +81,9 @@ def _benefits_notice(district) -> int:
         goals_statement="Die Stelle sichert die rechtzeitige und rechtmäßige Leistungsgewährung in der "
                         "Regionalstelle (Gesamtziele der JobAgentur EN).",
         candidates=[
-            {"full_name": "Jana Beispiel-Laufbahn", "employment": Employment.CIVIL_SERVANT, "grade": "A 8",
-             "qualification": Qualification.CAREER_TRAINING, "career_track": CareerTrack.LG1_SECOND,
-             "qualification_detail": "Verwaltungswirtin (Laufbahngruppe 1, zweites Einstiegsamt)",
+            {"full_name": "Jana Beispiel-Laufbahn", "employment": Employment.CIVIL_SERVANT, "grade": "A 6",
+             "qualification": Qualification.CAREER_TRAINING, "career_track": CareerTrack.LG1_FIRST,
+             "qualification_detail": "Laufbahngruppe 1, erstes Einstiegsamt (Verwaltungsdienst)",
              "professional_background": "Acht Jahre Sachbearbeitung im Bürgerbüro und in der Wohngeldstelle.",
              "months_experience": 96},
             {"full_name": "Murat Beispiel-Lehrgang", "employment": Employment.EMPLOYEE, "grade": "EG 9a",
