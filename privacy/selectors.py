@@ -77,8 +77,8 @@ def personal_data_export(*, name: str, by: User | None = None) -> dict:
     candidate_rows = []
     for c in candidates:
         row = _row(c, ("pk", "full_name", "employment", "grade", "qualification", "qualification_detail",
-                       "career_track", "professional_background", "months_experience", "induction_planned", "is_selected",
-                       "erased_at"))
+                       "career_track", "professional_background", "months_experience", "induction_planned",
+                       "is_selected", "erased_at"))
         row["notice"] = {"pk": c.notice_id, "state": c.notice.state, "office": str(c.notice.office),
                          "position": str(c.notice.position) if c.notice.position_id else None}
         row["viewed_by"] = _viewed_by(c)

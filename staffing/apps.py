@@ -14,13 +14,14 @@ class StaffingConfig(AppConfig):
 
     def ready(self):
         # register the Celery tasks in every process: the notification pipeline hands work to them by name
-        from . import tasks  # noqa: F401
-
         # PS-1.1: each district's career-track table is read once per request; a new district gets the defaults
         from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_save
 
-        from . import qualification
+        from . import (
+            qualification,
+            tasks,  # noqa: F401
+        )
         from .models import District
 
         request_started.connect(qualification.start_request_memo, dispatch_uid="career_tables_start")

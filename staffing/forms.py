@@ -607,8 +607,9 @@ class CareerTrackForm(forms.Form):
                             error_messages={"required": _("Bitte geben Sie die Besoldungs- oder Entgeltgruppe an."),
                                             "max_length": _("Höchstens 20 Zeichen.")})
     employment = forms.ChoiceField(label=_("Beschäftigungsverhältnis"), choices=[("", "—"), *Employment.choices],
-                                   error_messages={"required": _("Bitte wählen Sie das Beschäftigungsverhältnis."),
-                                                   "invalid_choice": _("Bitte wählen Sie das Beschäftigungsverhältnis.")})
+                                   error_messages={
+                                       "required": _("Bitte wählen Sie das Beschäftigungsverhältnis."),
+                                       "invalid_choice": _("Bitte wählen Sie das Beschäftigungsverhältnis.")})
     track = forms.ChoiceField(
         label=_("Vorgesehene Laufbahn / Qualifikation"), choices=[("", "—"), *CareerTrack.choices],
         help_text=_("Beamtinnen und Beamte: Laufbahngruppe und Einstiegsamt; Tarifbeschäftigte: die Qualifikation, "

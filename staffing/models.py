@@ -373,6 +373,9 @@ class GradeCareerTrackChange(models.Model):
         verbose_name_plural = _("Änderungen der Laufbahntabelle")
         ordering = ["-at", "-pk"]
 
+    def __str__(self):
+        return f"{self.grade}: {self.get_action_display()}"
+
 
 class Vacancy(models.Model):
     """A vacated budgeted position, to be refilled without delay (PS-4.3)."""

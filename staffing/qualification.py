@@ -106,7 +106,7 @@ def career_table(district_id: int | None) -> dict[str, tuple[str, str]]:
 
 
 def _cached(obj, name):
-    """A related object only if it is loaded already (or its id): the check adds no query per person."""
+    """The related object (read if not loaded yet; pages select it with the person), None where unset."""
     if obj is None:
         return None
     field = obj._meta.get_field(name)

@@ -564,7 +564,8 @@ def career_track_list(request):
             except ValidationError as error:
                 ui.apply_service_error(form, error)
             else:
-                messages.success(request, _("%(grade)s wurde in die Laufbahntabelle aufgenommen.") % {"grade": row.grade})
+                messages.success(request, _("%(grade)s wurde in die Laufbahntabelle aufgenommen.")
+                                 % {"grade": row.grade})
                 return redirect("staffing:career_tracks")
         status = 400
     rows = sorted(selectors.career_tracks_visible_to(user), key=_grade_order)

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from staffing.demo_careers import DEMO_REFERENCE
-from staffing.models import CareerTrack, GradeCareerTrack, PlacementNotice
 from staffing.grades import is_civil_servant_grade, normalise_grade
+from staffing.models import CareerTrack, GradeCareerTrack, PlacementNotice
 
 from .helpers import assert_accessible, login
 

@@ -104,8 +104,9 @@ def test_a10_and_a_10_are_the_same_grade_in_the_check():
 
 
 def test_another_districts_table_does_not_apply(coordinator, other_district):
-    from ..factories import district_user
     from staffing.models import Organisation
+
+    from ..factories import district_user
 
     other_coordinator = district_user(other_district, Organisation.Kind.COORDINATION)
     row = GradeCareerTrack.objects.get(district=other_district, grade="A 10")
