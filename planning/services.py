@@ -331,12 +331,12 @@ def cap_consultation_propose(*, by: User, year: int, amounts: dict[int, Decimal]
         proposal = CapProposal(consultation=consultation, city=city, amount=amounts[city.pk])
         proposal.full_clean()
         proposal.save()
-        _notify_proposal(proposal)
+        cap_proposal_notify(proposal=proposal)
     return consultation
 
 
-def _notify_proposal(proposal: CapProposal) -> None:
-    """One notification per clerk of the city (one call per city: nobody is told twice)."""
+def cap_proposal_notify(*, proposal: CapProposal) -> None:
+    """PS-5.1: tell the city of its proposed cap: one notification per clerk of the city (one call per city: nobody is told twice)."""
     url = reverse("planning:cap_statement", args=[proposal.pk])
     consultation = proposal.consultation
     with override("de"):
