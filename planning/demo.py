@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from staffing.models import City, Function, Office, Organisation, StaffMember, User
 
+from .demo_caps import seed_cap_consultations
 from .models import (
     CapConsultation,
     CoachingOffer,
@@ -19,7 +20,6 @@ from .models import (
     TrainingOffer,
     TrainingParticipation,
 )
-from .demo_caps import seed_cap_consultations
 from .quarters import Quarter
 from .reports import snapshot_rows
 

@@ -336,7 +336,8 @@ def cap_consultation_propose(*, by: User, year: int, amounts: dict[int, Decimal]
 
 
 def cap_proposal_notify(*, proposal: CapProposal) -> None:
-    """PS-5.1: tell the city of its proposed cap: one notification per clerk of the city (one call per city: nobody is told twice)."""
+    """PS-5.1: tell the city of its proposed cap: one notification per clerk of the city (one call per city:
+    nobody is told twice)."""
     url = reverse("planning:cap_statement", args=[proposal.pk])
     consultation = proposal.consultation
     with override("de"):

@@ -213,8 +213,8 @@ def test_fixing_early_is_allowed_once_every_city_has_answered(open_consultation,
 
 def test_only_the_district_administration_of_the_district_fixes(open_consultation, coordinator, other_district,
                                                                  in_time):
-    from tests.factories import district_user
     from staffing.models import Organisation
+    from tests.factories import district_user
 
     after = open_consultation.period_ends_on + datetime.timedelta(days=1)
     with pytest.raises(PermissionDenied):

@@ -124,7 +124,8 @@ def test_a_rolled_back_cap_notifies_nobody_and_hands_nothing_over(
         witten, clerk_witten, district_admin, enqueued, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Rollback):
         with transaction.atomic():
-            services.cap_set(city_id=witten.pk, by=district_admin, year=2027, amount=Decimal("250000"), reason="Korrektur")
+            services.cap_set(city_id=witten.pk, by=district_admin, year=2027, amount=Decimal("250000"),
+                             reason="Korrektur")
             raise Rollback
     assert callbacks == [] and enqueued == [] and mailoutbox == []
     assert not ReimbursementCap.objects.exists() and not Notification.objects.exists()
