@@ -65,6 +65,7 @@ def test_district_proposes_a_city_states_concerns_district_fixes_after_the_perio
     expect(district.get_by_role("status")).to_contain_text("Der Höchstrahmen ist festgesetzt")
     expect(district.get_by_role("main")).to_contain_text(re.compile(r"Festgesetzt am \d\d\.\d\d\.\d{4}"))
     assert ReimbursementCap.objects.filter(year=year, consultation=consultation).count() == 9
+    assert_accessible(district)
 
     clerk.goto(f"{demo}/planung/erstattung/stadt/{proposal.city_id}/")
     main = clerk.get_by_role("main")
