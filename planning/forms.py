@@ -5,7 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from staffing.models import Function, Position, StaffMember
 from staffing.ui import DateInput
 
-from .models import CoachingOffer, ReimbursementCap, TrainingNeed, TrainingOffer, TrainingParticipation
+from .models import (
+    CapStatement,
+    CoachingOffer,
+    ReimbursementCap,
+    TrainingNeed,
+    TrainingOffer,
+    TrainingParticipation,
+)
 
 STAFF_FIELDS = ["position", "function", "first_name", "last_name", "employment", "grade", "fte",
                 "area_of_deployment", "qualification", "qualification_detail", "career_track", "months_experience",
@@ -94,3 +101,58 @@ class CapForm(forms.ModelForm):
     def __init__(self, *args, cities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["city"].queryset = cities
+        # PS-5.1: a correction outside the consultation always says why (planning.services.cap_set)
+        self.fields["reason"].required = True
+        self.fields["year"].min_value = 2000
+        self.fields["year"].max_value = 2100
+
+
+# --- PS-5.1: consultation of the cap with all cities -------------------------------------------------
+
+AMOUNT_FIELD = "betrag_{}"
+
+
+class CapConsultationForm(forms.Form):
+    """PS-5.1: the district's proposal: year, period for the cities' statements, an amount per city."""
+
+    year = forms.IntegerField(label=_("Jahr"), min_value=2000, max_value=2100)
+    period_ends_on = forms.DateField(label=_("Stellungnahmen der Städte bis"), widget=DateInput())
+    note = forms.CharField(label=_("Erläuterung für die Städte"), required=False, max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, cities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cities = list(cities)
+        for city in self.cities:
+            self.fields[AMOUNT_FIELD.format(city.pk)] = forms.DecimalField(
+                label=_("Höchstrahmen %(city)s (€ im Jahr)") % {"city": city.name}, min_value=0, max_digits=12,
+                decimal_places=2, localize=True)
+
+    def amount_fields(self):
+        return [self[AMOUNT_FIELD.format(city.pk)] for city in self.cities]
+
+    def amounts(self) -> dict:
+        return {city.pk: self.cleaned_data.get(AMOUNT_FIELD.format(city.pk)) for city in self.cities}
+
+
+class CapStatementForm(forms.Form):
+    """PS-5.1: a city's statement on its proposed cap."""
+
+    verdict = forms.ChoiceField(label=_("Stellungnahme"), choices=CapStatement.Verdict.choices,
+                                widget=forms.RadioSelect)
+    text = forms.CharField(label=_("Begründung / Hinweise"), required=False, max_length=4000,
+                           help_text=_("Bei Bedenken bitte begründen."), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("verdict") == CapStatement.Verdict.CONCERNS and not (data.get("text") or "").strip():
+            self.add_error("text", _("Bitte beschreiben Sie Ihre Bedenken."))
+        return data
+
+
+class CapFixForm(forms.Form):
+    """PS-5.1: fixing the consulted caps; a reason is needed when the cap is late or retroactive."""
+
+    reason = forms.CharField(label=_("Begründung"), required=False, max_length=4000,
+                             help_text=_("Nötig, wenn der Höchstrahmen nach dem Stichtag oder rückwirkend "
+                                         "festgesetzt wird."), widget=forms.Textarea(attrs={"rows": 3}))

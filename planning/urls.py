@@ -29,4 +29,10 @@ urlpatterns = [
     path("erstattung/hoechstrahmen/neu/", views.cap_create, name="cap_create"),
     path("erstattung/stadt/<int:pk>/", views.cap_history, name="cap_history"),
     path("nachrichten/", views.message_list, name="messages"),
+    # issue 13: PS-5.1 consultation of the cap with all cities
+    path("erstattung/abstimmung/", views.cap_consultation_list, name="cap_consultation_list"),
+    path("erstattung/abstimmung/neu/", views.cap_consultation_create, name="cap_consultation_create"),
+    path("erstattung/abstimmung/<int:pk>/", views.cap_consultation_detail, name="cap_consultation_detail"),
+    path("erstattung/abstimmung/<int:pk>/festsetzen/", views.cap_consultation_fix, name="cap_consultation_fix"),
+    path("erstattung/vorschlag/<int:pk>/stellungnahme/", views.cap_statement, name="cap_statement"),
 ]

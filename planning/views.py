@@ -478,9 +478,123 @@ def cap_create(request):
 
 @login_required
 def cap_history(request, pk):
+    """PS-5.1: a city's caps over time, each with the consultation it came from and the city's statement."""
     city = selectors.city_for_user(request.user, pk)
-    caps = selectors.caps_visible_to(request.user).filter(city=city).order_by("-year", "-set_at", "-pk")
-    return render(request, "planning/costs/cap_history.html", {"city": city, "caps": caps})
+    caps = selectors.caps_visible_to(request.user).filter(city=city).select_related(
+        "consultation").order_by("-year", "-set_at", "-pk")
+    proposals = selectors.cap_proposals_visible_to(request.user).filter(city=city).order_by(
+        "-consultation__year", "-consultation__proposed_at")
+    return render(request, "planning/costs/cap_history.html", {"city": city, "caps": caps, "proposals": proposals})
+
+
+# --- consultation of the cap with all cities (PS-5.1) ------------------------------------------------
+
+@login_required
+def cap_consultation_list(request):
+    """PS-5.1: the district's consultations of the cap, open and fixed, with how many cities answered."""
+    if not can(request.user, "cap_consultation.view"):
+        raise PermissionDenied
+    consultations = selectors.cap_consultations_visible_to(request.user).annotate(
+        cities=Count("proposals", distinct=True), answered=Count("proposals__statement", distinct=True),
+        concerns=Count("proposals__statement", filter=Q(proposals__statement__verdict="concerns"), distinct=True),
+    ).order_by("-year", "-proposed_at")
+    return render(request, "planning/costs/consultation_list.html", {
+        "page": paginate(request, consultations, per_page=PAGE_SIZE), "today": timezone.localdate()})
+
+
+@login_required
+def cap_consultation_create(request):
+    """PS-5.1: the district administration proposes the caps of a year to all cities of its district."""
+    if not can(request.user, "cap_consultation.propose"):
+        raise PermissionDenied
+    today = timezone.localdate()
+    cities = staffing_selectors.cities_visible_to(request.user).order_by("name")
+    initial = {"year": today.year + 1, "period_ends_on": services.default_cap_period_end(today)}
+    latest = costs.current_caps(cities, today.year)
+    for city in cities:
+        if city.pk in latest:
+            initial[forms.AMOUNT_FIELD.format(city.pk)] = latest[city.pk].amount
+    form = forms.CapConsultationForm(request.POST or None, cities=cities, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultation = services.cap_consultation_propose(
+                by=request.user, year=form.cleaned_data["year"], amounts=form.amounts(),
+                period_ends_on=form.cleaned_data["period_ends_on"], note=form.cleaned_data["note"])
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Der Vorschlag ist allen Städten des Kreises zur Stellungnahme zugegangen."))
+            return redirect("planning:cap_consultation_detail", consultation.pk)
+    return render(request, "planning/costs/consultation_form.html", {
+        "form": form, "deadline": services.cap_deadline(today.year + 1)})
+
+
+@login_required
+def cap_consultation_detail(request, pk):
+    """PS-5.1: one consultation: each city's proposed cap, who has and who has not answered, and fixing it."""
+    if not can(request.user, "cap_consultation.view"):
+        raise PermissionDenied
+    consultation = selectors.cap_consultation_for_user(request.user, pk)
+    return _render_consultation(request, consultation, forms.CapFixForm())
+
+
+def _render_consultation(request, consultation, fix_form, status=200):
+    proposals = list(selectors.cap_proposals_visible_to(request.user).filter(consultation=consultation).order_by(
+        "city__name"))
+    today = timezone.localdate()
+    missing = [p for p in proposals if not hasattr(p, "statement")]
+    return render(request, "planning/costs/consultation_detail.html", {
+        "consultation": consultation, "proposals": proposals, "missing": missing, "today": today,
+        "running": consultation.period_running(today), "fix_form": fix_form,
+        "may_fix": can(request.user, "cap_consultation.fix", consultation),
+        "may_fix_now": not consultation.is_fixed and (today > consultation.period_ends_on or not missing),
+        "lateness": "" if consultation.is_fixed else services.cap_lateness(consultation.year, today),
+        "total": sum((p.amount for p in proposals), Decimal("0")),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def cap_consultation_fix(request, pk):
+    """PS-5.1: the district fixes the consulted caps (form on the detail page)."""
+    consultation = selectors.cap_consultation_for_user(request.user, pk)
+    if not can(request.user, "cap_consultation.fix", consultation):
+        raise PermissionDenied
+    form = forms.CapFixForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cap_consultation_fix(consultation_id=consultation.pk, by=request.user,
+                                          reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Der Höchstrahmen ist festgesetzt; alle Städte wurden benachrichtigt."))
+            return redirect("planning:cap_consultation_detail", consultation.pk)
+    return _render_consultation(request, consultation, form, status=400)
+
+
+@login_required
+def cap_statement(request, pk):
+    """PS-5.1: a city's clerk states the city's view on its proposed cap within the period."""
+    proposal = selectors.cap_proposal_for_user(request.user, pk)
+    if not can(request.user, "cap_consultation.state", proposal):
+        raise PermissionDenied
+    consultation = proposal.consultation
+    statement = getattr(proposal, "statement", None)
+    form = forms.CapStatementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cap_statement_record(proposal_id=proposal.pk, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Ihre Stellungnahme ist beim Kreis eingegangen."))
+            return redirect("planning:cap_statement", proposal.pk)
+    return render(request, "planning/costs/statement_form.html", {
+        "proposal": proposal, "consultation": consultation, "statement": statement, "form": form,
+        "running": consultation.period_running(timezone.localdate()),
+        "current": costs.current_caps([proposal.city], timezone.localdate().year).get(proposal.city_id),
+    })
 
 
 @login_required

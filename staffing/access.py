@@ -276,6 +276,13 @@ RULES = {
     "career_tracks.view": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
         user.is_superuser or role_of(user) is not None),
     "career_tracks.keep": lambda user, obj=None: _has_role(user, COORD, ADMIN),
+    # issue 13: PS-5.1 cap consultation ("in Abstimmung mit allen Städten", "rechtzeitig")
+    "cap_consultation.view": _district_side,
+    "cap_consultation.propose": lambda user, obj=None: _has_role(user, ADMIN),
+    "cap_consultation.fix": lambda user, consultation: _has_role(user, ADMIN) and consultation is not None
+    and scope_of(user).district_id == consultation.district_id,  # obj: the consultation
+    "cap_consultation.state": lambda user, proposal: _has_role(user, CITY) and proposal is not None
+    and scope_of(user).city_id == proposal.city_id,  # obj: the city's proposal
 }
 
 

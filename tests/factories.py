@@ -173,3 +173,19 @@ def benefits_candidate(*, position_grade: str, career_track: str = "", employmen
                                **({"office": office} if office is not None else {}))
     notice = PlacementNoticeFactory(position=position)
     return CandidateFactory(notice=notice, employment=employment, career_track=career_track, **kwargs)
+# --- issue 13: PS-5.1 cap consultation -------------------------------------------------------------
+
+def cap_consultation(district, *, by, year, period_ends_on, amounts=None, statements=None):
+    """A consultation of the cap with a proposal for every city of `district` (rows only, nobody told);
+    `statements` maps a city to (verdict, text, clerk)."""
+    from planning.models import CapConsultation, CapProposal, CapStatement
+
+    consultation = CapConsultation.objects.create(district=district, year=year, period_ends_on=period_ends_on,
+                                                  proposed_by=by)
+    for city in City.objects.filter(district=district).order_by("name"):
+        amount = (amounts or {}).get(city, Decimal("1000000"))
+        proposal = CapProposal.objects.create(consultation=consultation, city=city, amount=amount)
+        if statements and city in statements:
+            verdict, text, clerk = statements[city]
+            CapStatement.objects.create(proposal=proposal, verdict=verdict, text=text, stated_by=clerk)
+    return consultation
