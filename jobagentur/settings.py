@@ -204,6 +204,8 @@ QUALIFICATION_MIN_MONTHS = env.int("QUALIFICATION_MIN_MONTHS", default=6)
 VACANCY_FLAG_DAYS = env.int("VACANCY_FLAG_DAYS", default=90)
 # a placement is recorded at most this many days ahead unless the clerk confirms the date (PS-2.3, PS-6.1)
 PLACEMENT_MAX_DAYS_AHEAD = env.int("PLACEMENT_MAX_DAYS_AHEAD", default=30)
+# PS-1.4: placement officers and counsellors attend a field-specific training within this many months of joining
+TRAINING_FIELD_SPECIFIC_MONTHS = env.int("TRAINING_FIELD_SPECIFIC_MONTHS", default=12)
 
 # --- Security (README "Security and reliability"); production defaults follow DEBUG=false ------------
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user name from one

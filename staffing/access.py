@@ -272,6 +272,13 @@ RULES = {
     "import.run": lambda user, obj=None: _has_role(user, CITY),
     "privacy.export": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
         user.is_superuser or _has_role(user, COORD)),
+    # issue 13: training (PS-1.4, PS-3.2): who lacks the field-specific training is read by the coordination
+    # office (which ensures the offer) and the district administration; only the coordination office reminds
+    # a city; whoever marks attendance records the induction an attended induction offer completes
+    "training_coverage.view": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or _has_role(user, COORD, ADMIN)),
+    "training_coverage.remind": lambda user, obj=None: _has_role(user, COORD),
+    "training.record_induction": lambda user, obj=None: _has_role(user, CITY, COORD),
 }
 
 

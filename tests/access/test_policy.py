@@ -79,6 +79,10 @@ GLOBAL_ACTIONS = {
     "import.run": CLERK | {"clerk_other_city"},
     "integrations.admin": {"superuser"},
     "privacy.export": {"superuser"} | COORD | {"other_district_coordination"},
+    # issue 13: training (PS-1.4, PS-3.2)
+    "training_coverage.view": {"superuser"} | COORD | ADMIN | {"other_district_coordination"},
+    "training_coverage.remind": COORD | {"other_district_coordination"},
+    "training.record_induction": CLERK | {"clerk_other_city"} | COORD | {"other_district_coordination"},
 }
 
 
