@@ -35,9 +35,9 @@ from .models import (
     QuarterlyReport,
     ReimbursementCap,
     ReportReminder,
+    TrainingKind,
     TrainingNeed,
     TrainingOffer,
-    TrainingKind,
     TrainingParticipation,
     TrainingReminder,
 )

@@ -32,7 +32,7 @@ def add_rows(district, coordinator, n: int) -> None:
     later = TrainingOfferFactory(district=district, targets=[placement],
                                  starts_on=timezone.localdate() + datetime.timedelta(days=40))
     general = TrainingOfferFactory(district=district, kind=TrainingKind.GENERAL)
-    for i in range(n):
+    for _i in range(n):
         office = RegionalOfficeFactory(city=CityFactory(district=district))
         for j, function in enumerate((placement, counselling, placement)):
             member = StaffMemberFactory(position=PositionFactory(office=office, function=function),
