@@ -5,7 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from staffing.models import Function, Position, StaffMember
 from staffing.ui import DateInput
 
-from .models import CoachingOffer, ReimbursementCap, TrainingNeed, TrainingOffer, TrainingParticipation
+from .models import (
+    CoachingOffer,
+    ReimbursementCap,
+    TrainingKind,
+    TrainingNeed,
+    TrainingOffer,
+    TrainingParticipation,
+)
 
 STAFF_FIELDS = ["position", "function", "first_name", "last_name", "employment", "grade", "fte",
                 "area_of_deployment", "qualification", "qualification_detail", "months_experience", "induction",
@@ -68,6 +75,10 @@ class TrainingOfferForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["need"].queryset = needs
         self.fields["target_functions"].queryset = Function.objects.order_by("sort_order", "name")
+        self.fields["kind"].required = False  # without a choice: a general offer (as before issue 13)
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or TrainingKind.GENERAL
 
     def clean(self):
         data = super().clean()
