@@ -70,6 +70,12 @@ def concerned_staff(qs: QuerySet[StaffMember], today: datetime.date) -> QuerySet
                      office__kind=Office.Kind.REGIONAL)
 
 
+def is_concerned(member: StaffMember) -> bool:
+    """PS-1.4: whether the field-specific training is due for this person (placement or counselling in a
+    regional office)."""
+    return member.function.code in CONCERNED_FUNCTIONS and member.office.kind == Office.Kind.REGIONAL
+
+
 def without_field_training(user: User, *, today: datetime.date | None = None, office: Office | None = None
                            ) -> QuerySet[StaffMember]:
     """PS-1.4: the concerned people of the user's scope without an attended field-specific training for their

@@ -52,13 +52,12 @@ def staff_detail(request, pk):
     """PS-6.1: one person of the register with everything the register keeps about them."""
     member = staffing_selectors.staff_member_for_user(request.user, pk)
     trainings = list(member.trainings.select_related("offer").order_by("offer__starts_on"))
-    concerned = member.function.code in field_training.CONCERNED_FUNCTIONS and member.office.kind == "regional"
     return render(request, "planning/staff/detail.html", {
         "member": member, "trainings": trainings,
         # PS-1.3: the induction an attended induction offer completed; PS-1.4: the field-specific training
         "induction_offers": [t.offer for t in trainings if t.offer.kind == TrainingKind.INDUCTION
                              and t.status == TrainingParticipation.Status.ATTENDED],
-        "field_training": field_training.field_training_status(member) if concerned else None,
+        "field_training": field_training.field_training_status(member) if field_training.is_concerned(member) else None,
         "may_edit": member.left_on is None and can(request.user, "office_records.keep", member.office),
     })
 
