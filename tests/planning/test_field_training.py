@@ -282,3 +282,24 @@ def test_the_staff_page_shows_the_field_specific_training(client, clerk_witten, 
         reverse("planning:staff_detail", args=[trained.pk])).content.decode()
     assert "fehlt – überfällig seit" in client.get(
         reverse("planning:staff_detail", args=[untrained.pk])).content.decode()
+
+
+# --- PS-3.2: the district-wide prioritisation of needs stays ----------------------------------
+
+def test_prioritising_needs_still_works_next_to_the_kinds_of_offers(client, coordinator, clerk_witten, witten_office,
+                                                                    fns):
+    from planning.models import TrainingNeed
+
+    low = TrainingNeed.objects.create(office=witten_office, topic="Gesprächsführung", created_by=clerk_witten)
+    high = TrainingNeed.objects.create(office=witten_office, topic="U25", created_by=clerk_witten,
+                                       function=fns[Function.Code.PLACEMENT])
+    client.force_login(coordinator)
+    assert client.post(reverse("planning:training_need_priority", args=[high.pk]), {"priority": "1"}).status_code == 302
+    assert client.post(reverse("planning:training_need_priority", args=[low.pk]), {"priority": "2"}).status_code == 302
+    data = {"form": "offer", "offer-title": "Aufsuchende Arbeit U25", "offer-kind": "field_specific",
+            "offer-target_functions": [fns[Function.Code.PLACEMENT].pk], "offer-need": high.pk,
+            "offer-starts_on": "2027-02-03", "offer-ends_on": "2027-02-04", "offer-location": "Witten",
+            "offer-places": "12"}
+    assert client.post("/planung/fortbildung/", data).status_code == 302
+    assert list(TrainingNeed.objects.values_list("topic", flat=True)) == ["U25", "Gesprächsführung"]
+    assert TrainingOffer.objects.get().need == high
