@@ -211,7 +211,7 @@ def training_reminder_send(*, by: User, city_id: int, today: datetime.date | Non
     gaps = [field_training.gap_of(m, today)
             for m in field_training.without_field_training(by, today=today, office=office)]
     if not gaps:
-        raise ValidationError(_("In der Regionalstelle %(office)s fehlt niemandem die fachspezifische Fortbildung; "
+        raise ValidationError(_("In der %(office)s fehlt niemandem die fachspezifische Fortbildung; "
                                 "es gibt nichts zu erinnern.") % {"office": office.name})
     gaps.sort(key=lambda g: (not g.overdue, -g.days if g.overdue else g.days))
     clerks = list(_city_clerks(city))
