@@ -9,6 +9,7 @@ from .models import (
     CapStatement,
     CoachingOffer,
     ReimbursementCap,
+    TrainingKind,
     TrainingNeed,
     TrainingOffer,
     TrainingParticipation,
@@ -61,14 +62,24 @@ class ParticipationStatusForm(forms.Form):
 
 
 class TrainingOfferForm(forms.ModelForm):
+    """PS-1.4, PS-3.2: an offer with its kind and target functions (the service checks that a field-specific
+    offer is for the placement officers and/or counsellors)."""
+
     class Meta:
         model = TrainingOffer
-        fields = ["title", "need", "starts_on", "ends_on", "location", "places", "description"]
-        widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+        fields = ["title", "kind", "target_functions", "need", "starts_on", "ends_on", "location", "places",
+                  "description"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2}),
+                   "kind": forms.RadioSelect, "target_functions": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, needs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["need"].queryset = needs
+        self.fields["target_functions"].queryset = Function.objects.order_by("sort_order", "name")
+        self.fields["kind"].required = False  # without a choice: a general offer (as before issue 13)
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or TrainingKind.GENERAL
 
     def clean(self):
         data = super().clean()

@@ -103,8 +103,18 @@ class TrainingNeed(models.Model):
         return self.topic
 
 
+class TrainingKind(models.TextChoices):
+    """PS-1.4, PS-1.3: what an offer is for. Only a field-specific offer for the person's function counts as
+    the field-specific training of PS-1.4; an attended induction offer is the person's practical induction."""
+
+    FIELD_SPECIFIC = "field_specific", _("fachspezifische Fortbildung (Arbeitsvermittlung/Fachberatung)")
+    INDUCTION = "induction", _("Praxiseinweisung/Einarbeitung")
+    GENERAL = "general", _("allgemeine Fortbildung")
+
+
 class TrainingOffer(models.Model):
-    """PS-1.4, PS-3.2: a training offer planned by the coordination office, with dates and places."""
+    """PS-1.4, PS-3.2: a training offer planned by the coordination office, with dates and places, its kind
+    and the functions it is meant for."""
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="training_offers",
                                  verbose_name=_("Kreis"))
@@ -116,6 +126,12 @@ class TrainingOffer(models.Model):
     ends_on = models.DateField(_("Ende"))
     location = models.CharField(_("Ort"), max_length=160)
     places = models.PositiveSmallIntegerField(_("Plätze"), validators=[MinValueValidator(1)])
+    kind = models.CharField(_("Art des Angebots"), max_length=20, choices=TrainingKind.choices,
+                            default=TrainingKind.GENERAL)
+    target_functions = models.ManyToManyField(
+        Function, blank=True, related_name="+", verbose_name=_("Zielgruppe (Funktionen)"),
+        help_text=_("Für welche Funktionen das Angebot gedacht ist; eine fachspezifische Fortbildung richtet sich "
+                    "an die Arbeitsvermittlung und/oder die Fachberatung (PS-1.4)."))
 
     class Meta:
         verbose_name = _("Fortbildungsangebot")
@@ -334,3 +350,25 @@ class MessageKind(models.TextChoices):
     CAP_CHANGED = "cap_changed", _("Höchstrahmen festgesetzt")
     REPORT_REMINDER = "report_reminder", _("Erinnerung Quartalsmeldung")
     CAP_CONSULTATION = "cap_consultation", _("Höchstrahmen zur Abstimmung")
+    TRAINING_REMINDER = "training_reminder", _("Erinnerung fachspezifische Fortbildung")
+
+
+class TrainingReminder(models.Model):
+    """PS-1.4: the coordination office reminded a city of its placement officers and counsellors without
+    field-specific training; kept as a record of when, by whom, about whom and to how many people."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="training_reminders",
+                               verbose_name=_("Regionalstelle"))
+    sent_at = models.DateTimeField(_("gesendet am"), default=timezone.now)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("gesendet von"))
+    people = models.JSONField(_("betroffene Personen"), default=list)
+    recipients = models.PositiveSmallIntegerField(_("Empfänger/innen"), default=0)
+
+    class Meta:
+        verbose_name = _("Erinnerung fachspezifische Fortbildung")
+        verbose_name_plural = _("Erinnerungen fachspezifische Fortbildung")
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"{self.office} {self.sent_at:%d.%m.%Y}"

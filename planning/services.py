@@ -20,14 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from staffing import access
+from staffing import access, records
 from staffing import selectors as staffing_selectors
 from staffing.access import can
 from staffing.models import City, Function, Office, StaffMember, User
 from staffing.notifications import notify
 from staffing.states import Role
 
-from . import selectors
+from . import field_training, selectors
 from .models import (
     CapConsultation,
     CapProposal,
@@ -38,9 +38,11 @@ from .models import (
     QuarterlyReport,
     ReimbursementCap,
     ReportReminder,
+    TrainingKind,
     TrainingNeed,
     TrainingOffer,
     TrainingParticipation,
+    TrainingReminder,
 )
 from .quarters import Quarter
 from .reports import overdue_offices, snapshot_rows
@@ -130,13 +132,33 @@ def training_need_prioritise(*, need_id: int, by: User, priority: int | None) ->
     return need
 
 
-def training_offer_create(*, by: User, **data) -> TrainingOffer:
-    """PS-1.4, PS-3.2: the coordination office plans an offer with dates and places."""
+def _check_targets(kind: str, targets: list[Function]) -> None:
+    """PS-1.4: a field-specific training is for placement officers and/or counsellors: it names at least one of
+    these functions and no other."""
+    if kind != TrainingKind.FIELD_SPECIFIC:
+        return
+    concerned = {Function.Code.PLACEMENT, Function.Code.COUNSELLING}
+    if not targets:
+        raise ValidationError({"target_functions": _(
+            "Eine fachspezifische Fortbildung richtet sich an die Arbeitsvermittlung und/oder die Fachberatung: "
+            "wählen Sie mindestens eine dieser Funktionen.")})
+    if any(f.code not in concerned for f in targets):
+        raise ValidationError({"target_functions": _(
+            "Eine fachspezifische Fortbildung richtet sich nur an die Arbeitsvermittlung und die Fachberatung.")})
+
+
+@transaction.atomic
+def training_offer_create(*, by: User, target_functions=(), **data) -> TrainingOffer:
+    """PS-1.4, PS-3.2: the coordination office plans an offer with dates and places, its kind (field-specific,
+    induction, general) and its target functions."""
     if not can(by, "training_offer.create"):
         raise PermissionDenied(_("Nur die Koordinierungsstelle plant Fortbildungsangebote."))
+    targets = list(target_functions)
     offer = TrainingOffer(district_id=access.scope_of(by).district_id, **data)
     offer.full_clean()
+    _check_targets(offer.kind, targets)
     offer.save()
+    offer.target_functions.set(targets)
     return offer
 
 
@@ -157,8 +179,11 @@ def training_register(*, offer_id: int, member_id: int, by: User) -> TrainingPar
     return TrainingParticipation.objects.create(offer=offer, staff_member=member)
 
 
+@transaction.atomic
 def training_mark(*, participation_id: int, by: User, status: str) -> TrainingParticipation:
-    """PS-1.4: record attendance (or a cancellation) for a person in the user's scope."""
+    """PS-1.4: record attendance (or a cancellation) for a person in the user's scope. PS-1.3: attendance of
+    an induction offer ("Praxiseinweisung/Einarbeitung") completes the person's practical induction in the
+    staff register (through its one write path, `staffing.records`)."""
     if not can(by, "training.register"):
         raise PermissionDenied
     participation = selectors.participations_visible_to(by).filter(pk=participation_id).first()
@@ -168,7 +193,42 @@ def training_mark(*, participation_id: int, by: User, status: str) -> TrainingPa
         raise ValidationError({"status": _("Unbekannter Status.")})
     participation.status = status
     participation.save(update_fields=["status"])
+    if status == TrainingParticipation.Status.ATTENDED and participation.offer.kind == TrainingKind.INDUCTION:
+        records.staff_member_induction_completed(by=by, member_id=participation.staff_member_id)
     return participation
+
+
+@transaction.atomic
+def training_reminder_send(*, by: User, city_id: int, today: datetime.date | None = None) -> TrainingReminder:
+    """PS-1.4: the coordination office reminds a city of its placement officers and counsellors without the
+    field-specific training (names: the city's own staff), through the one notification pipeline to the
+    city's clerks only; the reminder is recorded (when, by whom, about whom, to how many)."""
+    if not can(by, "training_coverage.remind"):
+        raise PermissionDenied(_("Nur die Koordinierungsstelle erinnert die Städte an die fachspezifische "
+                                 "Fortbildung."))
+    city = selectors.city_for_user(by, city_id)
+    office = Office.objects.filter(kind=Office.Kind.REGIONAL, city=city).select_related("city").first()
+    if office is None:
+        raise Http404
+    today = today or timezone.localdate()
+    gaps = [field_training.gap_of(m, today)
+            for m in field_training.without_field_training(by, today=today, office=office)]
+    if not gaps:
+        raise ValidationError(_("In der %(office)s fehlt niemandem die fachspezifische Fortbildung; "
+                                "es gibt nichts zu erinnern.") % {"office": office.name})
+    gaps.sort(key=lambda g: (not g.overdue, -g.days if g.overdue else g.days))
+    clerks = list(_city_clerks(city))
+    url = reverse("planning:training")
+    with override("de"):
+        context = {"office": office, "gaps": gaps, "months": field_training.period_months(),
+                   "url": settings.SITE_URL.rstrip("/") + url}
+        subject = render_to_string("planning/email/training_reminder_subject.txt", context).strip()
+        body = render_to_string("planning/email/training_reminder.txt", context)
+    notify(recipients=clerks, kind=MessageKind.TRAINING_REMINDER, subject=subject, body=body, url=url)
+    return TrainingReminder.objects.create(
+        office=office, sent_by=by, recipients=len(clerks),
+        people=[{"id": g.member.pk, "name": str(g.member), "due_on": g.due_on.isoformat(), "overdue": g.overdue}
+                for g in gaps])
 
 
 # --- coaching (PS-3.3) ---------------------------------------------------------------------

@@ -19,8 +19,8 @@ from staffing.access import can
 from staffing.qualification import deviations
 from staffing.ui import apply_service_error, csv_response, paginate
 
-from . import capacity, coaching, costs, forms, reports, selectors, services
-from .models import TrainingParticipation
+from . import capacity, coaching, costs, field_training, forms, reports, selectors, services
+from .models import TrainingKind, TrainingParticipation
 from .quarters import Quarter
 
 PAGE_SIZE = 50
@@ -56,9 +56,13 @@ def staff_register(request):
 def staff_detail(request, pk):
     """PS-6.1: one person of the register with everything the register keeps about them."""
     member = staffing_selectors.staff_member_for_user(request.user, pk)
-    trainings = member.trainings.select_related("offer").order_by("offer__starts_on")
+    trainings = list(member.trainings.select_related("offer").order_by("offer__starts_on"))
     return render(request, "planning/staff/detail.html", {
         "member": member, "trainings": trainings,
+        # PS-1.3: the induction an attended induction offer completed; PS-1.4: the field-specific training
+        "induction_offers": [t.offer for t in trainings if t.offer.kind == TrainingKind.INDUCTION
+                             and t.status == TrainingParticipation.Status.ATTENDED],
+        "field_training": field_training.field_training_status(member) if field_training.is_concerned(member) else None,
         "may_edit": member.left_on is None and can(request.user, "office_records.keep", member.office),
     })
 
@@ -271,7 +275,8 @@ def training(request):
     user = request.user
     needs = selectors.training_needs_visible_to(user)
     offers = selectors.training_offers_visible_to(user).annotate(
-        booked=Count("participations", filter=~Q(participations__status=TrainingParticipation.Status.CANCELLED)))
+        booked=Count("participations", filter=~Q(participations__status=TrainingParticipation.Status.CANCELLED))
+    ).prefetch_related("target_functions")
     need_form = offer_form = None
     if selectors.editable_office_for(user):
         need_form = forms.TrainingNeedForm(request.POST if request.POST.get("form") == "need" else None,
@@ -364,6 +369,35 @@ def training_participation_status(request, pk):
                                     status_form=status_form, status_row=participation.pk, status=400)
     messages.success(request, _("Der Status wurde gespeichert."))
     return redirect("planning:training_offer", participation.offer_id)
+
+
+@login_required
+def training_coverage(request):
+    """PS-1.4: placement officers and counsellors without the field-specific training, per regional office,
+    with the period's end (noch offen bis … / überfällig) and a reminder to the city."""
+    if not can(request.user, "training_coverage.view"):
+        raise PermissionDenied
+    offices = field_training.gaps_by_office(request.user)
+    return render(request, "planning/training/coverage.html", {
+        "offices": offices, "months": field_training.period_months(),
+        "total_open": sum(o.open for o in offices), "total_overdue": sum(o.overdue for o in offices),
+    })
+
+
+@login_required
+@require_POST
+def training_coverage_remind(request, pk):
+    """PS-1.4: the coordination office reminds the city (pk) of its people without the field-specific training."""
+    if not can(request.user, "training_coverage.remind"):
+        raise PermissionDenied
+    try:
+        reminder = services.training_reminder_send(by=request.user, city_id=pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Die Stadt wurde erinnert (%(people)s Personen, %(recipients)s Empfänger/innen).")
+                         % {"people": len(reminder.people), "recipients": reminder.recipients})
+    return redirect("planning:training_coverage")
 
 
 # --- coaching (PS-3.3) ---------------------------------------------------------------------------

@@ -283,6 +283,13 @@ RULES = {
     and scope_of(user).district_id == consultation.district_id,  # obj: the consultation
     "cap_consultation.state": lambda user, proposal: _has_role(user, CITY) and proposal is not None
     and scope_of(user).city_id == proposal.city_id,  # obj: the city's proposal
+    # issue 13: training (PS-1.4, PS-3.2): who lacks the field-specific training is read by the coordination
+    # office (which ensures the offer) and the district administration; only the coordination office reminds
+    # a city; whoever marks attendance records the induction an attended induction offer completes
+    "training_coverage.view": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or _has_role(user, COORD, ADMIN)),
+    "training_coverage.remind": lambda user, obj=None: _has_role(user, COORD),
+    "training.record_induction": lambda user, obj=None: _has_role(user, CITY, COORD),
 }
 
 

@@ -139,6 +139,20 @@ def staff_member_update(*, by: User, member_id: int, **data) -> StaffMember:
 
 
 @transaction.atomic
+def staff_member_induction_completed(*, by: User, member_id: int) -> StaffMember:
+    """PS-1.3, PS-1.4: the person attended an offer of practical induction (the planning side marks the
+    attendance), so their induction is recorded as completed. Whoever may mark attendance for a person of
+    their scope records it (`training.record_induction`: the city's clerks, the coordination office)."""
+    if not access.can(by, "training.record_induction"):
+        raise PermissionDenied(_("Nur wer die Teilnahme einträgt, hält die Praxiseinweisung fest."))
+    member = selectors.get_or_404(selectors.staff_visible_to(by), member_id, for_update=True)
+    if member.induction != Induction.COMPLETED:
+        member.induction = Induction.COMPLETED
+        member.save(update_fields=["induction"])
+    return member
+
+
+@transaction.atomic
 def staff_member_leave(*, by: User, member_id: int, left_on: datetime.date, reason: str = "") -> Vacancy | None:
     """PS-4.3: a person leaves; their position is vacant from the next day (the open vacancy is returned)."""
     member = selectors.get_or_404(selectors.staff_visible_to(by), member_id, for_update=True)

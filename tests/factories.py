@@ -189,3 +189,32 @@ def cap_consultation(district, *, by, year, period_ends_on, amounts=None, statem
             verdict, text, clerk = statements[city]
             CapStatement.objects.create(proposal=proposal, verdict=verdict, text=text, stated_by=clerk)
     return consultation
+# issue 13: training (PS-1.4, PS-3.2)
+class TrainingOfferFactory(DjangoModelFactory):
+    """A training offer of a district; `targets=[function, ...]` sets its target functions."""
+
+    class Meta:
+        model = "planning.TrainingOffer"
+        skip_postgeneration_save = True
+
+    district = factory.SubFactory(DistrictFactory)
+    title = factory.Sequence(lambda n: f"Fortbildung {n}")
+    kind = "field_specific"
+    starts_on = date(2026, 3, 2)
+    ends_on = factory.SelfAttribute("starts_on")
+    location = "Kreishaus Schwelm"
+    places = 20
+
+    @factory.post_generation
+    def targets(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.target_functions.set(extracted)
+
+
+class TrainingParticipationFactory(DjangoModelFactory):
+    class Meta:
+        model = "planning.TrainingParticipation"
+
+    offer = factory.SubFactory(TrainingOfferFactory)
+    staff_member = factory.SubFactory(StaffMemberFactory)
+    status = "attended"

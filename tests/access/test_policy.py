@@ -83,6 +83,10 @@ GLOBAL_ACTIONS = {
     "career_tracks.view": {"superuser"} | CLERK | {"clerk_other_city"} | DISTRICT_SIDE
     | {"other_district_coordination"},
     "career_tracks.keep": COORD | ADMIN | {"other_district_coordination"},
+    # issue 13: training (PS-1.4, PS-3.2)
+    "training_coverage.view": {"superuser"} | COORD | ADMIN | {"other_district_coordination"},
+    "training_coverage.remind": COORD | {"other_district_coordination"},
+    "training.record_induction": CLERK | {"clerk_other_city"} | COORD | {"other_district_coordination"},
 }
 
 

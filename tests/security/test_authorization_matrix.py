@@ -280,6 +280,14 @@ RULES: dict[str, Rule] = {
     "staffing:career_track_delete": Rule(signed_in(405), post=lambda role, city: LOGIN if role == "anonymous" else (
         404 if role in ("coordination", "district_admin", "other_district_coordination") else 403),
         params={"pk": "999999"}),
+    # issue 13: training (PS-1.4): the coordination office and the district administration read who lacks the
+    # field-specific training (each district its own); only the coordination office reminds a city of its district
+    "planning:training_coverage": Rule(lambda role, city: LOGIN if role == "anonymous" else (
+        200 if role in ("coordination", "district_admin", "other_district_coordination") else 403)),
+    "planning:training_coverage_remind": Rule(
+        signed_in(405), post=lambda role, city: LOGIN if role == "anonymous" else (
+            302 if role == "coordination" else 404 if role == "other_district_coordination" else 403),
+        params={"pk": "city"}, cities=OBJ),
 }
 # Prefix rules: the Django admin (no role of the site is staff: every admin page sends to the admin
 # login; the admin's own scoping is tested in tests/site).
