@@ -16,9 +16,10 @@ class PlanningConfig(AppConfig):
 
     def ready(self):
         # imported here, not at the top: they need the app registry (models), which is ready only now
-        from . import demo, navigation
+        from . import continuity, demo, navigation
         from .models import MessageKind
 
         hooks.register_navigation("planning", navigation.items)
         hooks.register_notification_kinds(MessageKind.choices)
+        hooks.register_start_panel(continuity.start_panel)
         hooks.demo_seeded.connect(demo.on_demo_seeded, dispatch_uid="planning.seed_planning")
