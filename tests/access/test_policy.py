@@ -79,6 +79,9 @@ GLOBAL_ACTIONS = {
     "import.run": CLERK | {"clerk_other_city"},
     "integrations.admin": {"superuser"},
     "privacy.export": {"superuser"} | COORD | {"other_district_coordination"},
+    # issue 13: continuity of staff (PS-4.1); what each sees is cut by the scope (tests/planning/test_continuity_*)
+    "continuity.view": {"superuser"} | CLERK | {"clerk_other_city"} | DISTRICT_SIDE | {"other_district_coordination"},
+    "continuity.start_panel": COORD | ADMIN | {"other_district_coordination"},
 }
 
 

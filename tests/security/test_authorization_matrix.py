@@ -270,6 +270,9 @@ RULES: dict[str, Rule] = {
     "planning:cap_create": Rule(only_role("district_admin", 200)),
     "planning:cap_history": Rule(scoped(200), params={"pk": "city"}, cities=OBJ),
     "planning:messages": Rule(signed_in(301)),  # the former planning inbox: to the one notification list
+    # issue 13: continuity of staff (PS-4.1): every role downloads the figures of the offices in its scope
+    "planning:continuity_csv": Rule(signed_in(200)),
+    "planning:continuity_xlsx": Rule(signed_in(200)),
 }
 # Prefix rules: the Django admin (no role of the site is staff: every admin page sends to the admin
 # login; the admin's own scoping is tested in tests/site).
