@@ -151,12 +151,12 @@ def staff_member_leave(*, by: User, member_id: int, left_on: datetime.date, leav
     _require_keeps(by, member.office)
     if left_on is None:
         _raise({"left_on": _("Bitte geben Sie das Austrittsdatum an.")})
-    if leave_reason not in dict(LEAVE_REASONS_TO_CHOOSE):
-        _raise({"leave_reason": _("Bitte wählen Sie den Grund des Austritts.")})
     if member.left_on is not None:
         _raise({"left_on": _("Der Austritt ist bereits erfasst.")})
     if left_on < member.joined_on:
         _raise({"left_on": _("Der Austritt kann nicht vor dem Eintritt liegen.")})
+    if leave_reason not in dict(LEAVE_REASONS_TO_CHOOSE):
+        _raise({"leave_reason": _("Bitte wählen Sie den Grund des Austritts.")})
     member.left_on = left_on
     member.leave_reason = leave_reason
     member.save(update_fields=["left_on", "leave_reason"])
