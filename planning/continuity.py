@@ -305,4 +305,5 @@ def start_panel(request):
     if not can(request.user, "continuity.start_panel"):
         return ""
     report = continuity_report(regional_offices_visible_to(request.user), timezone.localdate().year, years_back=0)
-    return render_to_string("planning/includes/continuity_panel.html", {"continuity": report}, request=request)
+    # without the request: the panel needs no context processor (each would run its queries again)
+    return render_to_string("planning/includes/continuity_panel.html", {"continuity": report})
