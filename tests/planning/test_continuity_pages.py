@@ -220,3 +220,12 @@ def test_an_imported_leaver_without_a_reason_counts_as_not_recorded(clerk_witten
     member = StaffMemberFactory(position=PositionFactory(office=witten_office), joined_on=datetime.date(2020, 1, 1))
     records.staff_member_update(by=clerk_witten, member_id=member.pk, left_on=TODAY)
     assert StaffMember.objects.get(pk=member.pk).leave_reason == LeaveReason.UNKNOWN
+
+
+def test_the_register_shows_the_reason_and_the_start_of_the_function(client, coordinator, witten_office):
+    member = StaffMemberFactory(position=PositionFactory(office=witten_office), joined_on=datetime.date(2015, 1, 1),
+                                function_since=datetime.date(2019, 4, 1), left_on=datetime.date(2024, 3, 31),
+                                leave_reason=LeaveReason.INTERNAL)
+    client.force_login(coordinator)
+    html = client.get(reverse("planning:staff_detail", args=[member.pk])).content.decode()
+    assert "01.04.2019" in html and "Wechsel innerhalb der Stadtverwaltung" in html
