@@ -16,7 +16,8 @@ class StaffMemberForm(forms.ModelForm):
     class Meta:
         model = StaffMember
         fields = STAFF_FIELDS
-        widgets = {"joined_on": DateInput(), "function_since": DateInput(), "training_notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"joined_on": DateInput(), "function_since": DateInput(),
+                   "training_notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, office, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,7 +30,8 @@ class LeaveForm(forms.Form):
     left_on = forms.DateField(label=_("Austritt (letzter Arbeitstag)"), widget=DateInput())
     # PS-4.1: the continuity figures count leavers by reason; "nicht erfasst" is not offered
     leave_reason = forms.ChoiceField(label=_("Grund des Austritts"),
-                                     choices=[("", "---------"), *LEAVE_REASONS_TO_CHOOSE], error_messages={"required": _("Bitte wählen Sie den Grund des Austritts.")})
+                                     choices=[("", "---------"), *LEAVE_REASONS_TO_CHOOSE],
+                                     error_messages={"required": _("Bitte wählen Sie den Grund des Austritts.")})
     reason = forms.CharField(label=_("Anlass"), max_length=200, required=False)
 
 

@@ -31,7 +31,8 @@ def test_district_admin_sees_continuity_on_the_start_page_and_downloads_the_csv(
         panel.get_by_role("link", name="Kennzahlen als CSV").click()
     download = info.value
     assert download.suggested_filename == f"kontinuitaet-{year}.csv"
-    text = open(download.path(), encoding="utf-8-sig").read()
+    with open(download.path(), encoding="utf-8-sig") as file:
+        text = file.read()
     lines = text.splitlines()
     assert lines[0].startswith("Jahr;Regionalstelle;Austritte;")
     assert len(lines) == 1 + 9 + 1  # nine regional offices and the district total
@@ -43,7 +44,8 @@ def test_district_admin_sees_continuity_on_the_start_page_and_downloads_the_csv(
     expect(page.get_by_role("table", name=f"Austritte {year} nach Grund")).to_contain_text("Ruhestand")
     page.get_by_label("Jahr", exact=True).fill(str(year + 1))
     page.get_by_role("button", name="Jahr anzeigen").click()
-    expect(page.get_by_role("alert").filter(has_text="Kennzahlen zur Kontinuität gibt es für die Jahre")).to_be_visible()
+    alert = page.get_by_role("alert").filter(has_text="Kennzahlen zur Kontinuität gibt es für die Jahre")
+    expect(alert).to_be_visible()
     assert_accessible(page)
 
 

@@ -9,19 +9,20 @@ from django.utils import timezone
 
 from planning import continuity
 from staffing.models import LeaveReason
-from tests.factories import PositionFactory, RegionalOfficeFactory, StaffMemberFactory, VacancyFactory
+from tests.factories import PositionFactory, StaffMemberFactory, VacancyFactory
 
 pytestmark = pytest.mark.django_db
 
 YEAR = timezone.localdate().year - 1
 D = datetime.date
+LONG_AGO = D(YEAR - 5, 1, 1)
 
 
 def report(*offices, year=YEAR):
     return continuity.continuity_report(list(offices), year, years_back=0)
 
 
-def staff(office, n, *, joined=D(YEAR - 5, 1, 1), **fields):
+def staff(office, n, *, joined=LONG_AGO, **fields):
     return [StaffMemberFactory(position=PositionFactory(office=office), joined_on=joined, **fields) for _ in range(n)]
 
 

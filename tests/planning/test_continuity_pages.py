@@ -119,7 +119,7 @@ def test_the_csv_export_has_the_figures_in_german_notation(client, coordinator, 
     assert header[:5] == ["Jahr", "Regionalstelle", "Austritte", "durchschnittlicher Personalbestand",
                           "Fluktuationsquote (%)"]
     assert "Austritte: Ruhestand" in header and "Anteil in 30 Tagen (%)" in header
-    rows = {line.split(";")[1]: dict(zip(header, line.split(";"))) for line in lines[1:]}
+    rows = {line.split(";")[1]: dict(zip(header, line.split(";"), strict=True)) for line in lines[1:]}
     assert set(rows) == {"Regionalstelle Hattingen", "Regionalstelle Witten", "Kreis gesamt"}
     witten = rows["Regionalstelle Witten"]
     assert (witten["Jahr"], witten["Austritte"], witten["Fluktuationsquote (%)"]) == (str(YEAR), "1", "28,6")
