@@ -2,7 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from staffing.models import Function, Position, StaffMember
+from staffing.models import LEAVE_REASONS_TO_CHOOSE, Function, Position, StaffMember
 from staffing.ui import DateInput
 
 from .models import (
@@ -17,14 +17,15 @@ from .models import (
 
 STAFF_FIELDS = ["position", "function", "first_name", "last_name", "employment", "grade", "fte",
                 "area_of_deployment", "qualification", "qualification_detail", "career_track", "months_experience",
-                "induction", "training_notes", "joined_on"]
+                "induction", "training_notes", "joined_on", "function_since"]
 
 
 class StaffMemberForm(forms.ModelForm):
     class Meta:
         model = StaffMember
         fields = STAFF_FIELDS
-        widgets = {"joined_on": DateInput(), "training_notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"joined_on": DateInput(), "function_since": DateInput(),
+                   "training_notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, office, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,6 +36,10 @@ class StaffMemberForm(forms.ModelForm):
 
 class LeaveForm(forms.Form):
     left_on = forms.DateField(label=_("Austritt (letzter Arbeitstag)"), widget=DateInput())
+    # PS-4.1: the continuity figures count leavers by reason; "nicht erfasst" is not offered
+    leave_reason = forms.ChoiceField(label=_("Grund des Austritts"),
+                                     choices=[("", "---------"), *LEAVE_REASONS_TO_CHOOSE],
+                                     error_messages={"required": _("Bitte wählen Sie den Grund des Austritts.")})
     reason = forms.CharField(label=_("Anlass"), max_length=200, required=False)
 
 
@@ -167,3 +172,26 @@ class CapFixForm(forms.Form):
     reason = forms.CharField(label=_("Begründung"), required=False, max_length=4000,
                              help_text=_("Nötig, wenn der Höchstrahmen nach dem Stichtag oder rückwirkend "
                                          "festgesetzt wird."), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ContinuityYearForm(forms.Form):
+    """PS-4.1: the year of the continuity figures: from 2005 (SGB II) to the current year, no future year."""
+
+    jahr = forms.IntegerField(label=_("Jahr"), required=False)
+
+    def __init__(self, *args, years, **kwargs):
+        self.years = years
+        field = self.fields["jahr"]
+        field.error_messages["invalid"] = _("Bitte geben Sie das Jahr als Zahl an, z. B. %(year)s.") % {
+            "year": years[-1]}
+        field.widget.attrs.update({"min": years[0], "max": years[-1]})
+
+    def clean_jahr(self):
+        year = self.cleaned_data["jahr"]
+        if year is None:
+            return self.years[-1]
+        if year not in self.years:
+            raise forms.ValidationError(
+                _("Kennzahlen zur Kontinuität gibt es für die Jahre %(first)s bis %(last)s.")
+                % {"first": self.years[0], "last": self.years[-1]})
+        return year

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from staffing.access import can
 from staffing.qualification import deviations
 from staffing.ui import apply_service_error, csv_response, paginate
 
-from . import capacity, coaching, costs, field_training, forms, reports, selectors, services
+from . import capacity, coaching, continuity, costs, field_training, forms, reports, selectors, services
 from .models import TrainingKind, TrainingParticipation
 from .quarters import Quarter
 
@@ -209,7 +209,12 @@ def _bars(plan):
 @login_required
 def capacity_view(request):
     plan = _plan(request)
-    return render(request, "planning/capacity.html", {"plan": plan, "chart": _bars(plan)})
+    context = {"plan": plan, "chart": _bars(plan)}
+    if can(request.user, "continuity.view"):
+        year_form, year = _continuity_year(request)
+        context.update({"continuity": continuity.continuity_report([p.office for p in plan.offices], year),
+                        "continuity_form": year_form})
+    return render(request, "planning/capacity.html", context)
 
 
 def _fmt(value):
@@ -225,19 +230,18 @@ def capacity_csv(request):
     return csv_response("kapazitaetsplan.csv", header, ([_fmt(v) for v in row] for row in rows))
 
 
-@login_required
-def capacity_xlsx(request):
+def xlsx_response(filename: str, sheets) -> HttpResponse:
+    """An XLSX download: one sheet per `(title, (header, rows))`, the header bold, Decimals as numbers."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    plan = _plan(request)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Kapazitätsplan"
-    for title, (header, rows) in [("Kapazitätsplan", capacity.export_rows(plan)),
-                                  ("Qualifikationsmix", capacity.export_mix_rows(plan))]:
-        if title != sheet.title:
+    for i, (title, (header, rows)) in enumerate(sheets):
+        if i:
             sheet = workbook.create_sheet(title)
+        else:
+            sheet.title = title
         sheet.append(header)
         for row in rows:
             sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
@@ -247,8 +251,58 @@ def capacity_xlsx(request):
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="kapazitaetsplan.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+def capacity_xlsx(request):
+    plan = _plan(request)
+    return xlsx_response("kapazitaetsplan.xlsx", [("Kapazitätsplan", capacity.export_rows(plan)),
+                                                  ("Qualifikationsmix", capacity.export_mix_rows(plan))])
+
+
+# --- continuity of staff (PS-4.1): on the capacity page, the district's start page and as exports ----------
+
+def _continuity_year(request):
+    """PS-4.1: the year asked for (`?jahr=`), validated: the form (with its German message) and the year to
+    show; a bad year shows the current year's figures with the message."""
+    years = continuity.valid_years()
+    form = forms.ContinuityYearForm(request.GET if "jahr" in request.GET else None, years=years)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["jahr"]
+    return form, years[-1]
+
+
+def _continuity_export(request):
+    """PS-4.1: the report of the export, or a German 400 for a bad year (nothing is guessed in a download)."""
+    if not can(request.user, "continuity.view"):
+        raise PermissionDenied
+    form, year = _continuity_year(request)
+    if form.is_bound and not form.is_valid():
+        return None, HttpResponseBadRequest(" ".join(form.errors["jahr"]), content_type="text/plain; charset=utf-8")
+    offices = selectors.regional_offices_visible_to(request.user)
+    return continuity.continuity_report(offices, year, years_back=0), None
+
+
+@login_required
+def continuity_csv(request):
+    """PS-4.1: the continuity figures of the chosen year as CSV (the offices the user sees)."""
+    report, error = _continuity_export(request)
+    if error:
+        return error
+    header, rows = continuity.export_rows(report)
+    return csv_response(f"kontinuitaet-{report.year}.csv", header, rows)
+
+
+@login_required
+def continuity_xlsx(request):
+    """PS-4.1: the continuity figures of the chosen year as XLSX (the offices the user sees)."""
+    report, error = _continuity_export(request)
+    if error:
+        return error
+    return xlsx_response(f"kontinuitaet-{report.year}.xlsx", [(_("Kontinuität %(year)s") % {"year": report.year},
+                                                               continuity.export_rows(report))])
 
 
 # --- vacancies (PS-4.3): the one vacancy page ----------------------------------------------------

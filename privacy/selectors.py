@@ -102,7 +102,7 @@ def personal_data_export(*, name: str, by: User | None = None) -> dict:
         "staff_records": [
             {**_row(s, ("pk", "first_name", "last_name", "employment", "grade", "fte", "area_of_deployment",
                         "qualification", "qualification_detail", "career_track", "months_experience", "induction",
-                        "training_notes", "joined_on", "left_on")),
+                        "training_notes", "joined_on", "function_since", "left_on", "leave_reason")),
              "office": str(s.office), "function": str(s.function)}
             for s in staff
         ],

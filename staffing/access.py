@@ -290,6 +290,12 @@ RULES = {
         user.is_superuser or _has_role(user, COORD, ADMIN)),
     "training_coverage.remind": lambda user, obj=None: _has_role(user, COORD),
     "training.record_induction": lambda user, obj=None: _has_role(user, CITY, COORD),
+    # issue 13: continuity of staff (PS-4.1): every role sees the figures of the offices in its scope (a city
+    # its own regional office); the district's start page shows them to the coordination office and the
+    # district administration
+    "continuity.view": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or role_of(user) is not None),
+    "continuity.start_panel": lambda user, obj=None: _has_role(user, COORD, ADMIN),
 }
 
 

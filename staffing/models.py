@@ -251,6 +251,23 @@ class Induction(models.TextChoices):
     COMPLETED = "completed", _("abgeschlossen")
 
 
+class LeaveReason(models.TextChoices):
+    """PS-4.1: why a person left the regional office (the continuity figures count leavers by reason).
+    UNKNOWN is for leavers recorded before the reason was asked and for imported leavers without one;
+    the leave form offers only the others."""
+
+    RETIREMENT = "retirement", _("Ruhestand")
+    INTERNAL = "internal", _("Wechsel innerhalb der Stadtverwaltung")
+    OTHER_EMPLOYER = "other_employer", _("Wechsel zu anderem Arbeitgeber")
+    FIXED_TERM_END = "fixed_term_end", _("Ende der Befristung/Abordnung")
+    OTHER = "other", _("Sonstiges")
+    UNKNOWN = "unknown", _("nicht erfasst")
+
+
+#: the reasons a user chooses from when recording a leaving (PS-4.1)
+LEAVE_REASONS_TO_CHOOSE = [(value, label) for value, label in LeaveReason.choices if value != LeaveReason.UNKNOWN]
+
+
 class Position(models.Model):
     """A budgeted position of an office (PS-4.2): the basis of every placement."""
 
@@ -303,7 +320,11 @@ class StaffMember(models.Model):
                                  default=Induction.NOT_NEEDED)
     training_notes = models.TextField(_("Fortbildungen"), blank=True)
     joined_on = models.DateField(_("Eintritt"))
+    # PS-4.1: the start of the current function (tenure in the function); empty means since joining
+    function_since = models.DateField(_("in der Funktion seit"), null=True, blank=True)
     left_on = models.DateField(_("Austritt"), null=True, blank=True)
+    leave_reason = models.CharField(_("Grund des Austritts"), max_length=20, choices=LeaveReason.choices,
+                                    blank=True)
 
     class Meta:
         verbose_name = _("Mitarbeiter/in")

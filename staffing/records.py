@@ -8,6 +8,8 @@ transaction and does the vacancy bookkeeping of PS-4.3, which lives here only:
 
 - a person who takes a position (entry, or a change of position) closes the position's open vacancy;
 - a person who leaves opens a vacancy for their position from the next day (one open per position);
+- PS-4.1: a leaving carries its reason (`LeaveReason`); a change of function restarts `function_since`
+  (the tenure in the function the continuity figures count), which otherwise is the entry date;
 - a placement carried out closes the vacancy it fills (`vacancy_close`, called by `notice_place`), and the
   placed person enters the register (`staff_member_place`).
 
@@ -26,12 +28,14 @@ from django.utils.translation import gettext as _
 
 from . import access, grades, selectors
 from .models import (
+    LEAVE_REASONS_TO_CHOOSE,
     CareerTrack,
     District,
     Employment,
     GradeCareerTrack,
     GradeCareerTrackChange,
     Induction,
+    LeaveReason,
     Office,
     Position,
     StaffMember,
@@ -43,7 +47,7 @@ from .qualification import forget_career_tables
 POSITION_FIELDS = ("number", "title", "function", "grade", "fte", "is_active")
 STAFF_FIELDS = ("position", "function", "first_name", "last_name", "employment", "grade", "fte",
                 "area_of_deployment", "qualification", "qualification_detail", "career_track", "months_experience",
-                "induction", "training_notes", "joined_on", "left_on")
+                "induction", "training_notes", "joined_on", "left_on", "function_since", "leave_reason")
 VACANCY_FIELDS = ("position", "vacated_on", "refilled_on", "reason")
 
 
@@ -104,6 +108,8 @@ def _check_member(member: StaffMember) -> None:
         errors["position"] = _("Die Stelle gehört nicht zu Ihrer Dienststelle.")
     if member.left_on and member.joined_on and member.left_on < member.joined_on:
         errors["left_on"] = _("Der Austritt kann nicht vor dem Eintritt liegen.")
+    if member.function_since and member.joined_on and member.function_since < member.joined_on:
+        errors["function_since"] = _("„In der Funktion seit“ kann nicht vor dem Eintritt liegen.")
     _raise(errors)
     member.full_clean()
 
@@ -114,6 +120,10 @@ def staff_member_create(*, by: User, **data) -> StaffMember:
     open vacancy (refilled on their entry, not before the vacancy began)."""
     member = StaffMember(office=_own_office(by))
     _assign(member, data, STAFF_FIELDS)
+    if member.function_since is None:
+        member.function_since = member.joined_on  # PS-4.1: in the function since joining
+    if member.left_on is not None and not member.leave_reason:
+        member.leave_reason = LeaveReason.UNKNOWN  # an old register read in without the reason
     _check_member(member)
     member.save()
     if member.position_id and member.left_on is None:
@@ -124,11 +134,20 @@ def staff_member_create(*, by: User, **data) -> StaffMember:
 @transaction.atomic
 def staff_member_update(*, by: User, member_id: int, **data) -> StaffMember:
     """PS-6.1, PS-4.3: the office keeps its register current. A new position closes that position's open
-    vacancy (as of today); a leaving date entered for the first time is a leaving (`staff_member_leave`)."""
+    vacancy (as of today); a leaving date entered for the first time is a leaving (`staff_member_leave`).
+    PS-4.1: a new function starts `function_since` today unless the change gives that date itself; a leaving
+    entered here without its reason counts as "nicht erfasst"."""
     member = selectors.get_or_404(selectors.staff_visible_to(by), member_id, for_update=True)
     _require_keeps(by, member.office)
-    was_position, was_left = member.position_id, member.left_on
+    was_position, was_left, was_function = member.position_id, member.left_on, member.function_id
+    was_function_since = member.function_since
     _assign(member, data, STAFF_FIELDS)
+    if member.function_id != was_function and member.function_since == was_function_since:
+        member.function_since = max(timezone.localdate(), member.joined_on)
+    elif member.function_since is None:
+        member.function_since = member.joined_on
+    if member.left_on is not None and not member.leave_reason:
+        member.leave_reason = LeaveReason.UNKNOWN
     _check_member(member)
     member.save()
     if was_left is None and member.left_on is not None:
@@ -153,8 +172,10 @@ def staff_member_induction_completed(*, by: User, member_id: int) -> StaffMember
 
 
 @transaction.atomic
-def staff_member_leave(*, by: User, member_id: int, left_on: datetime.date, reason: str = "") -> Vacancy | None:
-    """PS-4.3: a person leaves; their position is vacant from the next day (the open vacancy is returned)."""
+def staff_member_leave(*, by: User, member_id: int, left_on: datetime.date, leave_reason: str = "",
+                       reason: str = "") -> Vacancy | None:
+    """PS-4.3, PS-4.1: a person leaves for a stated reason (`LeaveReason`, required); their position is vacant
+    from the next day (the open vacancy is returned). `reason` is the vacancy's free-text occasion."""
     member = selectors.get_or_404(selectors.staff_visible_to(by), member_id, for_update=True)
     _require_keeps(by, member.office)
     if left_on is None:
@@ -163,8 +184,11 @@ def staff_member_leave(*, by: User, member_id: int, left_on: datetime.date, reas
         _raise({"left_on": _("Der Austritt ist bereits erfasst.")})
     if left_on < member.joined_on:
         _raise({"left_on": _("Der Austritt kann nicht vor dem Eintritt liegen.")})
+    if leave_reason not in dict(LEAVE_REASONS_TO_CHOOSE):
+        _raise({"leave_reason": _("Bitte wählen Sie den Grund des Austritts.")})
     member.left_on = left_on
-    member.save(update_fields=["left_on"])
+    member.leave_reason = leave_reason
+    member.save(update_fields=["left_on", "leave_reason"])
     return _open_vacancy_after_leaving(member, reason=reason)
 
 
@@ -205,6 +229,8 @@ def staff_member_place(*, by: User, position_id: int, placed_on: datetime.date, 
         member = StaffMember(office_id=position.office_id, first_name=first_name, last_name=last_name,
                              fte=position.fte, joined_on=placed_on,
                              induction=Induction.PLANNED if induction_planned else Induction.NOT_NEEDED)
+    if member.pk is None or member.function_id != position.function_id:
+        member.function_since = max(placed_on, member.joined_on)  # PS-4.1: tenure in the new function
     member.position = position
     member.function_id = position.function_id
     member.grade = grade or position.grade

@@ -110,6 +110,7 @@ def home(request):
         "flag_days": flag_days,
         "long_vacancies": [(v, (today - v.vacated_on).days)
                            for v in selectors.vacancies_open_longer_than(user, flag_days)[:20]],
+        "panels": hooks.start_panels(request),  # e.g. planning's continuity figures (PS-4.1)
     })
 
 

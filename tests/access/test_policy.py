@@ -87,6 +87,9 @@ GLOBAL_ACTIONS = {
     "training_coverage.view": {"superuser"} | COORD | ADMIN | {"other_district_coordination"},
     "training_coverage.remind": COORD | {"other_district_coordination"},
     "training.record_induction": CLERK | {"clerk_other_city"} | COORD | {"other_district_coordination"},
+    # issue 13: continuity of staff (PS-4.1); what each sees is cut by the scope (tests/planning/test_continuity_*)
+    "continuity.view": {"superuser"} | CLERK | {"clerk_other_city"} | DISTRICT_SIDE | {"other_district_coordination"},
+    "continuity.start_panel": COORD | ADMIN | {"other_district_coordination"},
 }
 
 

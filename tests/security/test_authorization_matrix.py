@@ -288,6 +288,9 @@ RULES: dict[str, Rule] = {
         signed_in(405), post=lambda role, city: LOGIN if role == "anonymous" else (
             302 if role == "coordination" else 404 if role == "other_district_coordination" else 403),
         params={"pk": "city"}, cities=OBJ),
+    # issue 13: continuity of staff (PS-4.1): every role downloads the figures of the offices in its scope
+    "planning:continuity_csv": Rule(signed_in(200)),
+    "planning:continuity_xlsx": Rule(signed_in(200)),
 }
 # Prefix rules: the Django admin (no role of the site is staff: every admin page sends to the admin
 # login; the admin's own scoping is tested in tests/site).

@@ -208,7 +208,8 @@ def _seed_staff(office, position, function_code, civil_servant, fte, rng, counte
                      rng.choice([Qualification.DEGREE] * 4 + [Qualification.EQUIVALENT]))
     detail = rng.choice(CAREER) if benefits else rng.choice(DEGREES)
     months = rng.choice([0, 3, 6, 12, 24, 36, 60, 120])
-    _get(StaffMember, {"office": office, "position": position}, {
+    # the position's current holder (its former holders, PS-4.1 demo data, have left)
+    _get(StaffMember, {"office": office, "position": position, "left_on": None}, {
         "function": position.function, "first_name": first, "last_name": last,
         "employment": Employment.CIVIL_SERVANT if civil_servant else Employment.EMPLOYEE,
         "grade": position.grade, "fte": fte, "qualification": qualification, "qualification_detail": detail,
