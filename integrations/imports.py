@@ -22,6 +22,7 @@ from django.utils.translation import override
 from staffing import records
 from staffing.access import can, regional_office_of
 from staffing.models import (
+    CareerTrack,
     Employment,
     Function,
     Induction,
@@ -276,6 +277,9 @@ class StaffKind(Kind):
                example="Hochschul-/Fachhochschulabschluss"),
         Column("Abschluss / Ausbildung", "qualification_detail", _text(200), required=False, default="",
                example="B.A. Soziale Arbeit"),
+        # PS-1.1 (issue 13): the completed career track, compared with the district's career-track table
+        Column("Abgeschlossene Laufbahnausbildung / Qualifikation", "career_track", _choice(CareerTrack),
+               required=False, default="", example=""),
         Column("Monate einschlägiger Berufserfahrung", "months_experience", _count, required=False, default=0,
                example="24"),
         Column("Praxiseinweisung", "induction", _choice(Induction), required=False,
@@ -551,7 +555,8 @@ def template_xlsx(kind: str) -> bytes:
     return out.getvalue()
 
 
-CHOICE_COLUMNS = {"employment": Employment, "qualification": Qualification, "induction": Induction}
+CHOICE_COLUMNS = {"employment": Employment, "qualification": Qualification, "induction": Induction,
+                  "career_track": CareerTrack}
 
 
 def _allowed_values(column: Column) -> list[str]:

@@ -208,6 +208,12 @@ COST_DEVIATION_TOLERANCE = Decimal(env.str("COST_DEVIATION_TOLERANCE", default="
 VACANCY_FLAG_DAYS = env.int("VACANCY_FLAG_DAYS", default=90)
 # a placement is recorded at most this many days ahead unless the clerk confirms the date (PS-2.3, PS-6.1)
 PLACEMENT_MAX_DAYS_AHEAD = env.int("PLACEMENT_MAX_DAYS_AHEAD", default=30)
+# PS-5.1 "in Abstimmung mit allen Städten": default period for the cities' statements on a proposed cap (days)
+CAP_CONSULTATION_DAYS = env.int("CAP_CONSULTATION_DAYS", default=28)
+# PS-5.1 "rechtzeitig": a cap for year Y fixed after this day (MM-DD) of year Y-1, or for a past year, needs a reason
+CAP_DEADLINE = env.str("CAP_DEADLINE", default="10-31")
+# PS-1.4: placement officers and counsellors attend a field-specific training within this many months of joining
+TRAINING_FIELD_SPECIFIC_MONTHS = env.int("TRAINING_FIELD_SPECIFIC_MONTHS", default=12)
 
 # --- Security (README "Security and reliability"); production defaults follow DEBUG=false ------------
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user name from one

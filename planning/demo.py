@@ -10,7 +10,9 @@ from django.utils import timezone
 from staffing.models import City, Function, Office, Organisation, StaffMember, User
 
 from .costs import snapshot_estimate
+from .demo_caps import seed_cap_consultations
 from .models import (
+    CapConsultation,
     CoachingOffer,
     CoachingSignup,
     CostRate,
@@ -58,7 +60,8 @@ COACHINGS = [
 
 def on_demo_seeded(sender, *, district, **kwargs) -> int:
     """Receiver of `staffing.hooks.demo_seeded`: the planning side's demo data; returns rows created."""
-    return seed_planning(district)
+    # issue 13: PS-5.1 first: this year's caps come from the consultation with all cities
+    return seed_cap_consultations(district, CAPS) + seed_planning(district)
 
 
 def seed_planning(district) -> int:
@@ -72,6 +75,8 @@ def seed_planning(district) -> int:
         if city is None or admin is None:
             continue
         for year in (2026, 2027):
+            if CapConsultation.objects.filter(district=district, year=year).exists():
+                continue  # PS-5.1: that year's caps come from (or are still in) the consultation with all cities
             value = Decimal(amount) * (Decimal("1.03") if year == 2027 else 1)
             if not ReimbursementCap.objects.filter(city=city, year=year).exists():
                 ReimbursementCap.objects.create(city=city, year=year, amount=value.quantize(Decimal("1")),

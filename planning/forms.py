@@ -5,21 +5,30 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from staffing.models import Function, Position, StaffMember
+from staffing.models import LEAVE_REASONS_TO_CHOOSE, Function, Position, StaffMember
 from staffing.ui import DateInput
 
-from .models import CoachingOffer, ReimbursementCap, TrainingNeed, TrainingOffer, TrainingParticipation
+from .models import (
+    CapStatement,
+    CoachingOffer,
+    ReimbursementCap,
+    TrainingKind,
+    TrainingNeed,
+    TrainingOffer,
+    TrainingParticipation,
+)
 
 STAFF_FIELDS = ["position", "function", "first_name", "last_name", "employment", "grade", "fte",
-                "area_of_deployment", "qualification", "qualification_detail", "months_experience", "induction",
-                "training_notes", "joined_on"]
+                "area_of_deployment", "qualification", "qualification_detail", "career_track", "months_experience",
+                "induction", "training_notes", "joined_on", "function_since"]
 
 
 class StaffMemberForm(forms.ModelForm):
     class Meta:
         model = StaffMember
         fields = STAFF_FIELDS
-        widgets = {"joined_on": DateInput(), "training_notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"joined_on": DateInput(), "function_since": DateInput(),
+                   "training_notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, office, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,6 +39,10 @@ class StaffMemberForm(forms.ModelForm):
 
 class LeaveForm(forms.Form):
     left_on = forms.DateField(label=_("Austritt (letzter Arbeitstag)"), widget=DateInput())
+    # PS-4.1: the continuity figures count leavers by reason; "nicht erfasst" is not offered
+    leave_reason = forms.ChoiceField(label=_("Grund des Austritts"),
+                                     choices=[("", "---------"), *LEAVE_REASONS_TO_CHOOSE],
+                                     error_messages={"required": _("Bitte wählen Sie den Grund des Austritts.")})
     reason = forms.CharField(label=_("Anlass"), max_length=200, required=False)
 
 
@@ -107,14 +120,24 @@ class ParticipationStatusForm(forms.Form):
 
 
 class TrainingOfferForm(forms.ModelForm):
+    """PS-1.4, PS-3.2: an offer with its kind and target functions (the service checks that a field-specific
+    offer is for the placement officers and/or counsellors)."""
+
     class Meta:
         model = TrainingOffer
-        fields = ["title", "need", "starts_on", "ends_on", "location", "places", "description"]
-        widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+        fields = ["title", "kind", "target_functions", "need", "starts_on", "ends_on", "location", "places",
+                  "description"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2}),
+                   "kind": forms.RadioSelect, "target_functions": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, needs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["need"].queryset = needs
+        self.fields["target_functions"].queryset = Function.objects.order_by("sort_order", "name")
+        self.fields["kind"].required = False  # without a choice: a general offer (as before issue 13)
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or TrainingKind.GENERAL
 
     def clean(self):
         data = super().clean()
@@ -147,3 +170,81 @@ class CapForm(forms.ModelForm):
     def __init__(self, *args, cities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["city"].queryset = cities
+        # PS-5.1: a correction outside the consultation always says why (planning.services.cap_set)
+        self.fields["reason"].required = True
+        self.fields["year"].min_value = 2000
+        self.fields["year"].max_value = 2100
+
+
+# --- PS-5.1: consultation of the cap with all cities -------------------------------------------------
+
+AMOUNT_FIELD = "betrag_{}"
+
+
+class CapConsultationForm(forms.Form):
+    """PS-5.1: the district's proposal: year, period for the cities' statements, an amount per city."""
+
+    year = forms.IntegerField(label=_("Jahr"), min_value=2000, max_value=2100)
+    period_ends_on = forms.DateField(label=_("Stellungnahmen der Städte bis"), widget=DateInput())
+    note = forms.CharField(label=_("Erläuterung für die Städte"), required=False, max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, cities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cities = list(cities)
+        for city in self.cities:
+            self.fields[AMOUNT_FIELD.format(city.pk)] = forms.DecimalField(
+                label=_("Höchstrahmen %(city)s (€ im Jahr)") % {"city": city.name}, min_value=0, max_digits=12,
+                decimal_places=2, localize=True)
+
+    def amount_fields(self):
+        return [self[AMOUNT_FIELD.format(city.pk)] for city in self.cities]
+
+    def amounts(self) -> dict:
+        return {city.pk: self.cleaned_data.get(AMOUNT_FIELD.format(city.pk)) for city in self.cities}
+
+
+class CapStatementForm(forms.Form):
+    """PS-5.1: a city's statement on its proposed cap."""
+
+    verdict = forms.ChoiceField(label=_("Stellungnahme"), choices=CapStatement.Verdict.choices,
+                                widget=forms.RadioSelect)
+    text = forms.CharField(label=_("Begründung / Hinweise"), required=False, max_length=4000,
+                           help_text=_("Bei Bedenken bitte begründen."), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("verdict") == CapStatement.Verdict.CONCERNS and not (data.get("text") or "").strip():
+            self.add_error("text", _("Bitte beschreiben Sie Ihre Bedenken."))
+        return data
+
+
+class CapFixForm(forms.Form):
+    """PS-5.1: fixing the consulted caps; a reason is needed when the cap is late or retroactive."""
+
+    reason = forms.CharField(label=_("Begründung"), required=False, max_length=4000,
+                             help_text=_("Nötig, wenn der Höchstrahmen nach dem Stichtag oder rückwirkend "
+                                         "festgesetzt wird."), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ContinuityYearForm(forms.Form):
+    """PS-4.1: the year of the continuity figures: from 2005 (SGB II) to the current year, no future year."""
+
+    jahr = forms.IntegerField(label=_("Jahr"), required=False)
+
+    def __init__(self, *args, years, **kwargs):
+        self.years = years
+        field = self.fields["jahr"]
+        field.error_messages["invalid"] = _("Bitte geben Sie das Jahr als Zahl an, z. B. %(year)s.") % {
+            "year": years[-1]}
+        field.widget.attrs.update({"min": years[0], "max": years[-1]})
+
+    def clean_jahr(self):
+        year = self.cleaned_data["jahr"]
+        if year is None:
+            return self.years[-1]
+        if year not in self.years:
+            raise forms.ValidationError(
+                _("Kennzahlen zur Kontinuität gibt es für die Jahre %(first)s bis %(last)s.")
+                % {"first": self.years[0], "last": self.years[-1]})
+        return year

@@ -110,8 +110,18 @@ class TrainingNeed(models.Model):
         return self.topic
 
 
+class TrainingKind(models.TextChoices):
+    """PS-1.4, PS-1.3: what an offer is for. Only a field-specific offer for the person's function counts as
+    the field-specific training of PS-1.4; an attended induction offer is the person's practical induction."""
+
+    FIELD_SPECIFIC = "field_specific", _("fachspezifische Fortbildung (Arbeitsvermittlung/Fachberatung)")
+    INDUCTION = "induction", _("Praxiseinweisung/Einarbeitung")
+    GENERAL = "general", _("allgemeine Fortbildung")
+
+
 class TrainingOffer(models.Model):
-    """PS-1.4, PS-3.2: a training offer planned by the coordination office, with dates and places."""
+    """PS-1.4, PS-3.2: a training offer planned by the coordination office, with dates and places, its kind
+    and the functions it is meant for."""
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="training_offers",
                                  verbose_name=_("Kreis"))
@@ -123,6 +133,12 @@ class TrainingOffer(models.Model):
     ends_on = models.DateField(_("Ende"))
     location = models.CharField(_("Ort"), max_length=160)
     places = models.PositiveSmallIntegerField(_("Plätze"), validators=[MinValueValidator(1)])
+    kind = models.CharField(_("Art des Angebots"), max_length=20, choices=TrainingKind.choices,
+                            default=TrainingKind.GENERAL)
+    target_functions = models.ManyToManyField(
+        Function, blank=True, related_name="+", verbose_name=_("Zielgruppe (Funktionen)"),
+        help_text=_("Für welche Funktionen das Angebot gedacht ist; eine fachspezifische Fortbildung richtet sich "
+                    "an die Arbeitsvermittlung und/oder die Fachberatung (PS-1.4)."))
 
     class Meta:
         verbose_name = _("Fortbildungsangebot")
@@ -232,6 +248,9 @@ class ReimbursementCap(AppendOnlyModel):
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("festgesetzt von"))
     set_at = models.DateTimeField(_("festgesetzt am"), default=timezone.now)
+    consultation = models.ForeignKey("CapConsultation", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="caps", verbose_name=_("aus der Abstimmung"))
+    late = models.BooleanField(_("rückwirkend oder nach dem Stichtag"), default=False)
 
     class Meta:
         verbose_name = _("Höchstrahmen")
@@ -243,8 +262,120 @@ class ReimbursementCap(AppendOnlyModel):
         return f"{self.city} {self.year}: {self.amount} €"
 
 
+class CapConsultation(models.Model):
+    """PS-5.1 "in Abstimmung mit allen Städten": the district's proposal of the caps of a coming year, put to
+    every city of the district for a stated period; fixed once (fixed_* written once, by the service), after
+    which its amounts are the cap rows (`ReimbursementCap.consultation`)."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="cap_consultations",
+                                 verbose_name=_("Kreis"))
+    year = models.PositiveSmallIntegerField(_("Jahr"))
+    period_ends_on = models.DateField(_("Stellungnahmen bis"))
+    note = models.TextField(_("Erläuterung"), blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("vorgeschlagen von"))
+    proposed_at = models.DateTimeField(_("vorgeschlagen am"), default=timezone.now)
+    fixed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+                                 blank=True, verbose_name=_("festgesetzt von"))
+    fixed_at = models.DateTimeField(_("festgesetzt am"), null=True, blank=True)
+    fix_reason = models.TextField(_("Begründung der Festsetzung"), blank=True)
+
+    class Meta:
+        verbose_name = _("Abstimmung des Höchstrahmens")
+        verbose_name_plural = _("Abstimmungen des Höchstrahmens")
+        ordering = ["-year", "-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year"], condition=Q(fixed_at__isnull=True),
+                                    name="one_open_cap_consultation_per_district_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.district} {self.year}"
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.fixed_at is not None
+
+    def period_running(self, today) -> bool:
+        """Statements are in time up to and including the last day of the period."""
+        return not self.is_fixed and today <= self.period_ends_on
+
+
+class CapProposal(AppendOnlyModel):
+    """PS-5.1: the proposed cap of one city in a consultation (one row per city of the district)."""
+
+    consultation = models.ForeignKey(CapConsultation, on_delete=models.PROTECT, related_name="proposals",
+                                     verbose_name=_("Abstimmung"))
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="cap_proposals", verbose_name=_("Stadt"))
+    amount = models.DecimalField(_("vorgeschlagener Höchstrahmen (€ im Jahr)"), max_digits=12, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0"))])
+
+    class Meta:
+        verbose_name = _("Vorschlag Höchstrahmen")
+        verbose_name_plural = _("Vorschläge Höchstrahmen")
+        ordering = ["consultation", "city__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "city"], name="one_cap_proposal_per_city"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="cap_proposal_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.city} {self.amount} €"
+
+
+class CapStatement(AppendOnlyModel):
+    """PS-5.1: a city's statement on its proposed cap, given once within the period (who, when, what)."""
+
+    class Verdict(models.TextChoices):
+        AGREE = "agree", _("Einverstanden")
+        CONCERNS = "concerns", _("Bedenken")
+
+    proposal = models.OneToOneField(CapProposal, on_delete=models.PROTECT, related_name="statement",
+                                    verbose_name=_("Vorschlag"))
+    verdict = models.CharField(_("Stellungnahme"), max_length=10, choices=Verdict.choices)
+    text = models.TextField(_("Begründung / Hinweise"), blank=True)
+    stated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("abgegeben von"))
+    stated_at = models.DateTimeField(_("abgegeben am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Stellungnahme zum Höchstrahmen")
+        verbose_name_plural = _("Stellungnahmen zum Höchstrahmen")
+        ordering = ["stated_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(verdict="concerns") | ~Q(text=""),
+                                   name="cap_concerns_need_text"),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal_id}: {self.verdict}"
+
+
 class MessageKind(models.TextChoices):
     """The planning side's kinds of notification (staffing.notifications.notify; inbox, e-mail preferences)."""
 
     CAP_CHANGED = "cap_changed", _("Höchstrahmen festgesetzt")
     REPORT_REMINDER = "report_reminder", _("Erinnerung Quartalsmeldung")
+    CAP_CONSULTATION = "cap_consultation", _("Höchstrahmen zur Abstimmung")
+    TRAINING_REMINDER = "training_reminder", _("Erinnerung fachspezifische Fortbildung")
+
+
+class TrainingReminder(models.Model):
+    """PS-1.4: the coordination office reminded a city of its placement officers and counsellors without
+    field-specific training; kept as a record of when, by whom, about whom and to how many people."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="training_reminders",
+                               verbose_name=_("Regionalstelle"))
+    sent_at = models.DateTimeField(_("gesendet am"), default=timezone.now)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("gesendet von"))
+    people = models.JSONField(_("betroffene Personen"), default=list)
+    recipients = models.PositiveSmallIntegerField(_("Empfänger/innen"), default=0)
+
+    class Meta:
+        verbose_name = _("Erinnerung fachspezifische Fortbildung")
+        verbose_name_plural = _("Erinnerungen fachspezifische Fortbildung")
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"{self.office} {self.sent_at:%d.%m.%Y}"

@@ -12,6 +12,8 @@ from staffing import selectors as staffing_selectors
 from staffing.models import City, Office, User
 
 from .models import (
+    CapConsultation,
+    CapProposal,
     CoachingOffer,
     CoachingSignup,
     QuarterlyReport,
@@ -100,6 +102,34 @@ def caps_visible_to(user: User) -> QuerySet[ReimbursementCap]:
     """Reimbursement caps (PS-5.1) of the cities in the user's scope, with history."""
     return ReimbursementCap.objects.filter(city__in=staffing_selectors.cities_visible_to(user)).select_related(
         "city", "set_by")
+
+
+def cap_consultations_visible_to(user: User) -> QuerySet[CapConsultation]:
+    """PS-5.1: the cap consultations of the user's district (the district's pages; a city reaches its own
+    proposal through `cap_proposals_visible_to`)."""
+    return _in_district(CapConsultation.objects.select_related("district", "proposed_by", "fixed_by"), user)
+
+
+def cap_consultation_for_user(user: User, pk, *, for_update: bool = False) -> CapConsultation:
+    """The consultation if it is of the user's district, else Http404 (locked with for_update)."""
+    return staffing_selectors.get_or_404(cap_consultations_visible_to(user), pk, for_update=for_update)
+
+
+def cap_proposals_visible_to(user: User) -> QuerySet[CapProposal]:
+    """PS-5.1: proposed caps of the cities in the user's scope (a city its own, the district all its cities)."""
+    q = access.scope_q(user, city="city_id", district="consultation__district_id")
+    qs = CapProposal.objects.select_related("city", "consultation", "consultation__proposed_by",
+                                            "statement", "statement__stated_by")
+    return qs if q is None else qs.filter(q)
+
+
+def cap_proposal_for_user(user: User, pk, *, for_update: bool = False) -> CapProposal:
+    """The proposal of one city if the user may see it, else Http404 (locked with for_update)."""
+    if for_update:
+        q = access.scope_q(user, city="city_id", district="consultation__district_id")
+        qs = CapProposal.objects.all() if q is None else CapProposal.objects.filter(q)
+        return staffing_selectors.get_or_404(qs, pk, for_update=True)
+    return staffing_selectors.get_or_404(cap_proposals_visible_to(user), pk)
 
 
 def city_for_user(user: User, pk) -> City:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 from staffing import records
 from staffing import selectors as staffing_selectors
 from staffing.access import can
+from staffing.qualification import deviations
 from staffing.ui import apply_service_error, csv_response, paginate
 
-from . import capacity, coaching, costs, forms, reports, selectors, services
-from .models import TrainingParticipation
+from . import capacity, coaching, continuity, costs, field_training, forms, reports, selectors, services
+from .models import TrainingKind, TrainingParticipation
 from .quarters import Quarter
 
 PAGE_SIZE = 50
@@ -41,8 +42,12 @@ def staff_register(request):
         qs = qs.filter(office=office)
     former = request.GET.get("ausgeschieden") == "1"
     qs = qs.filter(left_on__isnull=not former).prefetch_related("trainings__offer")
+    only_deviations = request.GET.get("abweichung") == "1"
+    if only_deviations:  # PS-1: the people whose qualification deviates from the standard (advice)
+        qs = [m for m in qs if deviations(m, m.function)]
     return render(request, "planning/staff/list.html", {
         "page": paginate(request, qs, per_page=PAGE_SIZE), "offices": offices, "office": office, "former": former,
+        "only_deviations": only_deviations,
         "editable_office": selectors.editable_office_for(request.user),
     })
 
@@ -51,9 +56,13 @@ def staff_register(request):
 def staff_detail(request, pk):
     """PS-6.1: one person of the register with everything the register keeps about them."""
     member = staffing_selectors.staff_member_for_user(request.user, pk)
-    trainings = member.trainings.select_related("offer").order_by("offer__starts_on")
+    trainings = list(member.trainings.select_related("offer").order_by("offer__starts_on"))
     return render(request, "planning/staff/detail.html", {
         "member": member, "trainings": trainings,
+        # PS-1.3: the induction an attended induction offer completed; PS-1.4: the field-specific training
+        "induction_offers": [t.offer for t in trainings if t.offer.kind == TrainingKind.INDUCTION
+                             and t.status == TrainingParticipation.Status.ATTENDED],
+        "field_training": field_training.field_training_status(member) if field_training.is_concerned(member) else None,
         "may_edit": member.left_on is None and can(request.user, "office_records.keep", member.office),
     })
 
@@ -215,7 +224,12 @@ def _bars(plan):
 @login_required
 def capacity_view(request):
     plan = _plan(request)
-    return render(request, "planning/capacity.html", {"plan": plan, "chart": _bars(plan)})
+    context = {"plan": plan, "chart": _bars(plan)}
+    if can(request.user, "continuity.view"):
+        year_form, year = _continuity_year(request)
+        context.update({"continuity": continuity.continuity_report([p.office for p in plan.offices], year),
+                        "continuity_form": year_form})
+    return render(request, "planning/capacity.html", context)
 
 
 def _fmt(value):
@@ -231,19 +245,18 @@ def capacity_csv(request):
     return csv_response("kapazitaetsplan.csv", header, ([_fmt(v) for v in row] for row in rows))
 
 
-@login_required
-def capacity_xlsx(request):
+def xlsx_response(filename: str, sheets) -> HttpResponse:
+    """An XLSX download: one sheet per `(title, (header, rows))`, the header bold, Decimals as numbers."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    plan = _plan(request)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Kapazitätsplan"
-    for title, (header, rows) in [("Kapazitätsplan", capacity.export_rows(plan)),
-                                  ("Qualifikationsmix", capacity.export_mix_rows(plan))]:
-        if title != sheet.title:
+    for i, (title, (header, rows)) in enumerate(sheets):
+        if i:
             sheet = workbook.create_sheet(title)
+        else:
+            sheet.title = title
         sheet.append(header)
         for row in rows:
             sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
@@ -253,8 +266,58 @@ def capacity_xlsx(request):
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="kapazitaetsplan.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+def capacity_xlsx(request):
+    plan = _plan(request)
+    return xlsx_response("kapazitaetsplan.xlsx", [("Kapazitätsplan", capacity.export_rows(plan)),
+                                                  ("Qualifikationsmix", capacity.export_mix_rows(plan))])
+
+
+# --- continuity of staff (PS-4.1): on the capacity page, the district's start page and as exports ----------
+
+def _continuity_year(request):
+    """PS-4.1: the year asked for (`?jahr=`), validated: the form (with its German message) and the year to
+    show; a bad year shows the current year's figures with the message."""
+    years = continuity.valid_years()
+    form = forms.ContinuityYearForm(request.GET if "jahr" in request.GET else None, years=years)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["jahr"]
+    return form, years[-1]
+
+
+def _continuity_export(request):
+    """PS-4.1: the report of the export, or a German 400 for a bad year (nothing is guessed in a download)."""
+    if not can(request.user, "continuity.view"):
+        raise PermissionDenied
+    form, year = _continuity_year(request)
+    if form.is_bound and not form.is_valid():
+        return None, HttpResponseBadRequest(" ".join(form.errors["jahr"]), content_type="text/plain; charset=utf-8")
+    offices = selectors.regional_offices_visible_to(request.user)
+    return continuity.continuity_report(offices, year, years_back=0), None
+
+
+@login_required
+def continuity_csv(request):
+    """PS-4.1: the continuity figures of the chosen year as CSV (the offices the user sees)."""
+    report, error = _continuity_export(request)
+    if error:
+        return error
+    header, rows = continuity.export_rows(report)
+    return csv_response(f"kontinuitaet-{report.year}.csv", header, rows)
+
+
+@login_required
+def continuity_xlsx(request):
+    """PS-4.1: the continuity figures of the chosen year as XLSX (the offices the user sees)."""
+    report, error = _continuity_export(request)
+    if error:
+        return error
+    return xlsx_response(f"kontinuitaet-{report.year}.xlsx", [(_("Kontinuität %(year)s") % {"year": report.year},
+                                                               continuity.export_rows(report))])
 
 
 # --- vacancies (PS-4.3): the one vacancy page ----------------------------------------------------
@@ -281,7 +344,8 @@ def training(request):
     user = request.user
     needs = selectors.training_needs_visible_to(user)
     offers = selectors.training_offers_visible_to(user).annotate(
-        booked=Count("participations", filter=~Q(participations__status=TrainingParticipation.Status.CANCELLED)))
+        booked=Count("participations", filter=~Q(participations__status=TrainingParticipation.Status.CANCELLED))
+    ).prefetch_related("target_functions")
     need_form = offer_form = None
     if selectors.editable_office_for(user):
         need_form = forms.TrainingNeedForm(request.POST if request.POST.get("form") == "need" else None,
@@ -374,6 +438,35 @@ def training_participation_status(request, pk):
                                     status_form=status_form, status_row=participation.pk, status=400)
     messages.success(request, _("Der Status wurde gespeichert."))
     return redirect("planning:training_offer", participation.offer_id)
+
+
+@login_required
+def training_coverage(request):
+    """PS-1.4: placement officers and counsellors without the field-specific training, per regional office,
+    with the period's end (noch offen bis … / überfällig) and a reminder to the city."""
+    if not can(request.user, "training_coverage.view"):
+        raise PermissionDenied
+    offices = field_training.gaps_by_office(request.user)
+    return render(request, "planning/training/coverage.html", {
+        "offices": offices, "months": field_training.period_months(),
+        "total_open": sum(o.open for o in offices), "total_overdue": sum(o.overdue for o in offices),
+    })
+
+
+@login_required
+@require_POST
+def training_coverage_remind(request, pk):
+    """PS-1.4: the coordination office reminds the city (pk) of its people without the field-specific training."""
+    if not can(request.user, "training_coverage.remind"):
+        raise PermissionDenied
+    try:
+        reminder = services.training_reminder_send(by=request.user, city_id=pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Die Stadt wurde erinnert (%(people)s Personen, %(recipients)s Empfänger/innen).")
+                         % {"people": len(reminder.people), "recipients": reminder.recipients})
+    return redirect("planning:training_coverage")
 
 
 # --- coaching (PS-3.3) ---------------------------------------------------------------------------
@@ -508,9 +601,123 @@ def cap_create(request):
 
 @login_required
 def cap_history(request, pk):
+    """PS-5.1: a city's caps over time, each with the consultation it came from and the city's statement."""
     city = selectors.city_for_user(request.user, pk)
-    caps = selectors.caps_visible_to(request.user).filter(city=city).order_by("-year", "-set_at", "-pk")
-    return render(request, "planning/costs/cap_history.html", {"city": city, "caps": caps})
+    caps = selectors.caps_visible_to(request.user).filter(city=city).select_related(
+        "consultation").order_by("-year", "-set_at", "-pk")
+    proposals = selectors.cap_proposals_visible_to(request.user).filter(city=city).order_by(
+        "-consultation__year", "-consultation__proposed_at")
+    return render(request, "planning/costs/cap_history.html", {"city": city, "caps": caps, "proposals": proposals})
+
+
+# --- consultation of the cap with all cities (PS-5.1) ------------------------------------------------
+
+@login_required
+def cap_consultation_list(request):
+    """PS-5.1: the district's consultations of the cap, open and fixed, with how many cities answered."""
+    if not can(request.user, "cap_consultation.view"):
+        raise PermissionDenied
+    consultations = selectors.cap_consultations_visible_to(request.user).annotate(
+        cities=Count("proposals", distinct=True), answered=Count("proposals__statement", distinct=True),
+        concerns=Count("proposals__statement", filter=Q(proposals__statement__verdict="concerns"), distinct=True),
+    ).order_by("-year", "-proposed_at")
+    return render(request, "planning/costs/consultation_list.html", {
+        "page": paginate(request, consultations, per_page=PAGE_SIZE), "today": timezone.localdate()})
+
+
+@login_required
+def cap_consultation_create(request):
+    """PS-5.1: the district administration proposes the caps of a year to all cities of its district."""
+    if not can(request.user, "cap_consultation.propose"):
+        raise PermissionDenied
+    today = timezone.localdate()
+    cities = staffing_selectors.cities_visible_to(request.user).order_by("name")
+    initial = {"year": today.year + 1, "period_ends_on": services.default_cap_period_end(today)}
+    latest = costs.current_caps(cities, today.year)
+    for city in cities:
+        if city.pk in latest:
+            initial[forms.AMOUNT_FIELD.format(city.pk)] = latest[city.pk].amount
+    form = forms.CapConsultationForm(request.POST or None, cities=cities, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultation = services.cap_consultation_propose(
+                by=request.user, year=form.cleaned_data["year"], amounts=form.amounts(),
+                period_ends_on=form.cleaned_data["period_ends_on"], note=form.cleaned_data["note"])
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Der Vorschlag ist allen Städten des Kreises zur Stellungnahme zugegangen."))
+            return redirect("planning:cap_consultation_detail", consultation.pk)
+    return render(request, "planning/costs/consultation_form.html", {
+        "form": form, "deadline": services.cap_deadline(today.year + 1)})
+
+
+@login_required
+def cap_consultation_detail(request, pk):
+    """PS-5.1: one consultation: each city's proposed cap, who has and who has not answered, and fixing it."""
+    if not can(request.user, "cap_consultation.view"):
+        raise PermissionDenied
+    consultation = selectors.cap_consultation_for_user(request.user, pk)
+    return _render_consultation(request, consultation, forms.CapFixForm())
+
+
+def _render_consultation(request, consultation, fix_form, status=200):
+    proposals = list(selectors.cap_proposals_visible_to(request.user).filter(consultation=consultation).order_by(
+        "city__name"))
+    today = timezone.localdate()
+    missing = [p for p in proposals if not hasattr(p, "statement")]
+    return render(request, "planning/costs/consultation_detail.html", {
+        "consultation": consultation, "proposals": proposals, "missing": missing, "today": today,
+        "running": consultation.period_running(today), "fix_form": fix_form,
+        "may_fix": can(request.user, "cap_consultation.fix", consultation),
+        "may_fix_now": not consultation.is_fixed and (today > consultation.period_ends_on or not missing),
+        "lateness": "" if consultation.is_fixed else services.cap_lateness(consultation.year, today),
+        "total": sum((p.amount for p in proposals), Decimal("0")),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def cap_consultation_fix(request, pk):
+    """PS-5.1: the district fixes the consulted caps (form on the detail page)."""
+    consultation = selectors.cap_consultation_for_user(request.user, pk)
+    if not can(request.user, "cap_consultation.fix", consultation):
+        raise PermissionDenied
+    form = forms.CapFixForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cap_consultation_fix(consultation_id=consultation.pk, by=request.user,
+                                          reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Der Höchstrahmen ist festgesetzt; alle Städte wurden benachrichtigt."))
+            return redirect("planning:cap_consultation_detail", consultation.pk)
+    return _render_consultation(request, consultation, form, status=400)
+
+
+@login_required
+def cap_statement(request, pk):
+    """PS-5.1: a city's clerk states the city's view on its proposed cap within the period."""
+    proposal = selectors.cap_proposal_for_user(request.user, pk)
+    if not can(request.user, "cap_consultation.state", proposal):
+        raise PermissionDenied
+    consultation = proposal.consultation
+    statement = getattr(proposal, "statement", None)
+    form = forms.CapStatementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cap_statement_record(proposal_id=proposal.pk, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Ihre Stellungnahme ist beim Kreis eingegangen."))
+            return redirect("planning:cap_statement", proposal.pk)
+    return render(request, "planning/costs/statement_form.html", {
+        "proposal": proposal, "consultation": consultation, "statement": statement, "form": form,
+        "running": consultation.period_running(timezone.localdate()),
+        "current": costs.current_caps([proposal.city], timezone.localdate().year).get(proposal.city_id),
+    })
 
 
 @login_required

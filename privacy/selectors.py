@@ -77,8 +77,8 @@ def personal_data_export(*, name: str, by: User | None = None) -> dict:
     candidate_rows = []
     for c in candidates:
         row = _row(c, ("pk", "full_name", "employment", "grade", "qualification", "qualification_detail",
-                       "professional_background", "months_experience", "induction_planned", "is_selected",
-                       "erased_at"))
+                       "career_track", "professional_background", "months_experience", "induction_planned",
+                       "is_selected", "erased_at"))
         row["notice"] = {"pk": c.notice_id, "state": c.notice.state, "office": str(c.notice.office),
                          "position": str(c.notice.position) if c.notice.position_id else None}
         row["viewed_by"] = _viewed_by(c)
@@ -101,8 +101,8 @@ def personal_data_export(*, name: str, by: User | None = None) -> dict:
         "candidates": candidate_rows,
         "staff_records": [
             {**_row(s, ("pk", "first_name", "last_name", "employment", "grade", "fte", "area_of_deployment",
-                        "qualification", "qualification_detail", "months_experience", "induction",
-                        "training_notes", "joined_on", "left_on")),
+                        "qualification", "qualification_detail", "career_track", "months_experience", "induction",
+                        "training_notes", "joined_on", "function_since", "left_on", "leave_reason")),
              "office": str(s.office), "function": str(s.function)}
             for s in staff
         ],

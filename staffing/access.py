@@ -272,6 +272,30 @@ RULES = {
     "import.run": lambda user, obj=None: _has_role(user, CITY),
     "privacy.export": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
         user.is_superuser or _has_role(user, COORD)),
+    # issue 13: career tracks (PS-1.1): every role reads its district's table, the district keeps it
+    "career_tracks.view": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or role_of(user) is not None),
+    "career_tracks.keep": lambda user, obj=None: _has_role(user, COORD, ADMIN),
+    # issue 13: PS-5.1 cap consultation ("in Abstimmung mit allen Städten", "rechtzeitig")
+    "cap_consultation.view": _district_side,
+    "cap_consultation.propose": lambda user, obj=None: _has_role(user, ADMIN),
+    "cap_consultation.fix": lambda user, consultation: _has_role(user, ADMIN) and consultation is not None
+    and scope_of(user).district_id == consultation.district_id,  # obj: the consultation
+    "cap_consultation.state": lambda user, proposal: _has_role(user, CITY) and proposal is not None
+    and scope_of(user).city_id == proposal.city_id,  # obj: the city's proposal
+    # issue 13: training (PS-1.4, PS-3.2): who lacks the field-specific training is read by the coordination
+    # office (which ensures the offer) and the district administration; only the coordination office reminds
+    # a city; whoever marks attendance records the induction an attended induction offer completes
+    "training_coverage.view": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or _has_role(user, COORD, ADMIN)),
+    "training_coverage.remind": lambda user, obj=None: _has_role(user, COORD),
+    "training.record_induction": lambda user, obj=None: _has_role(user, CITY, COORD),
+    # issue 13: continuity of staff (PS-4.1): every role sees the figures of the offices in its scope (a city
+    # its own regional office); the district's start page shows them to the coordination office and the
+    # district administration
+    "continuity.view": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or role_of(user) is not None),
+    "continuity.start_panel": lambda user, obj=None: _has_role(user, COORD, ADMIN),
 }
 
 

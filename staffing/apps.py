@@ -14,4 +14,23 @@ class StaffingConfig(AppConfig):
 
     def ready(self):
         # register the Celery tasks in every process: the notification pipeline hands work to them by name
-        from . import tasks  # noqa: F401
+        # PS-1.1: each district's career-track table is read once per request; a new district gets the defaults
+        from django.core.signals import request_finished, request_started
+        from django.db.models.signals import post_save
+
+        from . import (
+            qualification,
+            tasks,  # noqa: F401
+        )
+        from .models import District
+
+        request_started.connect(qualification.start_request_memo, dispatch_uid="career_tables_start")
+        request_finished.connect(qualification.end_request_memo, dispatch_uid="career_tables_end")
+        post_save.connect(_seed_career_tracks, sender=District, dispatch_uid="career_tracks_new_district")
+
+
+def _seed_career_tracks(sender, instance, created, raw=False, **kwargs):
+    """PS-1.1: a new district starts with the default career-track table, which it then edits."""
+    if created and not raw:
+        from .records import career_tracks_seed_defaults
+        career_tracks_seed_defaults(district=instance)

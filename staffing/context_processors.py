@@ -20,6 +20,8 @@ def _core_items(user) -> list[tuple[str, object]]:
         items.append((reverse("staffing:cost_cut_ledger"), _("Kürzungen")))
     if access.can(user, "goals.keep"):
         items.append((reverse("staffing:goal_list"), _("Ziele")))
+    if access.can(user, "career_tracks.keep"):  # PS-1.1: the district keeps the career-track table
+        items.append((reverse("staffing:career_tracks"), _("Laufbahnen")))
     # the staff register and the vacancy list are planning's pages (its navigation links them)
     items.append((reverse("staffing:position_list"), _("Stellen")))
     return items

@@ -15,6 +15,7 @@ from .models import (
     PLACEABLE_STATES,
     AdministrativeCostCut,
     Candidate,
+    CareerTrack,
     DecisionKind,
     Employment,
     Function,
@@ -145,7 +146,7 @@ class CandidateForm(forms.ModelForm):
 
     class Meta:
         model = Candidate
-        fields = ["full_name", "employment", "grade", "qualification", "qualification_detail",
+        fields = ["full_name", "employment", "grade", "qualification", "qualification_detail", "career_track",
                   "professional_background", "months_experience", "induction_planned"]
         widgets = {"professional_background": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
@@ -173,7 +174,7 @@ class CandidateForm(forms.ModelForm):
 
     def service_data(self) -> dict:
         data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
-        for name in ("full_name", "employment", "grade", "qualification", "qualification_detail",
+        for name in ("full_name", "employment", "grade", "qualification", "qualification_detail", "career_track",
                      "professional_background"):
             data[name] = data[name] or ""
         data["induction_planned"] = bool(data["induction_planned"])
@@ -182,9 +183,13 @@ class CandidateForm(forms.ModelForm):
     def preview(self) -> Candidate:
         """An unsaved candidate with the values shown, for the qualification advice."""
         if self.is_bound and self.is_valid():
-            return Candidate(**self.service_data())
-        values = {k: v for k, v in (self.initial or {}).items() if k in self.Meta.fields}
-        return Candidate(**values)
+            candidate = Candidate(**self.service_data())
+        else:
+            candidate = Candidate(**{k: v for k, v in (self.initial or {}).items() if k in self.Meta.fields})
+        notice = getattr(self, "advice_notice", None)  # PS-1.1: the position the person is measured against
+        if notice is not None:
+            candidate.notice = notice
+        return candidate
 
 
 class BaseCandidateFormSet(forms.BaseFormSet):
@@ -592,3 +597,22 @@ class EmailPreferencesForm(forms.Form):
 class GoalForm(forms.Form):
     title = forms.CharField(label=_("Neues Ziel"), max_length=200,
                             error_messages={"required": _("Bitte geben Sie das Ziel an.")})
+
+
+class CareerTrackForm(forms.Form):
+    """PS-1.1: one row of the district's career-track table."""
+
+    grade = forms.CharField(label=_("Besoldungs-/Entgeltgruppe"), max_length=20,
+                            help_text=_("z. B. A 10 oder EG 9a; „A10“ und „a 10“ gelten gleich."),
+                            error_messages={"required": _("Bitte geben Sie die Besoldungs- oder Entgeltgruppe an."),
+                                            "max_length": _("Höchstens 20 Zeichen.")})
+    employment = forms.ChoiceField(label=_("Beschäftigungsverhältnis"), choices=[("", "—"), *Employment.choices],
+                                   error_messages={
+                                       "required": _("Bitte wählen Sie das Beschäftigungsverhältnis."),
+                                       "invalid_choice": _("Bitte wählen Sie das Beschäftigungsverhältnis.")})
+    track = forms.ChoiceField(
+        label=_("Vorgesehene Laufbahn / Qualifikation"), choices=[("", "—"), *CareerTrack.choices],
+        help_text=_("Beamtinnen und Beamte: Laufbahngruppe und Einstiegsamt; Tarifbeschäftigte: die Qualifikation, "
+                    "die die Entgeltgruppe voraussetzt. Eine höhere Laufbahn genügt auch für eine niedrigere."),
+        error_messages={"required": _("Bitte wählen Sie die vorgesehene Laufbahn bzw. Qualifikation."),
+                        "invalid_choice": _("Bitte wählen Sie die vorgesehene Laufbahn bzw. Qualifikation.")})

@@ -23,6 +23,8 @@ Registries (`register_*`):
 - notice links: links on a notice's page. `integrations` (the PDF certificate for the file).
 - notification kinds: further kinds for the inbox and the e-mail preferences.
   `planning` (`MessageKind`: cap changed, quarterly-report reminder).
+- start-page panels: sections another app adds to the start page (`views.home`), rendered by that app.
+  `planning` (`continuity.start_panel`: the continuity figures of PS-4.1 for the district).
 
 Registering is idempotent (a provider registered twice counts once), so a repeated `ready()` in tests
 does no harm.
@@ -60,6 +62,7 @@ _on_behalf_of: list[Callable] = []
 _notice_links: list[Callable] = []
 _navigation: list[tuple[str, Callable, str]] = []
 _notification_kinds: dict[str, object] = {}
+_start_panels: list[Callable] = []
 
 NAVIGATION_AREAS = ("main", "user")
 
@@ -146,3 +149,14 @@ def notification_kind_choices() -> list[tuple[str, object]]:
 
 def notification_kind_values() -> list[str]:
     return [value for value, _label in notification_kind_choices()]
+
+
+def register_start_panel(provider: Callable) -> None:
+    """`provider(request)` returns the HTML of a section for the start page (a `SafeString`, rendered by the
+    providing app with its own template), or "" / None where the user is not to see it."""
+    _add(_start_panels, provider)
+
+
+def start_panels(request) -> list[str]:
+    """The sections the other apps add to the start page for this request, in registration order."""
+    return [html for provider in _start_panels if (html := provider(request))]

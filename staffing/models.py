@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from . import grades
 from .access import role_of, transition_permission
 from .deadlines import objection_period, working_day_before
 from .hooks import notification_kind_choices
@@ -226,10 +227,45 @@ class Employment(models.TextChoices):
     EMPLOYEE = "employee", _("Tarifbeschäftigte/r")
 
 
+class CareerTrack(models.TextChoices):
+    """PS-1.1: the completed career track (civil servants, NRW LVO) or the qualification a pay grade presumes
+    (employees, TVöD); ordered by `staffing.grades.CAREER_LEVELS`."""
+
+    LG1_FIRST = grades.LG1_FIRST, _("Laufbahngruppe 1, erstes Einstiegsamt")
+    LG1_SECOND = grades.LG1_SECOND, _("Laufbahngruppe 1, zweites Einstiegsamt")
+    LG2_FIRST = grades.LG2_FIRST, _("Laufbahngruppe 2, erstes Einstiegsamt")
+    LG2_SECOND = grades.LG2_SECOND, _("Laufbahngruppe 2, zweites Einstiegsamt")
+    EMPLOYEE_BASIC = grades.EMPLOYEE_BASIC, _("Verwaltungsfachangestellte/r oder Angestelltenlehrgang I")
+    EMPLOYEE_ADVANCED = grades.EMPLOYEE_ADVANCED, _("Angestelltenlehrgang II / Verwaltungsfachwirt/in")
+    EMPLOYEE_UNIVERSITY = grades.EMPLOYEE_UNIVERSITY, _("Hochschulabschluss (Master oder Universitätsdiplom)")
+
+
+CAREER_TRACK_LABEL = _("Abgeschlossene Laufbahnausbildung / Qualifikation")
+CAREER_TRACK_HELP = _("Für die Leistungssachbearbeitung (PS-1.1): die Laufbahngruppe und das Einstiegsamt "
+                      "(Beamtinnen und Beamte) oder die Qualifikation nach TVöD, die die Person abgeschlossen hat.")
+
+
 class Induction(models.TextChoices):
     NOT_NEEDED = "not_needed", _("nicht erforderlich")
     PLANNED = "planned", _("geplant")
     COMPLETED = "completed", _("abgeschlossen")
+
+
+class LeaveReason(models.TextChoices):
+    """PS-4.1: why a person left the regional office (the continuity figures count leavers by reason).
+    UNKNOWN is for leavers recorded before the reason was asked and for imported leavers without one;
+    the leave form offers only the others."""
+
+    RETIREMENT = "retirement", _("Ruhestand")
+    INTERNAL = "internal", _("Wechsel innerhalb der Stadtverwaltung")
+    OTHER_EMPLOYER = "other_employer", _("Wechsel zu anderem Arbeitgeber")
+    FIXED_TERM_END = "fixed_term_end", _("Ende der Befristung/Abordnung")
+    OTHER = "other", _("Sonstiges")
+    UNKNOWN = "unknown", _("nicht erfasst")
+
+
+#: the reasons a user chooses from when recording a leaving (PS-4.1)
+LEAVE_REASONS_TO_CHOOSE = [(value, label) for value, label in LeaveReason.choices if value != LeaveReason.UNKNOWN]
 
 
 class Position(models.Model):
@@ -277,12 +313,18 @@ class StaffMember(models.Model):
     area_of_deployment = models.CharField(_("Einsatzbereich"), max_length=160, blank=True)
     qualification = models.CharField(_("Qualifikation"), max_length=20, choices=Qualification.choices)
     qualification_detail = models.CharField(_("Abschluss / Ausbildung"), max_length=200, blank=True)
+    career_track = models.CharField(CAREER_TRACK_LABEL, max_length=20, choices=CareerTrack.choices, blank=True,
+                                    help_text=CAREER_TRACK_HELP)
     months_experience = models.PositiveSmallIntegerField(_("Monate einschlägiger Berufserfahrung"), default=0)
     induction = models.CharField(_("Praxiseinweisung"), max_length=20, choices=Induction.choices,
                                  default=Induction.NOT_NEEDED)
     training_notes = models.TextField(_("Fortbildungen"), blank=True)
     joined_on = models.DateField(_("Eintritt"))
+    # PS-4.1: the start of the current function (tenure in the function); empty means since joining
+    function_since = models.DateField(_("in der Funktion seit"), null=True, blank=True)
     left_on = models.DateField(_("Austritt"), null=True, blank=True)
+    leave_reason = models.CharField(_("Grund des Austritts"), max_length=20, choices=LeaveReason.choices,
+                                    blank=True)
 
     class Meta:
         verbose_name = _("Mitarbeiter/in")
@@ -296,6 +338,64 @@ class StaffMember(models.Model):
 
     def __str__(self):
         return f"{self.last_name}, {self.first_name}"
+
+
+class GradeCareerTrack(models.Model):
+    """PS-1.1: the district's table of the career track each pay grade presumes ("laufbahnrechtliche
+    Ausbildung entsprechend der Bewertung der jeweiligen Stelle"); kept by the district
+    (`records.career_track_save`), read by `staffing.qualification.check_benefits`."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="career_tracks",
+                                 verbose_name=_("Kreis"))
+    grade = models.CharField(_("Besoldungs-/Entgeltgruppe"), max_length=20,
+                             help_text=_("z. B. A 10 oder EG 9a"))
+    employment = models.CharField(_("Beschäftigungsverhältnis"), max_length=20, choices=Employment.choices)
+    track = models.CharField(_("Vorgesehene Laufbahn / Qualifikation"), max_length=20, choices=CareerTrack.choices)
+    changed_by = models.ForeignKey("User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("zuletzt geändert von"))
+    changed_at = models.DateTimeField(_("zuletzt geändert am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Laufbahn je Besoldungs-/Entgeltgruppe")
+        verbose_name_plural = _("Laufbahnen je Besoldungs-/Entgeltgruppe")
+        ordering = ["district", "employment", "grade"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "grade"], name="career_track_grade_unique_in_district"),
+        ]
+
+    def __str__(self):
+        return f"{self.grade}: {self.get_track_display()}"
+
+    @property
+    def level(self) -> int:
+        return grades.level(self.track)
+
+
+class GradeCareerTrackChange(models.Model):
+    """PS-1.1: who changed the district's career-track table, when, from what to what (append-only)."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("angelegt")
+        CHANGED = "changed", _("geändert")
+        DELETED = "deleted", _("gelöscht")
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="career_track_changes",
+                                 verbose_name=_("Kreis"))
+    grade = models.CharField(_("Besoldungs-/Entgeltgruppe"), max_length=20)
+    action = models.CharField(_("Änderung"), max_length=10, choices=Action.choices)
+    from_track = models.CharField(_("vorher"), max_length=20, choices=CareerTrack.choices, blank=True)
+    to_track = models.CharField(_("nachher"), max_length=20, choices=CareerTrack.choices, blank=True)
+    by = models.ForeignKey("User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                           verbose_name=_("durch"))
+    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Änderung der Laufbahntabelle")
+        verbose_name_plural = _("Änderungen der Laufbahntabelle")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.grade}: {self.get_action_display()}"
 
 
 class Vacancy(models.Model):
@@ -676,6 +776,8 @@ class Candidate(models.Model):
     qualification = models.CharField(_("Qualifikation"), max_length=20, choices=Qualification.choices,
                                      blank=True)
     qualification_detail = models.CharField(_("Abschluss / Ausbildung"), max_length=200, blank=True)
+    career_track = models.CharField(CAREER_TRACK_LABEL, max_length=20, choices=CareerTrack.choices, blank=True,
+                                    help_text=CAREER_TRACK_HELP)
     professional_background = models.TextField(_("Beruflicher Werdegang"), blank=True)
     months_experience = models.PositiveSmallIntegerField(_("Monate einschlägiger Berufserfahrung"),
                                                          null=True, blank=True)

@@ -6,11 +6,12 @@ a notice (`staffing.models.Candidate`) and a member of the staff register (`Staf
 
 Rules per function (`Function.Code`):
 
-- benefits casework (``benefits``), PS-1.1: civil servants need the career training
-  (laufbahnrechtliche Ausbildung) that matches the grade of the position, i.e. a Besoldungsgruppe
-  ("A ..."); employees need the career training or its collective-agreement equivalent
-  (qualification ``career_training`` or ``equivalent``, e.g. Verwaltungsfachangestellte/r,
-  Angestelltenlehrgang I/II) with an Entgeltgruppe ("EG ...").
+- benefits casework (``benefits``), PS-1.1: the career training (laufbahnrechtliche Ausbildung) that
+  matches the grade of the position, or for employees its collective-agreement equivalent: the person's
+  completed track (``career_track``: Laufbahngruppe 1/2 with erstes/zweites Einstiegsamt, or
+  Verwaltungsfachangestellte/r / Angestelltenlehrgang I, Angestelltenlehrgang II, Hochschulabschluss) is
+  compared with the track the district's table (``GradeCareerTrack``) presumes for the position's grade
+  (a candidate: the notice's position; a staff member: their position, else their own grade).
 - job placement and specialist counselling (``placement``, ``counselling``), PS-1.2: a university or
   university-of-applied-sciences degree or an equivalent qualification (``degree`` or ``equivalent``),
   and several months of relevant experience: at least ``settings.QUALIFICATION_MIN_MONTHS``
@@ -24,18 +25,17 @@ Rules per function (`Function.Code`):
 """
 from __future__ import annotations
 
-import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Employment, Function, Induction, Qualification
+from . import grades
+from .models import Candidate, CareerTrack, Function, GradeCareerTrack, Induction, Qualification
 
 ACTIVE_FUNCTIONS = (Function.Code.PLACEMENT, Function.Code.COUNSELLING)
-_CIVIL_SERVANT_GRADE = re.compile(r"^\s*A\s*\d+", re.IGNORECASE)
-_EMPLOYEE_GRADE = re.compile(r"^\s*(EG|E|S|TVöD|TV-L)\s*\d+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -69,37 +69,109 @@ def _induction_planned(person) -> bool:
     return bool(getattr(person, "induction_planned", False))
 
 
-def check_benefits(person) -> list[RuleResult]:
-    """PS-1.1: career training matching the grade; for employees the collective-agreement equivalent."""
-    grade = (person.grade or "").strip()
-    qualification = person.qualification
-    if person.employment == Employment.CIVIL_SERVANT:
-        if qualification != Qualification.CAREER_TRAINING:
-            return [RuleResult("PS-1.1", False, _("Für Beamtinnen und Beamte in der Leistungssachbearbeitung "
-                                                  "ist die laufbahnrechtliche Ausbildung vorgesehen."))]
-        if not grade:
-            return [RuleResult("PS-1.1", False, _("Besoldungsgruppe fehlt; die Ausbildung kann nicht der "
-                                                  "Besoldungsgruppe zugeordnet werden."))]
-        if not _CIVIL_SERVANT_GRADE.match(grade):
-            return [RuleResult("PS-1.1", False, _("„%(grade)s“ ist keine Besoldungsgruppe (A …); die "
-                                                  "laufbahnrechtliche Ausbildung passt nicht zur Einstufung.")
-                               % {"grade": grade})]
-        return [RuleResult("PS-1.1", True, _("Laufbahnrechtliche Ausbildung passend zur Besoldungsgruppe "
-                                             "%(grade)s.") % {"grade": grade})]
-    if person.employment == Employment.EMPLOYEE:
-        if qualification not in (Qualification.CAREER_TRAINING, Qualification.EQUIVALENT):
-            return [RuleResult("PS-1.1", False, _("Für Tarifbeschäftigte ist eine der laufbahnrechtlichen "
-                                                  "Ausbildung tariflich gleichwertige Qualifikation vorgesehen."))]
-        if not grade:
-            return [RuleResult("PS-1.1", False, _("Entgeltgruppe fehlt; die Qualifikation kann nicht der "
-                                                  "Entgeltgruppe zugeordnet werden."))]
-        if not _EMPLOYEE_GRADE.match(grade):
-            return [RuleResult("PS-1.1", False, _("„%(grade)s“ ist keine Entgeltgruppe (EG …).")
-                               % {"grade": grade})]
-        return [RuleResult("PS-1.1", True, _("Tariflich gleichwertige Qualifikation passend zur Entgeltgruppe "
-                                             "%(grade)s.") % {"grade": grade})]
-    return [RuleResult("PS-1.1", False, _("Beschäftigungsverhältnis fehlt; die passende Ausbildung kann nicht "
-                                          "geprüft werden."))]
+# --- PS-1.1: the district's career-track table, read once per request and district ------------------
+
+_tables: ContextVar[dict | None] = ContextVar("career_track_tables", default=None)
+
+
+def start_request_memo(**kwargs) -> None:
+    """Connected to `request_started`: within one request each district's table is read once."""
+    _tables.set({})
+
+
+def end_request_memo(**kwargs) -> None:
+    """Connected to `request_finished`; outside a request every check reads the table afresh."""
+    _tables.set(None)
+
+
+def forget_career_tables() -> None:
+    """After a change of a table (records.career_track_*), the rest of the request reads it afresh."""
+    memo = _tables.get()
+    if memo is not None:
+        memo.clear()
+
+
+def career_table(district_id: int | None) -> dict[str, tuple[str, str]]:
+    """PS-1.1: grade -> (employment, track) of the district; the defaults where no district is known."""
+    if not district_id:
+        return grades.DEFAULT_TABLE
+    memo = _tables.get()
+    if memo is not None and district_id in memo:
+        return memo[district_id]
+    table = {grades.normalise_grade(grade): (employment, track) for grade, employment, track in
+             GradeCareerTrack.objects.filter(district_id=district_id).values_list("grade", "employment", "track")}
+    if memo is not None:
+        memo[district_id] = table
+    return table
+
+
+def _cached(obj, name):
+    """The related object (read if not loaded yet; pages select it with the person), None where unset."""
+    if obj is None:
+        return None
+    field = obj._meta.get_field(name)
+    if field.is_cached(obj):
+        return field.get_cached_value(obj)
+    if getattr(obj, field.attname, None) is None:
+        return None
+    return getattr(obj, name)
+
+
+def _position_grade_of(person) -> str:
+    """PS-1.1: a candidate is measured against the notice's position, a staff member against their position;
+    without a position, the person's own grade."""
+    if isinstance(person, Candidate):
+        notice = _cached(person, "notice")
+        position = _cached(notice, "position") if notice is not None else None
+    else:
+        position = _cached(person, "position")
+    return (position.grade if position is not None else "") or person.grade or ""
+
+
+def _district_id_of(person) -> int | None:
+    if isinstance(person, Candidate):
+        notice = _cached(person, "notice")
+        office = _cached(notice, "office") if notice is not None else None
+    else:
+        office = _cached(person, "office")
+    return office.district_id if office is not None else None
+
+
+def _track_label(track: str) -> str:
+    return str(CareerTrack(track).label) if track in CareerTrack.values else track
+
+
+def check_benefits(person, position_grade: str | None = None, *, district_id: int | None = None
+                   ) -> list[RuleResult]:
+    """PS-1.1: the person's completed career track against the track the district's table presumes for the
+    position's grade; a higher track satisfies a lower one. Advice ("in der Regel"), never a block."""
+    grade = grades.normalise_grade(_position_grade_of(person) if position_grade is None else position_grade)
+    if not grade:
+        return [RuleResult("PS-1.1", False, _("Die Besoldungs- oder Entgeltgruppe der Stelle fehlt; die "
+                                              "vorgesehene Laufbahn kann nicht bestimmt werden."))]
+    row = career_table(district_id or _district_id_of(person)).get(grade)
+    if row is None:
+        if grades.is_civil_servant_grade(grade):
+            text = _("Für die Besoldungsgruppe %(grade)s ist keine Laufbahn hinterlegt; die Koordinierungsstelle "
+                     "oder die Kreisverwaltung ergänzt die Laufbahntabelle.")
+        else:
+            text = _("Für die Entgeltgruppe %(grade)s ist keine Laufbahn hinterlegt; die Koordinierungsstelle "
+                     "oder die Kreisverwaltung ergänzt die Laufbahntabelle.")
+        return [RuleResult("PS-1.1", False, text % {"grade": grade})]
+    required = row[1]
+    track = getattr(person, "career_track", "") or ""
+    values = {"grade": grade, "required": _track_label(required), "track": _track_label(track)}
+    if not track:
+        return [RuleResult("PS-1.1", False, _("Die abgeschlossene Laufbahnausbildung bzw. Qualifikation ist nicht "
+                                              "angegeben; für die Stelle %(grade)s ist in der Regel %(required)s "
+                                              "vorgesehen.") % values)]
+    if grades.level(track) < grades.level(required):
+        return [RuleResult("PS-1.1", False, _("%(track)s reicht für die Stelle %(grade)s nicht: vorgesehen ist "
+                                              "%(required)s.") % values)]
+    if track == required:
+        return [RuleResult("PS-1.1", True, _("%(track)s entspricht der Stelle %(grade)s.") % values)]
+    return [RuleResult("PS-1.1", True, _("%(track)s genügt für die Stelle %(grade)s (vorgesehen: %(required)s).")
+                       % values)]
 
 
 def check_active_area(person) -> list[RuleResult]:

@@ -8,6 +8,8 @@ transaction and does the vacancy bookkeeping of PS-4.3, which lives here only:
 
 - a person who takes a position (entry, or a change of position) closes the position's open vacancy;
 - a person who leaves opens a vacancy for their position from the next day (one open per position);
+- PS-4.1: a leaving carries its reason (`LeaveReason`); a change of function restarts `function_since`
+  (the tenure in the function the continuity figures count), which otherwise is the entry date;
 - a placement carried out closes the vacancy it fills (`vacancy_close`, called by `notice_place`), and the
   placed person enters the register (`staff_member_place`).
 
@@ -24,13 +26,28 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import access, selectors
-from .models import Induction, Office, Position, StaffMember, User, Vacancy
+from . import access, grades, selectors
+from .models import (
+    LEAVE_REASONS_TO_CHOOSE,
+    CareerTrack,
+    District,
+    Employment,
+    GradeCareerTrack,
+    GradeCareerTrackChange,
+    Induction,
+    LeaveReason,
+    Office,
+    Position,
+    StaffMember,
+    User,
+    Vacancy,
+)
+from .qualification import forget_career_tables
 
 POSITION_FIELDS = ("number", "title", "function", "grade", "fte", "is_active")
 STAFF_FIELDS = ("position", "function", "first_name", "last_name", "employment", "grade", "fte",
-                "area_of_deployment", "qualification", "qualification_detail", "months_experience", "induction",
-                "training_notes", "joined_on", "left_on")
+                "area_of_deployment", "qualification", "qualification_detail", "career_track", "months_experience",
+                "induction", "training_notes", "joined_on", "left_on", "function_since", "leave_reason")
 VACANCY_FIELDS = ("position", "vacated_on", "refilled_on", "reason")
 
 
@@ -91,6 +108,8 @@ def _check_member(member: StaffMember) -> None:
         errors["position"] = _("Die Stelle gehört nicht zu Ihrer Dienststelle.")
     if member.left_on and member.joined_on and member.left_on < member.joined_on:
         errors["left_on"] = _("Der Austritt kann nicht vor dem Eintritt liegen.")
+    if member.function_since and member.joined_on and member.function_since < member.joined_on:
+        errors["function_since"] = _("„In der Funktion seit“ kann nicht vor dem Eintritt liegen.")
     _raise(errors)
     member.full_clean()
 
@@ -101,6 +120,10 @@ def staff_member_create(*, by: User, **data) -> StaffMember:
     open vacancy (refilled on their entry, not before the vacancy began)."""
     member = StaffMember(office=_own_office(by))
     _assign(member, data, STAFF_FIELDS)
+    if member.function_since is None:
+        member.function_since = member.joined_on  # PS-4.1: in the function since joining
+    if member.left_on is not None and not member.leave_reason:
+        member.leave_reason = LeaveReason.UNKNOWN  # an old register read in without the reason
     _check_member(member)
     member.save()
     if member.position_id and member.left_on is None:
@@ -111,11 +134,20 @@ def staff_member_create(*, by: User, **data) -> StaffMember:
 @transaction.atomic
 def staff_member_update(*, by: User, member_id: int, **data) -> StaffMember:
     """PS-6.1, PS-4.3: the office keeps its register current. A new position closes that position's open
-    vacancy (as of today); a leaving date entered for the first time is a leaving (`staff_member_leave`)."""
+    vacancy (as of today); a leaving date entered for the first time is a leaving (`staff_member_leave`).
+    PS-4.1: a new function starts `function_since` today unless the change gives that date itself; a leaving
+    entered here without its reason counts as "nicht erfasst"."""
     member = selectors.get_or_404(selectors.staff_visible_to(by), member_id, for_update=True)
     _require_keeps(by, member.office)
-    was_position, was_left = member.position_id, member.left_on
+    was_position, was_left, was_function = member.position_id, member.left_on, member.function_id
+    was_function_since = member.function_since
     _assign(member, data, STAFF_FIELDS)
+    if member.function_id != was_function and member.function_since == was_function_since:
+        member.function_since = max(timezone.localdate(), member.joined_on)
+    elif member.function_since is None:
+        member.function_since = member.joined_on
+    if member.left_on is not None and not member.leave_reason:
+        member.leave_reason = LeaveReason.UNKNOWN
     _check_member(member)
     member.save()
     if was_left is None and member.left_on is not None:
@@ -126,8 +158,24 @@ def staff_member_update(*, by: User, member_id: int, **data) -> StaffMember:
 
 
 @transaction.atomic
-def staff_member_leave(*, by: User, member_id: int, left_on: datetime.date, reason: str = "") -> Vacancy | None:
-    """PS-4.3: a person leaves; their position is vacant from the next day (the open vacancy is returned)."""
+def staff_member_induction_completed(*, by: User, member_id: int) -> StaffMember:
+    """PS-1.3, PS-1.4: the person attended an offer of practical induction (the planning side marks the
+    attendance), so their induction is recorded as completed. Whoever may mark attendance for a person of
+    their scope records it (`training.record_induction`: the city's clerks, the coordination office)."""
+    if not access.can(by, "training.record_induction"):
+        raise PermissionDenied(_("Nur wer die Teilnahme einträgt, hält die Praxiseinweisung fest."))
+    member = selectors.get_or_404(selectors.staff_visible_to(by), member_id, for_update=True)
+    if member.induction != Induction.COMPLETED:
+        member.induction = Induction.COMPLETED
+        member.save(update_fields=["induction"])
+    return member
+
+
+@transaction.atomic
+def staff_member_leave(*, by: User, member_id: int, left_on: datetime.date, leave_reason: str = "",
+                       reason: str = "") -> Vacancy | None:
+    """PS-4.3, PS-4.1: a person leaves for a stated reason (`LeaveReason`, required); their position is vacant
+    from the next day (the open vacancy is returned). `reason` is the vacancy's free-text occasion."""
     member = selectors.get_or_404(selectors.staff_visible_to(by), member_id, for_update=True)
     _require_keeps(by, member.office)
     if left_on is None:
@@ -136,8 +184,11 @@ def staff_member_leave(*, by: User, member_id: int, left_on: datetime.date, reas
         _raise({"left_on": _("Der Austritt ist bereits erfasst.")})
     if left_on < member.joined_on:
         _raise({"left_on": _("Der Austritt kann nicht vor dem Eintritt liegen.")})
+    if leave_reason not in dict(LEAVE_REASONS_TO_CHOOSE):
+        _raise({"leave_reason": _("Bitte wählen Sie den Grund des Austritts.")})
     member.left_on = left_on
-    member.save(update_fields=["left_on"])
+    member.leave_reason = leave_reason
+    member.save(update_fields=["left_on", "leave_reason"])
     return _open_vacancy_after_leaving(member, reason=reason)
 
 
@@ -151,7 +202,8 @@ def _open_vacancy_after_leaving(member: StaffMember, *, reason: str) -> Vacancy 
 @transaction.atomic
 def staff_member_place(*, by: User, position_id: int, placed_on: datetime.date, full_name: str, employment: str,
                        grade: str = "", qualification: str = "", qualification_detail: str = "",
-                       months_experience: int | None = None, induction_planned: bool = False) -> StaffMember:
+                       months_experience: int | None = None, induction_planned: bool = False,
+                       career_track: str = "") -> StaffMember:
     """PS-6.1, PS-4.3: the person a placement notice placed takes the position (`services.notice_place`).
 
     Their record in the register of the position's office is updated when there is exactly one person of
@@ -177,12 +229,15 @@ def staff_member_place(*, by: User, position_id: int, placed_on: datetime.date, 
         member = StaffMember(office_id=position.office_id, first_name=first_name, last_name=last_name,
                              fte=position.fte, joined_on=placed_on,
                              induction=Induction.PLANNED if induction_planned else Induction.NOT_NEEDED)
+    if member.pk is None or member.function_id != position.function_id:
+        member.function_since = max(placed_on, member.joined_on)  # PS-4.1: tenure in the new function
     member.position = position
     member.function_id = position.function_id
     member.grade = grade or position.grade
     member.employment = employment
     member.qualification = qualification
     member.qualification_detail = qualification_detail or member.qualification_detail
+    member.career_track = career_track or member.career_track
     if months_experience is not None:
         member.months_experience = months_experience
     _check_member(member)
@@ -277,3 +332,89 @@ def vacancy_save(*, by: User, vacancy_id: int | None = None, **data) -> Vacancy:
     vacancy.full_clean()
     vacancy.save()
     return vacancy
+
+
+# --- PS-1.1: the district's career-track table ---------------------------------------------------------
+
+def career_tracks_seed_defaults(*, district: District) -> int:
+    """PS-1.1: a district starts with the default table (`grades.DEFAULT_CAREER_TRACKS`); rows it has are
+    kept. Idempotent; called for a new district, by the data migration's twin and by seed_demo."""
+    existing = set(GradeCareerTrack.objects.filter(district=district).values_list("grade", flat=True))
+    rows = [GradeCareerTrack(district=district, grade=grade, employment=employment, track=track)
+            for grade, employment, track in grades.DEFAULT_CAREER_TRACKS if grade not in existing]
+    GradeCareerTrack.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _require_keeps_career_tracks(by: User) -> int:
+    if not access.can(by, "career_tracks.keep"):
+        raise PermissionDenied(_("Nur die Koordinierungsstelle oder die Kreisverwaltung pflegt die "
+                                 "Laufbahntabelle."))
+    return access.scope_of(by).district_id
+
+
+def _check_career_track(district_id: int, grade: str, employment: str, track: str, row_id: int | None) -> str:
+    errors = {}
+    grade = grades.normalise_grade(grade)
+    if not grade:
+        errors["grade"] = _("Bitte geben Sie die Besoldungs- oder Entgeltgruppe an.")
+    elif not grades.is_grade(grade):
+        errors["grade"] = _("„%(grade)s“ ist keine Besoldungsgruppe (z. B. A 10) und keine Entgeltgruppe "
+                            "(z. B. EG 9a).") % {"grade": grade}
+    if employment not in Employment.values:
+        errors["employment"] = _("Bitte wählen Sie das Beschäftigungsverhältnis.")
+    if track not in CareerTrack.values:
+        errors["track"] = _("Bitte wählen Sie die vorgesehene Laufbahn bzw. Qualifikation.")
+    if not errors:
+        if grades.is_civil_servant_grade(grade):
+            if employment != Employment.CIVIL_SERVANT:
+                errors["employment"] = _("Eine Besoldungsgruppe (A …) gilt für Beamtinnen und Beamte.")
+            elif track not in grades.CIVIL_SERVANT_TRACKS:
+                errors["track"] = _("Für Beamtinnen und Beamte wählen Sie bitte Laufbahngruppe und Einstiegsamt.")
+        elif employment != Employment.EMPLOYEE:
+            errors["employment"] = _("Eine Entgeltgruppe (EG …) gilt für Tarifbeschäftigte.")
+        elif track not in grades.EMPLOYEE_TRACKS:
+            errors["track"] = _("Für Tarifbeschäftigte wählen Sie bitte die Qualifikation nach TVöD, keine "
+                                "Laufbahngruppe.")
+    if not errors:
+        same = GradeCareerTrack.objects.filter(district_id=district_id, grade=grade).exclude(pk=row_id)
+        if same.exists():
+            errors["grade"] = _("Für %(grade)s gibt es bereits eine Zeile; bitte ändern Sie diese.") % {"grade": grade}
+    _raise(errors)
+    return grade
+
+
+@transaction.atomic
+def career_track_save(*, by: User, row_id: int | None = None, grade: str, employment: str,
+                      track: str) -> GradeCareerTrack:
+    """PS-1.1: the district adds a grade to its career-track table or changes a row (audited)."""
+    district_id = _require_keeps_career_tracks(by)
+    if row_id is None:
+        row = GradeCareerTrack(district_id=district_id)
+        before = ""
+    else:
+        row = selectors.get_or_404(selectors.career_tracks_visible_to(by).filter(district_id=district_id),
+                                   row_id, for_update=True)
+        before = row.track
+    grade = _check_career_track(district_id, grade, employment, track, row.pk)
+    row.grade, row.employment, row.track = grade, employment, track
+    row.changed_by, row.changed_at = by, timezone.now()
+    row.save()
+    GradeCareerTrackChange.objects.create(
+        district_id=district_id, grade=grade, by=by, at=row.changed_at, from_track=before, to_track=track,
+        action=GradeCareerTrackChange.Action.CREATED if row_id is None else GradeCareerTrackChange.Action.CHANGED)
+    forget_career_tables()
+    return row
+
+
+@transaction.atomic
+def career_track_delete(*, by: User, row_id: int) -> None:
+    """PS-1.1: the district removes a grade from its table (audited); the check then names the gap."""
+    district_id = _require_keeps_career_tracks(by)
+    row = selectors.get_or_404(selectors.career_tracks_visible_to(by).filter(district_id=district_id),
+                               row_id, for_update=True)
+    GradeCareerTrackChange.objects.create(district_id=district_id, grade=row.grade, by=by,
+                                          action=GradeCareerTrackChange.Action.DELETED, from_track=row.track)
+    row.delete()
+    forget_career_tables()
+

@@ -17,6 +17,8 @@ from .models import (
     AdministrativeCostCut,
     Candidate,
     City,
+    GradeCareerTrack,
+    GradeCareerTrackChange,
     JobAgenturGoal,
     NoticeComment,
     NoticeEvent,
@@ -267,3 +269,19 @@ def positions_unfilled_visible_to(user: User) -> QuerySet[Position]:
             .annotate(has_notice=Exists(PlacementNotice.objects.filter(position=OuterRef("pk"),
                                                                        state__in=OPEN_STATES)))
             .order_by("office__name", "number"))
+
+
+# --- PS-1.1: the district's career-track table ------------------------------------------------------
+
+def career_tracks_visible_to(user: User) -> QuerySet[GradeCareerTrack]:
+    """PS-1.1: the career-track table of the user's district (superusers: every district)."""
+    q = access.district_q(user)
+    qs = GradeCareerTrack.objects.select_related("district", "changed_by")
+    return qs if q is None else qs.filter(q)
+
+
+def career_track_changes_visible_to(user: User) -> QuerySet[GradeCareerTrackChange]:
+    """PS-1.1: who changed the table of the user's district, newest first."""
+    q = access.district_q(user)
+    qs = GradeCareerTrackChange.objects.select_related("by")
+    return qs if q is None else qs.filter(q)

@@ -51,7 +51,7 @@ class WorkflowError(ValidationError):
 
 NOTICE_FIELDS = ("position", "function", "vacancy", "reference", "notice_kind", "planned_start", "early_start_reason",
                  "goals_statement", "reason", "head_involved")
-CANDIDATE_FIELDS = ("full_name", "employment", "grade", "qualification", "qualification_detail",
+CANDIDATE_FIELDS = ("full_name", "employment", "grade", "qualification", "qualification_detail", "career_track",
                     "professional_background", "months_experience", "induction_planned", "is_selected")
 
 
@@ -581,7 +581,7 @@ def notice_place(*, notice_id: int, by: User, placed_on: date, candidate_id: int
                 employment=employment or source.employment, grade=source.grade,
                 qualification=qualification or source.qualification,
                 qualification_detail=source.qualification_detail, months_experience=source.months_experience,
-                induction_planned=source.induction_planned)
+                induction_planned=source.induction_planned, career_track=source.career_track)
         except WorkflowError:
             raise
         except ValidationError as error:  # the register's German messages, on the placement form

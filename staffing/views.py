@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from . import access, hooks, inbox, selectors, services, ui
+from . import access, hooks, inbox, records, selectors, services, ui
 from .deadlines import objection_period
 from .forms import (
     ACTION_FORMS,
     CandidateFormSet,
+    CareerTrackForm,
     CommentForm,
     EmailPreferencesForm,
     GoalForm,
@@ -109,6 +110,7 @@ def home(request):
         "flag_days": flag_days,
         "long_vacancies": [(v, (today - v.vacated_on).days)
                            for v in selectors.vacancies_open_longer_than(user, flag_days)[:20]],
+        "panels": hooks.start_panels(request),  # e.g. planning's continuity figures (PS-4.1)
     })
 
 
@@ -278,6 +280,12 @@ def _notice_form(request, notice: PlacementNotice | None):
                else (notice.planned_start if notice else None))
     function = form.chosen_function() if form.is_bound and hasattr(form, "cleaned_data") else (
         notice.function if notice else None)
+    # PS-1.1: the advice measures each person against the grade of the position chosen (the district's table)
+    position = (form.cleaned_data.get("position") if form.is_bound and hasattr(form, "cleaned_data")
+                else (notice.position if notice else None))
+    if position is not None:
+        for cform in formset.forms:
+            cform.advice_notice = PlacementNotice(position=position, office=position.office)
     return render(request, "staffing/notices/form.html", {
         "notice": notice, "form": form, "formset": formset, "has_errors": bool(summary_items or summary_messages),
         "summary_items": summary_items, "summary_messages": summary_messages,
@@ -525,6 +533,91 @@ def goal_list(request):
         "summary_items": ui.summary_items(form) if form.is_bound else [],
         "has_errors": form.is_bound and bool(form.errors),
     }, status=status)
+
+
+# --- PS-1.1: the district's career-track table -------------------------------------------------------
+
+def _grade_order(row):
+    grade = row.grade
+    prefix, _sep, rest = grade.partition(" ")
+    digits = "".join(ch for ch in rest if ch.isdigit())
+    return (prefix != "A", int(digits or 0), rest, row.district_id)
+
+
+@login_required
+def career_track_list(request):
+    """PS-1.1: the career track each pay grade presumes, per district; every role reads its district's
+    table, the coordination office and the district administration add rows here (audited)."""
+    user = request.user
+    if not access.can(user, "career_tracks.view"):
+        raise PermissionDenied(_("Diese Übersicht ist Ihnen nicht zugänglich."))
+    may_keep = access.can(user, "career_tracks.keep")
+    form = CareerTrackForm()
+    status = 200
+    if request.method == "POST":
+        if not may_keep:
+            raise PermissionDenied(_("Nur die Koordinierungsstelle oder die Kreisverwaltung pflegt die "
+                                     "Laufbahntabelle."))
+        form = CareerTrackForm(request.POST)
+        if form.is_valid():
+            try:
+                row = records.career_track_save(by=user, **form.cleaned_data)
+            except ValidationError as error:
+                ui.apply_service_error(form, error)
+            else:
+                messages.success(request, _("%(grade)s wurde in die Laufbahntabelle aufgenommen.")
+                                 % {"grade": row.grade})
+                return redirect("staffing:career_tracks")
+        status = 400
+    rows = sorted(selectors.career_tracks_visible_to(user), key=_grade_order)
+    return render(request, "staffing/career_tracks/list.html", {
+        "rows": rows, "form": form if may_keep else None, "may_keep": may_keep,
+        "changes": list(selectors.career_track_changes_visible_to(user)[:20]),
+        "summary_items": ui.summary_items(form) if form.is_bound else [],
+        "has_errors": form.is_bound and bool(form.errors),
+    }, status=status)
+
+
+def _career_track_kept_by(user, pk):
+    """The row of the user's district if the user keeps the table (else 403); another district's row 404."""
+    if not access.can(user, "career_tracks.keep"):
+        raise PermissionDenied(_("Nur die Koordinierungsstelle oder die Kreisverwaltung pflegt die "
+                                 "Laufbahntabelle."))
+    return selectors.get_or_404(selectors.career_tracks_visible_to(user), pk)
+
+
+@login_required
+def career_track_edit(request, pk):
+    """PS-1.1: the district changes the track a grade presumes (audited)."""
+    user = request.user
+    row = _career_track_kept_by(user, pk)
+    form = CareerTrackForm(request.POST or None, initial={"grade": row.grade, "employment": row.employment,
+                                                          "track": row.track})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                row = records.career_track_save(by=user, row_id=row.pk, **form.cleaned_data)
+            except ValidationError as error:
+                ui.apply_service_error(form, error)
+            else:
+                messages.success(request, _("Die Zeile %(grade)s wurde geändert.") % {"grade": row.grade})
+                return redirect("staffing:career_tracks")
+        status = 400
+    return render(request, "staffing/career_tracks/edit.html", {
+        "row": row, "form": form, "summary_items": ui.summary_items(form) if form.is_bound else [],
+        "has_errors": form.is_bound and bool(form.errors),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def career_track_delete(request, pk):
+    """PS-1.1: the district removes a grade from its table (audited)."""
+    row = _career_track_kept_by(request.user, pk)
+    records.career_track_delete(by=request.user, row_id=row.pk)
+    messages.success(request, _("Die Zeile %(grade)s wurde gelöscht.") % {"grade": row.grade})
+    return redirect("staffing:career_tracks")
 
 
 # --- notifications and settings ---------------------------------------------------------------

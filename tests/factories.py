@@ -162,3 +162,59 @@ class CandidateFactory(DjangoModelFactory):
     qualification_detail = "B.A. Soziale Arbeit"
     professional_background = "Fünf Jahre Beratung in einem Bildungsträger"
     months_experience = 60
+
+
+# issue 13: career tracks (PS-1.1)
+def benefits_candidate(*, position_grade: str, career_track: str = "", employment=Employment.CIVIL_SERVANT,
+                       office=None, **kwargs) -> Candidate:
+    """A saved candidate of a notice for a benefits position of `position_grade` (in `office`'s district)."""
+    function = FunctionFactory(code=Function.Code.BENEFITS)
+    position = PositionFactory(function=function, grade=position_grade,
+                               **({"office": office} if office is not None else {}))
+    notice = PlacementNoticeFactory(position=position)
+    return CandidateFactory(notice=notice, employment=employment, career_track=career_track, **kwargs)
+# --- issue 13: PS-5.1 cap consultation -------------------------------------------------------------
+
+def cap_consultation(district, *, by, year, period_ends_on, amounts=None, statements=None):
+    """A consultation of the cap with a proposal for every city of `district` (rows only, nobody told);
+    `statements` maps a city to (verdict, text, clerk)."""
+    from planning.models import CapConsultation, CapProposal, CapStatement
+
+    consultation = CapConsultation.objects.create(district=district, year=year, period_ends_on=period_ends_on,
+                                                  proposed_by=by)
+    for city in City.objects.filter(district=district).order_by("name"):
+        amount = (amounts or {}).get(city, Decimal("1000000"))
+        proposal = CapProposal.objects.create(consultation=consultation, city=city, amount=amount)
+        if statements and city in statements:
+            verdict, text, clerk = statements[city]
+            CapStatement.objects.create(proposal=proposal, verdict=verdict, text=text, stated_by=clerk)
+    return consultation
+# issue 13: training (PS-1.4, PS-3.2)
+class TrainingOfferFactory(DjangoModelFactory):
+    """A training offer of a district; `targets=[function, ...]` sets its target functions."""
+
+    class Meta:
+        model = "planning.TrainingOffer"
+        skip_postgeneration_save = True
+
+    district = factory.SubFactory(DistrictFactory)
+    title = factory.Sequence(lambda n: f"Fortbildung {n}")
+    kind = "field_specific"
+    starts_on = date(2026, 3, 2)
+    ends_on = factory.SelfAttribute("starts_on")
+    location = "Kreishaus Schwelm"
+    places = 20
+
+    @factory.post_generation
+    def targets(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.target_functions.set(extracted)
+
+
+class TrainingParticipationFactory(DjangoModelFactory):
+    class Meta:
+        model = "planning.TrainingParticipation"
+
+    offer = factory.SubFactory(TrainingOfferFactory)
+    staff_member = factory.SubFactory(StaffMemberFactory)
+    status = "attended"

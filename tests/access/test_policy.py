@@ -79,6 +79,17 @@ GLOBAL_ACTIONS = {
     "import.run": CLERK | {"clerk_other_city"},
     "integrations.admin": {"superuser"},
     "privacy.export": {"superuser"} | COORD | {"other_district_coordination"},
+    # issue 13: career tracks (PS-1.1)
+    "career_tracks.view": {"superuser"} | CLERK | {"clerk_other_city"} | DISTRICT_SIDE
+    | {"other_district_coordination"},
+    "career_tracks.keep": COORD | ADMIN | {"other_district_coordination"},
+    # issue 13: training (PS-1.4, PS-3.2)
+    "training_coverage.view": {"superuser"} | COORD | ADMIN | {"other_district_coordination"},
+    "training_coverage.remind": COORD | {"other_district_coordination"},
+    "training.record_induction": CLERK | {"clerk_other_city"} | COORD | {"other_district_coordination"},
+    # issue 13: continuity of staff (PS-4.1); what each sees is cut by the scope (tests/planning/test_continuity_*)
+    "continuity.view": {"superuser"} | CLERK | {"clerk_other_city"} | DISTRICT_SIDE | {"other_district_coordination"},
+    "continuity.start_panel": COORD | ADMIN | {"other_district_coordination"},
 }
 
 
@@ -228,3 +239,43 @@ def test_an_inactive_user_sees_and_may_nothing(world):
 def test_an_unknown_action_is_a_programming_error(world):
     with pytest.raises(KeyError):
         access.can(world["users"]["coordination"], "notice.teleport")
+
+
+# issue 13: PS-5.1 cap consultation -------------------------------------------------------------------
+# global rows; the object rules (fix: the consultation, state: the city's proposal) are proved below.
+# (GLOBAL_ACTIONS is extended here so that test_every_rule_has_a_matrix_row knows them.)
+CAP_CONSULTATION_GLOBAL = {
+    "cap_consultation.view": {"superuser"} | DISTRICT_SIDE | {"other_district_coordination"},
+    "cap_consultation.propose": ADMIN,
+}
+# object rule -> who may, on the own district's consultation / on Witten's proposal
+CAP_CONSULTATION_OBJECT = {
+    "cap_consultation.fix": ADMIN,
+    "cap_consultation.state": CLERK,
+}
+GLOBAL_ACTIONS.update(CAP_CONSULTATION_GLOBAL)
+GLOBAL_ACTIONS.update(CAP_CONSULTATION_OBJECT)
+
+
+@pytest.mark.parametrize("action", sorted(CAP_CONSULTATION_GLOBAL))
+def test_cap_consultation_global_predicates_follow_the_matrix(world, action):
+    for role in ROLES:
+        expected = role in CAP_CONSULTATION_GLOBAL[action]
+        assert access.can(world["users"][role], action) == expected, (action, role)
+
+
+def test_cap_consultation_object_predicates_follow_the_matrix(world):
+    from planning.models import CapConsultation, CapProposal
+
+    witten = world["cities"][0]
+    admin = world["users"]["district_admin"]
+    consultation = CapConsultation.objects.create(district=world["district"], year=2099,
+                                                  period_ends_on=timezone.localdate(), proposed_by=admin)
+    proposal = CapProposal.objects.create(consultation=consultation, city=witten, amount=1)
+    for role in ROLES:
+        user = world["users"][role]
+        assert access.can(user, "cap_consultation.fix", consultation) == (role in ADMIN), role
+        assert access.can(user, "cap_consultation.state", proposal) == (role in CLERK), role
+    other = CapConsultation.objects.create(district=world["cities"][2].district, year=2099,
+                                           period_ends_on=timezone.localdate(), proposed_by=admin)
+    assert not access.can(admin, "cap_consultation.fix", other)

@@ -41,13 +41,14 @@ MEASURE = os.environ.get("MEASURE_QUERIES") == "1"  # print the counts instead o
 # (url name, args kind) -> role -> queries. Roles: clerk (Witten), coordination, district_admin, head,
 # superuser (the admin changelists).
 PINNED = {
-    "staffing:home": {"clerk": 10, "coordination": 10, "district_admin": 10, "head": 10},
+    # issue 13: + offices, staff and vacancies of the continuity panel (PS-4.1) for the district's start page
+    "staffing:home": {"clerk": 10, "coordination": 13, "district_admin": 13, "head": 10},
     "staffing:notice_list": {"clerk": 11, "coordination": 11, "district_admin": 11, "head": 11},
     # issue 12: + the notice's goals (PS-2.1) and its cuts of the administrative-cost reimbursement (PS-2.5)
     "staffing:notice_detail": {"clerk": 15, "coordination": 15, "district_admin": 15, "head": 15},
     "staffing:escalation_list": {"coordination": 8, "district_admin": 8},
     "staffing:notification_list": {"clerk": 9, "coordination": 9},
-    "planning:capacity": {"clerk": 13, "coordination": 13},
+    "planning:capacity": {"clerk": 15, "coordination": 15},  # issue 13: + staff and vacancies (PS-4.1)
     "planning:coaching": {"clerk": 11, "coordination": 11},
     "planning:costs": {"clerk": 11, "district_admin": 11},  # issue 12: the cuts left for their own ledger
     "planning:staff_register": {"clerk": 12, "coordination": 12},

@@ -108,7 +108,7 @@ def test_a_claim_against_an_estimate_of_zero_is_flagged(witten, witten_office, r
 ])
 def test_a_claim_above_the_caps_quarter_is_flagged_and_reimbursed_up_to_it(
         witten, witten_plan, rates, clerk_witten, district_admin, claim, above, reimbursable):
-    services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"))
+    services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"), reason="Festsetzung")
     confirm(clerk_witten, costs=Decimal(claim))
     row = comparison(witten)
     assert row.cap_quarter == Decimal("60000.00")
@@ -130,7 +130,7 @@ def test_the_four_cap_quarters_add_up_to_the_annual_cap():
 
 def test_a_quarter_without_a_confirmed_report_shows_no_figures(
         client, witten, witten_plan, rates, coordinator, district_admin):
-    services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"))
+    services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"), reason="Festsetzung")
     row = comparison(witten)
     assert row.report is None and row.estimate is None and row.claim is None and row.reimbursable is None
     client.force_login(coordinator)
@@ -152,7 +152,7 @@ def test_a_grade_without_a_cost_rate_is_listed(client, witten, witten_plan, rate
 
 def test_the_page_shows_claim_estimate_cap_and_flags(client, witten, witten_plan, rates, clerk_witten,
                                                       district_admin, coordinator):
-    services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"))
+    services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"), reason="Festsetzung")
     confirm(clerk_witten, costs=Decimal("70000"))
     client.force_login(district_admin)
     html = client.get(reverse("planning:costs"), {"jahr": 2026, "quartal": 3}).content.decode()
@@ -236,7 +236,7 @@ def test_a_clerk_sees_only_the_own_city(client, witten, witten_plan, hattingen, 
 
 def test_the_comparison_is_exported_as_csv(client, witten, witten_plan, hattingen, rates, clerk_witten,
                                            coordinator, district_admin):
-    services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"))
+    services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"), reason="Festsetzung")
     confirm(clerk_witten, costs=Decimal("70000"))
     client.force_login(coordinator)
     response = client.get(reverse("planning:costs_csv"), {"jahr": 2026, "quartal": 3})

@@ -124,12 +124,13 @@ def test_a_rolled_back_cap_notifies_nobody_and_hands_nothing_over(
         witten, clerk_witten, district_admin, enqueued, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Rollback):
         with transaction.atomic():
-            services.cap_set(city_id=witten.pk, by=district_admin, year=2027, amount=Decimal("250000"))
+            services.cap_set(city_id=witten.pk, by=district_admin, year=2027, amount=Decimal("250000"),
+                             reason="Korrektur")
             raise Rollback
     assert callbacks == [] and enqueued == [] and mailoutbox == []
     assert not ReimbursementCap.objects.exists() and not Notification.objects.exists()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.cap_set(city_id=witten.pk, by=district_admin, year=2027, amount=Decimal("250000"))
+        services.cap_set(city_id=witten.pk, by=district_admin, year=2027, amount=Decimal("250000"), reason="Korrektur")
     assert len(callbacks) == 1 and enqueued == [(list(Notification.objects.values_list("pk", flat=True)),)]
     assert [m.to for m in mailoutbox] == [[clerk_witten.email]]
 
@@ -137,7 +138,7 @@ def test_a_rolled_back_cap_notifies_nobody_and_hands_nothing_over(
 @pytest.mark.django_db(transaction=True)
 def test_a_real_rollback_sends_nothing_either(witten, clerk_witten, district_admin, enqueued, mailoutbox):
     with pytest.raises(Rollback), transaction.atomic():
-        services.cap_set(city_id=witten.pk, by=district_admin, year=2027, amount=Decimal("250000"))
+        services.cap_set(city_id=witten.pk, by=district_admin, year=2027, amount=Decimal("250000"), reason="Korrektur")
         raise Rollback
     assert enqueued == [] and mailoutbox == [] and not Notification.objects.exists()
 
@@ -187,7 +188,7 @@ def test_the_e_mail_preferences_cover_the_planning_kinds(client, witten, clerk_w
     clerk_witten.refresh_from_db()
     assert MessageKind.CAP_CHANGED in clerk_witten.muted_email_kinds
     with django_capture_on_commit_callbacks(execute=True):
-        services.cap_set(city_id=witten.pk, by=district_admin, year=2027, amount=Decimal("250000"))
+        services.cap_set(city_id=witten.pk, by=district_admin, year=2027, amount=Decimal("250000"), reason="Korrektur")
     assert Notification.objects.filter(recipient=clerk_witten, kind=MessageKind.CAP_CHANGED).exists()
     assert mailoutbox == []  # muted: in the application only
     assert notifications.pending_mail_ids() == []  # and the sweep does not wait for it

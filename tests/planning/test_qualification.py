@@ -16,7 +16,8 @@ def _rules(results):
 
 def test_civil_servant_in_benefits_with_career_training_and_a_grade_meets_ps_1_1():
     person = CandidateFactory.build(employment=Employment.CIVIL_SERVANT, grade="A 9",
-                                    qualification=Qualification.CAREER_TRAINING)
+                                    qualification=Qualification.CAREER_TRAINING, career_track="lg1_2",
+                                    notice__position__grade="A 9")
     results = check_qualification(person, Function.Code.BENEFITS)
     assert _rules(results) == [("PS-1.1", True)]
     assert "A 9" in results[0].text
@@ -24,10 +25,10 @@ def test_civil_servant_in_benefits_with_career_training_and_a_grade_meets_ps_1_1
 
 def test_civil_servant_in_benefits_with_only_an_equivalent_deviates():
     person = CandidateFactory.build(employment=Employment.CIVIL_SERVANT, grade="A 9",
-                                    qualification=Qualification.EQUIVALENT)
+                                    qualification=Qualification.EQUIVALENT, notice__position__grade="A 9")
     [result] = check_qualification(person, Function.Code.BENEFITS)
     assert not result.met
-    assert "laufbahnrechtliche Ausbildung" in result.text
+    assert "Laufbahnausbildung bzw. Qualifikation ist nicht angegeben" in result.text
     assert result.label.startswith("Abweichung: ")
 
 
@@ -39,7 +40,8 @@ def test_civil_servant_with_a_collective_agreement_grade_does_not_match_the_grad
 
 def test_employee_in_benefits_with_equivalent_qualification_meets_ps_1_1():
     person = CandidateFactory.build(employment=Employment.EMPLOYEE, grade="EG 9a",
-                                    qualification=Qualification.EQUIVALENT)
+                                    qualification=Qualification.EQUIVALENT, career_track="al2",
+                                    notice__position__grade="EG 9a")
     assert _rules(check_qualification(person, Function.Code.BENEFITS)) == [("PS-1.1", True)]
 
 

@@ -39,7 +39,7 @@ def test_cap_compared_with_a_quarter_and_cuts_of_the_administrative_costs_not_de
         witten, witten_plan, rates, district_admin, clerk_witten):
     """Issue 12: a cut of the administrative-cost reimbursement (PS-2.5) is another payment than the
     personnel-cost reimbursement of PS-5.1: it has its own ledger and is not deducted here."""
-    services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"))
+    services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"), reason="Korrektur")
     _confirm(clerk_witten, Q3, Decimal("61500"))
     notice = PlacementNoticeFactory(position=witten_plan["positions"][1], state=NoticeState.DECIDED,
                                     received_at=timezone.now(), period_ends_at=timezone.now())
@@ -57,7 +57,7 @@ def test_cap_compared_with_a_quarter_and_cuts_of_the_administrative_costs_not_de
 
 
 def test_costs_page_lists_figures_and_cuts(client, clerk_witten, witten, witten_plan, rates, district_admin):
-    services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"))
+    services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"), reason="Korrektur")
     _confirm(clerk_witten, Q3, Decimal("61500"))
     client.force_login(clerk_witten)
     html = client.get(reverse("planning:costs"), {"jahr": 2026, "quartal": 3}).content.decode()
@@ -67,7 +67,7 @@ def test_costs_page_lists_figures_and_cuts(client, clerk_witten, witten, witten_
 
 
 def test_cap_history_is_kept_and_the_latest_counts(witten, district_admin):
-    services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"))
+    services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("240000"), reason="Korrektur")
     services.cap_set(city_id=witten.pk, by=district_admin, year=2026, amount=Decimal("250000"), reason="Tarif")
     assert ReimbursementCap.objects.filter(city=witten, year=2026).count() == 2
     from planning.costs import current_caps
@@ -82,7 +82,7 @@ def test_cap_history_is_kept_and_the_latest_counts(witten, district_admin):
 def test_city_is_notified_of_a_changed_cap_in_app_and_by_mail(witten, clerk_witten, clerk_hattingen, district_admin,
                                                             django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.cap_set(city_id=witten.pk, by=district_admin, year=2027, amount=Decimal("250000"))
+        services.cap_set(city_id=witten.pk, by=district_admin, year=2027, amount=Decimal("250000"), reason="Korrektur")
     message = Notification.objects.get()
     assert message.recipient == clerk_witten and message.kind == MessageKind.CAP_CHANGED
     assert message.notice is None and message.url == reverse("planning:costs")
@@ -92,7 +92,7 @@ def test_city_is_notified_of_a_changed_cap_in_app_and_by_mail(witten, clerk_witt
 
 
 def test_city_reads_its_messages_in_the_one_inbox(client, witten, clerk_witten, district_admin):
-    services.cap_set(city_id=witten.pk, by=district_admin, year=2027, amount=Decimal("250000"))
+    services.cap_set(city_id=witten.pk, by=district_admin, year=2027, amount=Decimal("250000"), reason="Korrektur")
     client.force_login(clerk_witten)
     page = client.get(reverse("planning:costs"))
     assert page.context["unread_notifications"] == 1  # the header's count covers planning messages

@@ -65,6 +65,7 @@ def test_leaving_opens_a_vacancy_for_the_position(client, clerk_witten, witten_p
     member = witten_plan["staff"][2]
     client.force_login(clerk_witten)
     response = client.post(reverse("planning:staff_leave", args=[member.pk]), {"left_on": "2026-11-30",
+                                                                                "leave_reason": "retirement",
                                                                                 "reason": "Ruhestand"})
     assert response.status_code == 302
     member.refresh_from_db()
@@ -76,7 +77,8 @@ def test_leaving_opens_a_vacancy_for_the_position(client, clerk_witten, witten_p
 def test_leaving_before_joining_is_refused_with_a_message(client, clerk_witten, witten_plan):
     member = witten_plan["staff"][0]
     client.force_login(clerk_witten)
-    response = client.post(reverse("planning:staff_leave", args=[member.pk]), {"left_on": "2019-01-01"})
+    response = client.post(reverse("planning:staff_leave", args=[member.pk]), {"left_on": "2019-01-01",
+                                                                                "leave_reason": "retirement"})
     assert "nicht vor dem Eintritt" in response.content.decode()
     assert not Vacancy.objects.filter(position=member.position).exists()
 

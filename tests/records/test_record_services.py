@@ -152,7 +152,7 @@ def test_a_leaving_date_entered_by_update_opens_a_vacancy(clerk_witten, witten_o
 def test_staff_member_leave_opens_one_vacancy_and_refuses_twice(clerk_witten, witten_office):
     member = StaffMemberFactory(position=PositionFactory(office=witten_office), joined_on=datetime.date(2020, 1, 1))
     vacancy = records.staff_member_leave(by=clerk_witten, member_id=member.pk, left_on=datetime.date(2026, 11, 30),
-                                         reason="Ruhestand")
+                                         leave_reason="retirement", reason="Ruhestand")
     assert (vacancy.vacated_on, vacancy.reason, vacancy.refilled_on) == (datetime.date(2026, 12, 1), "Ruhestand",
                                                                           None)
     with pytest.raises(ValidationError) as refused:
@@ -165,8 +165,8 @@ def test_a_leaving_keeps_the_vacancy_already_open(clerk_witten, witten_office):
     position = PositionFactory(office=witten_office)
     open_one = VacancyFactory(position=position, vacated_on=datetime.date(2026, 10, 1))
     member = StaffMemberFactory(position=position)
-    assert records.staff_member_leave(by=clerk_witten, member_id=member.pk,
-                                      left_on=datetime.date(2026, 11, 30)) == open_one
+    assert records.staff_member_leave(by=clerk_witten, member_id=member.pk, left_on=datetime.date(2026, 11, 30),
+                                      leave_reason="retirement") == open_one  # issue 13: the reason (PS-4.1)
     assert Vacancy.objects.filter(position=position).count() == 1
 
 

@@ -272,6 +272,27 @@ RULES: dict[str, Rule] = {
     "planning:messages": Rule(signed_in(301)),  # the former planning inbox: to the one notification list
     # issue 13: costs (PS-6.2) – the comparison as CSV, like the page: every role, cut to its cities
     "planning:costs_csv": Rule(signed_in(200)),
+    # issue 13: career tracks (PS-1.1): every role reads its district's table; the coordination office and
+    # the district administration keep it (an empty POST: a form error); a row not of the district: 404
+    "staffing:career_tracks": Rule(signed_in(200), post=lambda role, city: LOGIN if role == "anonymous" else (
+        400 if role in ("coordination", "district_admin", "other_district_coordination") else 403)),
+    "staffing:career_track_edit": Rule(lambda role, city: LOGIN if role == "anonymous" else (
+        404 if role in ("coordination", "district_admin", "other_district_coordination") else 403),
+        params={"pk": "999999"}),
+    "staffing:career_track_delete": Rule(signed_in(405), post=lambda role, city: LOGIN if role == "anonymous" else (
+        404 if role in ("coordination", "district_admin", "other_district_coordination") else 403),
+        params={"pk": "999999"}),
+    # issue 13: training (PS-1.4): the coordination office and the district administration read who lacks the
+    # field-specific training (each district its own); only the coordination office reminds a city of its district
+    "planning:training_coverage": Rule(lambda role, city: LOGIN if role == "anonymous" else (
+        200 if role in ("coordination", "district_admin", "other_district_coordination") else 403)),
+    "planning:training_coverage_remind": Rule(
+        signed_in(405), post=lambda role, city: LOGIN if role == "anonymous" else (
+            302 if role == "coordination" else 404 if role == "other_district_coordination" else 403),
+        params={"pk": "city"}, cities=OBJ),
+    # issue 13: continuity of staff (PS-4.1): every role downloads the figures of the offices in its scope
+    "planning:continuity_csv": Rule(signed_in(200)),
+    "planning:continuity_xlsx": Rule(signed_in(200)),
 }
 # Prefix rules: the Django admin (no role of the site is staff: every admin page sends to the admin
 # login; the admin's own scoping is tested in tests/site).
@@ -458,3 +479,63 @@ def test_denials_in_the_matrix_are_logged(world, caplog, client):
         assert client.get("/eskalationen/").status_code in (403, 404)
     statuses = [r.status for r in caplog.records if r.name == "jobagentur.security"]
     assert statuses[:1] == [404] and len(statuses) == 2
+
+
+# issue 13: PS-5.1 cap consultation ----------------------------------------------------------------------
+
+def cap_consultation_detail(role, city):
+    """District roles of the consultation's district see it (own = this district's, other = another's); a city's
+    clerks reach only their own proposal (403 here)."""
+    if role == "anonymous":
+        return LOGIN
+    if role in CLERKS:
+        return 403
+    if city == "own":
+        return 404 if role == "other_district_coordination" else 200
+    return 200 if role == "other_district_coordination" else 404
+
+
+def cap_consultation_fix(role, city):
+    """Only the district administration of the consultation's district fixes; the world's consultation is
+    still in its period with statements missing, so its POST is refused with a form message (400)."""
+    if role == "anonymous":
+        return LOGIN
+    district_roles = {"own": {"clerk_own_city", "clerk_other_city", "coordination", "district_admin", "head"},
+                      "other": {"other_district_coordination"}}[city]
+    if role not in district_roles:
+        return 404
+    return 400 if role == "district_admin" else 403
+
+
+RULES.update({
+    "planning:cap_consultation_list": Rule(district_only(200)),
+    "planning:cap_consultation_create": Rule(only_role("district_admin", 200)),
+    "planning:cap_consultation_detail": Rule(cap_consultation_detail, params={"pk": "cap_consultation"},
+                                             cities=OBJ),
+    "planning:cap_consultation_fix": Rule(signed_in(405), post=cap_consultation_fix,
+                                          params={"pk": "cap_consultation"}, cities=OBJ),
+    # a city's clerk states for the own city only; the district sees the proposal but does not state
+    "planning:cap_statement": Rule(scoped_clerk_edit, params={"pk": "cap_proposal"}, cities=OBJ),
+})
+
+_planning_objects_without_cap_consultation = planning_objects
+
+
+def planning_objects(office, clerk, staff, users) -> dict:  # noqa: F811 - extends the world above
+    """Adds a cap consultation per district (own = this district's, other = another's) and the proposal of
+    the office's city in this district's consultation."""
+    import datetime
+
+    from planning.models import CapConsultation, CapProposal
+
+    objects = _planning_objects_without_cap_consultation(office, clerk, staff, users)
+    own_city = office.city.slug == "witten"
+    admin = users["district_admin"]
+    ends = datetime.date.today() + datetime.timedelta(days=20)
+    district = office.district if own_city else users["other_district_coordination"].organisation.district
+    consultation = CapConsultation.objects.create(district=district, year=2099, period_ends_on=ends,
+                                                  proposed_by=admin)
+    parent = CapConsultation.objects.filter(district=office.district, year=2099).first()
+    proposal = CapProposal.objects.create(consultation=parent, city=office.city, amount=1000)
+    objects.update({"cap_consultation": consultation.pk, "cap_proposal": proposal.pk})
+    return objects

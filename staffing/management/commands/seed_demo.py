@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from staffing import services
+from staffing.demo_careers import seed_career_tracks
 from staffing.hooks import demo_seeded
 from staffing.models import (
     OPEN_STATES,
@@ -159,6 +160,7 @@ def seed() -> int:
     _seed_users(district)
     _seed_goals(district, counter)
     _seed_notices(district)
+    counter[0] += seed_career_tracks(district)  # PS-1.1: the career-track table, staff tracks, DEMO-SPR-1
     for _receiver, created in demo_seeded.send(sender=Command, district=district):
         counter[0] += created or 0
     return counter[0]
@@ -206,7 +208,8 @@ def _seed_staff(office, position, function_code, civil_servant, fte, rng, counte
                      rng.choice([Qualification.DEGREE] * 4 + [Qualification.EQUIVALENT]))
     detail = rng.choice(CAREER) if benefits else rng.choice(DEGREES)
     months = rng.choice([0, 3, 6, 12, 24, 36, 60, 120])
-    _get(StaffMember, {"office": office, "position": position}, {
+    # the position's current holder (its former holders, PS-4.1 demo data, have left)
+    _get(StaffMember, {"office": office, "position": position, "left_on": None}, {
         "function": position.function, "first_name": first, "last_name": last,
         "employment": Employment.CIVIL_SERVANT if civil_servant else Employment.EMPLOYEE,
         "grade": position.grade, "fte": fte, "qualification": qualification, "qualification_detail": detail,
