@@ -180,6 +180,7 @@ class ContinuityYearForm(forms.Form):
     jahr = forms.IntegerField(label=_("Jahr"), required=False)
 
     def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
         self.years = years
         field = self.fields["jahr"]
         field.error_messages["invalid"] = _("Bitte geben Sie das Jahr als Zahl an, z. B. %(year)s.") % {
