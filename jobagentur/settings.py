@@ -204,6 +204,8 @@ QUALIFICATION_MIN_MONTHS = env.int("QUALIFICATION_MIN_MONTHS", default=6)
 VACANCY_FLAG_DAYS = env.int("VACANCY_FLAG_DAYS", default=90)
 # a placement is recorded at most this many days ahead unless the clerk confirms the date (PS-2.3, PS-6.1)
 PLACEMENT_MAX_DAYS_AHEAD = env.int("PLACEMENT_MAX_DAYS_AHEAD", default=30)
+# PS-3.3: how long a coach's personal link to the evaluation form of an offer stays valid
+COACHING_LINK_MAX_AGE_DAYS = env.int("COACHING_LINK_MAX_AGE_DAYS", default=60)
 
 # --- Security (README "Security and reliability"); production defaults follow DEBUG=false ------------
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user name from one
