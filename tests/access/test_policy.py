@@ -79,6 +79,11 @@ GLOBAL_ACTIONS = {
     "import.run": CLERK | {"clerk_other_city"},
     "integrations.admin": {"superuser"},
     "privacy.export": {"superuser"} | COORD | {"other_district_coordination"},
+    # issue 13: coaching (PS-3.3)
+    "coaching.revoke": CLERK | {"clerk_other_city"} | COORD | {"other_district_coordination"},
+    "coaching.evaluations": {"superuser"} | DISTRICT_SIDE | {"other_district_coordination"},
+    "coaching.evaluation_text": {"superuser"} | COORD | {"other_district_coordination"},
+    "coaching.coach_link": COORD | {"other_district_coordination"},
 }
 
 
