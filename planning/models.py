@@ -212,10 +212,10 @@ class CoachingSignup(models.Model):
                                      verbose_name=_("Mitarbeiter/in"))
     signed_up_at = models.DateTimeField(_("angemeldet am"), auto_now_add=True)
     # null only for sign-ups recorded before consent was kept: they count nowhere until consent is recorded
-    consent_on = models.DateField(_("Einwilligung der Person am"), null=True)
+    consent_on = models.DateField(_("Zustimmung der Person am"), null=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                     related_name="+", verbose_name=_("erfasst von"))
-    revoked_on = models.DateField(_("zurückgezogen am"), null=True, blank=True)
+    revoked_on = models.DateField(_("zurückgenommen am"), null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("Rücknahme erfasst von"))
 
