@@ -263,8 +263,11 @@ RULES: dict[str, Rule] = {
     "planning:training_participation_status": Rule(signed_in(405), post=scoped_mark, params={"pk": "participation"},
                                                    cities=OBJ, post_data={"status": "attended"}),
     "planning:coaching": Rule(signed_in(200), post=coordination_only(200)),
-    "planning:coaching_sign_up": Rule(signed_in(405), post=district_scoped(400), params={"pk": "coaching"},
-                                      cities=OBJ),
+    # issue 13 (PS-3.3): an empty sign-up is a form error (400); the district administration and the head
+    # sign nobody up (403)
+    "planning:coaching_sign_up": Rule(signed_in(405), post=lambda role, city: (
+        403 if role in ("district_admin", "head") and city == "own" else district_scoped(400)(role, city)),
+        params={"pk": "coaching"}, cities=OBJ),
     "planning:coaching_participants": Rule(coaching_participants, params={"pk": "coaching"}, cities=OBJ),
     "planning:costs": Rule(signed_in(200)),
     "planning:cap_create": Rule(only_role("district_admin", 200)),
