@@ -8,6 +8,7 @@ from staffing.ui import DateInput
 from .models import (
     CapStatement,
     CoachingOffer,
+    CoachingTheme,
     ReimbursementCap,
     TrainingKind,
     TrainingNeed,
@@ -102,10 +103,38 @@ class MemberChoiceForm(forms.Form):
 
 
 class CoachingOfferForm(forms.ModelForm):
+    """PS-3.3: the extension to benefits staff needs its reason (checked in CoachingOffer.clean)."""
+
     class Meta:
         model = CoachingOffer
-        fields = ["title", "coach", "starts_on", "open_to_benefits", "description"]
-        widgets = {"starts_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+        fields = ["title", "coach", "starts_on", "open_to_benefits", "benefits_reason", "description"]
+        widgets = {"starts_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2}),
+                   "benefits_reason": forms.Textarea(attrs={"rows": 2})}
+
+
+class CoachingSignupForm(MemberChoiceForm):
+    """PS-3.3: a sign-up is the person's own: recorded with their consent and its date."""
+
+    consent_given = forms.BooleanField(
+        label=_("Die Person hat der Anmeldung selbst zugestimmt"), required=True,
+        error_messages={"required": _("Die Anmeldung ist freiwillig: Bitte bestätigen Sie, dass die Person "
+                                      "selbst zugestimmt hat.")})
+    consent_on = forms.DateField(label=_("Zustimmung der Person am"), widget=DateInput(),
+                                 error_messages={"required": _("Bitte geben Sie an, wann die Person zugestimmt hat.")})
+
+
+class CoachingEvaluationForm(forms.Form):
+    """PS-3.3: the coach's evaluation: general, without names; free text plus themes from a fixed list."""
+
+    year = forms.IntegerField(label=_("Jahr"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(label=_("Quartal"), coerce=int,
+                                     choices=[(q, _("%(q)s. Quartal") % {"q": q}) for q in range(1, 5)])
+    participants = forms.IntegerField(label=_("Zahl der Teilnehmenden im Zeitraum"), min_value=1, max_value=500)
+    themes = forms.MultipleChoiceField(label=_("Themen"), choices=CoachingTheme.choices, required=False,
+                                       widget=forms.CheckboxSelectMultiple)
+    text = forms.CharField(label=_("Auswertung (allgemein, ohne Namen)"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 5}),
+                           help_text=_("Bitte keine Namen und nichts, woran eine einzelne Person zu erkennen ist."))
 
 
 class CapForm(forms.ModelForm):

@@ -18,6 +18,8 @@ def items(user) -> list[tuple[str, object]]:
         result.append((reverse("planning:training"), _("Fortbildung")))
     if can(user, "coaching.view"):
         result.append((reverse("planning:coaching"), _("Coaching")))
+    if can(user, "coaching.evaluations"):
+        result.append((reverse("planning:coaching_evaluations"), _("Coaching-Auswertung")))
     if can(user, "costs.view"):
         result.append((reverse("planning:costs"), _("Erstattung")))
     return result

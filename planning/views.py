@@ -3,12 +3,14 @@ import datetime
 import io
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -456,48 +458,88 @@ def training_coverage_remind(request, pk):
 
 # --- coaching (PS-3.3) ---------------------------------------------------------------------------
 
-@login_required
-def coaching_view(request):
+def _coaching_page(request, *, offer_form=None, signup_form=None, signup_offer=None, status=200):
+    """The coaching page: offers with their aggregated participation; a bound sign-up form (with its
+    errors) is shown at its offer, so nothing typed is lost."""
     user = request.user
     offers = list(selectors.coaching_offers_visible_to(user))
-    offer_form = None
-    if can(user, "coaching.organise"):
-        offer_form = forms.CoachingOfferForm(request.POST or None)
-        if request.method == "POST" and offer_form.is_valid():
-            try:
-                services.coaching_offer_create(by=user, **offer_form.cleaned_data)
-            except ValidationError as error:
-                apply_service_error(offer_form, error)
-            else:
-                messages.success(request, _("Das Coaching-Angebot wurde angelegt."))
-                return redirect("planning:coaching")
-    elif request.method == "POST":
-        raise PermissionDenied
-    members = staffing_selectors.staff_visible_to(user).filter(left_on__isnull=True).order_by("last_name")
-    signup_form = forms.MemberChoiceForm(members=members) if can(user, "coaching.sign_up") else None
+    if offer_form is None and can(user, "coaching.organise"):
+        offer_form = forms.CoachingOfferForm()
+    members = None
+    if can(user, "coaching.sign_up"):
+        members = list(staffing_selectors.staff_visible_to(user).filter(left_on__isnull=True)
+                       .select_related("function").order_by("last_name", "first_name"))
     return render(request, "planning/coaching/index.html", {
-        "reports": coaching.coaching_report(offers), "offer_form": offer_form, "signup_form": signup_form,
+        "reports": coaching.coaching_report(offers), "offer_form": offer_form, "members": members,
+        "signup_form": signup_form, "signup_offer": signup_offer, "today": timezone.localdate(),
         "min_group": coaching.MIN_GROUP, "sees_participants": selectors.may_see_coaching_participants(user),
-    })
+    }, status=status)
+
+
+@login_required
+def coaching_view(request):
+    """PS-3.3: coaching offers with aggregated participation; the coordination office creates offers."""
+    user = request.user
+    if request.method != "POST":
+        return _coaching_page(request)
+    if not can(user, "coaching.organise"):
+        raise PermissionDenied
+    offer_form = forms.CoachingOfferForm(request.POST)
+    if offer_form.is_valid():
+        try:
+            services.coaching_offer_create(by=user, **offer_form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(offer_form, error)
+        else:
+            messages.success(request, _("Das Coaching-Angebot wurde angelegt."))
+            return redirect("planning:coaching")
+    return _coaching_page(request, offer_form=offer_form)
 
 
 @login_required
 @require_POST
 def coaching_sign_up(request, pk):
+    """PS-3.3: the person's own sign-up, recorded with their consent and its date."""
     user = request.user
     offer = selectors.coaching_offer_for_user(user, pk)
+    if not can(user, "coaching.sign_up"):
+        raise PermissionDenied
     members = staffing_selectors.staff_visible_to(user).filter(left_on__isnull=True)
-    form = forms.MemberChoiceForm(request.POST, members=members)
-    if not form.is_valid():
-        messages.error(request, _("Bitte wählen Sie eine Person aus."))
-        return redirect("planning:coaching")
-    try:
-        services.coaching_sign_up(offer_id=offer.pk, member_id=form.cleaned_data["staff_member"].pk, by=user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Die Anmeldung zum Coaching ist gespeichert. Die Teilnahme ist freiwillig."))
-    return redirect("planning:coaching")
+    form = forms.CoachingSignupForm(request.POST, members=members, prefix=f"o{offer.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.coaching_sign_up(offer_id=offer.pk, member_id=data["staff_member"].pk, by=user,
+                                      consent_given=data["consent_given"], consent_on=data["consent_on"])
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Die Anmeldung zum Coaching ist gespeichert. Die Teilnahme ist freiwillig."))
+            return redirect("planning:coaching")
+    return _coaching_page(request, signup_form=form, signup_offer=offer.pk, status=400)
+
+
+def _revoke_from_post(request) -> None:
+    signup_id = request.POST.get("signup", "")
+    if not signup_id.isdigit():  # a tampered value: no such sign-up, as for one outside the scope
+        raise Http404
+    services.coaching_revoke(signup_id=int(signup_id), by=request.user)
+    messages.success(request, _("Die Rücknahme der Anmeldung ist gespeichert. Die Person zählt in keiner "
+                                "Auswertung mehr."))
+
+
+@login_required
+def coaching_signups(request):
+    """PS-3.3: the sign-ups the user recorded (the city: its own staff; the coordination office: its
+    district), with consent date; a sign-up is revoked here at the person's request."""
+    if not can(request.user, "coaching.revoke"):
+        raise PermissionDenied
+    if request.method == "POST":
+        _revoke_from_post(request)
+        return redirect("planning:coaching_signups")
+    signups = selectors.coaching_signups_kept_by(request.user).select_related("recorded_by").order_by(
+        "revoked_on", "offer__starts_on", "staff_member__last_name", "staff_member__first_name")
+    return render(request, "planning/coaching/signups.html", {"signups": signups})
 
 
 @login_required
@@ -507,15 +549,70 @@ def coaching_participants(request, pk):
         raise Http404
     offer = selectors.coaching_offer_for_user(request.user, pk)
     if request.method == "POST":
-        signup_id = request.POST.get("signup", "")
-        if not signup_id.isdigit():  # a tampered value: no such sign-up, as for one outside the scope
-            raise Http404
-        services.coaching_withdraw(signup_id=int(signup_id), by=request.user)
-        messages.success(request, _("Die Anmeldung wurde entfernt."))
+        _revoke_from_post(request)
         return redirect("planning:coaching_participants", offer.pk)
     signups = selectors.coaching_signups_visible_to(request.user).filter(offer=offer).order_by(
         "staff_member__last_name")
     return render(request, "planning/coaching/participants.html", {"offer": offer, "signups": signups})
+
+
+@login_required
+def coaching_evaluations(request):
+    """PS-3.3: the coaches' evaluations as leaders read them: aggregated per offer and period (themes,
+    participants; small-group rule). The coordination office, the district administration, the head."""
+    if not can(request.user, "coaching.evaluations"):
+        raise PermissionDenied
+    offers = list(selectors.coaching_offers_visible_to(request.user))
+    return render(request, "planning/coaching/evaluations.html", {
+        "reports": coaching.coaching_report(offers), "evaluations": coaching.evaluation_report(offers),
+        "min_group": coaching.MIN_GROUP, "sees_text": can(request.user, "coaching.evaluation_text")})
+
+
+@login_required
+def coaching_offer_evaluations(request, pk):
+    """PS-3.3: the coaches' free text of one offer, and the coach's personal link: the coordination
+    office only (everybody else: 404). A POST creates a new link and shows it once."""
+    if not can(request.user, "coaching.evaluation_text"):
+        raise Http404
+    offer = selectors.coaching_offer_for_user(request.user, pk)
+    link = None
+    if request.method == "POST":
+        if not can(request.user, "coaching.coach_link"):
+            raise PermissionDenied
+        link = request.build_absolute_uri(reverse("planning:coaching_coach_form",
+                                                  args=[offer.pk, coaching.coach_token(offer)]))
+    evaluations = selectors.coaching_evaluations_with_text_visible_to(request.user).filter(offer=offer).order_by(
+        "-year", "-quarter", "-submitted_at")
+    return render(request, "planning/coaching/offer_evaluations.html", {
+        "offer": offer, "evaluations": evaluations, "link": link,
+        "max_age_days": settings.COACHING_LINK_MAX_AGE_DAYS})
+
+
+def coaching_coach_form(request, pk, token):
+    """PS-3.3: the external coach's evaluation form at the personal signed link (no account; CSRF-protected):
+    several evaluations per offer. A tampered link or one of another offer: 404; an expired one: 400."""
+    try:
+        offer = coaching.offer_for_token(token, offer_id=pk, max_age_days=settings.COACHING_LINK_MAX_AGE_DAYS)
+    except coaching.LinkExpired:
+        return render(request, "planning/coaching/coach_link_refused.html", {"expired": True}, status=400)
+    except coaching.LinkInvalid:
+        return render(request, "planning/coaching/coach_link_refused.html", {"expired": False}, status=404)
+    today = timezone.localdate()
+    initial = {"year": today.year, "quarter": (today.month - 1) // 3 + 1}
+    form = forms.CoachingEvaluationForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.coaching_evaluation_submit(offer=offer, **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_error(form, error)
+            else:
+                messages.success(request, _("Vielen Dank. Die Auswertung ist gespeichert. Sie können über "
+                                            "diesen Link weitere Auswertungen senden."))
+                return redirect(request.path)
+        status = 400
+    return render(request, "planning/coaching/coach_form.html", {"offer": offer, "form": form}, status=status)
 
 
 # --- reimbursement cap (PS-5.1) --------------------------------------------------------------------

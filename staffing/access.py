@@ -296,6 +296,17 @@ RULES = {
     "continuity.view": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
         user.is_superuser or role_of(user) is not None),
     "continuity.start_panel": lambda user, obj=None: _has_role(user, COORD, ADMIN),
+    # issue 13: coaching (PS-3.3)
+    # the person's HR (their city) or the coordination office records the revocation of a sign-up
+    "coaching.revoke": lambda user, obj=None: _has_role(user, CITY, COORD),
+    # leaders read the coaches' evaluations only aggregated (offer, period, themes)
+    "coaching.evaluations": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or _has_role(user, COORD, ADMIN, HEAD)),
+    # the coaches' free text: the coordination office only
+    "coaching.evaluation_text": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or _has_role(user, COORD)),
+    # the coordination office hands the external coach a personal, expiring, signed link per offer
+    "coaching.coach_link": lambda user, obj=None: _has_role(user, COORD),
 }
 
 

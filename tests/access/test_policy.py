@@ -90,6 +90,11 @@ GLOBAL_ACTIONS = {
     # issue 13: continuity of staff (PS-4.1); what each sees is cut by the scope (tests/planning/test_continuity_*)
     "continuity.view": {"superuser"} | CLERK | {"clerk_other_city"} | DISTRICT_SIDE | {"other_district_coordination"},
     "continuity.start_panel": COORD | ADMIN | {"other_district_coordination"},
+    # issue 13: coaching (PS-3.3)
+    "coaching.revoke": CLERK | {"clerk_other_city"} | COORD | {"other_district_coordination"},
+    "coaching.evaluations": {"superuser"} | DISTRICT_SIDE | {"other_district_coordination"},
+    "coaching.evaluation_text": {"superuser"} | COORD | {"other_district_coordination"},
+    "coaching.coach_link": COORD | {"other_district_coordination"},
 }
 
 

@@ -41,9 +41,9 @@ def test_navigation_per_role(client, clerk_witten, coordinator, district_admin, 
     common = {"Personalverzeichnis", "Quartalsmeldung", "Kapazitätsplan", "Offene Vakanzen"}
     # no "Nachrichten": planning messages are notifications (the header's "Benachrichtigungen")
     assert _nav(client, clerk_witten) == common | {"Fortbildung", "Coaching", "Erstattung"}
-    assert _nav(client, coordinator) == common | {"Fortbildung", "Coaching", "Erstattung"}
-    assert _nav(client, district_admin) == common | {"Fortbildung", "Coaching", "Erstattung"}
-    assert _nav(client, head) == common
+    assert _nav(client, coordinator) == common | {"Fortbildung", "Coaching", "Coaching-Auswertung", "Erstattung"}
+    assert _nav(client, district_admin) == common | {"Fortbildung", "Coaching", "Coaching-Auswertung", "Erstattung"}
+    assert _nav(client, head) == common | {"Coaching-Auswertung"}  # PS-3.3: aggregated evaluations only
 
 
 def test_every_navigation_item_opens(client, clerk_witten, coordinator, district_admin, head, witten_office):

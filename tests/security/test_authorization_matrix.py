@@ -263,8 +263,11 @@ RULES: dict[str, Rule] = {
     "planning:training_participation_status": Rule(signed_in(405), post=scoped_mark, params={"pk": "participation"},
                                                    cities=OBJ, post_data={"status": "attended"}),
     "planning:coaching": Rule(signed_in(200), post=coordination_only(200)),
-    "planning:coaching_sign_up": Rule(signed_in(405), post=district_scoped(302), params={"pk": "coaching"},
-                                      cities=OBJ),
+    # issue 13 (PS-3.3): an empty sign-up is a form error (400); the district administration and the head
+    # sign nobody up (403)
+    "planning:coaching_sign_up": Rule(signed_in(405), post=lambda role, city: (
+        403 if role in ("district_admin", "head") and city == "own" else district_scoped(400)(role, city)),
+        params={"pk": "coaching"}, cities=OBJ),
     "planning:coaching_participants": Rule(coaching_participants, params={"pk": "coaching"}, cities=OBJ),
     "planning:costs": Rule(signed_in(200)),
     "planning:cap_create": Rule(only_role("district_admin", 200)),
@@ -291,6 +294,21 @@ RULES: dict[str, Rule] = {
     # issue 13: continuity of staff (PS-4.1): every role downloads the figures of the offices in its scope
     "planning:continuity_csv": Rule(signed_in(200)),
     "planning:continuity_xlsx": Rule(signed_in(200)),
+    # issue 13: coaching (PS-3.3)
+    # the sign-ups a user recorded: the city's HR and the coordination office; an empty POST names no sign-up
+    "planning:coaching_signups": Rule(
+        lambda role, city: LOGIN if role == "anonymous" else (200 if role in CLERKS | {
+            "coordination", "other_district_coordination"} else 403),
+        post=lambda role, city: LOGIN if role == "anonymous" else (404 if role in CLERKS | {
+            "coordination", "other_district_coordination"} else 403)),
+    # leaders read the coaches' evaluations aggregated; the city's HR does not
+    "planning:coaching_evaluations": Rule(district_only(200)),
+    # the free text and the coach's link: the coordination office of the offer's district only
+    "planning:coaching_offer_evaluations": Rule(coaching_participants, post=coaching_participants,
+                                                params={"pk": "coaching"}, cities=OBJ),
+    # the coach has no account: the signed token is the key; a wrong token is 404 for everyone
+    "planning:coaching_coach_form": Rule(everyone(404), post=everyone(404),
+                                         params={"pk": "coaching", "token": "token"}, cities=OBJ),
 }
 # Prefix rules: the Django admin (no role of the site is staff: every admin page sends to the admin
 # login; the admin's own scoping is tested in tests/site).
