@@ -17,8 +17,11 @@ class PlanningConfig(AppConfig):
     def ready(self):
         # imported here, not at the top: they need the app registry (models), which is ready only now
         from . import demo, navigation
-        from .models import MessageKind
+        from .models import MessageKind, StaffPlanMessageKind
 
         hooks.register_navigation("planning", navigation.items)
         hooks.register_notification_kinds(MessageKind.choices)
+        hooks.register_notification_kinds(StaffPlanMessageKind.choices)  # issue 13: staff plan
         hooks.demo_seeded.connect(demo.on_demo_seeded, dispatch_uid="planning.seed_planning")
+        from . import staffplan_demo  # issue 13: the district's staff plan (PS-4.2)
+        hooks.demo_seeded.connect(staffplan_demo.on_demo_seeded, dispatch_uid="planning.seed_staff_plan")

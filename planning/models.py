@@ -241,3 +241,10 @@ class MessageKind(models.TextChoices):
 
     CAP_CHANGED = "cap_changed", _("Höchstrahmen festgesetzt")
     REPORT_REMINDER = "report_reminder", _("Erinnerung Quartalsmeldung")
+
+
+class StaffPlanMessageKind(models.TextChoices):
+    """Issue 13, PS-4.2: the notifications of the staff plan (proposals of a city, the district's decision)."""
+
+    POSITION_PROPOSED = "position_proposed", _("Vorschlag zum Stellenplan")
+    POSITION_DECIDED = "position_decided", _("Entscheidung zum Stellenplan")
