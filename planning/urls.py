@@ -29,4 +29,14 @@ urlpatterns = [
     path("erstattung/hoechstrahmen/neu/", views.cap_create, name="cap_create"),
     path("erstattung/stadt/<int:pk>/", views.cap_history, name="cap_history"),
     path("nachrichten/", views.message_list, name="messages"),
+    # issue 13: the district's staff plan (PS-4.2)
+    path("stellenplan/", views.staff_plan, name="staff_plan"),
+    path("stellenplan/vorlage.csv", views.staff_plan_template, name="staff_plan_template"),
+    path("stellenplan/<int:office_pk>/", views.staff_plan_office, name="staff_plan_office"),
+    path("stellenplan/<int:office_pk>/neu/", views.staff_plan_position_create, name="staff_plan_position_create"),
+    path("stellenplan/<int:office_pk>/einlesen/", views.staff_plan_import, name="staff_plan_import"),
+    path("stellenplan/<int:office_pk>/vorschlag/", views.position_proposal_create, name="position_proposal_create"),
+    path("stellenplan/stelle/<int:pk>/", views.staff_plan_position_edit, name="staff_plan_position_edit"),
+    path("stellenplan/vorschlaege/", views.position_proposals, name="position_proposals"),
+    path("stellenplan/vorschlaege/<int:pk>/", views.position_proposal_detail, name="position_proposal_detail"),
 ]
