@@ -113,6 +113,8 @@ class PositionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["function"].queryset = Function.objects.all()
+        self.fields["fte"].localize = True  # "0,75" as German users write it
+        self.fields["fte"].widget.is_localized = True
         self.fields["is_active"].help_text = _("Nicht mehr im Stellenplan: keine neue Stellenbesetzungsmitteilung, "
                                                "nicht im Kapazitätsplan.")
 
@@ -136,7 +138,7 @@ class PositionProposalForm(forms.Form):
     function = forms.ModelChoiceField(label=_("Funktion"), queryset=Function.objects.all(), required=False)
     grade = forms.CharField(label=_("Besoldungs-/Entgeltgruppe"), max_length=20, required=False)
     fte = forms.DecimalField(label=_("Stellenanteil (VZÄ)"), max_digits=4, decimal_places=3, required=False,
-                             min_value=Decimal("0.01"), max_value=Decimal("1"))
+                             min_value=Decimal("0.01"), max_value=Decimal("1"), localize=True)
     reason = forms.CharField(label=_("Begründung"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, office, **kwargs):

@@ -86,7 +86,13 @@ def _snapshot(position: Position) -> dict:
         return {}
     function = Function.objects.filter(pk=position.function_id).values_list("code", flat=True).first()
     return {"number": position.number, "title": position.title, "function": function or "",
-            "grade": position.grade, "fte": str(position.fte), "is_active": position.is_active}
+            "grade": position.grade, "fte": _fte_text(position.fte), "is_active": position.is_active}
+
+
+def _fte_text(value) -> str:
+    from decimal import Decimal
+
+    return "" if value is None else str(Decimal(value).quantize(Decimal("0.001")))
 
 
 def _require_keeps_plan(by: User, office: Office) -> None:
@@ -267,7 +273,7 @@ def position_proposal_create(*, by: User, kind: str, reason: str, office_id: int
         for name, label in labels.items():
             if getattr(proposal, name) in (None, ""):
                 errors[name] = _("Bitte geben Sie „%(label)s“ an.") % {"label": label}
-        if not errors and (proposal.title, proposal.function_id, proposal.grade, proposal.fte) == (
+        if not any(name in errors for name in labels) and (proposal.title, proposal.function_id, proposal.grade, proposal.fte) == (
                 position.title, position.function_id, position.grade, position.fte):
             errors["__all__"] = _("Der Vorschlag ändert nichts an der Stelle.")
     if position is not None and not position.is_active:
@@ -292,7 +298,7 @@ def proposal_values(proposal: PositionProposal) -> dict:
         return {**proposal.before, "is_active": False}
     function = Function.objects.filter(pk=proposal.function_id).values_list("code", flat=True).first()
     return {**proposal.before, "number": proposal.number, "title": proposal.title, "function": function or "",
-            "grade": proposal.grade, "fte": str(proposal.fte), "is_active": True}
+            "grade": proposal.grade, "fte": _fte_text(proposal.fte), "is_active": True}
 
 
 def _decided_proposal(by: User, proposal_id: int) -> PositionProposal:

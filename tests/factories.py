@@ -162,3 +162,23 @@ class CandidateFactory(DjangoModelFactory):
     qualification_detail = "B.A. Soziale Arbeit"
     professional_background = "Fünf Jahre Beratung in einem Bildungsträger"
     months_experience = 60
+
+
+# --- issue 13: the district's staff plan (PS-4.2) -----------------------------------------------------
+
+class PositionProposalFactory(DjangoModelFactory):
+    """A waiting proposal of a city: a change of grade and FTE of a position of its regional office."""
+
+    class Meta:
+        model = "staffing.PositionProposal"
+
+    position = factory.SubFactory(PositionFactory)
+    office = factory.LazyAttribute(lambda o: o.position.office if o.position else None)
+    kind = "change"
+    number = factory.LazyAttribute(lambda o: o.position.number if o.position else "NEU-1")
+    title = factory.LazyAttribute(lambda o: o.position.title if o.position else "Arbeitsvermittler/in")
+    function = factory.LazyAttribute(lambda o: o.position.function if o.position else None)
+    grade = "EG 10"
+    fte = Decimal("0.750")
+    reason = "Gestiegene Fallzahlen"
+    proposed_by = factory.LazyAttribute(lambda o: city_clerk(o.office.city))
