@@ -610,9 +610,7 @@ def staff_plan_import(request, office_pk):
 def staff_plan_template(request):
     from . import staffplan
 
-    response = HttpResponse(staffplan.template_csv().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="stellenplan-vorlage.csv"'
-    return response
+    return csv_response("stellenplan-vorlage.csv", [header for header, _key, _required in staffplan.COLUMNS], [])
 
 
 @login_required
