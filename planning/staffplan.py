@@ -52,8 +52,9 @@ def parse_csv(content: bytes) -> ParsedFile:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = content.decode("cp1252", errors="replace")
-    lines = [row for row in csv.reader(io.StringIO(text), delimiter=";" if text.split("\n", 1)[0].count(";")
-                                       >= text.split("\n", 1)[0].count(",") else ",")]
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     lines = [(number, row) for number, row in enumerate(lines, start=1) if any(cell.strip() for cell in row)]
     if not lines:
         result.errors.append(_("Die Datei enthält keine Zeilen."))

@@ -273,7 +273,8 @@ def position_proposal_create(*, by: User, kind: str, reason: str, office_id: int
         for name, label in labels.items():
             if getattr(proposal, name) in (None, ""):
                 errors[name] = _("Bitte geben Sie „%(label)s“ an.") % {"label": label}
-        if not any(name in errors for name in labels) and (proposal.title, proposal.function_id, proposal.grade, proposal.fte) == (
+        proposed = (proposal.title, proposal.function_id, proposal.grade, proposal.fte)
+        if not any(name in errors for name in labels) and proposed == (
                 position.title, position.function_id, position.grade, position.fte):
             errors["__all__"] = _("Der Vorschlag ändert nichts an der Stelle.")
     if position is not None and not position.is_active:

@@ -19,9 +19,6 @@ from tests.factories import (
     FunctionFactory,
     PositionFactory,
     PositionProposalFactory,
-    RegionalOfficeFactory,
-    CityFactory,
-    city_clerk,
     district_user,
 )
 
