@@ -114,6 +114,7 @@ class PositionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["function"].queryset = Function.objects.all()
         self.fields["fte"].localize = True  # "0,75" as German users write it
+        self.fields["fte"].widget = forms.TextInput(attrs={"inputmode": "decimal"})
         self.fields["fte"].widget.is_localized = True
         self.fields["is_active"].help_text = _("Nicht mehr im Stellenplan: keine neue Stellenbesetzungsmitteilung, "
                                                "nicht im Kapazitätsplan.")
