@@ -506,7 +506,7 @@ def _plan_totals(positions) -> dict:
 @login_required
 def staff_plan(request):
     """PS-4.2: the staff plans of the offices in the user's scope (positions and FTE), the waiting proposals;
-    a city goes straight to its own regional office."""
+    a city sees its own regional office's plan right here."""
     from staffing.models import Position, PositionProposal
 
     offices = list(staffing_selectors.offices_visible_to(request.user).order_by("kind", "name"))
@@ -520,7 +520,7 @@ def staff_plan(request):
         o.active_fte = sums.get(o.pk, {}).get("fte") or Decimal("0")
         o.waiting = waiting.get(o.pk, 0)
     if len(offices) == 1 and not can(request.user, "staff_plan.keep"):
-        return redirect("planning:staff_plan_office", offices[0].pk)
+        return staff_plan_office(request, offices[0].pk)
     return render(request, "planning/staffplan/index.html", {
         "offices": offices, "total_positions": sum(o.active_positions for o in offices),
         "total_fte": sum((o.active_fte or Decimal("0") for o in offices), Decimal("0")),

@@ -288,7 +288,7 @@ RULES: dict[str, Rule] = {
     "planning:cap_history": Rule(scoped(200), params={"pk": "city"}, cities=OBJ),
     "planning:messages": Rule(signed_in(301)),  # the former planning inbox: to the one notification list
     # issue 13: staff plan (PS-4.2)
-    "planning:staff_plan": Rule(lambda role, city: LOGIN if role == "anonymous" else (302 if role in CLERKS else 200)),
+    "planning:staff_plan": Rule(signed_in(200)),
     "planning:staff_plan_template": Rule(signed_in(200)),
     "planning:staff_plan_office": Rule(scoped(200), params={"office_pk": "office"}, cities=OBJ),
     "planning:staff_plan_position_create": Rule(plan_keep, params={"office_pk": "office"}, cities=OBJ),
