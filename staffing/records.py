@@ -192,10 +192,10 @@ def staff_plan_import(*, by: User, office_id: int, rows: list[dict], reason: str
             continue
         seen[number] = line
         position = existing.get(number) or Position(office=office)
+        was_active = position.is_active if position.pk else True
         _assign(position, data, POSITION_FIELDS)
         try:
             position.full_clean(validate_unique=False)
-            was_active = existing[number].is_active if number in existing else True
             _raise(_deactivation_errors(position, was_active) if position.pk else {})
         except ValidationError as error:
             errors.extend(_("Zeile %(line)s: %(message)s") % {"line": line, "message": message}

@@ -373,3 +373,20 @@ def test_the_city_import_offers_no_positions_any_more():
     from integrations import imports
 
     assert "stellen" not in imports.KINDS and set(imports.KINDS) == {"personal", "vakanzen"}
+
+
+def test_a_position_with_an_open_notice_is_not_taken_out_of_the_plan(coordinator, clerk_witten, position):
+    from staffing import services as notice_services
+
+    notice = notice_services.notice_create(by=clerk_witten, position=position)
+    with pytest.raises(ValidationError) as error:
+        records.position_save(by=coordinator, position_id=position.pk, is_active=False, reason="gestrichen")
+    assert f"Mitteilung Nr. {notice.pk} offen" in str(error.value)
+    rows = [{"line": 2, "number": position.number, "title": position.title, "function": position.function,
+             "grade": position.grade, "fte": position.fte, "is_active": False}]
+    with pytest.raises(ValidationError) as error:
+        records.staff_plan_import(by=coordinator, office_id=position.office_id, rows=rows, reason="r")
+    assert f"Zeile 2: im Stellenplan: Für diese Stelle ist die Mitteilung Nr. {notice.pk} offen" in " ".join(
+        error.value.messages)
+    position.refresh_from_db()
+    assert position.is_active
