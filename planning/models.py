@@ -449,3 +449,10 @@ class TrainingReminder(models.Model):
 
     def __str__(self):
         return f"{self.office} {self.sent_at:%d.%m.%Y}"
+
+
+class StaffPlanMessageKind(models.TextChoices):
+    """Issue 13, PS-4.2: the notifications of the staff plan (proposals of a city, the district's decision)."""
+
+    POSITION_PROPOSED = "position_proposed", _("Vorschlag zum Stellenplan")
+    POSITION_DECIDED = "position_decided", _("Entscheidung zum Stellenplan")

@@ -12,6 +12,7 @@ def items(user) -> list[tuple[str, object]]:
         (reverse("planning:staff_register"), _("Personalverzeichnis")),
         (reverse("planning:report_list"), _("Quartalsmeldung")),
         (reverse("planning:capacity"), _("Kapazitätsplan")),
+        (reverse("planning:staff_plan"), _("Stellenplan")),  # issue 13 (PS-4.2)
         (reverse("planning:vacancies"), _("Offene Vakanzen")),
     ]
     if can(user, "training.view"):

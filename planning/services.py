@@ -532,3 +532,59 @@ def cap_consultation_fix(*, consultation_id: int, by: User, reason: str = "",
     if updated != 1:  # the row is locked above; this only guards against a second path
         raise ValidationError(_("Diese Abstimmung ist bereits festgesetzt."))
     return caps
+# --- issue 13: the district's staff plan (PS-4.2) -----------------------------------------------------
+
+def _plan_notify(recipients, kind: str, subject: str, body: str, url: str) -> None:
+    notify(recipients=list(recipients), kind=kind, subject=subject, body=body, url=url)
+
+
+@transaction.atomic
+def position_propose(*, by: User, **data):
+    """PS-4.2: a city proposes a change of its staff plan (`staffing.records.position_proposal_create`); the
+    coordination office and the district administration of the district are told."""
+    from staffing import records
+
+    from .models import StaffPlanMessageKind
+
+    proposal = records.position_proposal_create(by=by, **data)
+    office = proposal.office
+    url = reverse("planning:position_proposal_detail", args=[proposal.pk])
+    with override("de"):
+        subject = _("Vorschlag zum Stellenplan: %(office)s – %(kind)s") % {
+            "office": office.name, "kind": proposal.get_kind_display()}
+        body = _("%(city)s schlägt eine Änderung des Stellenplans der %(office)s vor (%(kind)s, Stelle "
+                 "%(number)s).\n\nBegründung: %(reason)s\n\nBitte entscheiden Sie: %(url)s") % {
+            "city": office.city.name if office.city else office.name, "office": office.name,
+            "kind": proposal.get_kind_display(), "number": proposal.number or "–", "reason": proposal.reason,
+            "url": settings.SITE_URL.rstrip("/") + url}
+    _plan_notify(access.people_of(Role.COORDINATION, Role.DISTRICT_ADMIN, city_id=office.city_id,
+                                  district_id=office.district_id),
+                 StaffPlanMessageKind.POSITION_PROPOSED, subject, body, url)
+    return proposal
+
+
+@transaction.atomic
+def position_proposal_decide(*, by: User, proposal_id: int, accept: bool, note: str = ""):
+    """PS-4.2: the district accepts (applied through `staffing.records`) or rejects a city's proposal; the
+    city's clerks are told."""
+    from staffing import records
+
+    from .models import StaffPlanMessageKind
+
+    if accept:
+        proposal = records.position_proposal_accept(by=by, proposal_id=proposal_id, note=note)
+    else:
+        proposal = records.position_proposal_reject(by=by, proposal_id=proposal_id, note=note)
+    office = proposal.office
+    url = reverse("planning:position_proposal_detail", args=[proposal.pk])
+    with override("de"):
+        subject = _("Ihr Vorschlag zum Stellenplan wurde %(state)s") % {"state": proposal.get_state_display()}
+        body = _("Der Kreis hat Ihren Vorschlag (%(kind)s, Stelle %(number)s) %(state)s.\n\nVermerk des Kreises: "
+                 "%(note)s\n\n%(url)s") % {
+            "kind": proposal.get_kind_display(), "number": proposal.number or "–",
+            "state": proposal.get_state_display(), "note": proposal.decision_note or "–",
+            "url": settings.SITE_URL.rstrip("/") + url}
+    if office.city_id:
+        _plan_notify(access.people_of(Role.CITY_CLERK, city_id=office.city_id, district_id=office.district_id),
+                     StaffPlanMessageKind.POSITION_DECIDED, subject, body, url)
+    return proposal

@@ -44,4 +44,14 @@ urlpatterns = [
     path("erstattung/abstimmung/<int:pk>/", views.cap_consultation_detail, name="cap_consultation_detail"),
     path("erstattung/abstimmung/<int:pk>/festsetzen/", views.cap_consultation_fix, name="cap_consultation_fix"),
     path("erstattung/vorschlag/<int:pk>/stellungnahme/", views.cap_statement, name="cap_statement"),
+    # issue 13: the district's staff plan (PS-4.2)
+    path("stellenplan/", views.staff_plan, name="staff_plan"),
+    path("stellenplan/vorlage.csv", views.staff_plan_template, name="staff_plan_template"),
+    path("stellenplan/<int:office_pk>/", views.staff_plan_office, name="staff_plan_office"),
+    path("stellenplan/<int:office_pk>/neu/", views.staff_plan_position_create, name="staff_plan_position_create"),
+    path("stellenplan/<int:office_pk>/einlesen/", views.staff_plan_import, name="staff_plan_import"),
+    path("stellenplan/<int:office_pk>/vorschlag/", views.position_proposal_create, name="position_proposal_create"),
+    path("stellenplan/stelle/<int:pk>/", views.staff_plan_position_edit, name="staff_plan_position_edit"),
+    path("stellenplan/vorschlaege/", views.position_proposals, name="position_proposals"),
+    path("stellenplan/vorschlaege/<int:pk>/", views.position_proposal_detail, name="position_proposal_detail"),
 ]

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -786,3 +786,206 @@ def cap_statement(request, pk):
 def message_list(request):
     """The former inbox of the planning side: its messages are notifications now (one inbox for all)."""
     return redirect("staffing:notification_list", permanent=True)
+
+
+# --- issue 13: the district's staff plan (PS-4.2) -----------------------------------------------------
+
+def _plan_office(request, office_pk):
+    """The office if the user sees it, else 404."""
+    return staffing_selectors.get_or_404(staffing_selectors.offices_visible_to(request.user), office_pk)
+
+
+def _plan_totals(positions) -> dict:
+    active = [p for p in positions if p.is_active]
+    by_function: dict = {}
+    for p in active:
+        row = by_function.setdefault(p.function_id, {"function": p.function, "positions": 0, "fte": Decimal("0")})
+        row["positions"] += 1
+        row["fte"] += p.fte
+    return {"positions": len(active), "fte": sum((p.fte for p in active), Decimal("0")),
+            "inactive": len(positions) - len(active),
+            "by_function": sorted(by_function.values(), key=lambda r: (r["function"].sort_order, r["function"].name))}
+
+
+@login_required
+def staff_plan(request):
+    """PS-4.2: the staff plans of the offices in the user's scope (positions and FTE), the waiting proposals;
+    a city sees its own regional office's plan right here."""
+    from staffing.models import Position, PositionProposal
+
+    offices = list(staffing_selectors.offices_visible_to(request.user).order_by("kind", "name"))
+    ids = [o.pk for o in offices]
+    sums = {r["office_id"]: r for r in Position.objects.filter(office_id__in=ids, is_active=True).order_by()
+            .values("office_id").annotate(n=Count("pk"), fte=Sum("fte"))}
+    waiting = dict(PositionProposal.objects.filter(office_id__in=ids, state=PositionProposal.State.WAITING)
+                   .order_by().values("office_id").annotate(n=Count("pk")).values_list("office_id", "n"))
+    for o in offices:
+        o.active_positions = sums.get(o.pk, {}).get("n", 0)
+        o.active_fte = sums.get(o.pk, {}).get("fte") or Decimal("0")
+        o.waiting = waiting.get(o.pk, 0)
+    if len(offices) == 1 and not can(request.user, "staff_plan.keep"):
+        return staff_plan_office(request, offices[0].pk)
+    return render(request, "planning/staffplan/index.html", {
+        "offices": offices, "total_positions": sum(o.active_positions for o in offices),
+        "total_fte": sum((o.active_fte or Decimal("0") for o in offices), Decimal("0")),
+        "waiting": sum(o.waiting for o in offices)})
+
+
+@login_required
+def staff_plan_office(request, office_pk):
+    """PS-4.2: the staff plan of one office: positions with grade, FTE, function and active flag, totals, the
+    waiting proposals and the latest changes (audit)."""
+    office = _plan_office(request, office_pk)
+    positions = list(office.positions.select_related("function").order_by("-is_active", "number"))
+    waiting = {p.position_id: p for p in staffing_selectors.position_proposals_visible_to(request.user)
+               .filter(office=office, state="waiting")}
+    return render(request, "planning/staffplan/office.html", {
+        "office": office, "positions": positions, "totals": _plan_totals(positions),
+        "waiting": list(waiting.values()), "waiting_positions": set(waiting),
+        "changes": staffing_selectors.position_changes_of(office, limit=20),
+        "may_keep": can(request.user, "staff_plan.keep", office),
+        "may_propose": can(request.user, "staff_plan.propose", office)})
+
+
+def _position_form_view(request, *, office, position=None):
+    if not can(request.user, "staff_plan.keep", office):
+        raise PermissionDenied
+    form = forms.PositionForm(request.POST or None, instance=position)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in records.POSITION_FIELDS}
+        try:
+            records.position_save(by=request.user, position_id=position and position.pk, office_id=office.pk,
+                                  reason=form.cleaned_data["reason"], **data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Der Stellenplan wurde geändert."))
+            return redirect("planning:staff_plan_office", office.pk)
+    return render(request, "planning/staffplan/position_form.html", {"form": form, "office": office,
+                                                                     "position": position})
+
+
+@login_required
+def staff_plan_position_create(request, office_pk):
+    return _position_form_view(request, office=_plan_office(request, office_pk))
+
+
+@login_required
+def staff_plan_position_edit(request, pk):
+    position = staffing_selectors.get_or_404(staffing_selectors.positions_visible_to(request.user), pk)
+    return _position_form_view(request, office=position.office, position=position)
+
+
+@login_required
+def staff_plan_import(request, office_pk):
+    """PS-4.2: the district reads an office's staff plan from a CSV file; any bad row: nothing saved, every
+    row's German message shown."""
+    from . import staffplan
+
+    office = _plan_office(request, office_pk)
+    if not can(request.user, "staff_plan.keep", office):
+        raise PermissionDenied
+    form = forms.StaffPlanImportForm(request.POST or None, request.FILES or None)
+    row_errors = []
+    if request.method == "POST" and form.is_valid():
+        parsed = staffplan.parse_csv(form.cleaned_data["file"].read())
+        row_errors = parsed.errors
+        if not row_errors:
+            try:
+                counts = records.staff_plan_import(by=request.user, office_id=office.pk, rows=parsed.rows,
+                                                   reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    apply_service_error(form, error)
+                else:
+                    row_errors = error.messages
+            else:
+                messages.success(request, _("Stellenplan eingelesen: %(created)s neu, %(changed)s geändert, "
+                                            "%(unchanged)s unverändert.") % counts)
+                return redirect("planning:staff_plan_office", office.pk)
+        if row_errors:
+            form.add_error("file", _("Die Datei wurde nicht übernommen; nichts wurde gespeichert. Bitte "
+                                     "korrigieren Sie die genannten Zeilen."))
+    return render(request, "planning/staffplan/import.html", {"form": form, "office": office,
+                                                              "row_errors": row_errors}, status=200)
+
+
+@login_required
+def staff_plan_template(request):
+    from . import staffplan
+
+    return csv_response("stellenplan-vorlage.csv", [header for header, _key, _required in staffplan.COLUMNS], [])
+
+
+@login_required
+def position_proposal_create(request, office_pk):
+    """PS-4.2: a city proposes a change of its regional office's staff plan (`?stelle=` preselects a position)."""
+    office = _plan_office(request, office_pk)
+    if not can(request.user, "staff_plan.propose", office):
+        raise PermissionDenied
+    initial = {"kind": "new"}
+    position = None
+    if request.GET.get("stelle"):
+        position = staffing_selectors.get_or_404(
+            staffing_selectors.positions_visible_to(request.user).filter(office=office), request.GET["stelle"])
+        initial = {"kind": request.GET.get("art") if request.GET.get("art") in ("change", "deactivate") else "change",
+                   "position": position, "title": position.title, "function": position.function,
+                   "grade": position.grade, "fte": position.fte}
+    form = forms.PositionProposalForm(request.POST or None, office=office, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        chosen = data.pop("position")
+        try:
+            proposal = services.position_propose(by=request.user, office_id=office.pk,
+                                                 position_id=chosen.pk if chosen else None, **data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Ihr Vorschlag ist beim Kreis eingegangen."))
+            return redirect("planning:position_proposal_detail", proposal.pk)
+    return render(request, "planning/staffplan/proposal_form.html", {"form": form, "office": office,
+                                                                     "position": position})
+
+
+@login_required
+def position_proposals(request):
+    """PS-4.2: proposals of changes of the staff plan: the district sees its offices', a city its own; the
+    waiting ones first."""
+    page = paginate(request, staffing_selectors.position_proposals_visible_to(request.user), per_page=PAGE_SIZE)
+    return render(request, "planning/staffplan/proposals.html", {"page": page})
+
+
+@login_required
+def position_proposal_detail(request, pk):
+    """PS-4.2: one proposal, before and proposed values; the district accepts or rejects it with a note."""
+    proposal = staffing_selectors.position_proposal_for_user(request.user, pk)
+    may_decide = proposal.is_waiting and can(request.user, "staff_plan.decide", proposal.office)
+    form = forms.ProposalDecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not can(request.user, "staff_plan.decide", proposal.office):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.position_proposal_decide(by=request.user, proposal_id=proposal.pk,
+                                                  accept=form.cleaned_data["decision"] == "annehmen",
+                                                  note=form.cleaned_data["note"])
+            except ValidationError as error:
+                apply_service_error(form, error)
+            else:
+                messages.success(request, _("Die Entscheidung ist gespeichert; die Stadt ist benachrichtigt."))
+                return redirect("planning:position_proposal_detail", proposal.pk)
+        proposal = staffing_selectors.position_proposal_for_user(request.user, pk)
+        may_decide = proposal.is_waiting
+    from staffing.records import proposal_values
+
+    after = proposal_values(proposal)
+    fields = [("number", _("Stellennummer")), ("title", _("Stellenbezeichnung")), ("function", _("Funktion")),
+              ("grade", _("Besoldungs-/Entgeltgruppe")), ("fte", _("Stellenanteil (VZÄ)")),
+              ("is_active", _("im Stellenplan"))]
+    rows = [{"label": label, "before": proposal.before.get(name, "–") if proposal.before else "–",
+             "after": after.get(name, "–"),
+             "changed": bool(proposal.before) and proposal.before.get(name) != after.get(name)}
+            for name, label in fields]
+    return render(request, "planning/staffplan/proposal_detail.html", {
+        "proposal": proposal, "rows": rows, "form": form, "may_decide": may_decide,
+        "changes": proposal.changes.select_related("actor").order_by("at", "pk")})

@@ -38,7 +38,8 @@ def _nav(client, user):
 
 
 def test_navigation_per_role(client, clerk_witten, coordinator, district_admin, head, witten_office):
-    common = {"Personalverzeichnis", "Quartalsmeldung", "Kapazitätsplan", "Offene Vakanzen"}
+    common = {"Personalverzeichnis", "Quartalsmeldung", "Kapazitätsplan", "Offene Vakanzen",
+              "Stellenplan"}  # issue 13: the district's staff plan (PS-4.2), every role reads it
     # no "Nachrichten": planning messages are notifications (the header's "Benachrichtigungen")
     assert _nav(client, clerk_witten) == common | {"Fortbildung", "Coaching", "Erstattung"}
     assert _nav(client, coordinator) == common | {"Fortbildung", "Coaching", "Coaching-Auswertung", "Erstattung"}

@@ -182,6 +182,23 @@ def need_priority(role, city):
     return 302 if role == "coordination" else 403
 
 
+# issue 13: staff plan (PS-4.2) -- the district keeps and decides, the city proposes, outside the scope 404
+def plan_keep(role, city):
+    if role == "anonymous":
+        return LOGIN
+    if city not in SEES[role]:
+        return 404
+    return 200 if role in ("coordination", "district_admin") else 403
+
+
+def plan_propose(role, city):
+    if role == "anonymous":
+        return LOGIN
+    if city not in SEES[role]:
+        return 404
+    return 200 if role in CLERKS else 403
+
+
 def login_page(role, city):
     return 200 if role == "anonymous" else 302  # signed-in users go on to the start page
 
@@ -309,6 +326,16 @@ RULES: dict[str, Rule] = {
     # the coach has no account: the signed token is the key; a wrong token is 404 for everyone
     "planning:coaching_coach_form": Rule(everyone(404), post=everyone(404),
                                          params={"pk": "coaching", "token": "token"}, cities=OBJ),
+    # issue 13: staff plan (PS-4.2)
+    "planning:staff_plan": Rule(signed_in(200)),
+    "planning:staff_plan_template": Rule(signed_in(200)),
+    "planning:staff_plan_office": Rule(scoped(200), params={"office_pk": "office"}, cities=OBJ),
+    "planning:staff_plan_position_create": Rule(plan_keep, params={"office_pk": "office"}, cities=OBJ),
+    "planning:staff_plan_import": Rule(plan_keep, params={"office_pk": "office"}, cities=OBJ),
+    "planning:staff_plan_position_edit": Rule(plan_keep, params={"pk": "position"}, cities=OBJ),
+    "planning:position_proposal_create": Rule(plan_propose, params={"office_pk": "office"}, cities=OBJ),
+    "planning:position_proposals": Rule(signed_in(200)),
+    "planning:position_proposal_detail": Rule(scoped(200), post=plan_keep, params={"pk": "proposal"}, cities=OBJ),
 }
 # Prefix rules: the Django admin (no role of the site is staff: every admin page sends to the admin
 # login; the admin's own scoping is tested in tests/site).
@@ -381,6 +408,7 @@ def world(users, witten_office, hattingen_office):
                          "notice": informed.pk, "cleared": cleared.pk, "notification": notification.pk,
                          "city": office.city_id, "token": "kein-gueltiges-token"}
         objects[city].update(planning_objects(office, clerk, staff, users))
+        objects[city].update(staff_plan_objects(office, clerk))  # issue 13
     return users, objects
 
 
@@ -405,6 +433,14 @@ def planning_objects(office, clerk, staff, users) -> dict:
     coaching = CoachingOffer.objects.create(district=district, title="Coaching", coach="Extern GmbH", starts_on=day)
     return {"report": report.pk, "need": need.pk, "offer": offer.pk, "participation": participation.pk,
             "coaching": coaching.pk}
+
+
+def staff_plan_objects(office, clerk) -> dict:
+    """Issue 13 (PS-4.2): the office of the staff plan and a waiting proposal of its city."""
+    from tests.factories import PositionProposalFactory
+
+    proposal = PositionProposalFactory(position=PositionFactory(office=office), proposed_by=clerk)
+    return {"office": office.pk, "proposal": proposal.pk}
 
 
 def build_path(route: str, pattern, values: dict) -> str:
