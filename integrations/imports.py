@@ -1,9 +1,10 @@
-"""Import of the staff register, positions and vacancies from XLSX or CSV (PS-6.1, PS-4.2, PS-4.3).
+"""Import of the staff register and vacancies from XLSX or CSV (PS-6.1, PS-4.3); positions are the district's
+(issue 13, PS-4.2) and are referenced by number only.
 
 Two steps: `import_preview` reads and checks every row and names each row's errors in German, saving
 nothing; `import_confirm` checks again and writes the whole file in one transaction, or nothing.
 Only into the regional office of the city clerk's own city. Rows are matched to existing records
-(position by number, person by name and entry date, vacancy by position and date) and updated.
+(person by name and entry date, vacancy by position and date) and updated.
 """
 from __future__ import annotations
 
@@ -224,40 +225,6 @@ def _add_errors(row: Row, instance, exc: ValidationError) -> None:
             row.errors.append(f"{label}: {message}" if label else str(message))
 
 
-class PositionKind(Kind):
-    """PS-4.2: the budgeted positions of the regional office."""
-
-    key = "stellen"
-    label = "Stellen"
-    columns = [
-        Column("Stellennummer", "number", _text(40), example="ST-0101"),
-        Column("Stellenbezeichnung", "title", _text(160), example="Arbeitsvermittler/in"),
-        Column("Funktion", "function", _function, example="Arbeitsvermittlung"),
-        Column("Besoldungs-/Entgeltgruppe", "grade", _text(20), example="EG 9c"),
-        Column("Stellenanteil (VZÄ)", "fte", _fte, example="1,0"),
-        Column("im Stellenplan", "is_active", _yes_no, required=False, default=True, example="ja"),
-    ]
-
-    def check(self, rows, office):
-        existing = {p.number: p for p in Position.objects.filter(office=office)}
-        seen: dict[str, int] = {}
-        for row in rows:
-            number = row.data.get("number")
-            if not number:
-                continue
-            if number in seen:
-                row.errors.append(_("Stellennummer „%(number)s“ kommt bereits in Zeile %(line)s vor.")
-                                  % {"number": number, "line": seen[number]})
-                continue
-            seen[number] = row.line
-            _bind(row, existing.get(number) or Position(office=office))
-            _apply(row, row.data)
-
-    def save(self, row, *, by):
-        records.position_save(by=by, position_id=row.instance.pk,
-                              **_values(row.instance, records.POSITION_FIELDS))
-
-
 class StaffKind(Kind):
     """PS-6.1: the staff register (headcount, qualification, function, pay grade) of the regional office."""
 
@@ -372,7 +339,9 @@ class VacancyKind(Kind):
         records.vacancy_save(by=by, vacancy_id=row.instance.pk, **_values(row.instance, records.VACANCY_FIELDS))
 
 
-KINDS: dict[str, Kind] = {k.key: k for k in (StaffKind(), PositionKind(), VacancyKind())}
+# Positions are the district's staff plan (issue 13, PS-4.2): a city's import no longer creates or changes
+# them (the district reads its plan on the staff plan page, planning.staffplan); staff and vacancy rows name them.
+KINDS: dict[str, Kind] = {k.key: k for k in (StaffKind(), VacancyKind())}
 
 
 def kind_choices() -> list[tuple[str, str]]:

@@ -99,13 +99,13 @@ def substitutes(request):
 
 # --- spreadsheet import ---------------------------------------------------------------------
 
-LIST_PAGES = {"personal": "planning:staff_register", "stellen": "staffing:position_list",
-              "vakanzen": "planning:vacancies"}
+LIST_PAGES = {"personal": "planning:staff_register", "vakanzen": "planning:vacancies"}
 
 
 @login_required
 def import_upload(request):
-    """Upload an XLSX/CSV file of staff, positions or vacancies; the preview follows (PS-6.1)."""
+    """Upload an XLSX/CSV file of staff or vacancies; the preview follows (PS-6.1). Positions are the district's
+    staff plan (issue 13)."""
     office = imports.import_office_for(request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None, kinds=imports.kind_choices(),
                             initial={"kind": request.GET.get("art", "personal")})

@@ -214,6 +214,8 @@ CAP_CONSULTATION_DAYS = env.int("CAP_CONSULTATION_DAYS", default=28)
 CAP_DEADLINE = env.str("CAP_DEADLINE", default="10-31")
 # PS-1.4: placement officers and counsellors attend a field-specific training within this many months of joining
 TRAINING_FIELD_SPECIFIC_MONTHS = env.int("TRAINING_FIELD_SPECIFIC_MONTHS", default=12)
+# PS-3.3: how long a coach's personal link to the evaluation form of an offer stays valid
+COACHING_LINK_MAX_AGE_DAYS = env.int("COACHING_LINK_MAX_AGE_DAYS", default=60)
 
 # --- Security (README "Security and reliability"); production defaults follow DEBUG=false ------------
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user name from one

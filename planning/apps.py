@@ -16,14 +16,17 @@ class PlanningConfig(AppConfig):
 
     def ready(self):
         # imported here, not at the top: they need the app registry (models), which is ready only now
-        from . import continuity, continuity_demo, demo, demo_training, navigation
-        from .models import MessageKind
+        from . import continuity, continuity_demo, demo, demo_training, navigation, staffplan_demo
+        from .models import MessageKind, StaffPlanMessageKind
 
         hooks.register_navigation("planning", navigation.items)
         hooks.register_notification_kinds(MessageKind.choices)
+        hooks.register_notification_kinds(StaffPlanMessageKind.choices)  # issue 13: staff plan
         hooks.register_start_panel(continuity.start_panel)
         # PS-4.1 first: the quarterly reports of demo.seed_planning then see the leavers of the year
         hooks.demo_seeded.connect(continuity_demo.on_demo_seeded, dispatch_uid="planning.seed_continuity")
         hooks.demo_seeded.connect(demo.on_demo_seeded, dispatch_uid="planning.seed_planning")
         # issue 13: training (PS-1.4): kinds, targets and gaps of the demo's training, after the offers exist
         hooks.demo_seeded.connect(demo_training.on_demo_seeded, dispatch_uid="planning.seed_training")
+        # issue 13: the district's staff plan (PS-4.2)
+        hooks.demo_seeded.connect(staffplan_demo.on_demo_seeded, dispatch_uid="planning.seed_staff_plan")

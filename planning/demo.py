@@ -13,6 +13,7 @@ from .costs import snapshot_estimate
 from .demo_caps import seed_cap_consultations
 from .models import (
     CapConsultation,
+    CoachingEvaluation,
     CoachingOffer,
     CoachingSignup,
     CostRate,
@@ -53,8 +54,21 @@ COST_FACTORS = {"Breckerfeld": "0.982", "Ennepetal": "1.018", "Gevelsberg": "0.9
                 "Witten": "0.994"}
 COST_OUTLIERS = {("Schwelm", Quarter(2026, 3)): "1.094"}
 COACHINGS = [
-    ("Kollegiales Fallcoaching Arbeitsvermittlung", "Dr. Ute Brenner (extern)", datetime.date(2026, 10, 6), False),
-    ("Resilienz im Beratungsalltag", "Coachingpraxis Ruhr, M. Demir", datetime.date(2027, 1, 12), True),
+    ("Kollegiales Fallcoaching Arbeitsvermittlung", "Dr. Ute Brenner (extern)", datetime.date(2026, 10, 6), ""),
+    ("Resilienz im Beratungsalltag", "Coachingpraxis Ruhr, M. Demir", datetime.date(2027, 1, 12),
+     "Nach der Umstellung der Kosten der Unterkunft berichten die Leistungsteams von deutlich mehr "
+     "konflikthaften Vorsprachen; der Personalrat und die Fachleitungen haben die Ausweitung angeregt."),
+]
+# PS-3.3: the coaches' evaluations (offer title, year, quarter, participants, themes, general free text)
+COACHING_EVALUATIONS = [
+    ("Kollegiales Fallcoaching Arbeitsvermittlung", 2026, 4, 6,
+     ["gespraechsfuehrung", "belastung", "arbeitsorganisation"],
+     "Die Gruppe arbeitete an schwierigen Erstgesprächen und an der Terminplanung bei hoher Fallzahl. "
+     "Wiederkehrend: Zeitdruck bei Folgegesprächen."),
+    ("Kollegiales Fallcoaching Arbeitsvermittlung", 2026, 4, 5,
+     ["gespraechsfuehrung", "konflikte", "belastung"],
+     "Schwerpunkt waren Gespräche mit wenig motivierten Kundinnen und Kunden und der Umgang mit "
+     "Beschwerden. Wunsch nach kollegialer Fallberatung in den Teams."),
 ]
 
 
@@ -111,7 +125,7 @@ def seed_planning(district) -> int:
         needs[topic] = need
         created += was_created
     active = list(StaffMember.objects.filter(office__district=district, left_on__isnull=True)
-                  .select_related("function").order_by("pk"))
+                  .select_related("function", "office").order_by("pk"))
     for title, need_topic, starts, ends, location, places in TRAININGS:
         offer, was_created = TrainingOffer.objects.get_or_create(district=district, title=title, defaults={
             "need": needs.get(need_topic), "starts_on": starts, "ends_on": ends, "location": location,
@@ -124,16 +138,47 @@ def seed_planning(district) -> int:
             _p, was_created = TrainingParticipation.objects.get_or_create(offer=offer, staff_member=member,
                                                                           defaults={"status": status})
             created += was_created
-    for title, coach, starts, benefits in COACHINGS:
+    coordination = User.objects.filter(organisation__district=district,
+                                       organisation__kind=Organisation.Kind.COORDINATION).first()
+    offers = {}
+    for title, coach, starts, reason in COACHINGS:
+        benefits = bool(reason)
         offer, was_created = CoachingOffer.objects.get_or_create(district=district, title=title, defaults={
-            "coach": coach, "starts_on": starts, "open_to_benefits": benefits,
+            "coach": coach, "starts_on": starts, "open_to_benefits": benefits, "benefits_reason": reason,
             "description": "Vertraulich, freiwillig, keine Leistungskontrolle."})
+        if benefits and not offer.benefits_reason:  # demo data of an earlier version
+            offer.benefits_reason = reason
+            offer.save(update_fields=["benefits_reason"])
+        offers[title] = offer
         created += was_created
         codes = {Function.Code.PLACEMENT, Function.Code.COUNSELLING} | ({Function.Code.BENEFITS} if benefits else set())
         pool = [m for m in active if m.function.code in codes]
         for member in rng.sample(pool, min(len(pool), 11 if not benefits else 7)):
-            _s, was_created = CoachingSignup.objects.get_or_create(offer=offer, staff_member=member)
+            # PS-3.3: the person's own wish, recorded by the city's HR with the date of the consent
+            consent_on = starts - datetime.timedelta(days=rng.randint(45, 75))
+            clerk = User.objects.filter(organisation__city_id=member.office.city_id).first() or coordination
+            signup, was_created = CoachingSignup.objects.get_or_create(offer=offer, staff_member=member, defaults={
+                "consent_on": consent_on, "recorded_by": clerk})
+            if signup.consent_on is None:
+                signup.consent_on, signup.recorded_by = consent_on, clerk
+                signup.save(update_fields=["consent_on", "recorded_by"])
             created += was_created
+    # one person of the second offer changed their mind: the revocation is recorded, they count nowhere
+    late = offers.get(COACHINGS[1][0])
+    revoked = late and CoachingSignup.objects.filter(offer=late).order_by("pk").first()
+    if revoked and revoked.revoked_on is None and not CoachingSignup.objects.filter(revoked_on__isnull=False).exists():
+        revoked.revoked_on = revoked.consent_on + datetime.timedelta(days=12)
+        revoked.revoked_by = revoked.recorded_by
+        revoked.save(update_fields=["revoked_on", "revoked_by"])
+    for title, year, quarter, participants, themes, text in COACHING_EVALUATIONS:
+        offer = offers.get(title)
+        if offer is None:
+            continue
+        _e, was_created = CoachingEvaluation.objects.get_or_create(
+            offer=offer, year=year, quarter=quarter, text=text, defaults={
+                "participants": participants, "themes": themes, "coach": offer.coach,
+                "submitted_at": _aware(datetime.date(year, quarter * 3, 20))})
+        created += was_created
     return created
 
 

@@ -11,6 +11,7 @@ from staffing.ui import DateInput
 from .models import (
     CapStatement,
     CoachingOffer,
+    CoachingTheme,
     ReimbursementCap,
     TrainingKind,
     TrainingNeed,
@@ -155,10 +156,38 @@ class MemberChoiceForm(forms.Form):
 
 
 class CoachingOfferForm(forms.ModelForm):
+    """PS-3.3: the extension to benefits staff needs its reason (checked in CoachingOffer.clean)."""
+
     class Meta:
         model = CoachingOffer
-        fields = ["title", "coach", "starts_on", "open_to_benefits", "description"]
-        widgets = {"starts_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+        fields = ["title", "coach", "starts_on", "open_to_benefits", "benefits_reason", "description"]
+        widgets = {"starts_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2}),
+                   "benefits_reason": forms.Textarea(attrs={"rows": 2})}
+
+
+class CoachingSignupForm(MemberChoiceForm):
+    """PS-3.3: a sign-up is the person's own: recorded with their consent and its date."""
+
+    consent_given = forms.BooleanField(
+        label=_("Die Person hat der Anmeldung selbst zugestimmt"), required=True,
+        error_messages={"required": _("Die Anmeldung ist freiwillig: Bitte bestätigen Sie, dass die Person "
+                                      "selbst zugestimmt hat.")})
+    consent_on = forms.DateField(label=_("Zustimmung der Person am"), widget=DateInput(),
+                                 error_messages={"required": _("Bitte geben Sie an, wann die Person zugestimmt hat.")})
+
+
+class CoachingEvaluationForm(forms.Form):
+    """PS-3.3: the coach's evaluation: general, without names; free text plus themes from a fixed list."""
+
+    year = forms.IntegerField(label=_("Jahr"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(label=_("Quartal"), coerce=int,
+                                     choices=[(q, _("%(q)s. Quartal") % {"q": q}) for q in range(1, 5)])
+    participants = forms.IntegerField(label=_("Zahl der Teilnehmenden im Zeitraum"), min_value=1, max_value=500)
+    themes = forms.MultipleChoiceField(label=_("Themen"), choices=CoachingTheme.choices, required=False,
+                                       widget=forms.CheckboxSelectMultiple)
+    text = forms.CharField(label=_("Auswertung (allgemein, ohne Namen)"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 5}),
+                           help_text=_("Bitte keine Namen und nichts, woran eine einzelne Person zu erkennen ist."))
 
 
 class CapForm(forms.ModelForm):
@@ -233,6 +262,7 @@ class ContinuityYearForm(forms.Form):
     jahr = forms.IntegerField(label=_("Jahr"), required=False)
 
     def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
         self.years = years
         field = self.fields["jahr"]
         field.error_messages["invalid"] = _("Bitte geben Sie das Jahr als Zahl an, z. B. %(year)s.") % {
@@ -248,3 +278,65 @@ class ContinuityYearForm(forms.Form):
                 _("Kennzahlen zur Kontinuität gibt es für die Jahre %(first)s bis %(last)s.")
                 % {"first": self.years[0], "last": self.years[-1]})
         return year
+
+
+# --- issue 13: the district's staff plan (PS-4.2) -----------------------------------------------------
+
+class PositionForm(forms.ModelForm):
+    """PS-4.2: the district adds or changes a position of an office's staff plan, with the reason (audit)."""
+
+    reason = forms.CharField(label=_("Begründung der Änderung"), widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Wird mit der Änderung im Verlauf des Stellenplans gespeichert."))
+
+    class Meta:
+        model = Position
+        fields = ["number", "title", "function", "grade", "fte", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["function"].queryset = Function.objects.all()
+        self.fields["fte"].localize = True  # "0,75" as German users write it
+        self.fields["fte"].widget = forms.TextInput(attrs={"inputmode": "decimal"})
+        self.fields["fte"].widget.is_localized = True
+        self.fields["is_active"].help_text = _("Nicht mehr im Stellenplan: keine neue Stellenbesetzungsmitteilung, "
+                                               "nicht im Kapazitätsplan.")
+
+
+class StaffPlanImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV-Datei des Stellenplans"), help_text=_(
+        "Spalten: Stellennummer; Stellenbezeichnung; Funktion; Besoldungs-/Entgeltgruppe; Stellenanteil (VZÄ); "
+        "im Stellenplan (ja/nein). Vorhandene Stellennummern werden geändert, neue angelegt."))
+    reason = forms.CharField(label=_("Begründung der Änderung"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PositionProposalForm(forms.Form):
+    """PS-4.2: a city proposes a new position, a change of grade/FTE/function/title, or a deactivation."""
+
+    kind = forms.ChoiceField(label=_("Art des Vorschlags"), choices=())
+    position = forms.ModelChoiceField(label=_("Stelle"), queryset=Position.objects.none(), required=False,
+                                      help_text=_("Bei einer Änderung oder Streichung: die betroffene Stelle."))
+    number = forms.CharField(label=_("Stellennummer"), max_length=40, required=False,
+                             help_text=_("Nur bei einer neuen Stelle."))
+    title = forms.CharField(label=_("Stellenbezeichnung"), max_length=160, required=False)
+    function = forms.ModelChoiceField(label=_("Funktion"), queryset=Function.objects.all(), required=False)
+    grade = forms.CharField(label=_("Besoldungs-/Entgeltgruppe"), max_length=20, required=False)
+    fte = forms.DecimalField(label=_("Stellenanteil (VZÄ)"), max_digits=4, decimal_places=3, required=False,
+                             min_value=Decimal("0.01"), max_value=Decimal("1"), localize=True)
+    reason = forms.CharField(label=_("Begründung"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        from staffing.models import PositionProposal
+
+        self.fields["kind"].choices = PositionProposal.Kind.choices
+        self.fields["position"].queryset = (Position.objects.filter(office=office, is_active=True)
+                                            .select_related("function").order_by("number"))
+        self.fields["position"].label_from_instance = lambda p: f"{p.number} {p.title} ({p.grade}, {p.fte})"
+        self.fields["position"].empty_label = _("Bitte wählen")
+
+
+class ProposalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Entscheidung"), widget=forms.RadioSelect,
+                                 choices=[("annehmen", _("annehmen")), ("ablehnen", _("ablehnen"))])
+    note = forms.CharField(label=_("Vermerk des Kreises"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("Bei einer Ablehnung erforderlich."))

@@ -180,7 +180,9 @@ class TrainingParticipation(models.Model):
 
 
 class CoachingOffer(models.Model):
-    """PS-3.3: coaching by an external coach, organised by the coordination office."""
+    """PS-3.3: coaching by an external coach, organised by the coordination office. It is for placement
+    officers and counsellors; it may be extended to benefits staff only "aus besonderen Gründen", so an
+    extension carries its stated reason (shown on the offer)."""
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="coaching_offers",
                                  verbose_name=_("Kreis"))
@@ -189,6 +191,9 @@ class CoachingOffer(models.Model):
     description = models.TextField(_("Beschreibung"), blank=True)
     starts_on = models.DateField(_("Beginn"))
     open_to_benefits = models.BooleanField(_("auch für die Leistungssachbearbeitung"), default=False)
+    benefits_reason = models.TextField(
+        _("Besondere Gründe für die Ausweitung auf die Leistungssachbearbeitung"), blank=True,
+        help_text=_("Pflicht, wenn das Angebot auch für die Leistungssachbearbeitung gilt (PS-3.3)."))
 
     class Meta:
         verbose_name = _("Coaching-Angebot")
@@ -198,16 +203,46 @@ class CoachingOffer(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        """PS-3.3: an extension to benefits staff needs its "besondere Gründe"; without one, no reason kept."""
+        self.benefits_reason = (self.benefits_reason or "").strip()
+        if self.open_to_benefits and not self.benefits_reason:
+            raise ValidationError({"benefits_reason": _(
+                "Bitte nennen Sie die besonderen Gründe, aus denen das Coaching auf die "
+                "Leistungssachbearbeitung ausgeweitet wird.")})
+        if not self.open_to_benefits:
+            self.benefits_reason = ""
+
+
+class CoachingSignupQuerySet(models.QuerySet):
+    def counted(self):
+        """PS-3.3: the sign-ups that count in any figure: consent recorded and not revoked."""
+        return self.filter(consent_on__isnull=False, revoked_on__isnull=True)
+
 
 class CoachingSignup(models.Model):
-    """PS-3.3: voluntary sign-up. Deliberately without any performance data; only the coordination
-    office sees who takes part, everybody else sees aggregates of at least 5 people."""
+    """PS-3.3: voluntary sign-up ("Die Inanspruchnahme … ist freiwillig"). Staff members have no accounts,
+    so a sign-up is the person's own wish recorded by their city's HR or the coordination office, with the
+    date of the person's consent. Deliberately without any performance data.
+
+    Revocation keeps the row with its date (data minimisation: nothing but offer, person and the dates):
+    the date is the proof that the person's wish was honoured, and a later sign-up with new consent reuses
+    the row. A revoked sign-up counts in no figure (`counted()`)."""
 
     offer = models.ForeignKey(CoachingOffer, on_delete=models.CASCADE, related_name="signups",
                               verbose_name=_("Angebot"))
     staff_member = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="coaching_signups",
                                      verbose_name=_("Mitarbeiter/in"))
     signed_up_at = models.DateTimeField(_("angemeldet am"), auto_now_add=True)
+    # null only for sign-ups recorded before consent was kept: they count nowhere until consent is recorded
+    consent_on = models.DateField(_("Zustimmung der Person am"), null=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+", verbose_name=_("erfasst von"))
+    revoked_on = models.DateField(_("zurückgenommen am"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("Rücknahme erfasst von"))
+
+    objects = CoachingSignupQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Coaching-Anmeldung")
@@ -218,6 +253,48 @@ class CoachingSignup(models.Model):
 
     def __str__(self):
         return f"{self.offer_id}/{self.pk}"
+
+
+class CoachingTheme(models.TextChoices):
+    """PS-3.3: the themes a coach may name in an evaluation (a fixed list, edited here in the code)."""
+
+    CONVERSATION = "gespraechsfuehrung", _("Gesprächsführung")
+    STRESS = "belastung", _("Belastung/Stress")
+    ROLE = "rollenklarheit", _("Rollenklarheit")
+    CONFLICT = "konflikte", _("Konflikte")
+    ORGANISATION = "arbeitsorganisation", _("Arbeitsorganisation")
+    TEAM = "team", _("Zusammenarbeit im Team")
+
+
+class CoachingEvaluation(models.Model):
+    """PS-3.3: the coach's evaluation of an offer for a period ("Auswertung … durch die eingesetzten
+    Coaches"), sent through the coach's signed link. The free text is read by the coordination office
+    only; leaders read the themes aggregated per offer and period (planning.coaching)."""
+
+    offer = models.ForeignKey(CoachingOffer, on_delete=models.CASCADE, related_name="evaluations",
+                              verbose_name=_("Angebot"))
+    year = models.PositiveSmallIntegerField(_("Jahr"), validators=[MinValueValidator(2000),
+                                                                   MaxValueValidator(2100)])
+    quarter = models.PositiveSmallIntegerField(_("Quartal"), validators=[MinValueValidator(1), MaxValueValidator(4)])
+    participants = models.PositiveSmallIntegerField(_("Zahl der Teilnehmenden im Zeitraum"),
+                                                    validators=[MinValueValidator(1), MaxValueValidator(500)])
+    themes = models.JSONField(_("Themen"), default=list)
+    text = models.TextField(_("Auswertung (allgemein, ohne Namen)"))
+    coach = models.CharField(_("Coach"), max_length=160)
+    submitted_at = models.DateTimeField(_("eingereicht am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Coaching-Auswertung")
+        verbose_name_plural = _("Coaching-Auswertungen")
+        ordering = ["offer", "year", "quarter", "submitted_at"]
+
+    def __str__(self):
+        return f"{self.offer_id}/{self.year}-Q{self.quarter}"
+
+    @property
+    def theme_labels(self) -> list[str]:
+        labels = dict(CoachingTheme.choices)
+        return [str(labels[t]) for t in self.themes if t in labels]
 
 
 class CostRate(models.Model):
@@ -379,3 +456,10 @@ class TrainingReminder(models.Model):
 
     def __str__(self):
         return f"{self.office} {self.sent_at:%d.%m.%Y}"
+
+
+class StaffPlanMessageKind(models.TextChoices):
+    """Issue 13, PS-4.2: the notifications of the staff plan (proposals of a city, the district's decision)."""
+
+    POSITION_PROPOSED = "position_proposed", _("Vorschlag zum Stellenplan")
+    POSITION_DECIDED = "position_decided", _("Entscheidung zum Stellenplan")

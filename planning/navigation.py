@@ -12,12 +12,15 @@ def items(user) -> list[tuple[str, object]]:
         (reverse("planning:staff_register"), _("Personalverzeichnis")),
         (reverse("planning:report_list"), _("Quartalsmeldung")),
         (reverse("planning:capacity"), _("Kapazitätsplan")),
+        (reverse("planning:staff_plan"), _("Stellenplan")),  # issue 13 (PS-4.2)
         (reverse("planning:vacancies"), _("Offene Vakanzen")),
     ]
     if can(user, "training.view"):
         result.append((reverse("planning:training"), _("Fortbildung")))
     if can(user, "coaching.view"):
         result.append((reverse("planning:coaching"), _("Coaching")))
+    if can(user, "coaching.evaluations"):
+        result.append((reverse("planning:coaching_evaluations"), _("Coaching-Auswertung")))
     if can(user, "costs.view"):
         result.append((reverse("planning:costs"), _("Erstattung")))
     return result

@@ -14,6 +14,7 @@ from staffing.models import City, Office, User
 from .models import (
     CapConsultation,
     CapProposal,
+    CoachingEvaluation,
     CoachingOffer,
     CoachingSignup,
     QuarterlyReport,
@@ -94,8 +95,25 @@ def coaching_signups_visible_to(user: User) -> QuerySet[CoachingSignup]:
     """Coaching sign-ups with names: the coordination office of the district only (PS-3.3)."""
     if not may_see_coaching_participants(user):
         return CoachingSignup.objects.none()
-    return _in_district(CoachingSignup.objects.select_related(
+    return _in_district(CoachingSignup.objects.counted().select_related(
         "offer", "staff_member", "staff_member__office", "staff_member__function"), user, "offer__district_id")
+
+
+def coaching_signups_kept_by(user: User) -> QuerySet[CoachingSignup]:
+    """PS-3.3: the sign-ups a user recorded or may revoke: the city's HR those of its own staff (it records
+    them with the person's consent), the coordination office those of its district; nobody else."""
+    if not access.can(user, "coaching.revoke"):
+        return CoachingSignup.objects.none()
+    return _in_district(CoachingSignup.objects.filter(
+        staff_member__in=staffing_selectors.staff_visible_to(user)).select_related(
+        "offer", "staff_member", "staff_member__office", "staff_member__function"), user, "offer__district_id")
+
+
+def coaching_evaluations_with_text_visible_to(user: User) -> QuerySet[CoachingEvaluation]:
+    """PS-3.3: the coaches' evaluations with their free text: the coordination office of the district only."""
+    if not access.can(user, "coaching.evaluation_text"):
+        return CoachingEvaluation.objects.none()
+    return _in_district(CoachingEvaluation.objects.all(), user, "offer__district_id")
 
 
 def caps_visible_to(user: User) -> QuerySet[ReimbursementCap]:

@@ -32,8 +32,10 @@ from .models import (
     CapConsultation,
     CapProposal,
     CapStatement,
+    CoachingEvaluation,
     CoachingOffer,
     CoachingSignup,
+    CoachingTheme,
     MessageKind,
     QuarterlyReport,
     ReimbursementCap,
@@ -255,26 +257,79 @@ def coaching_eligible(offer: CoachingOffer, member: StaffMember) -> bool:
     return member.function.code in codes
 
 
-def coaching_sign_up(*, offer_id: int, member_id: int, by: User) -> None:
-    """PS-3.3: voluntary sign-up through the city or the coordination office; idempotent, and it
-    answers the same whether the person was already signed up (so nothing is revealed)."""
+def coaching_sign_up(*, offer_id: int, member_id: int, by: User, consent_given: bool,
+                     consent_on: datetime.date | None, today: datetime.date | None = None) -> CoachingSignup:
+    """PS-3.3: "Die Inanspruchnahme … ist freiwillig": the person's own sign-up, recorded by their city's HR
+    or the coordination office with the person's consent and its date (given, not in the future). Benefits
+    staff only for an offer extended to them. Idempotent for a counted sign-up (answers the same, so
+    nothing is revealed); a revoked one is signed up again with the new consent."""
     if not can(by, "coaching.sign_up"):
         raise PermissionDenied
+    today = today or timezone.localdate()
+    errors = {}
+    if not consent_given:
+        errors["consent_given"] = _("Die Anmeldung ist freiwillig: Bitte bestätigen Sie, dass die Person "
+                                    "selbst zugestimmt hat.")
+    if consent_on is None:
+        errors["consent_on"] = _("Bitte geben Sie an, wann die Person zugestimmt hat.")
+    elif consent_on > today:
+        errors["consent_on"] = _("Das Datum der Zustimmung darf nicht in der Zukunft liegen.")
+    if errors:
+        raise ValidationError(errors)
     offer = selectors.coaching_offer_for_user(by, offer_id)
-    member = staffing_selectors.staff_visible_to(by).filter(pk=member_id, left_on__isnull=True).first()
+    member = staffing_selectors.staff_visible_to(by).filter(pk=member_id, left_on__isnull=True).select_related(
+        "function").first()
     if member is None:
         raise Http404
     if not coaching_eligible(offer, member):
+        if member.function.code == Function.Code.BENEFITS:
+            raise ValidationError({"staff_member": _(
+                "Dieses Coaching ist nicht für die Leistungssachbearbeitung geöffnet.")})
         raise ValidationError({"staff_member": _("Dieses Coaching richtet sich nicht an diese Funktion.")})
-    CoachingSignup.objects.get_or_create(offer=offer, staff_member=member)
+    with transaction.atomic():
+        signup = CoachingSignup.objects.select_for_update().filter(offer=offer, staff_member=member).first()
+        if signup is None:
+            try:
+                with transaction.atomic():
+                    return CoachingSignup.objects.create(offer=offer, staff_member=member, consent_on=consent_on,
+                                                         recorded_by=by)
+            except IntegrityError:  # a parallel request signed the person up a moment earlier
+                return CoachingSignup.objects.get(offer=offer, staff_member=member)
+        if signup.consent_on is None or signup.revoked_on is not None:
+            signup.consent_on, signup.recorded_by = consent_on, by
+            signup.revoked_on = signup.revoked_by = None
+            signup.save(update_fields=["consent_on", "recorded_by", "revoked_on", "revoked_by"])
+        return signup
 
 
-def coaching_withdraw(*, signup_id: int, by: User) -> None:
-    """PS-3.3: taking part is voluntary; the coordination office removes a sign-up on request."""
-    signup = selectors.coaching_signups_visible_to(by).filter(pk=signup_id).first()
+@transaction.atomic
+def coaching_revoke(*, signup_id: int, by: User, today: datetime.date | None = None) -> CoachingSignup:
+    """PS-3.3: taking part is voluntary: the person's HR (their city) or the coordination office records,
+    at the person's request, that the sign-up is revoked; the date is kept, the person leaves every figure."""
+    if not can(by, "coaching.revoke"):
+        raise PermissionDenied
+    signup = selectors.coaching_signups_kept_by(by).select_for_update(of=("self",)).filter(pk=signup_id).first()
     if signup is None:
         raise Http404
-    signup.delete()
+    if signup.revoked_on is None:
+        signup.revoked_on, signup.revoked_by = today or timezone.localdate(), by
+        signup.save(update_fields=["revoked_on", "revoked_by"])
+    return signup
+
+
+def coaching_evaluation_submit(*, offer: CoachingOffer, year: int, quarter: int, participants: int,
+                               themes: list[str], text: str) -> CoachingEvaluation:
+    """PS-3.3: the external coach's evaluation of an offer for a period, sent through the personal signed
+    link (checked by the view: `coaching.offer_for_token`); several per offer and period are fine."""
+    unknown = set(themes) - set(CoachingTheme.values)
+    if unknown:
+        raise ValidationError({"themes": _("Unbekanntes Thema.")})
+    evaluation = CoachingEvaluation(offer=offer, year=year, quarter=quarter, participants=participants,
+                                    themes=[t for t in CoachingTheme.values if t in themes], text=text.strip(),
+                                    coach=offer.coach)
+    evaluation.full_clean()
+    evaluation.save()
+    return evaluation
 
 
 # --- reimbursement cap (PS-5.1) ----------------------------------------------------------------
@@ -481,3 +536,59 @@ def cap_consultation_fix(*, consultation_id: int, by: User, reason: str = "",
     if updated != 1:  # the row is locked above; this only guards against a second path
         raise ValidationError(_("Diese Abstimmung ist bereits festgesetzt."))
     return caps
+# --- issue 13: the district's staff plan (PS-4.2) -----------------------------------------------------
+
+def _plan_notify(recipients, kind: str, subject: str, body: str, url: str) -> None:
+    notify(recipients=list(recipients), kind=kind, subject=subject, body=body, url=url)
+
+
+@transaction.atomic
+def position_propose(*, by: User, **data):
+    """PS-4.2: a city proposes a change of its staff plan (`staffing.records.position_proposal_create`); the
+    coordination office and the district administration of the district are told."""
+    from staffing import records
+
+    from .models import StaffPlanMessageKind
+
+    proposal = records.position_proposal_create(by=by, **data)
+    office = proposal.office
+    url = reverse("planning:position_proposal_detail", args=[proposal.pk])
+    with override("de"):
+        subject = _("Vorschlag zum Stellenplan: %(office)s – %(kind)s") % {
+            "office": office.name, "kind": proposal.get_kind_display()}
+        body = _("%(city)s schlägt eine Änderung des Stellenplans der %(office)s vor (%(kind)s, Stelle "
+                 "%(number)s).\n\nBegründung: %(reason)s\n\nBitte entscheiden Sie: %(url)s") % {
+            "city": office.city.name if office.city else office.name, "office": office.name,
+            "kind": proposal.get_kind_display(), "number": proposal.number or "–", "reason": proposal.reason,
+            "url": settings.SITE_URL.rstrip("/") + url}
+    _plan_notify(access.people_of(Role.COORDINATION, Role.DISTRICT_ADMIN, city_id=office.city_id,
+                                  district_id=office.district_id),
+                 StaffPlanMessageKind.POSITION_PROPOSED, subject, body, url)
+    return proposal
+
+
+@transaction.atomic
+def position_proposal_decide(*, by: User, proposal_id: int, accept: bool, note: str = ""):
+    """PS-4.2: the district accepts (applied through `staffing.records`) or rejects a city's proposal; the
+    city's clerks are told."""
+    from staffing import records
+
+    from .models import StaffPlanMessageKind
+
+    if accept:
+        proposal = records.position_proposal_accept(by=by, proposal_id=proposal_id, note=note)
+    else:
+        proposal = records.position_proposal_reject(by=by, proposal_id=proposal_id, note=note)
+    office = proposal.office
+    url = reverse("planning:position_proposal_detail", args=[proposal.pk])
+    with override("de"):
+        subject = _("Ihr Vorschlag zum Stellenplan wurde %(state)s") % {"state": proposal.get_state_display()}
+        body = _("Der Kreis hat Ihren Vorschlag (%(kind)s, Stelle %(number)s) %(state)s.\n\nVermerk des Kreises: "
+                 "%(note)s\n\n%(url)s") % {
+            "kind": proposal.get_kind_display(), "number": proposal.number or "–",
+            "state": proposal.get_state_display(), "note": proposal.decision_note or "–",
+            "url": settings.SITE_URL.rstrip("/") + url}
+    if office.city_id:
+        _plan_notify(access.people_of(Role.CITY_CLERK, city_id=office.city_id, district_id=office.district_id),
+                     StaffPlanMessageKind.POSITION_DECIDED, subject, body, url)
+    return proposal

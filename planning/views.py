@@ -3,12 +3,14 @@ import datetime
 import io
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -471,48 +473,88 @@ def training_coverage_remind(request, pk):
 
 # --- coaching (PS-3.3) ---------------------------------------------------------------------------
 
-@login_required
-def coaching_view(request):
+def _coaching_page(request, *, offer_form=None, signup_form=None, signup_offer=None, status=200):
+    """The coaching page: offers with their aggregated participation; a bound sign-up form (with its
+    errors) is shown at its offer, so nothing typed is lost."""
     user = request.user
     offers = list(selectors.coaching_offers_visible_to(user))
-    offer_form = None
-    if can(user, "coaching.organise"):
-        offer_form = forms.CoachingOfferForm(request.POST or None)
-        if request.method == "POST" and offer_form.is_valid():
-            try:
-                services.coaching_offer_create(by=user, **offer_form.cleaned_data)
-            except ValidationError as error:
-                apply_service_error(offer_form, error)
-            else:
-                messages.success(request, _("Das Coaching-Angebot wurde angelegt."))
-                return redirect("planning:coaching")
-    elif request.method == "POST":
-        raise PermissionDenied
-    members = staffing_selectors.staff_visible_to(user).filter(left_on__isnull=True).order_by("last_name")
-    signup_form = forms.MemberChoiceForm(members=members) if can(user, "coaching.sign_up") else None
+    if offer_form is None and can(user, "coaching.organise"):
+        offer_form = forms.CoachingOfferForm()
+    members = None
+    if can(user, "coaching.sign_up"):
+        members = list(staffing_selectors.staff_visible_to(user).filter(left_on__isnull=True)
+                       .select_related("function").order_by("last_name", "first_name"))
     return render(request, "planning/coaching/index.html", {
-        "reports": coaching.coaching_report(offers), "offer_form": offer_form, "signup_form": signup_form,
+        "reports": coaching.coaching_report(offers), "offer_form": offer_form, "members": members,
+        "signup_form": signup_form, "signup_offer": signup_offer, "today": timezone.localdate(),
         "min_group": coaching.MIN_GROUP, "sees_participants": selectors.may_see_coaching_participants(user),
-    })
+    }, status=status)
+
+
+@login_required
+def coaching_view(request):
+    """PS-3.3: coaching offers with aggregated participation; the coordination office creates offers."""
+    user = request.user
+    if request.method != "POST":
+        return _coaching_page(request)
+    if not can(user, "coaching.organise"):
+        raise PermissionDenied
+    offer_form = forms.CoachingOfferForm(request.POST)
+    if offer_form.is_valid():
+        try:
+            services.coaching_offer_create(by=user, **offer_form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(offer_form, error)
+        else:
+            messages.success(request, _("Das Coaching-Angebot wurde angelegt."))
+            return redirect("planning:coaching")
+    return _coaching_page(request, offer_form=offer_form)
 
 
 @login_required
 @require_POST
 def coaching_sign_up(request, pk):
+    """PS-3.3: the person's own sign-up, recorded with their consent and its date."""
     user = request.user
     offer = selectors.coaching_offer_for_user(user, pk)
+    if not can(user, "coaching.sign_up"):
+        raise PermissionDenied
     members = staffing_selectors.staff_visible_to(user).filter(left_on__isnull=True)
-    form = forms.MemberChoiceForm(request.POST, members=members)
-    if not form.is_valid():
-        messages.error(request, _("Bitte wählen Sie eine Person aus."))
-        return redirect("planning:coaching")
-    try:
-        services.coaching_sign_up(offer_id=offer.pk, member_id=form.cleaned_data["staff_member"].pk, by=user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Die Anmeldung zum Coaching ist gespeichert. Die Teilnahme ist freiwillig."))
-    return redirect("planning:coaching")
+    form = forms.CoachingSignupForm(request.POST, members=members, prefix=f"o{offer.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.coaching_sign_up(offer_id=offer.pk, member_id=data["staff_member"].pk, by=user,
+                                      consent_given=data["consent_given"], consent_on=data["consent_on"])
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Die Anmeldung zum Coaching ist gespeichert. Die Teilnahme ist freiwillig."))
+            return redirect("planning:coaching")
+    return _coaching_page(request, signup_form=form, signup_offer=offer.pk, status=400)
+
+
+def _revoke_from_post(request) -> None:
+    signup_id = request.POST.get("signup", "")
+    if not signup_id.isdigit():  # a tampered value: no such sign-up, as for one outside the scope
+        raise Http404
+    services.coaching_revoke(signup_id=int(signup_id), by=request.user)
+    messages.success(request, _("Die Rücknahme der Anmeldung ist gespeichert. Die Person zählt in keiner "
+                                "Auswertung mehr."))
+
+
+@login_required
+def coaching_signups(request):
+    """PS-3.3: the sign-ups the user recorded (the city: its own staff; the coordination office: its
+    district), with consent date; a sign-up is revoked here at the person's request."""
+    if not can(request.user, "coaching.revoke"):
+        raise PermissionDenied
+    if request.method == "POST":
+        _revoke_from_post(request)
+        return redirect("planning:coaching_signups")
+    signups = selectors.coaching_signups_kept_by(request.user).select_related("recorded_by").order_by(
+        "revoked_on", "offer__starts_on", "staff_member__last_name", "staff_member__first_name")
+    return render(request, "planning/coaching/signups.html", {"signups": signups})
 
 
 @login_required
@@ -522,15 +564,70 @@ def coaching_participants(request, pk):
         raise Http404
     offer = selectors.coaching_offer_for_user(request.user, pk)
     if request.method == "POST":
-        signup_id = request.POST.get("signup", "")
-        if not signup_id.isdigit():  # a tampered value: no such sign-up, as for one outside the scope
-            raise Http404
-        services.coaching_withdraw(signup_id=int(signup_id), by=request.user)
-        messages.success(request, _("Die Anmeldung wurde entfernt."))
+        _revoke_from_post(request)
         return redirect("planning:coaching_participants", offer.pk)
     signups = selectors.coaching_signups_visible_to(request.user).filter(offer=offer).order_by(
         "staff_member__last_name")
     return render(request, "planning/coaching/participants.html", {"offer": offer, "signups": signups})
+
+
+@login_required
+def coaching_evaluations(request):
+    """PS-3.3: the coaches' evaluations as leaders read them: aggregated per offer and period (themes,
+    participants; small-group rule). The coordination office, the district administration, the head."""
+    if not can(request.user, "coaching.evaluations"):
+        raise PermissionDenied
+    offers = list(selectors.coaching_offers_visible_to(request.user))
+    return render(request, "planning/coaching/evaluations.html", {
+        "reports": coaching.coaching_report(offers), "evaluations": coaching.evaluation_report(offers),
+        "min_group": coaching.MIN_GROUP, "sees_text": can(request.user, "coaching.evaluation_text")})
+
+
+@login_required
+def coaching_offer_evaluations(request, pk):
+    """PS-3.3: the coaches' free text of one offer, and the coach's personal link: the coordination
+    office only (everybody else: 404). A POST creates a new link and shows it once."""
+    if not can(request.user, "coaching.evaluation_text"):
+        raise Http404
+    offer = selectors.coaching_offer_for_user(request.user, pk)
+    link = None
+    if request.method == "POST":
+        if not can(request.user, "coaching.coach_link"):
+            raise PermissionDenied
+        link = request.build_absolute_uri(reverse("planning:coaching_coach_form",
+                                                  args=[offer.pk, coaching.coach_token(offer)]))
+    evaluations = selectors.coaching_evaluations_with_text_visible_to(request.user).filter(offer=offer).order_by(
+        "-year", "-quarter", "-submitted_at")
+    return render(request, "planning/coaching/offer_evaluations.html", {
+        "offer": offer, "evaluations": evaluations, "link": link,
+        "max_age_days": settings.COACHING_LINK_MAX_AGE_DAYS})
+
+
+def coaching_coach_form(request, pk, token):
+    """PS-3.3: the external coach's evaluation form at the personal signed link (no account; CSRF-protected):
+    several evaluations per offer. A tampered link or one of another offer: 404; an expired one: 400."""
+    try:
+        offer = coaching.offer_for_token(token, offer_id=pk, max_age_days=settings.COACHING_LINK_MAX_AGE_DAYS)
+    except coaching.LinkExpired:
+        return render(request, "planning/coaching/coach_link_refused.html", {"expired": True}, status=400)
+    except coaching.LinkInvalid:
+        return render(request, "planning/coaching/coach_link_refused.html", {"expired": False}, status=404)
+    today = timezone.localdate()
+    initial = {"year": today.year, "quarter": (today.month - 1) // 3 + 1}
+    form = forms.CoachingEvaluationForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.coaching_evaluation_submit(offer=offer, **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_error(form, error)
+            else:
+                messages.success(request, _("Vielen Dank. Die Auswertung ist gespeichert. Sie können über "
+                                            "diesen Link weitere Auswertungen senden."))
+                return redirect(request.path)
+        status = 400
+    return render(request, "planning/coaching/coach_form.html", {"offer": offer, "form": form}, status=status)
 
 
 # --- reimbursement cap (PS-5.1) --------------------------------------------------------------------
@@ -724,3 +821,206 @@ def cap_statement(request, pk):
 def message_list(request):
     """The former inbox of the planning side: its messages are notifications now (one inbox for all)."""
     return redirect("staffing:notification_list", permanent=True)
+
+
+# --- issue 13: the district's staff plan (PS-4.2) -----------------------------------------------------
+
+def _plan_office(request, office_pk):
+    """The office if the user sees it, else 404."""
+    return staffing_selectors.get_or_404(staffing_selectors.offices_visible_to(request.user), office_pk)
+
+
+def _plan_totals(positions) -> dict:
+    active = [p for p in positions if p.is_active]
+    by_function: dict = {}
+    for p in active:
+        row = by_function.setdefault(p.function_id, {"function": p.function, "positions": 0, "fte": Decimal("0")})
+        row["positions"] += 1
+        row["fte"] += p.fte
+    return {"positions": len(active), "fte": sum((p.fte for p in active), Decimal("0")),
+            "inactive": len(positions) - len(active),
+            "by_function": sorted(by_function.values(), key=lambda r: (r["function"].sort_order, r["function"].name))}
+
+
+@login_required
+def staff_plan(request):
+    """PS-4.2: the staff plans of the offices in the user's scope (positions and FTE), the waiting proposals;
+    a city sees its own regional office's plan right here."""
+    from staffing.models import Position, PositionProposal
+
+    offices = list(staffing_selectors.offices_visible_to(request.user).order_by("kind", "name"))
+    ids = [o.pk for o in offices]
+    sums = {r["office_id"]: r for r in Position.objects.filter(office_id__in=ids, is_active=True).order_by()
+            .values("office_id").annotate(n=Count("pk"), fte=Sum("fte"))}
+    waiting = dict(PositionProposal.objects.filter(office_id__in=ids, state=PositionProposal.State.WAITING)
+                   .order_by().values("office_id").annotate(n=Count("pk")).values_list("office_id", "n"))
+    for o in offices:
+        o.active_positions = sums.get(o.pk, {}).get("n", 0)
+        o.active_fte = sums.get(o.pk, {}).get("fte") or Decimal("0")
+        o.waiting = waiting.get(o.pk, 0)
+    if len(offices) == 1 and not can(request.user, "staff_plan.keep"):
+        return staff_plan_office(request, offices[0].pk)
+    return render(request, "planning/staffplan/index.html", {
+        "offices": offices, "total_positions": sum(o.active_positions for o in offices),
+        "total_fte": sum((o.active_fte or Decimal("0") for o in offices), Decimal("0")),
+        "waiting": sum(o.waiting for o in offices)})
+
+
+@login_required
+def staff_plan_office(request, office_pk):
+    """PS-4.2: the staff plan of one office: positions with grade, FTE, function and active flag, totals, the
+    waiting proposals and the latest changes (audit)."""
+    office = _plan_office(request, office_pk)
+    positions = list(office.positions.select_related("function").order_by("-is_active", "number"))
+    waiting = {p.position_id: p for p in staffing_selectors.position_proposals_visible_to(request.user)
+               .filter(office=office, state="waiting")}
+    return render(request, "planning/staffplan/office.html", {
+        "office": office, "positions": positions, "totals": _plan_totals(positions),
+        "waiting": list(waiting.values()), "waiting_positions": set(waiting),
+        "changes": staffing_selectors.position_changes_of(office, limit=20),
+        "may_keep": can(request.user, "staff_plan.keep", office),
+        "may_propose": can(request.user, "staff_plan.propose", office)})
+
+
+def _position_form_view(request, *, office, position=None):
+    if not can(request.user, "staff_plan.keep", office):
+        raise PermissionDenied
+    form = forms.PositionForm(request.POST or None, instance=position)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in records.POSITION_FIELDS}
+        try:
+            records.position_save(by=request.user, position_id=position and position.pk, office_id=office.pk,
+                                  reason=form.cleaned_data["reason"], **data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Der Stellenplan wurde geändert."))
+            return redirect("planning:staff_plan_office", office.pk)
+    return render(request, "planning/staffplan/position_form.html", {"form": form, "office": office,
+                                                                     "position": position})
+
+
+@login_required
+def staff_plan_position_create(request, office_pk):
+    return _position_form_view(request, office=_plan_office(request, office_pk))
+
+
+@login_required
+def staff_plan_position_edit(request, pk):
+    position = staffing_selectors.get_or_404(staffing_selectors.positions_visible_to(request.user), pk)
+    return _position_form_view(request, office=position.office, position=position)
+
+
+@login_required
+def staff_plan_import(request, office_pk):
+    """PS-4.2: the district reads an office's staff plan from a CSV file; any bad row: nothing saved, every
+    row's German message shown."""
+    from . import staffplan
+
+    office = _plan_office(request, office_pk)
+    if not can(request.user, "staff_plan.keep", office):
+        raise PermissionDenied
+    form = forms.StaffPlanImportForm(request.POST or None, request.FILES or None)
+    row_errors = []
+    if request.method == "POST" and form.is_valid():
+        parsed = staffplan.parse_csv(form.cleaned_data["file"].read())
+        row_errors = parsed.errors
+        if not row_errors:
+            try:
+                counts = records.staff_plan_import(by=request.user, office_id=office.pk, rows=parsed.rows,
+                                                   reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    apply_service_error(form, error)
+                else:
+                    row_errors = error.messages
+            else:
+                messages.success(request, _("Stellenplan eingelesen: %(created)s neu, %(changed)s geändert, "
+                                            "%(unchanged)s unverändert.") % counts)
+                return redirect("planning:staff_plan_office", office.pk)
+        if row_errors:
+            form.add_error("file", _("Die Datei wurde nicht übernommen; nichts wurde gespeichert. Bitte "
+                                     "korrigieren Sie die genannten Zeilen."))
+    return render(request, "planning/staffplan/import.html", {"form": form, "office": office,
+                                                              "row_errors": row_errors}, status=200)
+
+
+@login_required
+def staff_plan_template(request):
+    from . import staffplan
+
+    return csv_response("stellenplan-vorlage.csv", [header for header, _key, _required in staffplan.COLUMNS], [])
+
+
+@login_required
+def position_proposal_create(request, office_pk):
+    """PS-4.2: a city proposes a change of its regional office's staff plan (`?stelle=` preselects a position)."""
+    office = _plan_office(request, office_pk)
+    if not can(request.user, "staff_plan.propose", office):
+        raise PermissionDenied
+    initial = {"kind": "new"}
+    position = None
+    if request.GET.get("stelle"):
+        position = staffing_selectors.get_or_404(
+            staffing_selectors.positions_visible_to(request.user).filter(office=office), request.GET["stelle"])
+        initial = {"kind": request.GET.get("art") if request.GET.get("art") in ("change", "deactivate") else "change",
+                   "position": position, "title": position.title, "function": position.function,
+                   "grade": position.grade, "fte": position.fte}
+    form = forms.PositionProposalForm(request.POST or None, office=office, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        chosen = data.pop("position")
+        try:
+            proposal = services.position_propose(by=request.user, office_id=office.pk,
+                                                 position_id=chosen.pk if chosen else None, **data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Ihr Vorschlag ist beim Kreis eingegangen."))
+            return redirect("planning:position_proposal_detail", proposal.pk)
+    return render(request, "planning/staffplan/proposal_form.html", {"form": form, "office": office,
+                                                                     "position": position})
+
+
+@login_required
+def position_proposals(request):
+    """PS-4.2: proposals of changes of the staff plan: the district sees its offices', a city its own; the
+    waiting ones first."""
+    page = paginate(request, staffing_selectors.position_proposals_visible_to(request.user), per_page=PAGE_SIZE)
+    return render(request, "planning/staffplan/proposals.html", {"page": page})
+
+
+@login_required
+def position_proposal_detail(request, pk):
+    """PS-4.2: one proposal, before and proposed values; the district accepts or rejects it with a note."""
+    proposal = staffing_selectors.position_proposal_for_user(request.user, pk)
+    may_decide = proposal.is_waiting and can(request.user, "staff_plan.decide", proposal.office)
+    form = forms.ProposalDecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not can(request.user, "staff_plan.decide", proposal.office):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.position_proposal_decide(by=request.user, proposal_id=proposal.pk,
+                                                  accept=form.cleaned_data["decision"] == "annehmen",
+                                                  note=form.cleaned_data["note"])
+            except ValidationError as error:
+                apply_service_error(form, error)
+            else:
+                messages.success(request, _("Die Entscheidung ist gespeichert; die Stadt ist benachrichtigt."))
+                return redirect("planning:position_proposal_detail", proposal.pk)
+        proposal = staffing_selectors.position_proposal_for_user(request.user, pk)
+        may_decide = proposal.is_waiting
+    from staffing.records import proposal_values
+
+    after = proposal_values(proposal)
+    fields = [("number", _("Stellennummer")), ("title", _("Stellenbezeichnung")), ("function", _("Funktion")),
+              ("grade", _("Besoldungs-/Entgeltgruppe")), ("fte", _("Stellenanteil (VZÄ)")),
+              ("is_active", _("im Stellenplan"))]
+    rows = [{"label": label, "before": proposal.before.get(name, "–") if proposal.before else "–",
+             "after": after.get(name, "–"),
+             "changed": bool(proposal.before) and proposal.before.get(name) != after.get(name)}
+            for name, label in fields]
+    return render(request, "planning/staffplan/proposal_detail.html", {
+        "proposal": proposal, "rows": rows, "form": form, "may_decide": may_decide,
+        "changes": proposal.changes.select_related("actor").order_by("at", "pk")})

@@ -208,8 +208,9 @@ def _sees_candidates(user, notice) -> bool:
 
 
 def _keeps_records_of(user, office) -> bool:
-    """PS-3.1/PS-6.1: an office's positions, staff and vacancies are kept by the people whose office it is
-    (`own_office_of`): a city clerk their regional office, the coordination office its own."""
+    """PS-3.1/PS-6.1: an office's staff and vacancies are kept by the people whose office it is
+    (`own_office_of`): a city clerk their regional office, the coordination office its own. Positions (the
+    staff plan) are the district's since issue 13: "staff_plan.keep"."""
     own = own_office_of(user)
     return own is not None and office is not None and own.pk == office.pk
 
@@ -217,6 +218,35 @@ def _keeps_records_of(user, office) -> bool:
 def _district_side(user, obj=None) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and (
         user.is_superuser or _has_role(user, Role.COORDINATION, Role.DISTRICT_ADMIN, Role.HEAD))
+
+
+def _sees_office(user, office) -> bool:
+    """Issue 13, PS-4.2: the office lies in the user's scope (a city its own regional office, the district
+    every office of its district)."""
+    scope = scope_of(user)
+    if office is None or scope.nothing:
+        return False
+    if scope.everything:
+        return True
+    if scope.city_id is not None:
+        return office.city_id == scope.city_id
+    return office.district_id == scope.district_id
+
+
+def _keeps_staff_plan(user, office=None) -> bool:
+    """Issue 13, PS-4.2 ("Die Budget- und Personalplanung des Kreises … ist Basis der Stellenbesetzungen"):
+    the staff plan of every office of the district is kept by the coordination office or the district
+    administration of that district; without an office: whether the user keeps any."""
+    if not _has_role(user, Role.COORDINATION, Role.DISTRICT_ADMIN):
+        return False
+    return office is None or office.district_id == scope_of(user).district_id
+
+
+def _proposes_for(user, office=None) -> bool:
+    """Issue 13, PS-4.2: a city clerk proposes changes of their own city's regional office's staff plan."""
+    if not _has_role(user, Role.CITY_CLERK):
+        return False
+    return office is None or (office.city_id is not None and office.city_id == scope_of(user).city_id)
 
 
 CITY, COORD, ADMIN, HEAD = Role.CITY_CLERK, Role.COORDINATION, Role.DISTRICT_ADMIN, Role.HEAD
@@ -296,6 +326,22 @@ RULES = {
     "continuity.view": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
         user.is_superuser or role_of(user) is not None),
     "continuity.start_panel": lambda user, obj=None: _has_role(user, COORD, ADMIN),
+    # issue 13: coaching (PS-3.3)
+    # the person's HR (their city) or the coordination office records the revocation of a sign-up
+    "coaching.revoke": lambda user, obj=None: _has_role(user, CITY, COORD),
+    # leaders read the coaches' evaluations only aggregated (offer, period, themes)
+    "coaching.evaluations": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or _has_role(user, COORD, ADMIN, HEAD)),
+    # the coaches' free text: the coordination office only
+    "coaching.evaluation_text": lambda user, obj=None: bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or _has_role(user, COORD)),
+    # the coordination office hands the external coach a personal, expiring, signed link per offer
+    "coaching.coach_link": lambda user, obj=None: _has_role(user, COORD),
+    # issue 13: staff plan (PS-4.2) -- obj: the office of the plan (of the position or proposal)
+    "staff_plan.view": _sees_office,
+    "staff_plan.keep": _keeps_staff_plan,
+    "staff_plan.propose": _proposes_for,
+    "staff_plan.decide": _keeps_staff_plan,
 }
 
 

@@ -911,3 +911,102 @@ class Notification(models.Model):
             return reverse("staffing:notice_detail", args=[self.notice_id])
         return self.url
 
+
+
+# --- issue 13: the district's staff plan (PS-4.2) -------------------------------------------------
+
+class PositionProposal(models.Model):
+    """PS-4.2: a city proposes a change of its regional office's staff plan; the district (coordination
+    office or district administration) accepts or rejects it. Accepting applies exactly the proposed values
+    (`staffing.records.position_proposal_accept`)."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("neue Stelle")
+        CHANGE = "change", _("Änderung einer Stelle")
+        DEACTIVATE = "deactivate", _("Streichung aus dem Stellenplan")
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("wartet auf Entscheidung des Kreises")
+        ACCEPTED = "accepted", _("angenommen")
+        REJECTED = "rejected", _("abgelehnt")
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="position_proposals",
+                               verbose_name=_("Dienststelle"))
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="proposals", verbose_name=_("Stelle"))
+    kind = models.CharField(_("Art des Vorschlags"), max_length=20, choices=Kind.choices)
+    number = models.CharField(_("Stellennummer"), max_length=40, blank=True)
+    title = models.CharField(_("Stellenbezeichnung"), max_length=160, blank=True)
+    function = models.ForeignKey(Function, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("Funktion"))
+    grade = models.CharField(_("Besoldungs-/Entgeltgruppe"), max_length=20, blank=True)
+    fte = models.DecimalField(_("Stellenanteil (VZÄ)"), max_digits=4, decimal_places=3, null=True, blank=True,
+                              validators=FTE_VALIDATORS)
+    before = models.JSONField(_("Stand der Stelle beim Vorschlag"), default=dict, blank=True)
+    reason = models.TextField(_("Begründung"))
+    state = models.CharField(_("Stand"), max_length=20, choices=State.choices, default=State.WAITING)
+    proposed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("vorgeschlagen von"))
+    proposed_at = models.DateTimeField(_("vorgeschlagen am"), default=timezone.now)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("entschieden von"))
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    decision_note = models.TextField(_("Vermerk des Kreises"), blank=True)
+
+    class Meta:
+        verbose_name = _("Vorschlag zum Stellenplan")
+        verbose_name_plural = _("Vorschläge zum Stellenplan")
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["position"], condition=Q(state="waiting", position__isnull=False),
+                                    name="one_waiting_proposal_per_position"),
+            models.CheckConstraint(condition=Q(kind="new") | Q(position__isnull=False),
+                                   name="proposal_change_names_a_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number or (self.position and self.position.number) or ''}".strip()
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.state == self.State.WAITING
+
+
+class PositionChange(models.Model):
+    """PS-4.2: the audit of the staff plan: one row per change of a position (who, when, before, after,
+    why), written in the change's transaction by `staffing.records`; append-only."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("angelegt")
+        CHANGED = "changed", _("geändert")
+        DEACTIVATED = "deactivated", _("aus dem Stellenplan genommen")
+        REACTIVATED = "reactivated", _("wieder in den Stellenplan aufgenommen")
+        PROPOSED = "proposed", _("Änderung vorgeschlagen")
+        REJECTED = "rejected", _("Vorschlag abgelehnt")
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="position_changes",
+                               verbose_name=_("Dienststelle"))
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="changes", verbose_name=_("Stelle"))
+    proposal = models.ForeignKey(PositionProposal, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="changes", verbose_name=_("Vorschlag"))
+    action = models.CharField(_("Vorgang"), max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("durch"))
+    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now)
+    before = models.JSONField(_("vorher"), default=dict, blank=True)
+    after = models.JSONField(_("nachher"), default=dict, blank=True)
+    reason = models.TextField(_("Begründung"), blank=True)
+    source = models.CharField(_("Quelle"), max_length=20, blank=True)  # "form", "import", "proposal"
+
+    class Meta:
+        verbose_name = _("Änderung des Stellenplans")
+        verbose_name_plural = _("Änderungen des Stellenplans")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%d.%m.%Y}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("PositionChange is append-only")
+        super().save(*args, **kwargs)

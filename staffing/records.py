@@ -1,5 +1,9 @@
 """Writes of positions, staff and vacancies (PS-4.2, PS-4.3, PS-6.1): the one write path for these records.
 
+Positions are the district's staff plan (issue 13, PS-4.2): the coordination office or the district
+administration keeps them (`position_save`, `staff_plan_import`), audited in `PositionChange`; a city
+proposes changes (`position_proposal_create`) that the district accepts or rejects.
+
 The staff register pages, the spreadsheet import and the workflow (`services.notice_place`) call these
 services; the admin shows the records read-only. Each service checks the access policy (the records of
 the office whose data the user keeps, `access.own_office_of`; another city's record is 404, a visible
@@ -29,15 +33,20 @@ from django.utils.translation import gettext as _
 from . import access, grades, selectors
 from .models import (
     LEAVE_REASONS_TO_CHOOSE,
+    OPEN_STATES,
     CareerTrack,
     District,
     Employment,
+    Function,
     GradeCareerTrack,
     GradeCareerTrackChange,
     Induction,
     LeaveReason,
     Office,
+    PlacementNotice,
     Position,
+    PositionChange,
+    PositionProposal,
     StaffMember,
     User,
     Vacancy,
@@ -79,24 +88,284 @@ def _raise(errors: dict) -> None:
         raise ValidationError(errors)
 
 
-# --- positions (PS-4.2) -----------------------------------------------------------------------------
+# --- positions (PS-4.2): the district's staff plan (issue 13) ---------------------------------------
 
-@transaction.atomic
-def position_save(*, by: User, position_id: int | None = None, **data) -> Position:
-    """PS-4.2: the office keeps its budgeted positions: a new one (no `position_id`) or a change."""
-    if position_id is None:
-        position = Position(office=_own_office(by))
-    else:
-        position = selectors.get_or_404(selectors.positions_visible_to(by), position_id, for_update=True)
-        _require_keeps(by, position.office)
-    _assign(position, data, POSITION_FIELDS)
+def _snapshot(position: Position) -> dict:
+    """The audited values of a position (JSON: the function by its code, the FTE as text)."""
+    if position is None or position.pk is None:
+        return {}
+    function = Function.objects.filter(pk=position.function_id).values_list("code", flat=True).first()
+    return {"number": position.number, "title": position.title, "function": function or "",
+            "grade": position.grade, "fte": _fte_text(position.fte), "is_active": position.is_active}
+
+
+def _fte_text(value) -> str:
+    from decimal import Decimal
+
+    return "" if value is None else str(Decimal(value).quantize(Decimal("0.001")))
+
+
+def _require_keeps_plan(by: User, office: Office) -> None:
+    if not access.can(by, "staff_plan.keep", office):
+        raise PermissionDenied(_("Den Stellenplan pflegen die Koordinierungsstelle und die Kreisverwaltung. "
+                                 "Die Stadt kann eine Änderung vorschlagen."))
+
+
+def _check_position(position: Position) -> None:
+    """The rules of a position with German messages: a unique number in the office, the model's own rules."""
     if position.number and Position.objects.filter(office_id=position.office_id, number=position.number).exclude(
             pk=position.pk).exists():
         _raise({"number": _("Die Stellennummer „%(number)s“ ist in dieser Dienststelle bereits vergeben.")
                 % {"number": position.number}})
     position.full_clean()
+
+
+def _deactivation_errors(position: Position, was_active: bool) -> dict:
+    """A position leaves the plan only while no open placement notice is about it."""
+    if not (was_active and not position.is_active):
+        return {}
+    notice = PlacementNotice.objects.filter(position_id=position.pk, state__in=OPEN_STATES).first()
+    if notice is None:
+        return {}
+    return {"is_active": _("Für diese Stelle ist die Mitteilung Nr. %(number)s offen; sie kann erst danach aus "
+                           "dem Stellenplan genommen werden.") % {"number": notice.pk}}
+
+
+def _write_position(position: Position, *, by: User, reason: str, source: str,
+                    proposal: PositionProposal | None = None) -> PositionChange | None:
+    """Save a checked position and write its audit row (who, when, before, after, why); nothing changed:
+    nothing saved, no row."""
+    before = _snapshot(Position.objects.filter(pk=position.pk).first()) if position.pk else {}
+    was_active = before.get("is_active", True)
+    _raise(_deactivation_errors(position, was_active))
     position.save()
+    after = _snapshot(position)
+    if before == after:
+        return None
+    if not before:
+        action = PositionChange.Action.CREATED
+    elif was_active and not position.is_active:
+        action = PositionChange.Action.DEACTIVATED
+    elif not was_active and position.is_active:
+        action = PositionChange.Action.REACTIVATED
+    else:
+        action = PositionChange.Action.CHANGED
+    return PositionChange.objects.create(office_id=position.office_id, position=position, proposal=proposal,
+                                         action=action, actor=by, before=before, after=after, reason=reason,
+                                         source=source)
+
+
+def _require_reason(reason: str, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        _raise({field: _("Bitte begründen Sie die Änderung des Stellenplans.")})
+    return reason
+
+
+@transaction.atomic
+def position_save(*, by: User, position_id: int | None = None, office_id: int | None = None, reason: str = "",
+                  source: str = "form", **data) -> Position:
+    """PS-4.2: the district (coordination office or district administration) keeps the staff plan of an office
+    of its district: a new position (`office_id`, no `position_id`), a change, or its deactivation
+    (`is_active=False`); audited with the reason (`PositionChange`)."""
+    if position_id is None:
+        office = selectors.get_or_404(selectors.offices_visible_to(by), office_id)
+        _require_keeps_plan(by, office)
+        position = Position(office=office)
+    else:
+        position = selectors.get_or_404(selectors.positions_visible_to(by), position_id, for_update=True)
+        _require_keeps_plan(by, position.office)
+    reason = _require_reason(reason)
+    _assign(position, data, POSITION_FIELDS)
+    _check_position(position)
+    _write_position(position, by=by, reason=reason, source=source)
     return position
+
+
+@transaction.atomic
+def staff_plan_import(*, by: User, office_id: int, rows: list[dict], reason: str) -> dict:
+    """PS-4.2: the district reads an office's staff plan from a file: each row (`line` and the position's
+    fields) creates the position of its number or changes it. Every row is checked first; one bad row and
+    nothing is saved (ValidationError with a German message per row: "Zeile n: …"). Audited per position."""
+    office = selectors.get_or_404(selectors.offices_visible_to(by), office_id)
+    _require_keeps_plan(by, office)
+    reason = _require_reason(reason)
+    Office.objects.select_for_update().filter(pk=office.pk).first()  # one import per office at a time
+    existing = {p.number: p for p in Position.objects.select_for_update().filter(office=office)}
+    errors, checked, seen = [], [], {}
+    for row in rows:
+        line, data = row["line"], {k: v for k, v in row.items() if k != "line"}
+        number = data.get("number", "")
+        if number in seen:
+            errors.append(_("Zeile %(line)s: Die Stellennummer „%(number)s“ kommt bereits in Zeile %(first)s vor.")
+                          % {"line": line, "number": number, "first": seen[number]})
+            continue
+        seen[number] = line
+        position = existing.get(number) or Position(office=office)
+        was_active = position.is_active if position.pk else True
+        _assign(position, data, POSITION_FIELDS)
+        try:
+            position.full_clean(validate_unique=False)
+            _raise(_deactivation_errors(position, was_active) if position.pk else {})
+        except ValidationError as error:
+            errors.extend(_("Zeile %(line)s: %(message)s") % {"line": line, "message": message}
+                          for message in _messages_with_labels(error))
+            continue
+        checked.append(position)
+    if not rows:
+        errors.append(_("Die Datei enthält keine Stellen."))
+    if errors:
+        raise ValidationError(errors)
+    counts = {"created": 0, "changed": 0, "unchanged": 0}
+    for position in checked:
+        is_new = position.pk is None
+        change = _write_position(position, by=by, reason=reason, source="import")
+        counts["created" if is_new else ("changed" if change else "unchanged")] += 1
+    return counts
+
+
+def _messages_with_labels(error: ValidationError) -> list[str]:
+    if not hasattr(error, "error_dict"):
+        return [str(m) for m in error.messages]
+    result = []
+    for name, messages in error.message_dict.items():
+        label = Position._meta.get_field(name).verbose_name if name != "__all__" else ""
+        result.extend(f"{label}: {m}" if label else str(m) for m in messages)
+    return result
+
+
+# --- proposals of a city (PS-4.2, issue 13) ---------------------------------------------------------
+
+PROPOSAL_FIELDS = ("number", "title", "function", "grade", "fte")
+
+
+@transaction.atomic
+def position_proposal_create(*, by: User, kind: str, reason: str, office_id: int | None = None,
+                             position_id: int | None = None, **data) -> PositionProposal:
+    """PS-4.2: a city clerk proposes a change of the staff plan of their regional office: a new position
+    (number, title, function, grade, FTE), a change of a position (title, function, grade, FTE) or its
+    deactivation; with a reason. Audited; the district decides (`position_proposal_accept` / `_reject`)."""
+    unknown = set(data) - set(PROPOSAL_FIELDS)
+    if unknown:
+        raise TypeError(f"not a field of a proposal: {sorted(unknown)}")
+    Kind = PositionProposal.Kind
+    if kind not in Kind.values:
+        _raise({"kind": _("Bitte wählen Sie die Art des Vorschlags.")})
+    position = None
+    if kind == Kind.NEW:
+        office = selectors.get_or_404(selectors.offices_visible_to(by), office_id)
+    else:
+        if position_id is None:
+            _raise({"position": _("Bitte wählen Sie die Stelle.")})
+        position = selectors.get_or_404(selectors.positions_visible_to(by), position_id, for_update=True)
+        office = position.office
+    if not access.can(by, "staff_plan.propose", office):
+        raise PermissionDenied(_("Änderungen des Stellenplans schlägt die Personalsachbearbeitung der Stadt vor."))
+    proposal = PositionProposal(office=office, position=position, kind=kind, proposed_by=by,
+                                reason=(reason or "").strip(), before=_snapshot(position))
+    errors = {}
+    if not proposal.reason:
+        errors["reason"] = _("Bitte begründen Sie Ihren Vorschlag.")
+    if kind == Kind.NEW:
+        _assign(proposal, data, PROPOSAL_FIELDS)
+        labels = {"number": _("Stellennummer"), "title": _("Stellenbezeichnung"), "function": _("Funktion"),
+                  "grade": _("Besoldungs-/Entgeltgruppe"), "fte": _("Stellenanteil (VZÄ)")}
+        for name, label in labels.items():
+            if getattr(proposal, name) in (None, ""):
+                errors[name] = _("Bitte geben Sie „%(label)s“ an.") % {"label": label}
+        if proposal.number and Position.objects.filter(office=office, number=proposal.number).exists():
+            errors["number"] = (_("Die Stellennummer „%(number)s“ ist in dieser Dienststelle bereits vergeben.")
+                                % {"number": proposal.number})
+    elif kind == Kind.CHANGE:
+        _assign(proposal, {k: v for k, v in data.items() if k != "number"}, PROPOSAL_FIELDS)
+        labels = {"title": _("Stellenbezeichnung"), "function": _("Funktion"),
+                  "grade": _("Besoldungs-/Entgeltgruppe"), "fte": _("Stellenanteil (VZÄ)")}
+        for name, label in labels.items():
+            if getattr(proposal, name) in (None, ""):
+                errors[name] = _("Bitte geben Sie „%(label)s“ an.") % {"label": label}
+        proposed = (proposal.title, proposal.function_id, proposal.grade, proposal.fte)
+        if not any(name in errors for name in labels) and proposed == (
+                position.title, position.function_id, position.grade, position.fte):
+            errors["__all__"] = _("Der Vorschlag ändert nichts an der Stelle.")
+    if position is not None and not position.is_active:
+        errors["position"] = _("Die Stelle ist nicht mehr im Stellenplan.")
+    if position is not None and PositionProposal.objects.filter(
+            position=position, state=PositionProposal.State.WAITING).exists():
+        errors["position"] = _("Zu dieser Stelle wartet bereits ein Vorschlag auf die Entscheidung des Kreises.")
+    _raise(errors)
+    if position is not None:
+        proposal.number = position.number
+    proposal.full_clean()
+    proposal.save()
+    PositionChange.objects.create(office=office, position=position, proposal=proposal,
+                                  action=PositionChange.Action.PROPOSED, actor=by, before=proposal.before,
+                                  after=proposal_values(proposal), reason=proposal.reason, source="proposal")
+    return proposal
+
+
+def proposal_values(proposal: PositionProposal) -> dict:
+    """What the proposal would make of the position (the audit's "after" of a proposal)."""
+    if proposal.kind == PositionProposal.Kind.DEACTIVATE:
+        return {**proposal.before, "is_active": False}
+    function = Function.objects.filter(pk=proposal.function_id).values_list("code", flat=True).first()
+    return {**proposal.before, "number": proposal.number, "title": proposal.title, "function": function or "",
+            "grade": proposal.grade, "fte": _fte_text(proposal.fte), "is_active": True}
+
+
+def _decided_proposal(by: User, proposal_id: int) -> PositionProposal:
+    proposal = selectors.position_proposal_for_user(by, proposal_id, for_update=True)
+    if not access.can(by, "staff_plan.decide", proposal.office):
+        raise PermissionDenied(_("Über Vorschläge zum Stellenplan entscheiden die Koordinierungsstelle und die "
+                                 "Kreisverwaltung."))
+    if not proposal.is_waiting:
+        _raise({"__all__": _("Über diesen Vorschlag wurde bereits entschieden (%(state)s am %(day)s).")
+                % {"state": proposal.get_state_display(),
+                   "day": timezone.localtime(proposal.decided_at).strftime("%d.%m.%Y")}})
+    return proposal
+
+
+@transaction.atomic
+def position_proposal_accept(*, by: User, proposal_id: int, note: str = "") -> PositionProposal:
+    """PS-4.2: the district accepts a city's proposal: exactly the proposed values are applied to the staff
+    plan (a new position, the change, or the deactivation), audited with the city's reason; once only."""
+    proposal = _decided_proposal(by, proposal_id)
+    Kind = PositionProposal.Kind
+    if proposal.kind == Kind.NEW:
+        position = Position(office_id=proposal.office_id, number=proposal.number, is_active=True)
+    else:
+        position = Position.objects.select_for_update().get(pk=proposal.position_id)
+    if proposal.kind == Kind.DEACTIVATE:
+        position.is_active = False
+    else:
+        position.title, position.function_id = proposal.title, proposal.function_id
+        position.grade, position.fte = proposal.grade, proposal.fte
+    _check_position(position)
+    note = (note or "").strip()
+    reason = _("Vorschlag der Stadt angenommen: %(reason)s") % {"reason": proposal.reason}
+    if note:
+        reason += " – " + _("Vermerk des Kreises: %(note)s") % {"note": note}
+    _write_position(position, by=by, reason=reason, source="proposal", proposal=proposal)
+    proposal.position = position
+    proposal.state = PositionProposal.State.ACCEPTED
+    proposal.decided_by, proposal.decided_at, proposal.decision_note = by, timezone.now(), note
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def position_proposal_reject(*, by: User, proposal_id: int, note: str) -> PositionProposal:
+    """PS-4.2: the district rejects a city's proposal with a note; the staff plan stays as it is; audited."""
+    proposal = _decided_proposal(by, proposal_id)
+    note = (note or "").strip()
+    if not note:
+        _raise({"note": _("Bitte begründen Sie die Ablehnung.")})
+    proposal.state = PositionProposal.State.REJECTED
+    proposal.decided_by, proposal.decided_at, proposal.decision_note = by, timezone.now(), note
+    proposal.save()
+    PositionChange.objects.create(office_id=proposal.office_id, position_id=proposal.position_id,
+                                  proposal=proposal, action=PositionChange.Action.REJECTED, actor=by,
+                                  before=proposal.before, after=proposal.before, reason=note, source="proposal")
+    return proposal
 
 
 # --- staff register (PS-6.1) ---------------------------------------------------------------------

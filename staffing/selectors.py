@@ -285,3 +285,35 @@ def career_track_changes_visible_to(user: User) -> QuerySet[GradeCareerTrackChan
     q = access.district_q(user)
     qs = GradeCareerTrackChange.objects.select_related("by")
     return qs if q is None else qs.filter(q)
+# --- issue 13: the district's staff plan (PS-4.2) -----------------------------------------------------
+
+def position_proposals_visible_to(user: User):
+    """PS-4.2: proposals of changes of the staff plan in the user's scope (a city its own office's, the
+    district every office's); the waiting ones first, then the newest."""
+    from django.db.models import Case, Value, When
+
+    from .models import PositionProposal
+
+    qs = PositionProposal.objects.select_related("office", "office__city", "position", "function", "proposed_by",
+                                                 "decided_by")
+    qs = _scoped(qs, user, "office")
+    return qs.annotate(waiting_first=Case(When(state=PositionProposal.State.WAITING, then=Value(0)),
+                                          default=Value(1), output_field=IntegerField())
+                       ).order_by("waiting_first", "-proposed_at", "-pk")
+
+
+def position_proposal_for_user(user: User, pk, *, for_update: bool = False):
+    """The proposal if the user sees it, else Http404."""
+    from .models import PositionProposal
+
+    if for_update:
+        return get_or_404(_scoped(PositionProposal.objects.all(), user, "office"), pk, for_update=True)
+    return get_or_404(position_proposals_visible_to(user), pk)
+
+
+def position_changes_of(office: Office, limit: int = 30):
+    """PS-4.2: the latest audit rows of an office's staff plan (the office is already checked)."""
+    from .models import PositionChange
+
+    return (PositionChange.objects.filter(office=office).select_related("position", "actor", "proposal")
+            .order_by("-at", "-pk")[:limit])

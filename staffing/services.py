@@ -89,6 +89,12 @@ def notice_update_draft(*, notice_id: int, by: User, candidates: list[dict] | No
     return notice
 
 
+# issue 13, PS-4.2: a notice is about a position of the district's staff plan
+def inactive_position_message() -> str:
+    return _("Die Stelle ist nicht mehr im Stellenplan des Kreises; für sie kann keine "
+             "Stellenbesetzung mitgeteilt werden (PS-4.2).")
+
+
 def open_notice_message(notice: PlacementNotice) -> str:
     """The German refusal for a second open notice on a position, naming the open one."""
     return (_("Für diese Stelle ist bereits die Mitteilung Nr. %(number)s (Status „%(state)s“) offen. Eine "
@@ -109,7 +115,11 @@ def _save_holding_position(notice: PlacementNotice) -> None:
     message naming it. The position row is locked first, so two clerks cannot both pass the check; the
     database constraint (`one_open_notice_per_position`) stays the last guard and is answered the same way."""
     if notice.position_id:
-        Position.objects.select_for_update().filter(pk=notice.position_id).first()
+        position = Position.objects.select_for_update().filter(pk=notice.position_id).first()
+        previous = (PlacementNotice.objects.filter(pk=notice.pk).values_list("position_id", flat=True).first()
+                    if notice.pk else None)
+        if position is not None and not position.is_active and previous != notice.position_id:
+            raise WorkflowError({"position": inactive_position_message()})
         other = open_notice_on(notice.position_id, exclude_pk=notice.pk)
         if other is not None:
             raise WorkflowError({"position": open_notice_message(other)})
@@ -253,6 +263,8 @@ def notice_submit(*, notice_id: int, by: User, received_at=None) -> PlacementNot
     notice = _locked(notice_id, by)
     received_at = received_at or timezone.now()
     if notice.state == NoticeState.DRAFT and access.can(by, "notice.submit", notice) and notice.is_complete():
+        if notice.position_id and not notice.position.is_active:  # PS-4.2: the district's plan
+            raise WorkflowError({"position": inactive_position_message()})
         errors = start_errors(notice, received_at)
         if errors:
             raise WorkflowError(errors)

@@ -218,3 +218,21 @@ class TrainingParticipationFactory(DjangoModelFactory):
     offer = factory.SubFactory(TrainingOfferFactory)
     staff_member = factory.SubFactory(StaffMemberFactory)
     status = "attended"
+# --- issue 13: the district's staff plan (PS-4.2) -----------------------------------------------------
+
+class PositionProposalFactory(DjangoModelFactory):
+    """A waiting proposal of a city: a change of grade and FTE of a position of its regional office."""
+
+    class Meta:
+        model = "staffing.PositionProposal"
+
+    position = factory.SubFactory(PositionFactory)
+    office = factory.LazyAttribute(lambda o: o.position.office if o.position else None)
+    kind = "change"
+    number = factory.LazyAttribute(lambda o: o.position.number if o.position else "NEU-1")
+    title = factory.LazyAttribute(lambda o: o.position.title if o.position else "Arbeitsvermittler/in")
+    function = factory.LazyAttribute(lambda o: o.position.function if o.position else None)
+    grade = "EG 10"
+    fte = Decimal("0.750")
+    reason = "Gestiegene Fallzahlen"
+    proposed_by = factory.LazyAttribute(lambda o: city_clerk(o.office.city))

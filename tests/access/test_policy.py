@@ -90,6 +90,11 @@ GLOBAL_ACTIONS = {
     # issue 13: continuity of staff (PS-4.1); what each sees is cut by the scope (tests/planning/test_continuity_*)
     "continuity.view": {"superuser"} | CLERK | {"clerk_other_city"} | DISTRICT_SIDE | {"other_district_coordination"},
     "continuity.start_panel": COORD | ADMIN | {"other_district_coordination"},
+    # issue 13: coaching (PS-3.3)
+    "coaching.revoke": CLERK | {"clerk_other_city"} | COORD | {"other_district_coordination"},
+    "coaching.evaluations": {"superuser"} | DISTRICT_SIDE | {"other_district_coordination"},
+    "coaching.evaluation_text": {"superuser"} | COORD | {"other_district_coordination"},
+    "coaching.coach_link": COORD | {"other_district_coordination"},
 }
 
 
@@ -131,6 +136,14 @@ def notice_in(office, state, *, function=None, **fields) -> PlacementNotice:
 # actions on an office's records (positions, staff, vacancies) -> who may, for the own city's regional
 # office and for the district's coordination office
 OFFICE_ACTIONS = {"office_records.keep": {"regional": CLERK, "coordination": COORD}}
+# issue 13: staff plan (PS-4.2) -- the district keeps every office's plan and decides; the city proposes
+OFFICE_ACTIONS.update({
+    "staff_plan.view": {"regional": {"superuser"} | CLERK | DISTRICT_SIDE,
+                        "coordination": {"superuser"} | DISTRICT_SIDE},
+    "staff_plan.keep": {"regional": COORD | ADMIN, "coordination": COORD | ADMIN},
+    "staff_plan.decide": {"regional": COORD | ADMIN, "coordination": COORD | ADMIN},
+    "staff_plan.propose": {"regional": CLERK, "coordination": set()},
+})
 
 
 def test_every_rule_has_a_matrix_row():

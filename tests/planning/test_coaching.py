@@ -28,7 +28,13 @@ def _staff(office, functions, n, code=Function.Code.PLACEMENT):
 
 def _sign_up(offer, members):
     for m in members:
-        CoachingSignup.objects.create(offer=offer, staff_member=m)
+        CoachingSignup.objects.create(offer=offer, staff_member=m, consent_on=datetime.date.today())
+
+
+def _form(offer, member):
+    """The sign-up form of one offer on the coaching page (PS-3.3: with the person's consent and date)."""
+    p = f"o{offer.pk}"
+    return {f"{p}-staff_member": member.pk, f"{p}-consent_given": "on", f"{p}-consent_on": datetime.date.today()}
 
 
 def test_a_total_below_five_is_suppressed(offer, witten_office, functions):
@@ -55,7 +61,7 @@ def test_large_groups_are_all_shown(offer, witten_office, hattingen_office, func
     assert {c.label: c.shown for c in report.by_office} == {
         "Regionalstelle Hattingen": 5, "Regionalstelle Witten": 6}
     assert {c.label: c.shown for c in report.by_area} == {
-        "Arbeitsvermittlung / Fachberatung": 11, "Leistungssachbearbeitung": None}
+        "Arbeitsvermittlung / Fachberatung": 11, "Leistungssachbearbeitung": 0}  # a zero identifies nobody
 
 
 def test_page_shows_no_small_figures_and_no_names(client, clerk_witten, offer, witten_office, functions):
@@ -86,18 +92,18 @@ def test_coordination_office_sees_participants(client, coordinator, offer, witte
 def test_city_signs_up_its_own_staff_voluntarily(client, clerk_witten, offer, witten_office, functions):
     [member] = _staff(witten_office, functions, 1)
     client.force_login(clerk_witten)
-    response = client.post(reverse("planning:coaching_sign_up", args=[offer.pk]), {"staff_member": member.pk},
+    response = client.post(reverse("planning:coaching_sign_up", args=[offer.pk]), _form(offer, member),
                            follow=True)
     assert "Die Teilnahme ist freiwillig" in response.content.decode()
     assert CoachingSignup.objects.filter(offer=offer, staff_member=member).count() == 1
-    client.post(reverse("planning:coaching_sign_up", args=[offer.pk]), {"staff_member": member.pk})
+    client.post(reverse("planning:coaching_sign_up", args=[offer.pk]), _form(offer, member))
     assert CoachingSignup.objects.filter(offer=offer, staff_member=member).count() == 1
 
 
 def test_city_cannot_sign_up_another_citys_staff(client, clerk_witten, offer, hattingen_office, functions):
     [member] = _staff(hattingen_office, functions, 1)
     client.force_login(clerk_witten)
-    client.post(reverse("planning:coaching_sign_up", args=[offer.pk]), {"staff_member": member.pk})
+    client.post(reverse("planning:coaching_sign_up", args=[offer.pk]), _form(offer, member))
     assert not CoachingSignup.objects.exists()
 
 
@@ -105,14 +111,16 @@ def test_benefits_staff_only_where_the_offer_is_extended(clerk_witten, offer, wi
     from django.core.exceptions import ValidationError
 
     [member] = _staff(witten_office, functions, 1, code=Function.Code.BENEFITS)
+    consent = {"consent_given": True, "consent_on": datetime.date.today()}
     with pytest.raises(ValidationError):
-        services.coaching_sign_up(offer_id=offer.pk, member_id=member.pk, by=clerk_witten)
-    offer.open_to_benefits = True
+        services.coaching_sign_up(offer_id=offer.pk, member_id=member.pk, by=clerk_witten, **consent)
+    offer.open_to_benefits, offer.benefits_reason = True, "Besondere Belastung der Leistungsteams"
     offer.save()
-    services.coaching_sign_up(offer_id=offer.pk, member_id=member.pk, by=clerk_witten)
+    services.coaching_sign_up(offer_id=offer.pk, member_id=member.pk, by=clerk_witten, **consent)
     assert CoachingSignup.objects.count() == 1
 
 
 def test_signup_carries_no_performance_data():
     fields = {f.name for f in CoachingSignup._meta.get_fields()}
-    assert fields == {"id", "offer", "staff_member", "signed_up_at"}
+    assert fields == {"id", "offer", "staff_member", "signed_up_at", "consent_on", "recorded_by", "revoked_on",
+                      "revoked_by"}

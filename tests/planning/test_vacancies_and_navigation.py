@@ -38,12 +38,13 @@ def _nav(client, user):
 
 
 def test_navigation_per_role(client, clerk_witten, coordinator, district_admin, head, witten_office):
-    common = {"Personalverzeichnis", "Quartalsmeldung", "Kapazitätsplan", "Offene Vakanzen"}
+    common = {"Personalverzeichnis", "Quartalsmeldung", "Kapazitätsplan", "Offene Vakanzen",
+              "Stellenplan"}  # issue 13: the district's staff plan (PS-4.2), every role reads it
     # no "Nachrichten": planning messages are notifications (the header's "Benachrichtigungen")
     assert _nav(client, clerk_witten) == common | {"Fortbildung", "Coaching", "Erstattung"}
-    assert _nav(client, coordinator) == common | {"Fortbildung", "Coaching", "Erstattung"}
-    assert _nav(client, district_admin) == common | {"Fortbildung", "Coaching", "Erstattung"}
-    assert _nav(client, head) == common
+    assert _nav(client, coordinator) == common | {"Fortbildung", "Coaching", "Coaching-Auswertung", "Erstattung"}
+    assert _nav(client, district_admin) == common | {"Fortbildung", "Coaching", "Coaching-Auswertung", "Erstattung"}
+    assert _nav(client, head) == common | {"Coaching-Auswertung"}  # PS-3.3: aggregated evaluations only
 
 
 def test_every_navigation_item_opens(client, clerk_witten, coordinator, district_admin, head, witten_office):

@@ -33,39 +33,50 @@ def messages_of(error: ValidationError) -> str:
 
 # --- positions (PS-4.2) ----------------------------------------------------------------------------
 
-def test_position_save_creates_in_the_own_office_and_updates(clerk_witten, witten_office):
+# issue 13: positions are the district's staff plan; these three tests were about the city clerk keeping
+# positions and now prove the district keeping them (and the clerk refused).
+
+def test_position_save_creates_in_the_own_office_and_updates(coordinator, witten_office):
     function = FunctionFactory(code=Function.Code.PLACEMENT)
-    position = records.position_save(by=clerk_witten, number="WIT-9", title="Arbeitsvermittler/in",
-                                     function=function, grade="EG 9c", fte=Decimal("0.5"), is_active=True)
+    position = records.position_save(by=coordinator, office_id=witten_office.pk, number="WIT-9",
+                                     title="Arbeitsvermittler/in", function=function, grade="EG 9c",
+                                     fte=Decimal("0.5"), is_active=True, reason="Haushaltsplan")
     assert position.office == witten_office
-    records.position_save(by=clerk_witten, position_id=position.pk, title="Fallmanager/in", is_active=False)
+    records.position_save(by=coordinator, position_id=position.pk, title="Fallmanager/in", is_active=False,
+                          reason="Stellenplan 2027")
     position.refresh_from_db()
     assert (position.title, position.is_active, position.fte) == ("Fallmanager/in", False, Decimal("0.500"))
 
 
-def test_position_save_refuses_another_citys_position_and_the_district(clerk_witten, coordinator,
-                                                                       district_admin, hattingen_office):
+def test_position_save_refuses_another_citys_position_and_the_district(clerk_witten, clerk_hattingen,
+                                                                       other_district, hattingen_office):
+    from staffing.models import Organisation
+    from tests.factories import district_user
+
     foreign = PositionFactory(office=hattingen_office, title="Hattingen")
     with pytest.raises(Http404):  # another city's record: not even its existence is told
-        records.position_save(by=clerk_witten, position_id=foreign.pk, title="Witten")
-    with pytest.raises(PermissionDenied):  # the coordination office sees it, but does not keep it
-        records.position_save(by=coordinator, position_id=foreign.pk, title="Kreis")
-    with pytest.raises(PermissionDenied):  # the district administration keeps no office's records
-        records.position_save(by=district_admin, number="X", title="X", function=foreign.function,
-                              grade="EG 9c", fte=Decimal("1"))
+        records.position_save(by=clerk_witten, position_id=foreign.pk, title="Witten", reason="x")
+    with pytest.raises(PermissionDenied):  # the city sees its plan, but the district keeps it
+        records.position_save(by=clerk_hattingen, position_id=foreign.pk, title="Stadt", reason="x")
+    with pytest.raises(Http404):  # another district's coordination office
+        records.position_save(by=district_user(other_district, Organisation.Kind.COORDINATION),
+                              position_id=foreign.pk, title="Mettmann", reason="x")
     foreign.refresh_from_db()
     assert foreign.title == "Hattingen"
 
 
-def test_position_save_answers_in_german(clerk_witten, witten_office):
+def test_position_save_answers_in_german(district_admin, witten_office):
     existing = PositionFactory(office=witten_office, number="WIT-1")
     with pytest.raises(ValidationError) as refused:
-        records.position_save(by=clerk_witten, number="WIT-1", title="Doppelt", function=existing.function,
-                              grade="EG 9c", fte=Decimal("1"))
+        records.position_save(by=district_admin, office_id=witten_office.pk, number="WIT-1", title="Doppelt",
+                              function=existing.function, grade="EG 9c", fte=Decimal("1"), reason="x")
     assert "Die Stellennummer „WIT-1“ ist in dieser Dienststelle bereits vergeben." in messages_of(refused.value)
     with pytest.raises(ValidationError) as refused:
-        records.position_save(by=clerk_witten, position_id=existing.pk, fte=Decimal("1.5"))
+        records.position_save(by=district_admin, position_id=existing.pk, fte=Decimal("1.5"), reason="x")
     assert "fte" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        records.position_save(by=district_admin, position_id=existing.pk, fte=Decimal("0.5"), reason=" ")
+    assert "Bitte begründen Sie die Änderung des Stellenplans." in messages_of(refused.value)
     assert Position.objects.get(pk=existing.pk).fte == Decimal("1.000")
 
 

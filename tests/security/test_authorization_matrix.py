@@ -182,6 +182,23 @@ def need_priority(role, city):
     return 302 if role == "coordination" else 403
 
 
+# issue 13: staff plan (PS-4.2) -- the district keeps and decides, the city proposes, outside the scope 404
+def plan_keep(role, city):
+    if role == "anonymous":
+        return LOGIN
+    if city not in SEES[role]:
+        return 404
+    return 200 if role in ("coordination", "district_admin") else 403
+
+
+def plan_propose(role, city):
+    if role == "anonymous":
+        return LOGIN
+    if city not in SEES[role]:
+        return 404
+    return 200 if role in CLERKS else 403
+
+
 def login_page(role, city):
     return 200 if role == "anonymous" else 302  # signed-in users go on to the start page
 
@@ -263,8 +280,11 @@ RULES: dict[str, Rule] = {
     "planning:training_participation_status": Rule(signed_in(405), post=scoped_mark, params={"pk": "participation"},
                                                    cities=OBJ, post_data={"status": "attended"}),
     "planning:coaching": Rule(signed_in(200), post=coordination_only(200)),
-    "planning:coaching_sign_up": Rule(signed_in(405), post=district_scoped(302), params={"pk": "coaching"},
-                                      cities=OBJ),
+    # issue 13 (PS-3.3): an empty sign-up is a form error (400); the district administration and the head
+    # sign nobody up (403)
+    "planning:coaching_sign_up": Rule(signed_in(405), post=lambda role, city: (
+        403 if role in ("district_admin", "head") and city == "own" else district_scoped(400)(role, city)),
+        params={"pk": "coaching"}, cities=OBJ),
     "planning:coaching_participants": Rule(coaching_participants, params={"pk": "coaching"}, cities=OBJ),
     "planning:costs": Rule(signed_in(200)),
     "planning:cap_create": Rule(only_role("district_admin", 200)),
@@ -293,6 +313,31 @@ RULES: dict[str, Rule] = {
     # issue 13: continuity of staff (PS-4.1): every role downloads the figures of the offices in its scope
     "planning:continuity_csv": Rule(signed_in(200)),
     "planning:continuity_xlsx": Rule(signed_in(200)),
+    # issue 13: coaching (PS-3.3)
+    # the sign-ups a user recorded: the city's HR and the coordination office; an empty POST names no sign-up
+    "planning:coaching_signups": Rule(
+        lambda role, city: LOGIN if role == "anonymous" else (200 if role in CLERKS | {
+            "coordination", "other_district_coordination"} else 403),
+        post=lambda role, city: LOGIN if role == "anonymous" else (404 if role in CLERKS | {
+            "coordination", "other_district_coordination"} else 403)),
+    # leaders read the coaches' evaluations aggregated; the city's HR does not
+    "planning:coaching_evaluations": Rule(district_only(200)),
+    # the free text and the coach's link: the coordination office of the offer's district only
+    "planning:coaching_offer_evaluations": Rule(coaching_participants, post=coaching_participants,
+                                                params={"pk": "coaching"}, cities=OBJ),
+    # the coach has no account: the signed token is the key; a wrong token is 404 for everyone
+    "planning:coaching_coach_form": Rule(everyone(404), post=everyone(404),
+                                         params={"pk": "coaching", "token": "token"}, cities=OBJ),
+    # issue 13: staff plan (PS-4.2)
+    "planning:staff_plan": Rule(signed_in(200)),
+    "planning:staff_plan_template": Rule(signed_in(200)),
+    "planning:staff_plan_office": Rule(scoped(200), params={"office_pk": "office"}, cities=OBJ),
+    "planning:staff_plan_position_create": Rule(plan_keep, params={"office_pk": "office"}, cities=OBJ),
+    "planning:staff_plan_import": Rule(plan_keep, params={"office_pk": "office"}, cities=OBJ),
+    "planning:staff_plan_position_edit": Rule(plan_keep, params={"pk": "position"}, cities=OBJ),
+    "planning:position_proposal_create": Rule(plan_propose, params={"office_pk": "office"}, cities=OBJ),
+    "planning:position_proposals": Rule(signed_in(200)),
+    "planning:position_proposal_detail": Rule(scoped(200), post=plan_keep, params={"pk": "proposal"}, cities=OBJ),
 }
 # Prefix rules: the Django admin (no role of the site is staff: every admin page sends to the admin
 # login; the admin's own scoping is tested in tests/site).
@@ -365,6 +410,7 @@ def world(users, witten_office, hattingen_office):
                          "notice": informed.pk, "cleared": cleared.pk, "notification": notification.pk,
                          "city": office.city_id, "token": "kein-gueltiges-token"}
         objects[city].update(planning_objects(office, clerk, staff, users))
+        objects[city].update(staff_plan_objects(office, clerk))  # issue 13
     return users, objects
 
 
@@ -389,6 +435,14 @@ def planning_objects(office, clerk, staff, users) -> dict:
     coaching = CoachingOffer.objects.create(district=district, title="Coaching", coach="Extern GmbH", starts_on=day)
     return {"report": report.pk, "need": need.pk, "offer": offer.pk, "participation": participation.pk,
             "coaching": coaching.pk}
+
+
+def staff_plan_objects(office, clerk) -> dict:
+    """Issue 13 (PS-4.2): the office of the staff plan and a waiting proposal of its city."""
+    from tests.factories import PositionProposalFactory
+
+    proposal = PositionProposalFactory(position=PositionFactory(office=office), proposed_by=clerk)
+    return {"office": office.pk, "proposal": proposal.pk}
 
 
 def build_path(route: str, pattern, values: dict) -> str:

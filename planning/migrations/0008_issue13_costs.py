@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planning', '0006_issue13_training'),
+        ('planning', '0007_issue13_coaching'),
         ('staffing', '0015_decision_cuts_goals'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
