@@ -18,7 +18,7 @@ from fpdf.enums import XPos, YPos
 from staffing import wording
 from staffing.deadlines import legal_time_zone, objection_period
 from staffing.hooks import NoticeLink
-from staffing.models import NoticeEvent, NoticeState, ObjectionKind, PlacementNotice
+from staffing.models import NoticeEvent, NoticeState, ObjectionKind, Organisation, PlacementNotice
 from staffing.services import LEGAL_BASIS_CUT
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -156,29 +156,28 @@ def _last_event(notice: PlacementNotice, to_state: str) -> NoticeEvent | None:
 
 
 def _silence(pdf: _Document, notice: PlacementNotice):
-    period = objection_period(notice.received_at)
-    last_day = notice.period_last_day or period.last_day
+    with override("de"):  # the one explanation of the Wochenfrist, as on the page and in the mails
+        explained = wording.period_explanation(notice)
     approved = _last_event(notice, NoticeState.APPROVED_BY_SILENCE)
     rows = [
-        ("Eingang der Mitteilung", fmt_moment(notice.received_at)),
-        ("Fristbeginn", f"{fmt_day(period.received_on + timedelta(days=1))} "
-                        "(der Tag des Eingangs wird nicht mitgerechnet, § 187 Abs. 1 BGB)"),
+        ("Eingang der Mitteilung", explained.received),
+        ("Fristbeginn", f"{explained.first_day} (der Tag des Eingangs wird nicht mitgerechnet, § 187 Abs. 1 BGB)"),
         ("Fristdauer", "eine Woche – Wochenfrist (PS-2.3)"),
-        ("rechnerisches Fristende", f"{fmt_day(period.nominal_last_day)} (§ 188 Abs. 2 BGB: Tag der folgenden "
+        ("rechnerisches Fristende", f"{explained.nominal_end} (§ 188 Abs. 2 BGB: Tag der folgenden "
                                     "Woche mit dem Wochentag des Eingangs)"),
     ]
-    if notice.period_extension_reason or last_day != period.nominal_last_day:
-        reason = notice.period_extension_reason or period.extension_reason
-        rows.append(("Verlängerung (§ 193 BGB)", f"{reason}; Fristende ist der nächste Werktag"))
+    if explained.moved:
+        rows.append(("Verlängerung (§ 193 BGB)", f"verschoben vom {explained.moved_from} wegen "
+                                                 f"{explained.moved_because}; Fristende ist der nächste Werktag"))
     rows += [
-        ("Ende der Wochenfrist", f"{fmt_day(last_day)}, 24:00 Uhr"),
+        ("Ende der Wochenfrist", explained.end),
         ("Besetzung vollziehbar seit", fmt_moment(notice.period_ends_at)),
         ("festgestellt am", fmt_moment(approved.at) if approved else "–"),
     ]
     pdf.heading("Fristberechnung", 11)
     pdf.facts(rows)
     with override("de"):  # the words of the agreement, as in the mails and pages (staffing.wording)
-        outcome = wording.ended_without_reaction(f"{fmt_day(last_day)}, 24:00 Uhr")
+        outcome = wording.ended_without_reaction(explained.end)
     pdf.paragraph("Die Koordinierungsstelle hat innerhalb der Wochenfrist weder Bedenken geäußert noch "
                   f"Klärungsbedarf angemeldet. {outcome}")
     return f"PS-2.3 der {AGREEMENT}; Fristberechnung nach {PERIOD_LAW}"
@@ -262,8 +261,15 @@ SECTIONS = {
 }
 
 
+ANNEX_MIN_SPACE = 30  # mm: the annex heading with its table head and a first row; less than that: next page
+
+
 def _annex(pdf: _Document, notice: PlacementNotice):
-    pdf.add_page()
+    """The audit trail as annex (issue 14): it starts where the text ends, on a new page only when not even
+    its heading, table head and first row would fit (no near-empty pages, no orphaned heading)."""
+    pdf.ln(4)
+    if pdf.will_page_break(ANNEX_MIN_SPACE):
+        pdf.add_page()
     pdf.heading("Anlage: Verlauf der Mitteilung (Prüfprotokoll)", 12)
     states = dict(NoticeState.choices)
     with override("de"):
@@ -282,6 +288,32 @@ def _annex(pdf: _Document, notice: PlacementNotice):
             row.cell(event.reason or "")
 
 
+# the body that issues each certificate (PS-2.3 to PS-2.5): the district administration decides (PS-2.5),
+# the coordination office documents the Wochenfrist, its clearance and the agreed solution
+DECIDING_BODY = {
+    NoticeState.APPROVED_BY_SILENCE: Organisation.Kind.COORDINATION,
+    NoticeState.CLEARED: Organisation.Kind.COORDINATION,
+    NoticeState.AGREED: Organisation.Kind.COORDINATION,
+    NoticeState.DECIDED: Organisation.Kind.DISTRICT_ADMIN,
+}
+BODY_TITLES = {
+    Organisation.Kind.COORDINATION: "Koordinierungsstelle der JobAgentur EN",
+    Organisation.Kind.DISTRICT_ADMIN: "Kreisverwaltung",
+}
+
+
+def letterhead(notice: PlacementNotice, outcome: str) -> list[str]:
+    """Issue 14, PS-2.5: the letterhead names the body whose decision the certificate documents: the
+    district's name, the body ("Kreisverwaltung" for a decision of the district administration, else the
+    coordination office) and that body's own name in the application, if it says more."""
+    kind = DECIDING_BODY[outcome]
+    lines = [notice.office.district.name, BODY_TITLES[kind]]
+    organisation = Organisation.objects.filter(district_id=notice.office.district_id, kind=kind).first()
+    if organisation and organisation.name and organisation.name not in lines:
+        lines.append(organisation.name)
+    return lines
+
+
 def notice_certificate_pdf(notice: PlacementNotice, *, issued_at: datetime | None = None) -> bytes:
     """PS-2.3 to PS-2.5: the certificate of a notice's outcome, with the audit trail as an annex."""
     outcome = notice_outcome(notice)
@@ -295,8 +327,7 @@ def notice_certificate_pdf(notice: PlacementNotice, *, issued_at: datetime | Non
     pdf.set_author("JobAgentur EN")
     pdf.add_page()
     pdf.set_font(FONT, "", 9)
-    pdf.multi_cell(0, 4.5, f"{notice.office.district.name}\nKoordinierungsstelle der JobAgentur EN",
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 4.5, "\n".join(letterhead(notice, outcome)), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(6)
     pdf.heading(TITLES[outcome], 14)
     pdf.facts([

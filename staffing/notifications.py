@@ -197,11 +197,17 @@ def notify(*, recipients: Iterable[User], kind: str, subject: str, body: str, ur
     """One in-app notification per recipient, created in the caller's transaction; their e-mails are
     handed to the broker when it commits (nothing if it rolls back). Broker down: the sweep mails them
     (`pending_mail_ids`), the caller never sees an error. `url` (a path of this site) is where a
-    notification without a notice leads. The recipient's e-mail preferences (muted kinds) apply."""
+    notification without a notice leads; a `url` of a notice's page links the notification to that notice, so
+    the inbox names it (issue 14). The recipient's e-mail preferences (muted kinds) apply."""
     if kind not in hooks.notification_kind_values():
         raise ValueError(f"unknown notification kind {kind!r}: register it in staffing.hooks")
     if notice is None and not url:
         raise ValueError("a notification without a notice needs the url of the page it is about")
+    if notice is None:  # issue 14: a link to a notice's page makes it a notification about that notice
+        from .selectors import notice_id_from_url
+
+        notice_id = notice_id_from_url(url)
+        notice = PlacementNotice.objects.filter(pk=notice_id).first() if notice_id else None
     ids, seen = [], set()
     for user in recipients:
         if user.pk in seen:

@@ -216,7 +216,46 @@ def escalations_visible_to(user: User) -> QuerySet[PlacementNotice]:
 
 def notifications_for(user: User):
     """The user's own in-app notifications, newest first."""
-    return Notification.objects.filter(recipient=user).select_related("notice", "notice__office__city")
+    return Notification.objects.filter(recipient=user).select_related(
+        "notice", "notice__office__city", "notice__position", "notice__function")
+
+
+def notice_id_from_url(url: str) -> int | None:
+    """The notice a page address of this site shows (its detail page), else None (issue 14: old
+    notifications that carry only a link)."""
+    from django.urls import Resolver404, resolve
+
+    path = (url or "").split("#", 1)[0].split("?", 1)[0]
+    if not path.startswith("/"):
+        return None
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    if match.view_name == "staffing:notice_detail":
+        return match.kwargs.get("pk")
+    return None
+
+
+def name_notifications(user: User, notifications) -> list:
+    """Issue 14 (PS-2.3 to PS-2.6 messages): each notification names the notice it is about and links to
+    it ("Mitteilung 10, Witten, Arbeitsvermittler/in"): `about_label` and `about_url` on each row. A
+    notification that carries only a link to a notice page (older ones) is named from that link, if the
+    user may see the notice (one query for all of them)."""
+    from . import wording
+
+    rows = list(notifications)
+    by_url = {n.pk: notice_id_from_url(n.url) for n in rows if not n.notice_id and n.url}
+    wanted = {pk for pk in by_url.values() if pk}
+    linked = {}
+    if wanted:
+        linked = {n.pk: n for n in notices_visible_to(user).filter(pk__in=wanted).select_related(
+            "office__city", "position", "function")}
+    for n in rows:
+        notice = n.notice if n.notice_id else linked.get(by_url.get(n.pk))
+        n.about_label = wording.notice_label(notice) if notice is not None else ""
+        n.about_url = n.get_absolute_url()
+    return rows
 
 
 def notification_for_user(user: User, pk):

@@ -626,7 +626,9 @@ def career_track_delete(request, pk):
 def notification_list(request):
     """The user's in-app notifications."""
     qs = selectors.notifications_for(request.user)
-    return render(request, "staffing/notifications/list.html", {"page": ui.paginate(request, qs, per_page=PAGE_SIZE)})
+    page = ui.paginate(request, qs, per_page=PAGE_SIZE)
+    page.object_list = selectors.name_notifications(request.user, page.object_list)
+    return render(request, "staffing/notifications/list.html", {"page": page})
 
 
 @login_required

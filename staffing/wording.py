@@ -11,6 +11,8 @@ Sentences that take a date get it already formatted (`deadlines.format_period_en
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -103,4 +105,107 @@ def mail_words(notice, end: str) -> dict[str, str]:
     """The sentences of the notification mails (templates/staffing/email/), from the same source."""
     return {"period": str(PERIOD), "period_ends": period_ends(end), "if_silent": if_silent(),
             "ended_without_reaction": ended_without_reaction(end), "silence_outcome": str(SILENCE_OUTCOME),
-            "escalated": str(ESCALATED)}
+            "escalated": str(ESCALATED), "period_explanation": _period_explanation_text(notice)}
+
+
+def _period_explanation_text(notice) -> str:
+    """The Wochenfrist explanation of the mails (issue 14), from `period_explanation`."""
+    explained = period_explanation(notice)
+    return explained.text() if explained else ""
+
+
+# --- issue 14: the Wochenfrist explained (page, PDF and mail take their parts from here) ----------
+
+@dataclass(frozen=True)
+class PeriodExplanation:
+    """PS-2.3 with §§ 187 (1), 188 (2), 193 BGB: how a notice's Wochenfrist was computed, in parts.
+
+    Dates come already formatted in German (legal time zone); `moved_from`/`moved_because` are "" when
+    § 193 BGB did not move the end. `outcome` is what happens when the period ends (the agreement's words)."""
+
+    received: str          # "Donnerstag, 26.03.2026, 10:00 Uhr"
+    first_day: str         # "Freitag, 27.03.2026": the first day counted (§ 187 Abs. 1 BGB)
+    nominal_end: str       # "Donnerstag, 02.04.2026": same weekday a week later (§ 188 Abs. 2 BGB)
+    end: str               # "Dienstag, 07.04.2026, 24:00 Uhr"
+    moved_from: str        # "Freitag, 03.04.2026" or ""
+    moved_because: str     # "Feiertag: Karfreitag; Wochenende; Feiertag: Ostermontag" or ""
+    outcome: str           # if_silent()
+
+    @property
+    def moved(self) -> bool:
+        return bool(self.moved_from)
+
+    def sentences(self) -> list[str]:
+        """The block as short German sentences (the notice page and the mails)."""
+        lines = [
+            _("Eingegangen am %(received)s; der Tag des Eingangs zählt nicht mit (§ 187 Abs. 1 BGB).")
+            % {"received": self.received},
+            _("Ende der Wochenfrist: %(end)s.") % {"end": self.end},
+        ]
+        if self.moved:
+            lines.append(_("Verschoben vom %(from)s wegen %(because)s (§ 193 BGB).")
+                         % {"from": self.moved_from, "because": self.moved_because})
+        lines.append(self.outcome)
+        return lines
+
+    def text(self) -> str:
+        return "\n".join(self.sentences())
+
+
+def _because(reasons) -> str:
+    """§ 193 BGB reasons as users read them: "Wochenende (Samstag, Sonntag)", "Feiertag Karfreitag"."""
+    from .deadlines import HOLIDAY_PREFIX, WEEKEND_PREFIX
+
+    weekend = list(dict.fromkeys(r.removeprefix(WEEKEND_PREFIX) for r in reasons if r.startswith(WEEKEND_PREFIX)))
+    feasts = list(dict.fromkeys(r.removeprefix(HOLIDAY_PREFIX) for r in reasons if r.startswith(HOLIDAY_PREFIX)))
+    parts = []
+    if feasts:
+        label = _("Feiertag") if len(feasts) == 1 else _("Feiertagen")
+        parts.append(f"{label} {', '.join(feasts)}")
+    if weekend:
+        parts.append(_("Wochenende (%(days)s)") % {"days": ", ".join(weekend)})
+    return _(" und ").join(parts)
+
+
+def period_explanation(notice) -> PeriodExplanation | None:
+    """PS-2.3 / § 31 VwVfG NRW with §§ 187 (1), 188 (2), 193 BGB: the parts of the Wochenfrist explanation
+    of a received notice (None before receipt). The one source for the notice page, the PDF certificate
+    and the mails; the end is the stored one (`period_last_day`), the reasoning recomputed from receipt."""
+    from datetime import timedelta
+
+    from django.utils.formats import date_format
+
+    from .deadlines import legal_time_zone, objection_period
+
+    if not notice.received_at:
+        return None
+    period = objection_period(notice.received_at)
+    last_day = notice.period_last_day or period.last_day
+    received = timezone.localtime(notice.received_at, legal_time_zone())
+    moved = last_day != period.nominal_last_day
+    because = _because(period.extension_reasons) if moved else ""
+    if moved and not because:  # the stored end differs although today's calendar has no reason
+        because = notice.period_extension_reason or ""
+    return PeriodExplanation(
+        received=f"{date_format(received, 'l, d.m.Y, H:i')} {_('Uhr')}",
+        first_day=date_format(period.received_on + timedelta(days=1), "l, d.m.Y"),
+        nominal_end=date_format(period.nominal_last_day, "l, d.m.Y"),
+        end=f"{date_format(last_day, 'l, d.m.Y')}, 24:00 {_('Uhr')}",
+        moved_from=date_format(period.nominal_last_day, "l, d.m.Y") if moved else "",
+        moved_because=because,
+        outcome=if_silent(),
+    )
+
+
+def notice_label(notice) -> str:
+    """How notifications name a notice (issue 14): "Mitteilung 10, Witten, Arbeitsvermittler/in" – number,
+    city and the position's title (else the function)."""
+    parts = [_("Mitteilung %(number)s") % {"number": notice.pk}]
+    office = getattr(notice, "office", None)
+    if office is not None and office.city_id:
+        parts.append(office.city.name)
+    if notice.position_id:
+        parts.append(notice.position.title)
+    elif notice.function_id:
+        parts.append(notice.function.name)
+    return ", ".join(parts)

@@ -127,6 +127,13 @@ def deadline(notice) -> str:
 
 
 @register.simple_tag
+def period_explanation(notice):
+    """PS-2.3 / §§ 187, 193 BGB: the parts of the Wochenfrist explanation for the notice page (issue 14),
+    the same `staffing.wording.period_explanation` the PDF and the mails use."""
+    return wording.period_explanation(notice)
+
+
+@register.simple_tag
 def days_left_text(notice) -> str:
     left = days_left(notice)
     if left is None:
