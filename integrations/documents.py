@@ -261,13 +261,13 @@ SECTIONS = {
 }
 
 
-ANNEX_MIN_SPACE = 30  # mm: the annex heading with its table head and a first row; less than that: next page
+ANNEX_MIN_SPACE = 22  # mm: the annex heading with its table head and a first row; less than that: next page
 
 
 def _annex(pdf: _Document, notice: PlacementNotice):
     """The audit trail as annex (issue 14): it starts where the text ends, on a new page only when not even
     its heading, table head and first row would fit (no near-empty pages, no orphaned heading)."""
-    pdf.ln(4)
+    pdf.ln(3)
     if pdf.will_page_break(ANNEX_MIN_SPACE):
         pdf.add_page()
     pdf.heading("Anlage: Verlauf der Mitteilung (Prüfprotokoll)", 12)
@@ -328,7 +328,7 @@ def notice_certificate_pdf(notice: PlacementNotice, *, issued_at: datetime | Non
     pdf.add_page()
     pdf.set_font(FONT, "", 9)
     pdf.multi_cell(0, 4.5, "\n".join(letterhead(notice, outcome)), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(6)
+    pdf.ln(4)
     pdf.heading(TITLES[outcome], 14)
     pdf.facts([
         ("Aktenzeichen", notice.reference or "– (nicht vergeben)"),
