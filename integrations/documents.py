@@ -167,7 +167,7 @@ def _silence(pdf: _Document, notice: PlacementNotice):
                                     "Woche mit dem Wochentag des Eingangs)"),
     ]
     if explained.moved:
-        rows.append(("Verlängerung (§ 193 BGB)", f"verschoben vom {explained.moved_from} wegen "
+        rows.append(("Verlängerung (§ 193 BGB)", f"verschoben vom {explained.moved_from}, wegen "
                                                  f"{explained.moved_because}; Fristende ist der nächste Werktag"))
     rows += [
         ("Ende der Wochenfrist", explained.end),

@@ -143,7 +143,7 @@ class PeriodExplanation:
             _("Ende der Wochenfrist: %(end)s.") % {"end": self.end},
         ]
         if self.moved:
-            lines.append(_("Verschoben vom %(from)s wegen %(because)s (§ 193 BGB).")
+            lines.append(_("Verschoben vom %(from)s, wegen %(because)s (§ 193 BGB).")
                          % {"from": self.moved_from, "because": self.moved_because})
         lines.append(self.outcome)
         return lines

@@ -80,7 +80,7 @@ def test_receipt_on_a_saturday_moves_the_end_past_the_weekend(client, witten_off
     text = block(client, coordinator, notice)
     assert f"Eingegangen am {day(saturday)}, 10:15 Uhr; der Tag des Eingangs zählt nicht mit (§ 187 Abs. 1 BGB)." in text
     assert f"Ende der Wochenfrist: {day(saturday + timedelta(days=9))}, 24:00 Uhr." in text
-    assert (f"Verschoben vom {day(saturday + timedelta(days=7))} wegen Wochenende (Samstag, Sonntag) "
+    assert (f"Verschoben vom {day(saturday + timedelta(days=7))}, wegen Wochenende (Samstag, Sonntag) "
             "(§ 193 BGB).") in text
     assert "kann die Stellenbesetzung vollzogen werden (PS-2.3)" in text
 
@@ -93,7 +93,7 @@ def test_receipt_a_week_before_good_friday_moves_the_end_past_easter(client, wit
     tuesday = good_friday + timedelta(days=4)
     assert notice.period_last_day == tuesday
     assert f"Ende der Wochenfrist: {day(tuesday)}, 24:00 Uhr." in text
-    assert (f"Verschoben vom {day(good_friday)} wegen Feiertagen Karfreitag, Ostermontag und Wochenende "
+    assert (f"Verschoben vom {day(good_friday)}, wegen Feiertagen Karfreitag, Ostermontag und Wochenende "
             "(Samstag, Sonntag) (§ 193 BGB).") in text
 
 
