@@ -3,7 +3,7 @@ an annex (PS-2.3 to PS-2.5). Pure Python (fpdf2) with an embedded DejaVu subset,
 such as Łukasz print; fpdf2's core fonts are Latin-1 only."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from staffing import wording
-from staffing.deadlines import legal_time_zone, objection_period
+from staffing.deadlines import legal_time_zone
 from staffing.hooks import NoticeLink
 from staffing.models import NoticeEvent, NoticeState, ObjectionKind, Organisation, PlacementNotice
 from staffing.services import LEGAL_BASIS_CUT
