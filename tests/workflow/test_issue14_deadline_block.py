@@ -78,7 +78,8 @@ def test_receipt_on_a_saturday_moves_the_end_past_the_weekend(client, witten_off
     saturday = next_plain_saturday()
     notice = submit_on(saturday)
     text = block(client, coordinator, notice)
-    assert f"Eingegangen am {day(saturday)}, 10:15 Uhr; der Tag des Eingangs zählt nicht mit (§ 187 Abs. 1 BGB)." in text
+    assert (f"Eingegangen am {day(saturday)}, 10:15 Uhr; der Tag des Eingangs zählt nicht mit "
+            "(§ 187 Abs. 1 BGB).") in text
     assert f"Ende der Wochenfrist: {day(saturday + timedelta(days=9))}, 24:00 Uhr." in text
     assert (f"Verschoben vom {day(saturday + timedelta(days=7))}, wegen Wochenende (Samstag, Sonntag) "
             "(§ 193 BGB).") in text
