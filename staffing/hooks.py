@@ -19,7 +19,8 @@ Registries (`register_*`):
 - on-behalf-of resolvers: the first that names an absent colleague makes a step "i. V. für".
   `integrations` registers `substitutes.absent_colleague_for`.
 - navigation: an app's menu items, in the main navigation or next to the user's name.
-  `planning` (main navigation), `integrations` (header link "Vertretung & Kalender").
+  `planning` (main navigation), `integrations` (header link "Vertretung & Kalender"), `ops` (header link
+  "Gesendete E-Mails (Entwicklung)", only while DEBUG: the development mail viewer of issue 14).
 - notice links: links on a notice's page. `integrations` (the PDF certificate for the file).
 - notification kinds: further kinds for the inbox and the e-mail preferences.
   `planning` (`MessageKind`: cap changed, quarterly-report reminder).
