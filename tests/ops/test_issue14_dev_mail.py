@@ -147,7 +147,8 @@ def test_a_favicon_is_linked_and_served(client, clerk_witten):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
     client.force_login(clerk_witten)
-    assert re.search(r'<link rel="icon" href="[^"]*favicon\.svg"', client.get(reverse("staffing:home")).content.decode())
+    html = client.get(reverse("staffing:home")).content.decode()
+    assert re.search(r'<link rel="icon" href="[^"]*favicon\.svg"', html)
 
 
 def test_run_dev_ends_with_the_login_address_and_every_demo_login():
