@@ -152,12 +152,18 @@ STORAGES = {
 # E-mail: console in development, SMTP by EMAIL_URL in production (smtp+tls://user:pw@host:587).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# issue 14: in development (DEBUG, no EMAIL_URL) every sent mail is kept as an .eml file in DEV_MAIL_DIR and
+# listed by the development mail viewer (/entwicklung/mails/, ops.views; 404 unless DEBUG).
+DEV_MAIL_DIR = env.path("DEV_MAIL_DIR", default=str(VAR_DIR / "mail"))
+if DEBUG and not env.str("EMAIL_URL", default=""):
+    EMAIL_BACKEND = "ops.devmail.DevMailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="JobAgentur EN <no-reply@jobagentur-en.example>")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Celery -------------------------------------------------------------------------------
 BROKER_DIR = env.path("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker"))
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# complete URL with a host, else kombu warns "No hostname was supplied" (the filesystem transport ignores it)
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost//")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for sub in ("queue", "control", "processed"):
         Path(BROKER_DIR, sub).mkdir(parents=True, exist_ok=True)

@@ -19,3 +19,8 @@ class OpsConfig(AppConfig):
         # in every process that sets Django up: web (failed logins) and worker (the sweep's heartbeat)
         task_postrun.connect(receivers.sweep_heartbeat, dispatch_uid="ops.sweep_heartbeat")
         user_login_failed.connect(receivers.log_login_failed, dispatch_uid="ops.log_login_failed")
+
+        from staffing import hooks
+
+        # issue 14: the development mail viewer's header link (only while DEBUG, for whom `dev_mail.view` allows)
+        hooks.register_navigation("ops", receivers.dev_mail_link, area="user")

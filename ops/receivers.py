@@ -25,3 +25,13 @@ def log_login_failed(sender, credentials, request=None, **kwargs):
     username = (credentials or {}).get("username", "")
     security_log.warning("login failed: username=%r ip=%s", str(username)[:150], client_ip(request),
                          extra={"event": "login_failed", "username": str(username)[:150]})
+
+
+def dev_mail_link(user) -> list:
+    """Issue 14: the header link to the development mail viewer, for whom `dev_mail.view` allows (DEBUG only)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from staffing.access import can
+
+    return [(reverse("dev_mail_list"), _("Gesendete E-Mails (Entwicklung)"))] if can(user, "dev_mail.view") else []

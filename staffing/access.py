@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
@@ -342,6 +343,10 @@ RULES = {
     "staff_plan.keep": _keeps_staff_plan,
     "staff_plan.propose": _proposes_for,
     "staff_plan.decide": _keeps_staff_plan,
+    # issue 14: development mail viewer -- only while DEBUG; staff and superusers, or the demo logins (which
+    # sign in only while DEMO_LOGINS_ENABLED): a newcomer sees what every demo user would receive
+    "dev_mail.view": lambda user, obj=None: settings.DEBUG and bool(getattr(user, "is_authenticated", False))
+    and user.is_active and (user.is_staff or user.is_superuser or bool(getattr(user, "is_demo", False))),
 }
 
 

@@ -292,3 +292,27 @@ def test_cap_consultation_object_predicates_follow_the_matrix(world):
     other = CapConsultation.objects.create(district=world["cities"][2].district, year=2099,
                                            period_ends_on=timezone.localdate(), proposed_by=admin)
     assert not access.can(admin, "cap_consultation.fix", other)
+
+
+# issue 14: development mail viewer -- nobody outside DEBUG; in DEBUG staff/superusers and the demo logins
+DEV_MAIL_GLOBAL = {"dev_mail.view": set()}  # the matrix runs with DEBUG off
+GLOBAL_ACTIONS.update(DEV_MAIL_GLOBAL)
+
+
+def test_dev_mail_view_is_nobody_outside_debug(world):
+    for role in ROLES:
+        assert not access.can(world["users"][role], "dev_mail.view"), role
+
+
+def test_dev_mail_view_in_debug_is_staff_superusers_and_demo_logins_only(world, settings):
+    settings.DEBUG = True
+    for role in ROLES:
+        assert access.can(world["users"][role], "dev_mail.view") == (role == "superuser"), role
+    coordination = world["users"]["coordination"]
+    coordination.is_demo = True
+    assert access.can(coordination, "dev_mail.view")
+    clerk = world["users"]["clerk_own_city"]
+    clerk.is_staff = True
+    assert access.can(clerk, "dev_mail.view")
+    clerk.is_active = False
+    assert not access.can(clerk, "dev_mail.view")

@@ -18,7 +18,8 @@ def test_the_other_apps_are_connected_in_ready():
     assert substitutes.absent_colleague_for in hooks._on_behalf_of
     assert documents.certificate_link in hooks._notice_links
     assert [(app, area) for app, _provider, area in hooks._navigation] == [("integrations", "user"),
-                                                                            ("planning", "main")]
+                                                                            ("planning", "main"),
+                                                                            ("ops", "user")]  # issue 14
     assert set(MessageKind.values) <= set(hooks.notification_kind_values())
     assert demo.on_demo_seeded in [entry[1]() for entry in hooks.demo_seeded.receivers]  # (key, weak ref, ...)
 

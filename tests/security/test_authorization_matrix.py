@@ -593,3 +593,13 @@ def planning_objects(office, clerk, staff, users) -> dict:  # noqa: F811 - exten
     proposal = CapProposal.objects.create(consultation=parent, city=office.city, amount=1000)
     objects.update({"cap_consultation": consultation.pk, "cap_proposal": proposal.pk})
     return objects
+
+
+# issue 14: development mail viewer and favicon -----------------------------------------------------------
+# The matrix runs with DEBUG off: the viewer does not exist for anybody (404, not even a login redirect);
+# its answers in DEBUG (login redirect, 403, 200) are tested in tests/ops/test_issue14_dev_mail.py.
+RULES.update({
+    "dev_mail_list": Rule(everyone(404)),
+    "dev_mail_detail": Rule(everyone(404), params={"mail_id": "20260101-000000000000-00000000"}),
+    "favicon": Rule(everyone(301)),  # to the icon in static/, for everybody
+})
