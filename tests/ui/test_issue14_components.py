@@ -122,7 +122,7 @@ def test_the_decision_form_says_which_fields_are_required_together():
     assert "erforderlich bei „Besetzung mit Auflagen“" in labels["directive"]
     assert "bei einer Kürzung: Betrag oder Prozentsatz" in labels["cut_amount"]
     assert "bei einer Kürzung: Betrag oder Prozentsatz" in labels["cut_percent"]
-    assert "bei einer Kürzung erforderlich" in labels["cut_from"] and "bei einer Kürzung erforderlich" in labels["cut_to"]
+    assert all("bei einer Kürzung erforderlich" in labels[name] for name in ("cut_from", "cut_to"))
 
 
 def test_the_district_sees_the_required_together_notes_on_the_escalated_notice(client, demo):
