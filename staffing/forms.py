@@ -181,9 +181,20 @@ class CandidateForm(forms.ModelForm):
         return data
 
     def preview(self) -> Candidate:
-        """An unsaved candidate with the values shown, for the qualification advice."""
-        if self.is_bound and self.is_valid():
-            candidate = Candidate(**self.service_data())
+        """PS-1.1: an unsaved candidate with the values shown, for the qualification advice. A bound form
+        uses what was typed, also after a refused form (issue 14: each field that cleans, never the
+        initial values it replaced); an unbound form its initial values."""
+        if self.is_bound:
+            self.is_valid()  # fills cleaned_data with every field that cleaned
+            cleaned = getattr(self, "cleaned_data", {})
+            values = {name: cleaned[name] for name in self.Meta.fields if name in cleaned}
+            for name in ("full_name", "employment", "grade", "qualification", "qualification_detail",
+                         "career_track", "professional_background"):
+                if name in values:
+                    values[name] = values[name] or ""
+            values.setdefault("months_experience", None)  # not typed or not a number: "nicht angegeben"
+            values["induction_planned"] = bool(values.get("induction_planned"))
+            candidate = Candidate(**values)
         else:
             candidate = Candidate(**{k: v for k, v in (self.initial or {}).items() if k in self.Meta.fields})
         notice = getattr(self, "advice_notice", None)  # PS-1.1: the position the person is measured against
@@ -394,6 +405,16 @@ class DecideForm(ActionForm):
                                                 "Heranziehungssatzung vom 18.04.2007.")
         self.fields["cut_percent"].help_text = _("Größer als 0 und höchstens 100.")
         self.fields["cut_from"].help_text = _("Bei einer Kürzung erforderlich. Format TT.MM.JJJJ")
+        # issue 14: say which fields are required together instead of "optional" (shown next to the label)
+        notes = {
+            "directive": _("erforderlich bei „Besetzung mit Auflagen“"),
+            "cut_amount": _("bei einer Kürzung: Betrag oder Prozentsatz"),
+            "cut_percent": _("bei einer Kürzung: Betrag oder Prozentsatz"),
+            "cut_from": _("bei einer Kürzung erforderlich"),
+            "cut_to": _("bei einer Kürzung erforderlich"),
+        }
+        for name, note in notes.items():
+            self.fields[name].requirement_note = note
 
     def clean(self):
         data = super().clean()

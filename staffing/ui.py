@@ -63,6 +63,20 @@ def summary_items(form, *, label_prefix: str = "") -> list[tuple[str, str, str]]
     return items
 
 
+SENTENCE_ENDS = (".", "!", "?", ":", "…")
+
+
+def summary_text(label: str, message: str) -> str:
+    """WCAG 3.3.1 (issue 14): one line of the error summary, "Label: Meldung". A label that is a sentence
+    of its own (a confirmation ending in ".") is followed by the message as the next sentence, never ".:"."""
+    label = (label or "").strip()
+    if not label:
+        return str(message)
+    if label.endswith(SENTENCE_ENDS):
+        return f"{label} {message}"
+    return f"{label}: {message}"
+
+
 def paginate(request, qs, *, per_page: int) -> Page:
     """The page named by `?seite=`; a missing, malformed or too large number gives the first or last page."""
     return Paginator(qs, per_page).get_page(request.GET.get(PAGE_PARAMETER))

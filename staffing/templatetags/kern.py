@@ -12,7 +12,7 @@ from staffing import access, wording
 from staffing.deadlines import format_period_end, legal_time_zone
 from staffing.states import meaning
 
-from ..ui import CHOICE_LIST_WIDGETS, field_anchor, summary_items
+from ..ui import CHOICE_LIST_WIDGETS, field_anchor, summary_items, summary_text
 
 register = template.Library()
 
@@ -29,6 +29,27 @@ def _kind(widget) -> str:
     return "input"
 
 
+DJANGO_EMPTY_LABEL = "---------"
+
+
+def german_empty_label(field, *, radio: bool = False) -> None:
+    """Issue 14 (KERN select): a select never offers Django's "---------"; its empty choice reads
+    "Bitte wählen" (a radio button "keine Angabe"). The field is the form's own copy, so this changes
+    this form only."""
+    empty = _("keine Angabe") if radio else _("Bitte wählen")
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DJANGO_EMPTY_LABEL:
+            field.empty_label = empty
+        return
+    choices = getattr(field, "choices", None)
+    if choices is None:
+        return
+    choices = list(choices)
+    if any(label == DJANGO_EMPTY_LABEL for _value, label in choices):
+        field.choices = [(value, empty if label == DJANGO_EMPTY_LABEL else label)
+                         for value, label in choices]
+
+
 @register.filter
 def anchor(bound_field) -> str:
     return field_anchor(bound_field)
@@ -39,6 +60,9 @@ def kern_field(bound_field, optional=False):
     """`{% kern_field form.name %}`: label, hint, error and control with KERN classes."""
     widget = bound_field.field.widget
     kind = _kind(widget)
+    if kind in ("select", "choices"):
+        german_empty_label(bound_field.field, radio=kind == "choices")
+        widget = bound_field.field.widget
     errors = bound_field.errors
     described = []
     if bound_field.help_text:
@@ -50,7 +74,9 @@ def kern_field(bound_field, optional=False):
         "input": "kern-form-input__input",
         "select": "kern-form-input__select",
         "checkbox": "kern-form-check__checkbox",
-        "choices": "kern-form-check__radio" if isinstance(widget, forms.RadioSelect) else "kern-form-check__checkbox",
+        # CheckboxSelectMultiple is a subclass of RadioSelect: ask for the checkbox first (issue 14)
+        "choices": "kern-form-check__checkbox" if isinstance(widget, forms.CheckboxSelectMultiple)
+        else "kern-form-check__radio",
     }.get(kind, "")
     if errors and kind in ("input", "select", "checkbox"):
         css += f" {css}--error"
@@ -66,7 +92,14 @@ def kern_field(bound_field, optional=False):
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return {"field": bound_field, "kind": kind, "errors": errors, "widget": bound_field.as_widget(attrs=attrs),
-            "optional": optional, "describedby": " ".join(described)}
+            "optional": optional, "describedby": " ".join(described),
+            "requirement_note": getattr(bound_field.field, "requirement_note", "")}
+
+
+@register.simple_tag(name="summary_text")
+def summary_text_tag(label, message) -> str:
+    """`{% summary_text label message %}`: one line of the error summary without ".:" (issue 14)."""
+    return summary_text(label, message)
 
 
 @register.inclusion_tag("staffing/includes/error_summary.html")
