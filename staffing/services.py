@@ -430,7 +430,7 @@ def notice_decide(*, notice_id: int, by: User, kind: str, directive: str = "", c
     has_cut = cut_amount is not None or cut_percent is not None
     if has_cut:
         # issue 14: the history shows the amount as everywhere else ("1.250,50 €", "5 %")
-        value = format_euro(cut_amount) if cut_amount is not None else f"{format_fte(cut_percent)}\u00a0%"
+        value = format_euro(cut_amount) if cut_amount is not None else f"{format_fte(cut_percent)} %"
         parts.append(_("Kürzung der Verwaltungskostenerstattung um %(value)s für den Zeitraum %(start)s bis "
                        "%(end)s nach %(basis)s") % {"value": value, "start": cut_from.strftime("%d.%m.%Y"),
                                                    "end": cut_to.strftime("%d.%m.%Y"), "basis": LEGAL_BASIS_CUT})

@@ -65,15 +65,16 @@ def german_date_fields(form) -> None:
 
 # --- issue 14: German numbers ------------------------------------------------------------------------
 
-GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
-GROUPED_WITH_COMMA = re.compile(r"^(\d{1,3}(\.\d{3})+|\d+),\d+$")
+GROUPED = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
+GROUPED_WITH_COMMA = re.compile(r"^([1-9]\d{0,2}(\.\d{3})+|\d+),\d+$")
 PLAIN = re.compile(r"^\d+(\.\d+)?$")
 
 
-def parse_german_decimal(text: str) -> Decimal:
+def parse_german_decimal(text: str, *, thousands: bool = True) -> Decimal:
     """A number as German users type it: "1.250,50", "1250,50", "1.250" (thousands), "0,75", "1 250,50 €";
     a plain "1250.50" or "0.75" (decimal point, no comma, not in groups of three) is read as a decimal point.
-    A leading minus is kept. Raises ValueError on anything else ("1,2,3", "1.25.0", "zwölf")."""
+    A leading minus is kept. Raises ValueError on anything else ("1,2,3", "1.25.0", "zwölf").
+    `thousands=False` (a field that cannot hold 1.000 or more, e.g. an FTE share): "1.000" is one."""
     value = (str(text).replace("€", "").replace("%", "").replace("\u00a0", "").replace("\u202f", "")
              .replace(" ", "").strip())
     sign = ""
@@ -83,7 +84,7 @@ def parse_german_decimal(text: str) -> Decimal:
         if not GROUPED_WITH_COMMA.match(value):
             raise ValueError(text)
         value = value.replace(".", "").replace(",", ".")
-    elif GROUPED.match(value):
+    elif thousands and GROUPED.match(value):
         value = value.replace(".", "")
     if not PLAIN.match(value):
         raise ValueError(text)
@@ -112,10 +113,10 @@ def format_german_decimal(value, places: int | None = 2, *, grouping: bool = Tru
 
 
 def format_euro(value) -> str:
-    """The one way money is shown (issue 14): "1.250,50 €" with a non-breaking space."""
+    """The one way money is shown (issue 14): "1.250,50 €"."""
     if value is None or value == "":
         return ""
-    return f"{format_german_decimal(value, 2)}\u00a0€"
+    return f"{format_german_decimal(value, 2)} €"
 
 
 def format_fte(value) -> str:
@@ -158,13 +159,19 @@ class GermanDecimalField(forms.DecimalField):
         if isinstance(value, (int, float)):
             return Decimal(str(value))
         try:
-            return parse_german_decimal(str(value).strip())
+            return parse_german_decimal(str(value).strip(), thousands=self.takes_thousands())
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
+    def takes_thousands(self) -> bool:
+        """A field of at most three digits before the comma (an FTE share) reads "1.000" as one, not 1000."""
+        if self.max_digits is None:
+            return True
+        return self.max_digits - (self.decimal_places or 0) > 3
+
     def prepare_value(self, value):
         if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
-            return format_german_decimal(value, self.decimal_places if self.decimal_places is not None else None)
+            return format_german_decimal(value, 2 if self.decimal_places == 2 else None)
         return value
 
 
