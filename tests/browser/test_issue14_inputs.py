@@ -53,3 +53,30 @@ def test_the_district_types_a_german_cut_and_period(demo, new_page):
     expect(main).to_contain_text("1.250,50 €")
     expect(main).not_to_contain_text("1250.50")
     assert_accessible(district)
+
+
+def test_the_city_types_the_planned_start_as_tt_mm_jjjj(demo, new_page):
+    from datetime import timedelta
+
+    from staffing.models import PlacementNotice
+
+    clerk = new_page()
+    login(clerk, demo, "clerk-witten")
+    clerk.goto(f"{demo}/mitteilungen/neu/")
+    clerk.get_by_label("Stelle", exact=True).select_option(index=1)
+    planned_input = clerk.get_by_label(re.compile("^geplanter Besetzungstermin", re.I))
+    assert planned_input.get_attribute("type") == "text"
+    yesterday = (date.today() - timedelta(days=1)).strftime("%d.%m.%Y")
+    planned_input.fill(yesterday)
+    clerk.get_by_role("button", name="Als Entwurf speichern").click()
+    expect(clerk.locator("#id_planned_start_error")).to_contain_text("nicht in der Vergangenheit")
+    expect(clerk.get_by_label(re.compile("^geplanter Besetzungstermin", re.I))).to_have_value(yesterday)
+
+    planned = date.today() + timedelta(days=40)
+    before = set(PlacementNotice.objects.values_list("pk", flat=True))
+    clerk.get_by_label(re.compile("^geplanter Besetzungstermin", re.I)).fill(planned.strftime("%d.%m.%Y"))
+    clerk.get_by_role("button", name="Als Entwurf speichern").click()
+    expect(clerk.get_by_role("status")).to_be_visible()
+    notice = PlacementNotice.objects.exclude(pk__in=before).get()
+    assert notice.planned_start == planned
+    expect(clerk.get_by_role("main")).to_contain_text(planned.strftime("%d.%m.%Y"))
