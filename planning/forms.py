@@ -43,6 +43,7 @@ class StaffMemberForm(forms.ModelForm):
         self.fields["position"].queryset = Position.objects.filter(office=office, is_active=True).select_related(
             "function")
         self.fields["function"].queryset = Function.objects.all()
+        german_date_fields(self)  # issue 14: TT.MM.JJJJ (and ISO), a German message for an impossible date
 
 
 class LeaveForm(forms.Form):

@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from planning.forms import PositionProposalForm
 from staffing.forms import DecideForm, NoticeForm, PlaceForm
-from staffing.models import Position
+from staffing.models import DecisionKind, Position
 from staffing.services import SUBSTITUTE
-from staffing.models import DecisionKind
 from staffing.ui import GermanDateField, GermanDecimalField, format_euro, format_fte
 
 PERIOD = {"decide-cut_from": "01.01.2027", "decide-cut_to": "30.06.2027"}
