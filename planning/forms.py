@@ -1,12 +1,18 @@
 """Forms of the planning side; labels and errors in German, next to the field."""
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from staffing.models import LEAVE_REASONS_TO_CHOOSE, Function, Position, StaffMember
-from staffing.ui import DateInput
+from staffing.ui import (
+    DateInput,
+    GermanDateField,
+    GermanDecimalField,
+    format_german_decimal,
+    german_date_fields,
+    parse_german_decimal,
+)
 
 from .models import (
     CapStatement,
@@ -30,16 +36,18 @@ class StaffMemberForm(forms.ModelForm):
         fields = STAFF_FIELDS
         widgets = {"joined_on": DateInput(), "function_since": DateInput(),
                    "training_notes": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"fte": GermanDecimalField}  # issue 14: "0,75"
 
     def __init__(self, *args, office, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["position"].queryset = Position.objects.filter(office=office, is_active=True).select_related(
             "function")
         self.fields["function"].queryset = Function.objects.all()
+        german_date_fields(self)  # issue 14: TT.MM.JJJJ (and ISO), a German message for an impossible date
 
 
 class LeaveForm(forms.Form):
-    left_on = forms.DateField(label=_("Austritt (letzter Arbeitstag)"), widget=DateInput())
+    left_on = GermanDateField(label=_("Austritt (letzter Arbeitstag)"), widget=DateInput())
     # PS-4.1: the continuity figures count leavers by reason; "nicht erfasst" is not offered
     leave_reason = forms.ChoiceField(label=_("Grund des Austritts"),
                                      choices=[("", "---------"), *LEAVE_REASONS_TO_CHOOSE],
@@ -47,49 +55,36 @@ class LeaveForm(forms.Form):
     reason = forms.CharField(label=_("Anlass"), max_length=200, required=False)
 
 
-THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
-
-
 def parse_euro(text: str) -> Decimal:
-    """German amounts as people type them: "1.250,50", "1250,50", "1.250", "1 250,50 €"; a plain
-    "1250.50" (decimal point, no comma) is read as 1250.50. Raises ValueError on anything else."""
-    value = text.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
-    if "," in value:
-        value = value.replace(".", "").replace(",", ".")
-    elif THOUSANDS.match(value):
-        value = value.replace(".", "")
-    if not re.fullmatch(r"\d+(\.\d+)?", value):
-        raise ValueError(text)
-    try:
-        return Decimal(value)
-    except InvalidOperation:
-        raise ValueError(text) from None
+    """German amounts as people type them (issue 14: the shared `staffing.ui.parse_german_decimal`)."""
+    return parse_german_decimal(text)
 
 
-class EuroField(forms.CharField):
-    """An amount in € typed the German way (PS-6.2): two decimals at most, not negative."""
+class EuroField(GermanDecimalField):
+    """An amount in € typed the German way (PS-6.2): two decimals at most, not negative (issue 14: the shared
+    German number field with the messages of an amount)."""
 
     def __init__(self, *, max_digits=12, **kwargs):
-        self.max_digits = max_digits
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(**kwargs)
+        super().__init__(max_digits=None, decimal_places=None, invalid_message=_(
+            "Bitte geben Sie einen Betrag in Euro ein, z. B. 1.250,50."), **kwargs)
+        self.amount_digits = max_digits
 
     def to_python(self, value):
-        value = super().to_python(value)
         if value in self.empty_values:
             return None
-        if value.lstrip().startswith("-"):
+        if isinstance(value, str) and value.lstrip().startswith(("-", "\u2212")):
             raise forms.ValidationError(_("Der Betrag darf nicht negativ sein."), code="negative")
-        try:
-            amount = parse_euro(value)
-        except ValueError:
-            raise forms.ValidationError(
-                _("Bitte geben Sie einen Betrag in Euro ein, z. B. 1.250,50."), code="invalid") from None
+        amount = super().to_python(value)
         if amount != amount.quantize(Decimal("0.01")):
             raise forms.ValidationError(_("Bitte höchstens zwei Nachkommastellen (Cent) angeben."), code="cents")
-        if amount >= Decimal(10) ** (self.max_digits - 2):
+        if amount >= Decimal(10) ** (self.amount_digits - 2):
             raise forms.ValidationError(_("Der Betrag ist zu groß."), code="too_large")
         return amount.quantize(Decimal("0.01"))
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format_german_decimal(value, 2)
+        return value
 
 
 class ReportConfirmForm(forms.Form):
@@ -172,7 +167,7 @@ class CoachingSignupForm(MemberChoiceForm):
         label=_("Die Person hat der Anmeldung selbst zugestimmt"), required=True,
         error_messages={"required": _("Die Anmeldung ist freiwillig: Bitte bestätigen Sie, dass die Person "
                                       "selbst zugestimmt hat.")})
-    consent_on = forms.DateField(label=_("Zustimmung der Person am"), widget=DateInput(),
+    consent_on = GermanDateField(label=_("Zustimmung der Person am"), widget=DateInput(),
                                  error_messages={"required": _("Bitte geben Sie an, wann die Person zugestimmt hat.")})
 
 
@@ -194,6 +189,7 @@ class CapForm(forms.ModelForm):
     class Meta:
         model = ReimbursementCap
         fields = ["city", "year", "amount", "reason"]
+        field_classes = {"amount": GermanDecimalField}  # issue 14: "1.250.000,00"
         widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, cities, **kwargs):
@@ -214,7 +210,7 @@ class CapConsultationForm(forms.Form):
     """PS-5.1: the district's proposal: year, period for the cities' statements, an amount per city."""
 
     year = forms.IntegerField(label=_("Jahr"), min_value=2000, max_value=2100)
-    period_ends_on = forms.DateField(label=_("Stellungnahmen der Städte bis"), widget=DateInput())
+    period_ends_on = GermanDateField(label=_("Stellungnahmen der Städte bis"), widget=DateInput())
     note = forms.CharField(label=_("Erläuterung für die Städte"), required=False, max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -222,9 +218,9 @@ class CapConsultationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.cities = list(cities)
         for city in self.cities:
-            self.fields[AMOUNT_FIELD.format(city.pk)] = forms.DecimalField(
+            self.fields[AMOUNT_FIELD.format(city.pk)] = GermanDecimalField(
                 label=_("Höchstrahmen %(city)s (€ im Jahr)") % {"city": city.name}, min_value=0, max_digits=12,
-                decimal_places=2, localize=True)
+                decimal_places=2)
 
     def amount_fields(self):
         return [self[AMOUNT_FIELD.format(city.pk)] for city in self.cities]
@@ -291,13 +287,11 @@ class PositionForm(forms.ModelForm):
     class Meta:
         model = Position
         fields = ["number", "title", "function", "grade", "fte", "is_active"]
+        field_classes = {"fte": GermanDecimalField}  # issue 14: "0,75" as German users write it
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["function"].queryset = Function.objects.all()
-        self.fields["fte"].localize = True  # "0,75" as German users write it
-        self.fields["fte"].widget = forms.TextInput(attrs={"inputmode": "decimal"})
-        self.fields["fte"].widget.is_localized = True
         self.fields["is_active"].help_text = _("Nicht mehr im Stellenplan: keine neue Stellenbesetzungsmitteilung, "
                                                "nicht im Kapazitätsplan.")
 
@@ -320,8 +314,8 @@ class PositionProposalForm(forms.Form):
     title = forms.CharField(label=_("Stellenbezeichnung"), max_length=160, required=False)
     function = forms.ModelChoiceField(label=_("Funktion"), queryset=Function.objects.all(), required=False)
     grade = forms.CharField(label=_("Besoldungs-/Entgeltgruppe"), max_length=20, required=False)
-    fte = forms.DecimalField(label=_("Stellenanteil (VZÄ)"), max_digits=4, decimal_places=3, required=False,
-                             min_value=Decimal("0.01"), max_value=Decimal("1"), localize=True)
+    fte = GermanDecimalField(label=_("Stellenanteil (VZÄ)"), max_digits=4, decimal_places=3, required=False,
+                             min_value=Decimal("0.01"), max_value=Decimal("1"))
     reason = forms.CharField(label=_("Begründung"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, office, **kwargs):

@@ -19,7 +19,7 @@ from staffing import records
 from staffing import selectors as staffing_selectors
 from staffing.access import can
 from staffing.qualification import deviations
-from staffing.ui import apply_service_error, csv_response, paginate
+from staffing.ui import GermanDateField, apply_service_error, csv_response, paginate
 
 from . import capacity, coaching, continuity, costs, field_training, forms, reports, selectors, services
 from .models import TrainingKind, TrainingParticipation
@@ -131,9 +131,10 @@ def staff_leave(request, pk):
 # --- quarterly report (PS-6.1, PS-6.2) ---------------------------------------------------------
 
 def _stichtag(request) -> datetime.date:
+    """The day of `?stichtag=`: TT.MM.JJJJ as typed (issue 14) or ISO; else today."""
     try:
-        return datetime.date.fromisoformat(request.GET.get("stichtag", ""))
-    except ValueError:
+        return GermanDateField(required=False).clean(request.GET.get("stichtag", "")) or timezone.localdate()
+    except ValidationError:
         return timezone.localdate()
 
 

@@ -2,6 +2,7 @@
 workflow stay in `staffing.services` (which checks again)."""
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
@@ -26,7 +27,7 @@ from .models import (
     Qualification,
 )
 from .services import SUBSTITUTE
-from .ui import DateInput
+from .ui import DateInput, GermanDateField, GermanDecimalField, german_date_fields
 
 REQUIRED_MESSAGE = _("Bitte geben Sie „%(label)s“ an.")
 
@@ -80,7 +81,7 @@ class NoticeForm(forms.ModelForm):
         self.fields["function"].queryset = Function.objects.filter(requires_notice=True)
         for field in self.fields.values():
             field.required = False
-        self.fields["planned_start"].input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
+        german_date_fields(self)  # issue 14: TT.MM.JJJJ (and ISO), a German message for an impossible date
 
     def chosen_function(self):
         """The function of the notice: the chosen one, else the position's."""
@@ -389,15 +390,13 @@ class DecideForm(ActionForm):
     directive = forms.CharField(label=_("Weisung im Einzelfall (Auflagen)"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 3}),
                                 help_text=_("Nur bei „Besetzung mit Auflagen“, dort erforderlich."))
-    cut_amount = forms.DecimalField(label=_("Kürzung der Verwaltungskostenerstattung (Betrag in €)"), required=False,
-                                    min_value=Decimal("0.01"), max_digits=12, decimal_places=2, localize=True)
-    cut_percent = forms.DecimalField(label=_("Kürzung der Verwaltungskostenerstattung (Prozent)"), required=False,
+    cut_amount = GermanDecimalField(label=_("Kürzung der Verwaltungskostenerstattung (Betrag in €)"), required=False,
+                                    min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
+    cut_percent = GermanDecimalField(label=_("Kürzung der Verwaltungskostenerstattung (Prozent)"), required=False,
                                      min_value=Decimal("0.01"), max_value=Decimal("100"), max_digits=5,
-                                     decimal_places=2, localize=True)
-    cut_from = forms.DateField(label=_("Kürzung für den Zeitraum von"), required=False, widget=DateInput(),
-                               input_formats=["%Y-%m-%d", "%d.%m.%Y"])
-    cut_to = forms.DateField(label=_("Kürzung für den Zeitraum bis"), required=False, widget=DateInput(),
-                             input_formats=["%Y-%m-%d", "%d.%m.%Y"])
+                                     decimal_places=2)
+    cut_from = GermanDateField(label=_("Kürzung für den Zeitraum von"), required=False, widget=DateInput())
+    cut_to = GermanDateField(label=_("Kürzung für den Zeitraum bis"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -481,7 +480,7 @@ class PlaceForm(ActionForm):
     qualification = forms.ChoiceField(label=_("Qualifikation"), required=False,
                                       choices=[("", _("wie in der Mitteilung"))] + list(Qualification.choices),
                                       help_text=_("Nur nötig bei einer anderen Person."))
-    placed_on = forms.DateField(label=_("besetzt am"), widget=DateInput(), input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+    placed_on = GermanDateField(label=_("besetzt am"), widget=DateInput(),
                                 help_text=_("Format TT.MM.JJJJ; nicht vor dem Eingang der Mitteilung."),
                                 error_messages={"required": _("Bitte geben Sie das Datum der Besetzung an.")})
     confirm_ahead = forms.BooleanField(required=False)
@@ -505,6 +504,11 @@ class PlaceForm(ActionForm):
             if not (data.get("substitute_reason") or "").strip():
                 self.add_error("substitute_reason", _("Bitte begründen Sie, warum die Stelle mit einer anderen "
                                                       "als den mitgeteilten Personen besetzt wurde."))
+        # PS-2.3 (issue 14): said next to the date at once; the service checks the same again
+        placed, days = data.get("placed_on"), settings.PLACEMENT_MAX_DAYS_AHEAD
+        if placed and not data.get("confirm_ahead") and placed > timezone.localdate() + timedelta(days=days):
+            self.add_error("placed_on", _("Das Datum liegt mehr als %(days)d Tage in der Zukunft. Bitte prüfen "
+                                          "Sie es oder bestätigen Sie es ausdrücklich.") % {"days": days})
         return data
 
     def service_kwargs(self):
@@ -581,10 +585,8 @@ class NoticeFilterForm(forms.Form):
                                choices=[("", _("alle"))] + list(NoticeState.choices))
     stadt = forms.ModelChoiceField(label=_("Stadt"), required=False, queryset=None, empty_label=_("alle"))
     funktion = forms.ModelChoiceField(label=_("Funktion"), required=False, queryset=None, empty_label=_("alle"))
-    frist_von = forms.DateField(label=_("Frist endet ab"), required=False, widget=DateInput(),
-                                input_formats=["%Y-%m-%d", "%d.%m.%Y"])
-    frist_bis = forms.DateField(label=_("Frist endet bis"), required=False, widget=DateInput(),
-                                input_formats=["%Y-%m-%d", "%d.%m.%Y"])
+    frist_von = GermanDateField(label=_("Frist endet ab"), required=False, widget=DateInput())
+    frist_bis = GermanDateField(label=_("Frist endet bis"), required=False, widget=DateInput())
     q = forms.CharField(label=_("Suche"), required=False, max_length=100,
                         help_text=_("Stelle, Stellennummer, Aktenzeichen oder Name"))
 

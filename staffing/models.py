@@ -31,6 +31,7 @@ from .states import (  # noqa: F401  (re-exported: the states live next to their
     StateMeaning,
     meaning,
 )
+from .ui import format_euro, format_german_decimal
 
 FTE_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))]
 
@@ -756,8 +757,8 @@ class AdministrativeCostCut(models.Model):
     @property
     def value_label(self) -> str:
         if self.amount is not None:
-            return f"{self.amount:.2f} €".replace(".", ",")
-        return f"{self.percent.normalize():f} %".replace(".", ",")
+            return format_euro(self.amount)  # issue 14: "1.250,50 €"
+        return f"{format_german_decimal(self.percent, None)} %"
 
     @property
     def is_revoked(self) -> bool:

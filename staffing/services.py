@@ -37,6 +37,7 @@ from .models import (
 )
 from .selectors import notice_for_user
 from .states import AgreementSide, side_of_role
+from .ui import format_euro, format_fte
 
 logger = logging.getLogger(__name__)
 
@@ -428,7 +429,8 @@ def notice_decide(*, notice_id: int, by: User, kind: str, directive: str = "", c
         parts.append(directive)
     has_cut = cut_amount is not None or cut_percent is not None
     if has_cut:
-        value = f"{cut_amount} €" if cut_amount is not None else f"{cut_percent} %"
+        # issue 14: the history shows the amount as everywhere else ("1.250,50 €", "5 %")
+        value = format_euro(cut_amount) if cut_amount is not None else f"{format_fte(cut_percent)} %"
         parts.append(_("Kürzung der Verwaltungskostenerstattung um %(value)s für den Zeitraum %(start)s bis "
                        "%(end)s nach %(basis)s") % {"value": value, "start": cut_from.strftime("%d.%m.%Y"),
                                                    "end": cut_to.strftime("%d.%m.%Y"), "basis": LEGAL_BASIS_CUT})

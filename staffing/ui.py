@@ -7,14 +7,16 @@ The field markup itself is the `kern_field` tag and the error summary the `error
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
 
 PAGE_PARAMETER = "seite"
 
@@ -24,13 +26,153 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHOICE_LIST_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 
 
-class DateInput(forms.DateInput):
-    """The browser's date picker; the value in ISO format, which that picker expects."""
+DATE_FORMAT = "%d.%m.%Y"
+# TT.MM.JJJJ as people type it (also 1.2.2027); ISO (2027-02-01) stays accepted for robustness
+DATE_PATTERN = r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}"
+DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 
-    input_type = "date"
+
+class DateInput(forms.DateInput):
+    """issue 14: a date as TT.MM.JJJJ in a text input (the KERN date pattern: text with a hint), not the
+    browser's date picker, which shows the browser's locale format. The value is shown as TT.MM.JJJJ;
+    what was typed is shown again unchanged after a refused form."""
+
+    input_type = "text"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+        defaults = {"inputmode": "numeric", "placeholder": "TT.MM.JJJJ", "pattern": DATE_PATTERN,
+                    "autocomplete": "off", "size": "10", "maxlength": "10",
+                    "title": _("Datum im Format TT.MM.JJJJ, z. B. 01.02.2027")}
+        super().__init__({**defaults, **(attrs or {})}, format=DATE_FORMAT)
+
+
+class GermanDateField(forms.DateField):
+    """issue 14: a date typed as TT.MM.JJJJ (or ISO); an impossible date (31.02.2027) gets a German message."""
+
+    widget = DateInput
+    input_formats = DATE_INPUT_FORMATS
+    default_error_messages = {"invalid": _("Bitte geben Sie ein gültiges Datum im Format TT.MM.JJJJ ein, "
+                                           "z. B. 01.02.2027.")}
+
+
+def german_date_fields(form) -> None:
+    """Every date field of `form` takes TT.MM.JJJJ and ISO and says in German when the date is not valid."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DateField) and not isinstance(field, forms.DateTimeField):
+            field.input_formats = DATE_INPUT_FORMATS
+            field.error_messages["invalid"] = GermanDateField.default_error_messages["invalid"]
+
+
+# --- issue 14: German numbers ------------------------------------------------------------------------
+
+GROUPED = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
+GROUPED_WITH_COMMA = re.compile(r"^([1-9]\d{0,2}(\.\d{3})+|\d+),\d+$")
+PLAIN = re.compile(r"^\d+(\.\d+)?$")
+
+
+def parse_german_decimal(text: str, *, thousands: bool = True) -> Decimal:
+    """A number as German users type it: "1.250,50", "1250,50", "1.250" (thousands), "0,75", "1 250,50 €";
+    a plain "1250.50" or "0.75" (decimal point, no comma, not in groups of three) is read as a decimal point.
+    A leading minus is kept. Raises ValueError on anything else ("1,2,3", "1.25.0", "zwölf").
+    `thousands=False` (a field that cannot hold 1.000 or more, e.g. an FTE share): "1.000" is one."""
+    value = (str(text).replace("€", "").replace("%", "").replace("\u00a0", "").replace("\u202f", "")
+             .replace(" ", "").strip())
+    sign = ""
+    if value.startswith(("-", "\u2212")):
+        sign, value = "-", value[1:]
+    if "," in value:
+        if not GROUPED_WITH_COMMA.match(value):
+            raise ValueError(text)
+        value = value.replace(".", "").replace(",", ".")
+    elif thousands and GROUPED.match(value):
+        value = value.replace(".", "")
+    if not PLAIN.match(value):
+        raise ValueError(text)
+    try:
+        return Decimal(sign + value)
+    except InvalidOperation:
+        raise ValueError(text) from None
+
+
+def format_german_decimal(value, places: int | None = 2, *, grouping: bool = True) -> str:
+    """1250.5 -> "1.250,50" (places=2); places=None keeps the value's own places without trailing zeros
+    (0.750 -> "0,75", 1.000 -> "1")."""
+    if value is None or value == "":
+        return ""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if places is None:
+        number = number.normalize()
+        if number == number.to_integral():
+            number = number.quantize(Decimal(1))
+        text = format(number, ",f")
+    else:
+        text = format(number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), f",.{places}f")
+    if not grouping:
+        text = text.replace(",", "")
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def format_euro(value) -> str:
+    """The one way money is shown (issue 14): "1.250,50 €"."""
+    if value is None or value == "":
+        return ""
+    return f"{format_german_decimal(value, 2)} €"
+
+
+def format_fte(value) -> str:
+    """The one way an FTE share (VZÄ) is shown (issue 14): "0,75", "1", "0,5"."""
+    return format_german_decimal(value, None)
+
+
+class GermanDecimalInput(forms.TextInput):
+    """A text input for German numbers (a number input would refuse the comma in some browsers)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+
+class GermanDecimalField(forms.DecimalField):
+    """issue 14: the one field for money and FTE: typed the German way ("1.250,50", "1250,50", "1.250",
+    "0,75"), shown the German way, validated by max_digits/decimal_places/min_value/max_value as a
+    DecimalField. Refused input keeps what was typed and says in German what is expected."""
+
+    widget = GermanDecimalInput
+    default_error_messages = {"invalid": _("Bitte geben Sie eine Zahl ein, z. B. 1.250,50 oder 0,75.")}
+
+    def __init__(self, *, invalid_message=None, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+        if invalid_message:
+            self.error_messages["invalid"] = invalid_message
+        # the DecimalField's number attributes (step, min, max) belong to a number input, not a text input
+        for name in ("step", "min", "max"):
+            self.widget.attrs.pop(name, None)
+
+    def widget_attrs(self, widget):
+        return {}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        if isinstance(value, (int, float)):
+            return Decimal(str(value))
+        try:
+            return parse_german_decimal(str(value).strip(), thousands=self.takes_thousands())
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def takes_thousands(self) -> bool:
+        """A field of at most three digits before the comma (an FTE share) reads "1.000" as one, not 1000."""
+        if self.max_digits is None:
+            return True
+        return self.max_digits - (self.decimal_places or 0) > 3
+
+    def prepare_value(self, value):
+        if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+            return format_german_decimal(value, 2 if self.decimal_places == 2 else None)
+        return value
 
 
 def field_anchor(bound_field) -> str:

@@ -12,7 +12,7 @@ from staffing import access, wording
 from staffing.deadlines import format_period_end, legal_time_zone
 from staffing.states import meaning
 
-from ..ui import CHOICE_LIST_WIDGETS, field_anchor, summary_items, summary_text
+from ..ui import CHOICE_LIST_WIDGETS, field_anchor, format_euro, format_fte, summary_items, summary_text
 
 register = template.Library()
 
@@ -126,6 +126,24 @@ def state_badge(state):
         return {"variant": "info", "label": ""}
     state_meaning = meaning(state)
     return {"variant": state_meaning.badge, "label": state_meaning.label}
+
+
+@register.filter
+def euro(value) -> str:
+    """issue 14: the one way money is shown: `{{ amount|euro }}` -> "1.250,50 €" ("" for None)."""
+    try:
+        return format_euro(value)
+    except (ArithmeticError, ValueError, TypeError):
+        return "" if value is None else str(value)
+
+
+@register.filter
+def fte(value) -> str:
+    """issue 14: the one way an FTE share (VZÄ) is shown: `{{ p.fte|fte }}` -> "0,75"."""
+    try:
+        return format_fte(value)
+    except (ArithmeticError, ValueError, TypeError):
+        return "" if value is None else str(value)
 
 
 @register.filter

@@ -339,7 +339,7 @@ def test_the_office_page_shows_totals(client, coordinator, position, placement, 
     PositionFactory(office=witten_office, function=placement, number="WIT-003", fte=Decimal("1"), is_active=False)
     page = _client(client, coordinator).get(reverse("planning:staff_plan_office", args=[witten_office.pk]))
     text = page.content.decode()
-    assert "2 Stellen im Stellenplan, 1,500 VZÄ" in text and "1 Stelle nicht mehr im Stellenplan" in text
+    assert "2 Stellen im Stellenplan, 1,5 VZÄ" in text and "1 Stelle nicht mehr im Stellenplan" in text
 
 
 # --- what reads the district's plan ------------------------------------------------------------------

@@ -154,11 +154,12 @@ class _Form(forms.Form):
     day = forms.DateField(label="Tag", widget=DateInput(), required=False)
 
 
-def test_the_date_widget_is_the_browsers_date_picker_with_an_iso_value():
+def test_the_date_widget_is_a_text_input_with_the_german_date():
     import datetime
 
     html = str(_Form(initial={"day": datetime.date(2027, 2, 1)})["day"])
-    assert 'type="date"' in html and 'value="2027-02-01"' in html
+    # issue 14: no browser date picker (it shows the browser's locale format); TT.MM.JJJJ as typed
+    assert 'type="text"' in html and 'value="01.02.2027"' in html and 'placeholder="TT.MM.JJJJ"' in html
 
 
 def test_a_service_error_lands_on_its_field_or_on_the_form():

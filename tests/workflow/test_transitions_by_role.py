@@ -264,7 +264,7 @@ def test_a_reimbursement_cut_cites_the_statute(make_notice, district_admin):
     [cut] = notice.cost_cuts.all()
     assert cut.amount == Decimal("12500.00") and cut.legal_basis == services.LEGAL_BASIS_CUT
     assert notice.events.get(transition="decide").reason == (
-        "Besetzung zulässig\nKürzung der Verwaltungskostenerstattung um 12500.00 € für den Zeitraum 01.01.2027 bis "
+        "Besetzung zulässig\nKürzung der Verwaltungskostenerstattung um 12.500,00 € für den Zeitraum 01.01.2027 bis "
         "30.06.2027 nach § 4 Abs. 1 der Heranziehungssatzung des Ennepe-Ruhr-Kreises vom 18.04.2007")
 
 
