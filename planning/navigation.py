@@ -17,11 +17,11 @@ def items(user) -> list[tuple[str, object, str]]:
         (reverse("planning:report_list"), _("Quartalsmeldung"), "planning"),
     ]
     if can(user, "training.view"):
-        result.append((reverse("planning:training"), _("Fortbildung"), "qualification"))
+        result.append((reverse("planning:training"), _("Fortbildung"), "staff"))
     if can(user, "coaching.view"):
-        result.append((reverse("planning:coaching"), _("Coaching"), "qualification"))
+        result.append((reverse("planning:coaching"), _("Coaching"), "staff"))
     if can(user, "coaching.evaluations"):
-        result.append((reverse("planning:coaching_evaluations"), _("Coaching-Auswertung"), "qualification"))
+        result.append((reverse("planning:coaching_evaluations"), _("Coaching-Auswertung"), "planning"))
     if can(user, "costs.view"):
         result.append((reverse("planning:costs"), _("Erstattung"), "reimbursement"))
     return result

@@ -30,11 +30,9 @@ def _core_items(user) -> list[tuple[str, object, str]]:
 
 
 def header_identity(user) -> str:
-    """issue 14: who is signed in, with organisation and role once: the organisation's name says the role
-    (its kind); the role's name stands alone only for a user without organisation."""
-    name = user.get_full_name() or user.username
-    where = str(user.organisation) if user.organisation_id else (user.get_role_display() or _("Administration"))
-    return f"{name} · {where}"
+    """issue 14: where the signed-in user works, organisation and role once: the organisation's name says
+    the role (its kind); the role's name stands alone only for a user without organisation."""
+    return str(user.organisation) if user.organisation_id else str(user.get_role_display() or _("Administration"))
 
 
 def navigation(request):
@@ -50,5 +48,6 @@ def navigation(request):
         "user_nav_items": [item[:2] for items in hooks.navigation_sections(user, area="user").values()
                            for item in items],
         "header_identity": header_identity(user),
+        "header_name": user.get_full_name() or user.username,
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
     }

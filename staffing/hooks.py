@@ -120,7 +120,6 @@ NAV_GROUPS: dict[str, object] = {
     "overview": _("Übersicht"),
     "notices": _("Mitteilungen"),
     "staff": _("Personal & Stellen"),
-    "qualification": _("Qualifizierung"),
     "planning": _("Planung & Berichte"),
     "reimbursement": _("Erstattung"),
 }

@@ -37,7 +37,7 @@ def test_at_most_seven_top_level_entries_and_each_dataset_once(client, request, 
 
 def test_a_group_of_several_items_is_a_disclosure_and_a_single_item_a_plain_link(client, coordinator, head):
     html = _home(client, coordinator).content.decode()
-    assert '<details class="app-nav__menu" data-nav-group="staff">' in html
+    assert '<details class="app-menu app-nav__menu" data-nav-group="staff">' in html
     assert '<summary class="app-nav__top">Personal &amp; Stellen</summary>' in html
     assert f'<a class="kern-link app-nav__top" href="{reverse("staffing:home")}" aria-current="page">Übersicht</a>' \
         in html  # the only item of its group: a plain link, marked as the current page
@@ -66,14 +66,16 @@ def test_a_dataset_offered_twice_is_linked_once_in_its_first_place():
 def test_organisation_and_role_are_named_once(client, coordinator, clerk_witten):
     coordinator.organisation.name = "Koordinierungsstelle beim Ennepe-Ruhr-Kreis"
     coordinator.organisation.save()
-    assert header_identity(coordinator) == f"{coordinator.get_full_name()} · Koordinierungsstelle beim Ennepe-Ruhr-Kreis"
+    assert header_identity(coordinator) == "Koordinierungsstelle beim Ennepe-Ruhr-Kreis"
     html = _home(client, coordinator).content.decode()
     assert "Koordinierungsstelle · Koordinierungsstelle" not in html
-    assert html.count("Koordinierungsstelle beim Ennepe-Ruhr-Kreis") == 3  # title, header text, subline
+    header = html[:html.index('aria-label="Hauptnavigation"')]
+    assert header.count(">Koordinierungsstelle beim Ennepe-Ruhr-Kreis<") == 1
+    assert f"Angemeldet: {coordinator.get_full_name()}" in header  # the name in the menu behind it
 
 
 def test_a_user_without_organisation_is_named_by_role(admin_user):
-    assert header_identity(admin_user).endswith(" · Administration")
+    assert header_identity(admin_user) == "Administration"
 
 
 def test_the_unread_count_is_one_unbreakable_badge_and_the_language_switch_in_the_utility_row(client, clerk_witten):
@@ -83,6 +85,7 @@ def test_the_unread_count_is_one_unbreakable_badge_and_the_language_switch_in_th
     utility = html[html.index('class="kern-kopfzeile app-utility"'):html.index('aria-label="Hauptnavigation"')]
     assert 'app-nowrap"><span class="kern-label">2 ungelesen</span>' in utility
     assert 'name="language"' in utility and "Abmelden" in utility
+    assert f'href="{reverse("staffing:user_settings")}"' in utility  # in the menu behind the user's name
 
 
 def test_the_start_page_shows_the_work_first_and_the_long_vacancies_collapsed(client, settings, district_admin,

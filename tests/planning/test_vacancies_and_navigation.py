@@ -56,14 +56,16 @@ def _groups(client, user):
 def test_navigation_is_grouped_by_task(client, clerk_witten, coordinator, district_admin, head, witten_office):
     """issue 14: the planning items sit in the groups of their task, next to the core's items."""
     groups = _groups(client, district_admin)
-    assert list(groups) == ["Übersicht", "Mitteilungen", "Personal & Stellen", "Qualifizierung",
-                            "Planung & Berichte", "Erstattung"]
-    assert groups["Personal & Stellen"][-2:] == ["Personalverzeichnis", "Vakanzen"]
-    assert groups["Planung & Berichte"] == ["Ziele", "Stellenplan", "Kapazitätsplan", "Quartalsmeldung"]
-    assert groups["Qualifizierung"] == ["Fortbildung", "Coaching", "Coaching-Auswertung"]
+    assert list(groups) == ["Übersicht", "Mitteilungen", "Personal & Stellen", "Planung & Berichte", "Erstattung"]
+    assert groups["Personal & Stellen"] == ["Stellen", "Laufbahnen", "Personalverzeichnis", "Vakanzen",
+                                            "Fortbildung", "Coaching"]
+    assert groups["Planung & Berichte"] == ["Ziele", "Stellenplan", "Kapazitätsplan", "Quartalsmeldung",
+                                            "Coaching-Auswertung"]
     assert "Erstattung" in groups["Erstattung"]
-    assert _groups(client, head)["Qualifizierung"] == ["Coaching-Auswertung"]  # PS-3.3: aggregated only
-    assert _groups(client, head)["Erstattung"] == ["Kürzungen"]  # the cut ledger only, no reimbursement
+    head_groups = _groups(client, head)
+    assert "Coaching" not in head_groups["Personal & Stellen"]
+    assert head_groups["Planung & Berichte"][-1] == "Coaching-Auswertung"  # PS-3.3: aggregated only
+    assert head_groups["Erstattung"] == ["Kürzungen"]  # the cut ledger only, no reimbursement
 
 
 def test_every_navigation_item_opens(client, clerk_witten, coordinator, district_admin, head, witten_office):
