@@ -7,20 +7,21 @@ from django.utils.translation import gettext_lazy as _
 from staffing.access import can
 
 
-def items(user) -> list[tuple[str, object]]:
+def items(user) -> list[tuple[str, object, str]]:
+    """`(url, label, group)`: the group is the task in the main navigation (staffing.hooks.NAV_GROUPS)."""
     result = [
-        (reverse("planning:staff_register"), _("Personalverzeichnis")),
-        (reverse("planning:report_list"), _("Quartalsmeldung")),
-        (reverse("planning:capacity"), _("Kapazitätsplan")),
-        (reverse("planning:staff_plan"), _("Stellenplan")),  # issue 13 (PS-4.2)
-        (reverse("planning:vacancies"), _("Offene Vakanzen")),
+        (reverse("planning:staff_register"), _("Personalverzeichnis"), "staff"),
+        (reverse("planning:vacancies"), _("Vakanzen"), "staff"),
+        (reverse("planning:staff_plan"), _("Stellenplan"), "planning"),  # issue 13 (PS-4.2)
+        (reverse("planning:capacity"), _("Kapazitätsplan"), "planning"),
+        (reverse("planning:report_list"), _("Quartalsmeldung"), "planning"),
     ]
     if can(user, "training.view"):
-        result.append((reverse("planning:training"), _("Fortbildung")))
+        result.append((reverse("planning:training"), _("Fortbildung"), "staff"))
     if can(user, "coaching.view"):
-        result.append((reverse("planning:coaching"), _("Coaching")))
+        result.append((reverse("planning:coaching"), _("Coaching"), "staff"))
     if can(user, "coaching.evaluations"):
-        result.append((reverse("planning:coaching_evaluations"), _("Coaching-Auswertung")))
+        result.append((reverse("planning:coaching_evaluations"), _("Coaching-Auswertung"), "planning"))
     if can(user, "costs.view"):
-        result.append((reverse("planning:costs"), _("Erstattung")))
+        result.append((reverse("planning:costs"), _("Erstattung"), "reimbursement"))
     return result

@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.dispatch import Signal
+from django.utils.translation import gettext_lazy as _
 
 from .states import NotificationKind
 
@@ -114,23 +115,64 @@ def notice_links(notice, user) -> list[NoticeLink]:
     return [link for provider in _notice_links if (link := provider(notice, user)) is not None]
 
 
-def register_navigation(app: str, provider: Callable, *, area: str = "main") -> None:
-    """`provider(user)` returns the menu items `[(url, label), ...]` of an app for a signed-in user.
+#: issue 14: the main navigation's groups, by task, in this order (at most seven top-level entries). A menu
+#: item names its group as the third element `(url, label, group)`; a group with one item is a plain link.
+NAV_GROUPS: dict[str, object] = {
+    "overview": _("Übersicht"),
+    "notices": _("Mitteilungen"),
+    "staff": _("Personal & Stellen"),
+    "planning": _("Planung & Berichte"),
+    "reimbursement": _("Erstattung"),
+}
 
-    area "main": after the core's items in the main navigation; "user": next to the user's name in the
-    header. The items of one app form one section (`nav_sections[app]` in the page context)."""
+
+def register_navigation(app: str, provider: Callable, *, area: str = "main") -> None:
+    """`provider(user)` returns the menu items `[(url, label, group), ...]` of an app for a signed-in user
+    (`group` one of NAV_GROUPS; items of area "user" may leave it out: `(url, label)`).
+
+    area "main": grouped by task with the core's items in the main navigation; "user": next to the user's
+    name in the header. The items of one app form one section (`nav_sections[app]` in the page context)."""
     if area not in NAVIGATION_AREAS:
         raise ValueError(f"unknown navigation area {area!r}; one of {NAVIGATION_AREAS}")
     _add(_navigation, (app, provider, area))
 
 
-def navigation_sections(user, *, area: str = "main") -> dict[str, list[tuple[str, object]]]:
-    """The registered apps' menu items for a user, per app, in registration order."""
+def navigation_sections(user, *, area: str = "main") -> dict[str, list[tuple]]:
+    """The registered apps' menu items for a user, per app, in registration order, as the providers give
+    them (`(url, label, group)` in the main navigation)."""
     sections: dict[str, list] = {}
     for app, provider, provider_area in _navigation:
         if provider_area == area:
             sections.setdefault(app, []).extend(provider(user))
     return sections
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """One top-level entry of the main navigation: a task and its menu items `[(url, label), ...]`."""
+
+    key: str
+    label: object
+    items: tuple
+
+    @property
+    def urls(self) -> list[str]:
+        return [str(url) for url, _label in self.items]
+
+
+def navigation_groups(sections: dict[str, list[tuple]]) -> list[NavGroup]:
+    """issue 14: the items of every section grouped by task (NAV_GROUPS' order, empty groups left out).
+    A dataset is linked once: a URL offered twice keeps its first place."""
+    grouped: dict[str, list] = {key: [] for key in NAV_GROUPS}
+    seen: set[str] = set()
+    for items in sections.values():
+        for url, label, group in items:
+            if group not in grouped:
+                raise ValueError(f"unknown navigation group {group!r}; one of {tuple(NAV_GROUPS)}")
+            if str(url) not in seen:
+                seen.add(str(url))
+                grouped[group].append((url, label))
+    return [NavGroup(key, NAV_GROUPS[key], tuple(items)) for key, items in grouped.items() if items]
 
 
 def register_notification_kinds(choices: Iterable[tuple[str, object]]) -> None:

@@ -93,6 +93,9 @@ def _error_messages(error: ValidationError) -> list[str]:
 
 # --- start page -----------------------------------------------------------------------------
 
+LONG_VACANCIES_SHOWN = 20
+
+
 @login_required
 def home(request):
     """Start page per role: what waits for this user, and counts by state (PS-2, PS-4.3)."""
@@ -103,13 +106,17 @@ def home(request):
     waiting = [(n, n.meaning.duty_of(role).todo) for n in selectors.notices_waiting_for(user)[:50]]
     flag_days = settings.VACANCY_FLAG_DAYS
     today = timezone.localdate()
+    long_open = selectors.vacancies_open_longer_than(user, flag_days)
+    shown = list(long_open[:LONG_VACANCIES_SHOWN + 1])  # the count costs a query only when the list is cut
+    long_count = len(shown) if len(shown) <= LONG_VACANCIES_SHOWN else long_open.count()
     return render(request, "staffing/home.html", {
         "state_counts": state_counts,
         "waiting": waiting,
         "show_days_left": any(n.meaning.period_runs for n, _todo in waiting),
         "flag_days": flag_days,
-        "long_vacancies": [(v, (today - v.vacated_on).days)
-                           for v in selectors.vacancies_open_longer_than(user, flag_days)[:20]],
+        # issue 14: the work first, then overviews; the long table collapsed behind its count
+        "long_vacancies": [(v, (today - v.vacated_on).days) for v in shown[:LONG_VACANCIES_SHOWN]],
+        "long_vacancy_count": long_count,
         "panels": hooks.start_panels(request),  # e.g. planning's continuity figures (PS-4.1)
     })
 

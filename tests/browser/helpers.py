@@ -150,3 +150,18 @@ def crawl(page: Page, base_url: str, start_paths: list[str], *, checked: list[st
                 continue
             queue.append(target)
     return visited
+
+
+def header_link(page: Page, name: str, *, within: str = "header.app-header"):
+    """A link of the page header (issue 14: the navigation's groups and the menu behind the user's name
+    are disclosures, <details>), its menu opened first – as a person would: open "Personal & Stellen",
+    then choose "Vakanzen"."""
+    link = page.locator(within).get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        page.locator(within).locator("details", has=link).locator("summary").click()
+    return link
+
+
+def nav_link(page: Page, name: str):
+    """A link of the main navigation, its group opened first (see header_link)."""
+    return header_link(page, name, within="nav[aria-label='Hauptnavigation']")

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from staffing.models import AdministrativeCostCut, NoticeState
 
 from . import data
-from .helpers import assert_accessible, login
+from .helpers import assert_accessible, login, nav_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
@@ -81,7 +81,7 @@ def test_revoked_cut(demo, new_page):
     for page, who in ((district, None), (new_page(), "clerk-witten")):
         if who:
             login(page, demo, who)
-        page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Kürzungen").click()
+        nav_link(page, "Kürzungen").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Kürzungen der Verwaltungskostenerstattung")
         row = page.locator(f"#kuerzung-{cut.pk}")
         expect(row).to_contain_text("2.500,00 €")

@@ -10,7 +10,7 @@ from staffing.demo_careers import DEMO_REFERENCE
 from staffing.grades import is_civil_servant_grade, normalise_grade
 from staffing.models import CareerTrack, GradeCareerTrack, PlacementNotice
 
-from .helpers import assert_accessible, login
+from .helpers import assert_accessible, login, nav_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
@@ -27,7 +27,7 @@ def test_district_admin_edits_a_row_and_the_notice_advice_changes(demo, page):
     main = page.get_by_role("main")
     expect(main).to_contain_text(f"Angestelltenlehrgang II / Verwaltungsfachwirt/in genügt für die Stelle {grade}")
 
-    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Laufbahnen").click()
+    nav_link(page, "Laufbahnen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Laufbahnen je Besoldungs- und Entgeltgruppe")
     assert_accessible(page)
     page.get_by_role("link", name=re.compile(rf"^Ändern {re.escape(grade)}$")).click()

@@ -13,7 +13,7 @@ from staffing.context_processors import navigation
 from staffing.models import NoticeState
 
 from . import data
-from .helpers import assert_accessible, crawl, login, screenshot
+from .helpers import assert_accessible, crawl, header_link, login, nav_link, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
@@ -111,7 +111,7 @@ def test_planning_and_integration_forms_with_errors_share_the_error_summary(demo
 def test_notice_list_with_filters(demo, page):
     data.a_notice_in_every_state()
     login(page, demo, "koordination")
-    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Mitteilungen").click()
+    nav_link(page, "Mitteilungen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Stellenbesetzungsmitteilungen")
     screenshot(page, "notice-list")
     page.get_by_label("Status").select_option(label=str(NoticeState.CONSULTATION.label))
@@ -137,7 +137,7 @@ def test_notice_list_with_filters(demo, page):
 
 def test_email_settings_per_kind_are_kept(demo, page):
     login(page, demo, "koordination")
-    page.get_by_role("link", name="Einstellungen", exact=True).click()
+    header_link(page, "Einstellungen").click()  # issue 14: in the menu behind the user's name
     expect(page.get_by_role("heading", level=1)).to_have_text("Persönliche Einstellungen")
     reminder = page.get_by_role("checkbox", name="Frist endet bald")
     expect(reminder).to_be_checked()

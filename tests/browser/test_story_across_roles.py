@@ -15,7 +15,7 @@ from staffing.deadlines import format_period_end
 from staffing.models import NoticeState, PlacementNotice
 
 from . import data
-from .helpers import assert_accessible, login, screenshot
+from .helpers import assert_accessible, login, nav_link, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
@@ -38,7 +38,7 @@ def test_story_across_roles(demo, new_page):
     # -- the clerk of Witten writes a draft with one candidate --------------------------------
     login(clerk, demo, "clerk-witten")
     assert_accessible(clerk, checked)
-    clerk.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Mitteilungen").click()
+    nav_link(clerk, "Mitteilungen").click()
     clerk.get_by_role("link", name=re.compile("Neue Mitteilung")).click()
     expect(clerk.get_by_role("heading", level=1)).to_have_text("Neue Stellenbesetzungsmitteilung")
     assert_accessible(clerk, checked)
@@ -124,7 +124,7 @@ def test_story_across_roles(demo, new_page):
     login(district, demo, "kreis")
     expect(district.get_by_role("main")).to_contain_text(notice.position.title)
     assert_accessible(district, checked)
-    district.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Eskalationen").click()
+    nav_link(district, "Eskalationen").click()
     case = district.get_by_role("region", name=re.compile(rf"^Mitteilung {notice.pk}\b"))
     expect(case).to_contain_text("Keine Einigung über die Qualifikation.")
     expect(case).to_contain_text("Frau Heimann (Kreis), Frau Schulte (Witten)")
@@ -171,7 +171,7 @@ def test_story_across_roles(demo, new_page):
     message.get_by_role("button", name=re.compile("Als gelesen markieren")).click()
     expect(clerk.get_by_role("status")).to_contain_text("als gelesen markiert")
     expect(message).not_to_contain_text("ungelesen")
-    clerk.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Übersicht").click()
+    nav_link(clerk, "Übersicht").click()
     waiting = clerk.get_by_role("region", name="Wartet auf mich")
     row = row_of(waiting, second)
     expect(row).to_contain_text("Besetzung kann vollzogen werden (keine Reaktion innerhalb der Wochenfrist)")

@@ -38,13 +38,34 @@ def _nav(client, user):
 
 
 def test_navigation_per_role(client, clerk_witten, coordinator, district_admin, head, witten_office):
-    common = {"Personalverzeichnis", "Quartalsmeldung", "Kapazitätsplan", "Offene Vakanzen",
+    common = {"Personalverzeichnis", "Quartalsmeldung", "Kapazitätsplan", "Vakanzen",
               "Stellenplan"}  # issue 13: the district's staff plan (PS-4.2), every role reads it
     # no "Nachrichten": planning messages are notifications (the header's "Benachrichtigungen")
     assert _nav(client, clerk_witten) == common | {"Fortbildung", "Coaching", "Erstattung"}
     assert _nav(client, coordinator) == common | {"Fortbildung", "Coaching", "Coaching-Auswertung", "Erstattung"}
     assert _nav(client, district_admin) == common | {"Fortbildung", "Coaching", "Coaching-Auswertung", "Erstattung"}
     assert _nav(client, head) == common | {"Coaching-Auswertung"}  # PS-3.3: aggregated evaluations only
+
+
+def _groups(client, user):
+    client.force_login(user)
+    return {str(group.label): [str(label) for _url, label in group.items]
+            for group in client.get(reverse("planning:capacity")).context["nav_groups"]}
+
+
+def test_navigation_is_grouped_by_task(client, clerk_witten, coordinator, district_admin, head, witten_office):
+    """issue 14: the planning items sit in the groups of their task, next to the core's items."""
+    groups = _groups(client, district_admin)
+    assert list(groups) == ["Übersicht", "Mitteilungen", "Personal & Stellen", "Planung & Berichte", "Erstattung"]
+    assert groups["Personal & Stellen"] == ["Stellen", "Laufbahnen", "Personalverzeichnis", "Vakanzen",
+                                            "Fortbildung", "Coaching"]
+    assert groups["Planung & Berichte"] == ["Ziele", "Stellenplan", "Kapazitätsplan", "Quartalsmeldung",
+                                            "Coaching-Auswertung"]
+    assert "Erstattung" in groups["Erstattung"]
+    head_groups = _groups(client, head)
+    assert "Coaching" not in head_groups["Personal & Stellen"]
+    assert head_groups["Planung & Berichte"][-1] == "Coaching-Auswertung"  # PS-3.3: aggregated only
+    assert head_groups["Erstattung"] == ["Kürzungen"]  # the cut ledger only, no reimbursement
 
 
 def test_every_navigation_item_opens(client, clerk_witten, coordinator, district_admin, head, witten_office):
