@@ -158,7 +158,10 @@ def header_link(page: Page, name: str, *, within: str = "header.app-header"):
     then choose "Vakanzen"."""
     link = page.locator(within).get_by_role("link", name=name, exact=True)
     if not link.is_visible():
-        page.locator(within).locator("details", has=link).locator("summary").click()
+        # `has=` is relative to the <details>: a fresh locator, not one anchored at the header
+        (page.locator(within).locator("details")
+         .filter(has=page.locator("a", has_text=re.compile(rf"^\s*{re.escape(name)}\s*$"))).first
+         .locator("summary").click())
     return link
 
 

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from ops import devmail
 
-from .helpers import assert_accessible, login
+from .helpers import assert_accessible, header_link, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
@@ -24,7 +24,7 @@ def test_demo_login_reads_the_mails_the_demo_sent(dev_mail, demo, page):
     kept = devmail.mails()
     assert kept, "seeding the demo sent no mail"
     login(page, demo, "koordination")
-    page.get_by_role("link", name="Gesendete E-Mails (Entwicklung)").click()
+    header_link(page, "Gesendete E-Mails (Entwicklung)").click()  # in the menu behind the organisation
     expect(page.get_by_role("heading", level=1)).to_have_text("Gesendete E-Mails (Entwicklung)")
     assert_accessible(page)
     newest = kept[0]

@@ -35,7 +35,10 @@ def test_login_and_navigation_with_the_keyboard_only(demo, page):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Übersicht")
     expect(page.get_by_text("Koordinierungsstelle beim Ennepe-Ruhr-Kreis").first).to_be_visible()
-    tab_to(page, "el => el.tagName === 'A' && el.textContent.trim() === 'Mitteilungen'")
+    # issue 14: "Mitteilungen" is a group of the navigation (<details>): open it, then choose the list
+    tab_to(page, "el => el.tagName === 'SUMMARY' && el.textContent.trim().startsWith('Mitteilungen')")
+    page.keyboard.press("Enter")
+    tab_to(page, "el => el.tagName === 'A' && el.getAttribute('href') === '/mitteilungen/'")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/mitteilungen/$"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()

@@ -104,7 +104,7 @@ def test_the_start_page_shows_the_work_first_and_the_long_vacancies_collapsed(cl
 def test_the_long_vacancy_count_is_exact_beyond_the_rows_shown(client, settings, district_admin, witten_office):
     settings.VACANCY_FLAG_DAYS = 90
     today = timezone.localdate()
-    for i in range(22):
+    for _ in range(22):
         VacancyFactory(position=PositionFactory(office=witten_office), vacated_on=today - datetime.timedelta(days=100))
     response = _home(client, district_admin)
     assert response.context["long_vacancy_count"] == 22 and len(response.context["long_vacancies"]) == 20
