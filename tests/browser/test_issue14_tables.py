@@ -90,3 +90,17 @@ def test_mark_as_read_buttons_fit_on_one_line(demo, page):
         return {h: l.getBoundingClientRect().height, lh: parseFloat(getComputedStyle(l).lineHeight)}; }""")
     assert height["h"] < 2 * height["lh"], height
     assert body_width(page) <= VIEWPORT["width"]
+
+
+@pytest.mark.parametrize("username", ["koordination", "kreis"])
+def test_continuity_table_on_the_start_page_shows_all_its_columns_at_1280_px(demo, page, username):
+    """The start page's table of figures (PS-4.1) wraps its column heads instead of scrolling: its last
+    column ("noch offen") is on screen without horizontal scrolling."""
+    login(page, demo, username)
+    page.goto(f"{demo}/")
+    table = page.get_by_role("table", name=re.compile("^Kontinuität des Personals"))
+    expect(table).to_be_visible()
+    assert body_width(page) <= VIEWPORT["width"]
+    region = table.locator("xpath=ancestor::div[contains(@class, 'kern-table-responsive')]")
+    assert region.evaluate("el => el.scrollWidth <= el.clientWidth"), "the continuity table needs no scrolling"
+    assert_on_screen(page, table.get_by_role("columnheader", name="noch offen"))
