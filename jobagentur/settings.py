@@ -233,7 +233,12 @@ COACHING_LINK_MAX_AGE_DAYS = env.int("COACHING_LINK_MAX_AGE_DAYS", default=60)
 # address the login is locked for AXES_COOLOFF_MINUTES.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
+# issue 15, point 6: a lock holds for the user name AND the address together, so nobody can lock a user name
+# for everybody; the address is the client's, behind BEHIND_TLS_PROXY taken from X-Forwarded-For with
+# TRUSTED_PROXY_COUNT trusted proxies (ops.auth.client_ip_address; django-ipware is not used)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "ops.auth.client_ip_address"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
