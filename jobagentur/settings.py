@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # issue 15, point 5: no-store for personal data (after authentication: it asks who is signed in)
+    "ops.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -292,6 +294,11 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+# Issue 15, point 5: `Cache-Control: no-store, private` (ops.middleware.NoStoreMiddleware) on every answer of these
+# URL namespaces and views, and on every answer to a signed-in user; never on the exempt views.
+NO_STORE_NAMESPACES = ("staffing", "planning", "integrations", "admin", "moved")
+NO_STORE_VIEWS = ("privacy_export", "dev_mail_list", "dev_mail_detail")
+NO_STORE_EXEMPT_VIEWS = ("health", "favicon")
 # Views that show candidates' personal data: each view is recorded (who, when, which notice).
 CANDIDATE_DATA_VIEWS = {"staffing:notice_detail", "admin:staffing_placementnotice_change"}
 # Data protection: personal data of candidates not placed and of withdrawn notices is erased after this.
