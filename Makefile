@@ -31,9 +31,10 @@ test: setup
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
+# development checks (DEBUG on, like `make run`); the production check is `check --deploy` in .ci/run
 check: $(STAMP)
-	$(PY) manage.py check
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=$${DEBUG:-true} $(PY) manage.py check
+	DEBUG=$${DEBUG:-true} $(PY) manage.py makemigrations --check --dry-run
 
 ## Benchmarks at national scale on the local PostgreSQL and Redis (not part of the tests; docs/performance.md)
 bench: $(STAMP)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import secrets
 import statistics
 import subprocess
 import sys
@@ -13,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "var" / "bench"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_perf"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/8"
+BENCH_SECRET_KEY = secrets.token_urlsafe(64)  # one per bench run, shared by its processes
 
 
 def bench_env() -> dict[str, str]:
@@ -21,6 +23,8 @@ def bench_env() -> dict[str, str]:
     env.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     env.setdefault("CELERY_BROKER_URL", DEFAULT_BROKER_URL)
     env.setdefault("DEBUG", "false")
+    env.setdefault("SECRET_KEY", BENCH_SECRET_KEY)  # without DEBUG the secret-key check needs one (issue 15)
+    env.setdefault("SECURE_SSL_REDIRECT", "false")  # the bench speaks plain HTTP to its own server
     env.setdefault("DEMO_LOGINS_ENABLED", "true")  # the seeded accounts are demo accounts
     env.setdefault("STATIC_MANIFEST", "false")  # no collectstatic needed; pages only, no static files
     env.setdefault("EMAIL_URL", "memorymail://")

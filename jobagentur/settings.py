@@ -20,8 +20,13 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# The default key is for development only; `check --deploy` rejects it in production.
-SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-dev-only-jobagentur-en-change-me")
+# The built-in key is for development (DEBUG) only. Without DEBUG the system check in ops/deploy_checks.py
+# (an ERROR: `check`, `check --deploy`, `migrate` and every other management command fail, and jobagentur.wsgi
+# refuses to start) rejects a missing SECRET_KEY, this key, the example key of deploy/env.example, and a key
+# shorter than 50 characters or with fewer than 5 different characters (issue 15, point 3).
+DEVELOPMENT_SECRET_KEY = "django-insecure-dev-only-jobagentur-en-change-me"
+SECRET_KEY_FROM_ENVIRONMENT = bool(env.str("SECRET_KEY", default=""))
+SECRET_KEY = env.str("SECRET_KEY", default="") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -54,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # issue 15, point 5: no-store for personal data (after authentication: it asks who is signed in)
+    "ops.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -228,7 +235,12 @@ COACHING_LINK_MAX_AGE_DAYS = env.int("COACHING_LINK_MAX_AGE_DAYS", default=60)
 # address the login is locked for AXES_COOLOFF_MINUTES.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
+# issue 15, point 6: a lock holds for the user name AND the address together, so nobody can lock a user name
+# for everybody; the address is the client's, behind BEHIND_TLS_PROXY taken from X-Forwarded-For with
+# TRUSTED_PROXY_COUNT trusted proxies (ops.auth.client_ip_address; django-ipware is not used)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "ops.auth.client_ip_address"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -243,10 +255,20 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# HTTPS: HSTS one year outside development; the redirect is left to the proxy unless SECURE_SSL_REDIRECT.
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-if env.bool("BEHIND_TLS_PROXY", default=False):
+# HTTPS (issue 15, point 3): without DEBUG Django redirects plain HTTP to HTTPS by itself, unless
+# BEHIND_TLS_PROXY=true says a TLS-terminating proxy is in front: then the proxy redirects, and its
+# X-Forwarded-Proto header tells Django which requests came over HTTPS. HSTS one year outside development.
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG and not BEHIND_TLS_PROXY)
+# the health probe of docker compose and of monitoring asks over plain HTTP on the machine itself
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SILENCED_SYSTEM_CHECKS = []
+if BEHIND_TLS_PROXY and not SECURE_SSL_REDIRECT:
+    # security.W008 ("SECURE_SSL_REDIRECT is not True") does not apply: the TLS proxy answers plain HTTP with its
+    # own redirect to HTTPS (README "Production set-up"); Django never sees a plain-HTTP request from a browser.
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
@@ -272,6 +294,11 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+# Issue 15, point 5: `Cache-Control: no-store, private` (ops.middleware.NoStoreMiddleware) on every answer of these
+# URL namespaces and views, and on every answer to a signed-in user; never on the exempt views.
+NO_STORE_NAMESPACES = ("staffing", "planning", "integrations", "admin", "moved")
+NO_STORE_VIEWS = ("privacy_export", "dev_mail_list", "dev_mail_detail")
+NO_STORE_EXEMPT_VIEWS = ("health", "favicon")
 # Views that show candidates' personal data: each view is recorded (who, when, which notice).
 CANDIDATE_DATA_VIEWS = {"staffing:notice_detail", "admin:staffing_placementnotice_change"}
 # Data protection: personal data of candidates not placed and of withdrawn notices is erased after this.

@@ -14,7 +14,7 @@ class OpsConfig(AppConfig):
         from celery.signals import task_postrun
         from django.contrib.auth.signals import user_login_failed
 
-        from . import receivers
+        from . import deploy_checks, receivers  # noqa: F401  (deploy_checks registers its system check)
 
         # in every process that sets Django up: web (failed logins) and worker (the sweep's heartbeat)
         task_postrun.connect(receivers.sweep_heartbeat, dispatch_uid="ops.sweep_heartbeat")

@@ -1,9 +1,12 @@
-"""Middleware of operations: denials go to the security log; a lost database answers 503."""
+"""Middleware of operations: denials go to the security log; a lost database answers 503; pages with
+personal data are never stored by a browser or a proxy cache."""
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 from .receivers import client_ip
 
@@ -39,6 +42,41 @@ class SecurityLogMiddleware:
                 extra={"event": "access_denied", "status": response.status_code, "user_id": user.pk,
                        "path": request.path, "view": view_name},
             )
+        return response
+
+
+def needs_no_store(request) -> bool:
+    """Issue 15, point 5: the one rule for `Cache-Control: no-store, private`. Every answer of the app's
+    namespaces (settings.NO_STORE_NAMESPACES: pages, CSV/XLSX/PDF exports, the calendar feed, the admin) and
+    of the views in settings.NO_STORE_VIEWS, whoever asks; and every answer to a signed-in user (a 404 or a
+    redirect included). Not: static files (WhiteNoise answers them before this middleware) and the views
+    in settings.NO_STORE_EXEMPT_VIEWS (health probe, favicon)."""
+    if request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+        return False
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        if match.view_name in settings.NO_STORE_EXEMPT_VIEWS:
+            return False
+        if set(match.namespaces) & set(settings.NO_STORE_NAMESPACES) or match.view_name in settings.NO_STORE_VIEWS:
+            return True
+    user = getattr(request, "user", None)
+    try:
+        return bool(user is not None and user.is_authenticated)
+    except DatabaseError:  # the database went away while loading the user: the 503 page holds no personal data
+        return False
+
+
+class NoStoreMiddleware:
+    """Issue 15, point 5: `Cache-Control: no-store, private` on every answer that may show personal data
+    (`needs_no_store`), so that neither the browser's cache nor a shared proxy keeps a copy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if needs_no_store(request):
+            patch_cache_control(response, no_store=True, private=True)
         return response
 
 

@@ -8,7 +8,10 @@ security_log = logging.getLogger("jobagentur.security")
 
 
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    """The client's address as the login throttling sees it (behind a proxy: from X-Forwarded-For, issue 15)."""
+    from .auth import client_ip_address
+
+    return (client_ip_address(request) or "") if request is not None else ""
 
 
 def sweep_heartbeat(sender=None, state=None, **kwargs):

@@ -1,7 +1,13 @@
 """Django admin for master data, scoped by the same visibility rule as the site (selectors). Positions,
-staff, vacancies and notices are read-only here: they are written only through their services."""
+staff, vacancies and notices are read-only here: they are written only through their services.
+
+Issue 15, point 7: not only the rows, also what the admin offers around them follows the rule: the filter
+sidebars (`ScopedRelatedFieldListFilter`), the autocomplete lists (the target admin's `get_queryset`, which
+Django's AutocompleteJsonView asks) and the choices of foreign keys in forms (`formfield_for_foreignkey`).
+"""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import access, selectors
@@ -23,9 +29,53 @@ admin.site.site_header = _("JobAgentur EN – Verwaltung")
 admin.site.site_title = _("JobAgentur EN")
 
 
+# the selector of each model a filter, an autocomplete list or a form field may offer (issue 15, point 7)
+VISIBLE = {
+    District: selectors.districts_visible_to,
+    City: selectors.cities_visible_to,
+    Office: selectors.offices_visible_to,
+    Organisation: selectors.organisations_visible_to,
+    Position: selectors.positions_visible_to,
+    User: selectors.users_visible_to,
+}
+
+
+def visible_related(model, user):
+    """The records of `model` the user may see (VISIBLE), or None for a model that is not scoped (functions,
+    cost rates: the same for every city)."""
+    if access.scope_of(user).everything or model not in VISIBLE:
+        return None
+    return VISIBLE[model](user)
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedOnlyFieldListFilter):
+    """Issue 15, point 7: a filter sidebar over a relation (city, district, office, organisation …) offers only
+    records that occur among the rows the user sees (Django's RelatedOnlyFieldListFilter on the scoped
+    `get_queryset`) and that the user's scope covers (VISIBLE): never a city of another district."""
+
+    def field_choices(self, field, request, model_admin):
+        visible = visible_related(field.related_model, request.user)
+        pk_qs = model_admin.get_queryset(request).distinct().values_list(f"{self.field_path}__pk", flat=True)
+        limit = Q(pk__in=pk_qs)
+        if visible is not None:
+            limit &= Q(pk__in=visible.values("pk"))
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, limit_choices_to=limit, ordering=ordering)
+
+
+def scoped(*names):
+    """list_filter entries: a relation gets the scoped filter; anything else (choices, booleans) stays."""
+    return [(name, ScopedRelatedFieldListFilter) if name in RELATED_FILTERS else name for name in names]
+
+
+# the relation paths used in list_filter below (a test checks that no relation filter is left unscoped)
+RELATED_FILTERS = {"district", "city", "office__city", "position__office__city", "function", "organisation"}
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """Everybody sees only what the selector for this model lets them see (the access policy's scope;
-    superusers: everything)."""
+    superusers: everything). The same cut applies to the autocomplete list of this model (Django's
+    AutocompleteJsonView reads `get_queryset`, then `get_search_results`) and to its filters and forms."""
 
     selector = None  # a function (user) -> QuerySet
 
@@ -35,11 +85,17 @@ class ScopedAdmin(admin.ModelAdmin):
             return qs
         return qs.filter(pk__in=type(self).selector(request.user).values("pk"))
 
+    def get_search_results(self, request, queryset, search_term):
+        """Search and autocomplete never leave the scope, whatever queryset they are handed."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not access.scope_of(request.user).everything:
+            queryset = queryset.filter(pk__in=type(self).selector(request.user).values("pk"))
+        return queryset, may_have_duplicates
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Office:
-            kwargs["queryset"] = selectors.offices_visible_to(request.user)
-        elif db_field.related_model is Position:
-            kwargs["queryset"] = selectors.positions_visible_to(request.user)
+        visible = visible_related(db_field.related_model, request.user)
+        if visible is not None:
+            kwargs["queryset"] = visible
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -58,29 +114,38 @@ class ReadOnlyScopedAdmin(ScopedAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(ScopedAdmin):
+    selector = staticmethod(selectors.districts_visible_to)
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
 
 
 @admin.register(City)
 class CityAdmin(ScopedAdmin):
     selector = staticmethod(selectors.cities_visible_to)
     list_display = ["name", "district"]
-    list_filter = ["district"]
+    list_filter = scoped("district")
+    search_fields = ["name"]
+    autocomplete_fields = ["district"]
 
 
 @admin.register(Office)
 class OfficeAdmin(ScopedAdmin):
     selector = staticmethod(selectors.offices_visible_to)
     list_display = ["name", "kind", "city", "district"]
-    list_filter = ["kind", "district"]
+    list_filter = scoped("kind", "district", "city")
+    search_fields = ["name"]
+    autocomplete_fields = ["city", "district"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ScopedAdmin):
+    selector = staticmethod(selectors.organisations_visible_to)
     list_display = ["name", "kind", "city", "district"]
-    list_filter = ["kind", "district"]
+    list_filter = scoped("kind", "district", "city")
+    search_fields = ["name"]
+    autocomplete_fields = ["city", "district"]
 
 
 @admin.register(Function)
@@ -92,7 +157,7 @@ class FunctionAdmin(admin.ModelAdmin):
 class PositionAdmin(ReadOnlyScopedAdmin):
     selector = staticmethod(selectors.positions_visible_to)
     list_display = ["number", "title", "office", "function", "grade", "fte", "is_active"]
-    list_filter = ["office__city", "function", "is_active"]
+    list_filter = scoped("office__city", "function", "is_active")
     list_select_related = ["office", "function"]
     search_fields = ["number", "title"]
 
@@ -101,7 +166,7 @@ class PositionAdmin(ReadOnlyScopedAdmin):
 class StaffMemberAdmin(ReadOnlyScopedAdmin):
     selector = staticmethod(selectors.staff_visible_to)
     list_display = ["last_name", "first_name", "office", "function", "grade", "fte", "qualification"]
-    list_filter = ["office__city", "function", "qualification"]
+    list_filter = scoped("office__city", "function", "qualification")
     list_select_related = ["office", "function"]
     search_fields = ["last_name", "first_name"]
 
@@ -110,7 +175,7 @@ class StaffMemberAdmin(ReadOnlyScopedAdmin):
 class VacancyAdmin(ReadOnlyScopedAdmin):
     selector = staticmethod(selectors.vacancies_visible_to)
     list_display = ["position", "vacated_on", "refilled_on", "reason"]
-    list_filter = ["position__office__city"]
+    list_filter = scoped("position__office__city")
     list_select_related = ["position", "position__office"]
 
 
@@ -120,7 +185,7 @@ class PlacementNoticeAdmin(ReadOnlyScopedAdmin):
 
     selector = staticmethod(selectors.notices_visible_to)
     list_display = ["pk", "office", "position", "state", "received_at", "period_ends_at"]
-    list_filter = ["state", "office__city"]
+    list_filter = scoped("state", "office__city")
     list_select_related = ["office", "position"]
 
 
@@ -130,12 +195,16 @@ class AdministrativeCostCutAdmin(ReadOnlyScopedAdmin):
 
     selector = staticmethod(selectors.cost_cuts_visible_to)
     list_display = ["pk", "city", "notice", "amount", "percent", "period_from", "period_to", "revoked_at"]
-    list_filter = ["city"]
+    list_filter = scoped("city")
     list_select_related = ["city", "notice"]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ScopedAdmin, DjangoUserAdmin):
+    """Accounts of the organisations in the user's scope (issue 15, point 7); superusers: all."""
+
+    selector = staticmethod(selectors.users_visible_to)
     fieldsets = DjangoUserAdmin.fieldsets + ((_("JobAgentur EN"), {"fields": ["organisation", "is_demo"]}),)
     list_display = ["username", "get_full_name", "organisation", "is_staff", "is_demo"]
-    list_filter = ["organisation__kind", "is_staff", "is_demo"]
+    list_filter = scoped("organisation__kind", "organisation", "is_staff", "is_demo")
+    autocomplete_fields = ["organisation"]

@@ -17,6 +17,7 @@ from .models import (
     AdministrativeCostCut,
     Candidate,
     City,
+    District,
     GradeCareerTrack,
     GradeCareerTrackChange,
     JobAgenturGoal,
@@ -25,6 +26,7 @@ from .models import (
     NoticeState,
     Notification,
     Office,
+    Organisation,
     PlacementNotice,
     Position,
     StaffMember,
@@ -47,6 +49,27 @@ def cities_visible_to(user: User) -> QuerySet[City]:
     """Cities in the user's scope."""
     q = access.scope_q(user, city="pk", district="district_id")
     return City.objects.all() if q is None else City.objects.filter(q)
+
+
+def districts_visible_to(user: User) -> QuerySet[District]:
+    """The user's own district (for a city's people too: their city's district); superusers: all (issue 15,
+    point 7: the admin's district filters and lists)."""
+    q = access.district_q(user, district="pk")
+    return District.objects.all() if q is None else District.objects.filter(q)
+
+
+def organisations_visible_to(user: User) -> QuerySet[Organisation]:
+    """Organisations in the user's scope: a city's people their own city's; the district's people every
+    organisation of their district (issue 15, point 7)."""
+    q = access.scope_q(user, city="city_id", district="district_id")
+    return Organisation.objects.all() if q is None else Organisation.objects.filter(q)
+
+
+def users_visible_to(user: User) -> QuerySet[User]:
+    """Accounts of the organisations in the user's scope; superusers: all (issue 15, point 7: the admin)."""
+    if access.scope_of(user).everything:
+        return User.objects.all()
+    return User.objects.filter(organisation__in=organisations_visible_to(user))
 
 
 def positions_visible_to(user: User) -> QuerySet[Position]:

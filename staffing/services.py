@@ -652,7 +652,8 @@ def sweep_approvals(*, batch_size: int = 500) -> list[int]:
     The due ids are read in batches without a lock (one cheap index scan, `notice_informed_deadline_idx` on
     PostgreSQL); then each notice is locked with SKIP LOCKED, its state and deadline checked again under
     the lock, approved, audited and its notifications handed over on its own commit. A notice whose
-    approval fails rolls back alone and never blocks the others.
+    approval fails rolls back alone and never blocks the others. The returned ids are those whose
+    transaction committed (issue 15, point 8): a notice is added only after its atomic block exited.
     """
     approved: list[int] = []
     skipped: set[int] = set()
@@ -671,7 +672,9 @@ def sweep_approvals(*, batch_size: int = 500) -> list[int]:
                         continue
                     _transition(notice, "approve_by_silence", by=None,
                                 reason=wording.silence_audit_reason(format_period_end(notice)))
-                    approved.append(notice.pk)
+                # issue 15, point 8: counted only once the block has committed (a failing COMMIT raises from
+                # the block's exit and lands below, so the sweep never reports an approval that is not there)
+                approved.append(notice_id)
             except Exception:
                 logger.exception("approval by silence of notice %s failed; the next sweep tries again", notice_id)
                 skipped.add(notice_id)

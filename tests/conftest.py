@@ -12,6 +12,22 @@ from staffing.models import Organisation
 from .factories import CityFactory, DistrictFactory, RegionalOfficeFactory, city_clerk, district_user
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+# issue 15, point 3: the suite runs with DEBUG off, as production does, so it needs a key the secret-key check
+# (ops/deploy_checks.py) accepts; a fixed one, published here, for tests only (never a production key)
+TEST_SECRET_KEY = "jobagentur-en-test-suite-only-7Qm2xV9pL4sT8wK3nB6cR1yH5dF0gJ"
+
+
+def pytest_configure(config):
+    """The test environment: a valid test SECRET_KEY (also for the worker processes the tests start, which
+    inherit the environment), unless one is set; and no redirect to HTTPS, because the test client speaks
+    plain HTTP (the redirect's default is tested in a subprocess: tests/security/test_issue15_deploy_checks.py)."""
+    from django.conf import settings
+
+    if not os.environ.get("SECRET_KEY"):
+        os.environ["SECRET_KEY"] = TEST_SECRET_KEY
+        settings.SECRET_KEY = TEST_SECRET_KEY
+        settings.SECRET_KEY_FROM_ENVIRONMENT = True
+    settings.SECURE_SSL_REDIRECT = False
 
 
 def pytest_collection_modifyitems(config, items):

@@ -26,7 +26,7 @@ def production_env(**extra) -> dict:
     env = {k: v for k, v in os.environ.items()
            if k not in ("DEBUG", "DEMO_LOGINS_ENABLED", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update({"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "jobagentur.example",
-                "SECURE_SSL_REDIRECT": "true", "STATIC_MANIFEST": "false"})
+                "STATIC_MANIFEST": "false"})  # the redirect to HTTPS is the default without DEBUG (issue 15)
     env.update(extra)
     return env
 

@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = "Übersetzungskataloge ohne GNU gettext kompilieren."
+    # compiles files only: runs in `make setup` and the image build before any SECRET_KEY exists (issue 15)
+    requires_system_checks = []
 
     def handle(self, *args, **options):
         count = 0
