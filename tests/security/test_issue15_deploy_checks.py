@@ -100,6 +100,32 @@ def test_the_wsgi_application_refuses_to_load_with_the_example_key_and_loads_wit
     assert loaded.stdout.strip().endswith("loaded")
 
 
+@pytest.mark.parametrize("command", ["worker", "beat"])
+def test_the_celery_worker_and_beat_refuse_to_start_with_the_example_key(command, tmp_path):
+    """Celery runs Django's checks without failing on errors: worker and beat ask the key check themselves."""
+    env = readme_env(SECRET_KEY=example_key(), CELERY_BROKER_URL="memory://", DATABASE_URL=f"sqlite:///{tmp_path}/x.db")
+    args = ["-m", "celery", "-A", "jobagentur", command, "--loglevel", "WARNING"]
+    if command == "worker":
+        args += ["--pool", "solo"]
+    else:
+        # the file scheduler keeps this test free of a database; the hook runs before any scheduler ticks
+        args += ["--scheduler", "celery.beat:PersistentScheduler", "--schedule", str(tmp_path / "beat-schedule")]
+    refused = run(*args, env=env)
+    assert refused.returncode != 0
+    assert "jobagentur.E003" in refused.output
+
+
+def test_the_start_hook_of_worker_and_beat_passes_a_real_key(settings):
+    from jobagentur.celery import refuse_insecure_start
+
+    settings.DEBUG = False
+    settings.SECRET_KEY = secrets.token_urlsafe(64)
+    refuse_insecure_start()  # a real key: no exception
+    settings.SECRET_KEY = example_key()
+    with pytest.raises(SystemExit, match="jobagentur.E003"):
+        refuse_insecure_start()
+
+
 def test_https_redirect_is_on_without_debug_unless_a_tls_proxy_redirects():
     code = ("from django.conf import settings as s; "
             "print(s.SECURE_SSL_REDIRECT, getattr(s, 'SECURE_PROXY_SSL_HEADER', None), s.SILENCED_SYSTEM_CHECKS)")
