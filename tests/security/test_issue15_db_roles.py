@@ -15,6 +15,7 @@ import psycopg
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
+from django.urls import reverse
 from django.utils import timezone
 from psycopg import errors
 
@@ -305,7 +306,7 @@ def test_owner_keeps_its_times_but_no_role_updates_or_deletes_append_only_rows(a
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_the_application_runs_as_the_app_role(app_role, witten_office, clerk_witten, coordinator,
-                                              district_admin, witten, district):
+                                              district_admin, witten, district, client):
     consultation = cap_consultation(district, by=district_admin, year=2027,
                                     period_ends_on=timezone.localdate() + datetime.timedelta(days=10))
     proposal = consultation.proposals.get(city=witten)
@@ -322,18 +323,21 @@ def test_the_application_runs_as_the_app_role(app_role, witten_office, clerk_wit
         PlacementNotice.objects.filter(pk=silent.pk).update(period_ends_at=timezone.now() - datetime.timedelta(1))
         result = run_sweep()
         call_command("process_deadlines", verbosity=0)
-        # the record of access, the planning side's append-only rows
+        # a page through the whole middleware stack (session, throttling, the record of access)
+        client.force_login(coordinator)
+        page = client.get(reverse("staffing:notice_detail", args=[notice.pk]), secure=True)
         record_candidate_access(user=coordinator, notice_id=notice.pk, view="notice_detail")
         planning_services.report_confirm(by=clerk_witten, quarter=Quarter.last_ended_before(timezone.localdate()))
         planning_services.cap_set(city_id=witten.pk, by=district_admin, year=timezone.localdate().year + 2,
                                   amount=Decimal("240000"), reason="Korrektur")
         planning_services.cap_statement_record(proposal_id=proposal.pk, by=clerk_witten, verdict="agree")
+    assert page.status_code == 200
     assert result["approved"] == 1
     assert PlacementNotice.objects.get(pk=silent.pk).state == NoticeState.APPROVED_BY_SILENCE
     assert PlacementNotice.objects.get(pk=notice.pk).state == NoticeState.CONSULTATION
     assert NoticeEvent.objects.filter(notice__in=[notice, silent]).count() == 4
     assert not NoticeEvent.objects.filter(notice__in=[notice, silent], notifications_sent_at__isnull=True).exists()
-    assert CandidateDataAccess.objects.filter(notice=notice, view="notice_detail").count() == 1
+    assert CandidateDataAccess.objects.filter(notice=notice).count() == 2  # the page's and the service's
     assert QuarterlyReport.objects.filter(office=witten_office).count() == 1
     assert ReimbursementCap.objects.filter(city=witten).count() == 1
     assert CapStatement.objects.filter(proposal=proposal).count() == 1
