@@ -39,7 +39,6 @@ from staffing.tasks import run_sweep
 from ..factories import cap_consultation
 from ..workflow.helpers import complete_draft
 
-services_db = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 PAST = datetime.datetime(2001, 1, 1, tzinfo=datetime.UTC)
 
 
