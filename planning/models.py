@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +39,7 @@ class QuarterlyReport(AppendOnlyModel):
     year = models.PositiveSmallIntegerField(_("Jahr"))
     quarter = models.PositiveSmallIntegerField(_("Quartal"), validators=[MinValueValidator(1), MaxValueValidator(4)])
     as_of = models.DateField(_("Stichtag"))
-    confirmed_at = models.DateTimeField(_("bestätigt am"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("bestätigt am"), default=timezone.now, db_default=Now())  # issue 15
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("bestätigt von"))
     rows = models.JSONField(_("Personaldaten (Stand Stichtag)"), default=list)
@@ -324,7 +325,7 @@ class ReimbursementCap(AppendOnlyModel):
     reason = models.TextField(_("Begründung der Änderung"), blank=True)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("festgesetzt von"))
-    set_at = models.DateTimeField(_("festgesetzt am"), default=timezone.now)
+    set_at = models.DateTimeField(_("festgesetzt am"), default=timezone.now, db_default=Now())  # issue 15
     consultation = models.ForeignKey("CapConsultation", on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="caps", verbose_name=_("aus der Abstimmung"))
     late = models.BooleanField(_("rückwirkend oder nach dem Stichtag"), default=False)
@@ -413,7 +414,7 @@ class CapStatement(AppendOnlyModel):
     text = models.TextField(_("Begründung / Hinweise"), blank=True)
     stated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("abgegeben von"))
-    stated_at = models.DateTimeField(_("abgegeben am"), default=timezone.now)
+    stated_at = models.DateTimeField(_("abgegeben am"), default=timezone.now, db_default=Now())  # issue 15
 
     class Meta:
         verbose_name = _("Stellungnahme zum Höchstrahmen")

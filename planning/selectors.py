@@ -142,11 +142,13 @@ def cap_proposals_visible_to(user: User) -> QuerySet[CapProposal]:
 
 
 def cap_proposal_for_user(user: User, pk, *, for_update: bool = False) -> CapProposal:
-    """The proposal of one city if the user may see it, else Http404 (locked with for_update)."""
+    """The proposal of one city if the user may see it, else Http404. With for_update the plain row (no
+    joins) for a write; it is not locked: the table is append-only and the application's database role has
+    no UPDATE right on it (issue 15, point 4), so the writer locks the consultation instead."""
     if for_update:
         q = access.scope_q(user, city="city_id", district="consultation__district_id")
         qs = CapProposal.objects.all() if q is None else CapProposal.objects.filter(q)
-        return staffing_selectors.get_or_404(qs, pk, for_update=True)
+        return staffing_selectors.get_or_404(qs, pk)
     return staffing_selectors.get_or_404(cap_proposals_visible_to(user), pk)
 
 

@@ -5,6 +5,7 @@ here in the state only (staffing 0009 / privacy 0001, SeparateDatabaseAndState).
 """
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,11 +15,11 @@ class CandidateDataAccess(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("durch"))
-    notice = models.ForeignKey("staffing.PlacementNotice", on_delete=models.CASCADE, related_name="data_accesses",
+    notice = models.ForeignKey("staffing.PlacementNotice", on_delete=models.PROTECT, related_name="data_accesses",
                                verbose_name=_("Mitteilung"))
     candidate_ids = models.JSONField(_("Bewerber/innen"), default=list)
     view = models.CharField(_("Seite"), max_length=100)
-    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_default=Now(), db_index=True)  # issue 15
 
     class Meta:
         db_table = "staffing_candidatedataaccess"

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -380,7 +381,7 @@ class GradeCareerTrackChange(models.Model):
         CHANGED = "changed", _("geändert")
         DELETED = "deleted", _("gelöscht")
 
-    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="career_track_changes",
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="career_track_changes",
                                  verbose_name=_("Kreis"))
     grade = models.CharField(_("Besoldungs-/Entgeltgruppe"), max_length=20)
     action = models.CharField(_("Änderung"), max_length=10, choices=Action.choices)
@@ -388,7 +389,7 @@ class GradeCareerTrackChange(models.Model):
     to_track = models.CharField(_("nachher"), max_length=20, choices=CareerTrack.choices, blank=True)
     by = models.ForeignKey("User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                            verbose_name=_("durch"))
-    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now)
+    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_default=Now())  # issue 15: DB clock
 
     class Meta:
         verbose_name = _("Änderung der Laufbahntabelle")
@@ -820,7 +821,7 @@ class NoticeEvent(models.Model):
     transition = models.CharField(_("Schritt"), max_length=40)
     from_state = models.CharField(_("von"), max_length=30, choices=NoticeState.choices)
     to_state = models.CharField(_("nach"), max_length=30, choices=NoticeState.choices)
-    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now)
+    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_default=Now())  # issue 15: DB clock
     reason = models.TextField(_("Begründung / Kommentar"), blank=True)
     notifications_sent_at = models.DateTimeField(_("Benachrichtigungen versandt"), null=True, blank=True)
     # Abwesenheitsvertretung: the actor stood in for this absent colleague ("i. V. für", issue 8)
@@ -993,7 +994,7 @@ class PositionChange(models.Model):
                                  related_name="changes", verbose_name=_("Vorschlag"))
     action = models.CharField(_("Vorgang"), max_length=20, choices=Action.choices)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("durch"))
-    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now)
+    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_default=Now())  # issue 15: DB clock
     before = models.JSONField(_("vorher"), default=dict, blank=True)
     after = models.JSONField(_("nachher"), default=dict, blank=True)
     reason = models.TextField(_("Begründung"), blank=True)

@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -20,6 +21,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 
 
+def delete_append_only(qs) -> None:
+    """Test set-up only: the table is append-only (issue 15, point 4: on PostgreSQL a trigger refuses DELETE for
+    every role), so the suite's superuser switches the triggers off for this one transaction."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+        qs.delete()
+
+
 def german(amount: Decimal) -> str:
     return f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
@@ -28,7 +39,7 @@ def test_city_confirms_costs_and_district_sees_the_flag(demo, new_page):
     quarter = Quarter.last_ended_before(timezone.localdate())
     office = Office.objects.get(kind=Office.Kind.REGIONAL, city__name="Witten")
     # the demo may already hold Witten's report for this quarter: here the city has not confirmed it yet
-    QuarterlyReport.objects.filter(office=office, year=quarter.year, quarter=quarter.quarter).delete()
+    delete_append_only(QuarterlyReport.objects.filter(office=office, year=quarter.year, quarter=quarter.quarter))
     rates = dict(CostRate.objects.values_list("grade", "annual_cost"))
     estimate = snapshot_estimate(snapshot_rows(office, quarter), quarter, rates).amount
     claim = (estimate * Decimal("1.2")).quantize(Decimal("0.01"))
