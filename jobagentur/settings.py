@@ -161,6 +161,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="JobAgentur EN <no-re
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Celery -------------------------------------------------------------------------------
+# issue 15, point 9: seconds after which a socket operation on a Redis broker gives up
+BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT", default=2.0)
 BROKER_DIR = env.path("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker"))
 # complete URL with a host, else kombu warns "No hostname was supplied" (the filesystem transport ignores it)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost//")
@@ -174,6 +176,17 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": True,
         "processed_folder": str(Path(BROKER_DIR, "processed")),
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # issue 15, point 9: a Redis that hangs (stopped process, lost network) must not hang a web request
+    # or beat: every socket operation gives up after BROKER_SOCKET_TIMEOUT seconds (the outbox keeps the work)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_timeout": BROKER_SOCKET_TIMEOUT,
+        "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
+        "socket_keepalive": True,
+    }
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_SOCKET_TIMEOUT
+# after a failed hand-off a process leaves the broker alone this many seconds (staffing.notifications)
+BROKER_RETRY_AFTER = env.float("BROKER_RETRY_AFTER", default=30.0)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
