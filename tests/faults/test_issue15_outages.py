@@ -7,6 +7,7 @@ a PostgreSQL cluster made by initdb in a temporary folder); the shared 5432/6379
 The measured outcomes are printed (run with -s to see them) for the issue's closing note.
 """
 import datetime
+import io
 import os
 import re
 import shutil
@@ -100,7 +101,7 @@ def test_redis_stopped_for_a_minute_loses_nothing_and_approves_each_due_notice_o
             services.notice_submit(notice_id=notice.pk, by=clerk_witten)
         group_a1, group_a2, group_b = informed[:4], informed[4:8], informed[8:]
         group_c = [complete_draft(witten_office) for _ in range(4)]
-        worker_env = {"EMAIL_URL": f"filemail://{mail_dir}"}
+        worker_env = {"EMAIL_URL": f"filemail:///{mail_dir}"}
         try:
             worker = Worker(outage_redis.url, extra_env=worker_env, stderr=subprocess.DEVNULL)
             processes.append(worker)
@@ -149,7 +150,7 @@ def test_redis_stopped_for_a_minute_loses_nothing_and_approves_each_due_notice_o
                     answers[f"page {response.status_code}"] += 1
                     durations.append(took)
                     assert response.status_code == 200, url
-            health, took = timed(Client(), "get", reverse("ops:health"))
+            health, took = timed(Client(), "get", "/health/")
             report["health during outage"] = (health.status_code, health.json()["checks"]["broker"]["ok"], took)
             assert health.status_code == 503 and health.json()["checks"]["broker"]["ok"] is False
 
@@ -159,7 +160,7 @@ def test_redis_stopped_for_a_minute_loses_nothing_and_approves_each_due_notice_o
                                                   state=NoticeState.INFORMED).count() == 4, \
                 "nothing sweeps during the outage: beat cannot hand out the sweep"
             sweep_started = time.monotonic()
-            call_command("process_deadlines", stdout=open(os.devnull, "w"))
+            call_command("process_deadlines", stdout=io.StringIO())
             report["process_deadlines during outage (s)"] = round(time.monotonic() - sweep_started, 2)
             assert PlacementNotice.objects.filter(pk__in=[n.pk for n in group_a1],
                                                   state=NoticeState.APPROVED_BY_SILENCE).count() == 4
@@ -272,3 +273,261 @@ class PrivatePostgres:
     def destroy(self) -> None:
         self.stop("immediate")
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+PASSWORD = "Ausfall-Test-2026-sicher"
+SETUP_SCRIPT = '''
+import datetime, json
+from django.utils import timezone
+from staffing.models import User, PlacementNotice, Position, NoticeState, RegionalOffice
+from tests.factories import CandidateFactory, FunctionFactory, PlacementNoticeFactory, PositionFactory
+users = {}
+for name in ("clerk-witten", "koordination"):
+    user = User.objects.get(username=name)
+    user.is_demo = False
+    user.set_password("%(password)s")
+    user.save()
+office = RegionalOffice.objects.filter(city__name="Witten").first()
+drafts = []
+for _ in range(2):
+    notice = PlacementNoticeFactory(position=PositionFactory(office=office))
+    CandidateFactory(notice=notice)
+    drafts.append(notice.pk)
+print("IDS=" + json.dumps({"drafts": drafts, "office": office.pk}))
+'''
+DUE_SCRIPT = '''
+import datetime
+from django.utils import timezone
+from staffing.models import PlacementNotice, Position, NoticeState, RegionalOffice
+from tests.factories import FunctionFactory
+office = RegionalOffice.objects.get(pk=%(office)d)
+function = FunctionFactory()
+positions = Position.objects.bulk_create([Position(office=office, function=function, number="R%(tag)s-%%04d" %% i,
+    title="Arbeitsvermittler/in", grade="EG 9c", fte=1) for i in range(%(count)d)])
+notices = PlacementNotice.objects.bulk_create([PlacementNotice(office=office, position=p, function=function,
+    planned_start=datetime.date(2027, 2, 1), reason="Nachbesetzung") for p in positions])
+now = timezone.now()
+PlacementNotice.objects.filter(pk__in=[n.pk for n in notices]).update(state=NoticeState.INFORMED,
+    received_at=now - datetime.timedelta(days=10), period_ends_at=now - datetime.timedelta(days=1),
+    period_last_day=(now - datetime.timedelta(days=2)).date())
+'''
+
+
+@pytest.fixture
+def private_postgres():
+    bindir = postgres_bin()
+    if bindir is None:
+        pytest.skip("PostgreSQL's initdb/pg_ctl are not installed (/usr/lib/postgresql/*/bin)")
+    server = PrivatePostgres(bindir)
+    try:
+        server.init()
+        yield server
+    finally:
+        server.destroy()
+
+
+class App:
+    """The application in production settings (DEBUG off, gunicorn, the psycopg pool on) against a database."""
+
+    def __init__(self, database_url: str, tmp: Path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = {k: v for k, v in os.environ.items()
+                    if not k.startswith(("DJANGO_", "PYTEST", "CELERY_", "EMAIL_", "DATABASE_"))}
+        (tmp / "broker").mkdir()
+        self.env.update({
+            "DJANGO_SETTINGS_MODULE": "jobagentur.settings", "DATABASE_URL": database_url, "DEBUG": "false",
+            "SECRET_KEY": "issue15-outage-" + "k7Qz" * 16, "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false", "BEHIND_TLS_PROXY": "false", "SESSION_COOKIE_SECURE": "false",
+            "CSRF_COOKIE_SECURE": "false", "SECURE_HSTS_SECONDS": "0", "STATIC_MANIFEST": "false",
+            "CELERY_BROKER_DIR": str(tmp / "broker"), "EMAIL_URL": f"filemail:///{tmp}", "DB_POOL": "true",
+            "LOG_LEVEL": "WARNING", "SITE_URL": self.base})
+        self.log = tmp / "gunicorn.log"
+        self.server: subprocess.Popen | None = None
+
+    def manage(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=self.env,
+                              capture_output=True, text=True, timeout=timeout, check=check)
+
+    def serve(self) -> None:
+        self.log_file = self.log.open("w")  # noqa: SIM115 - open while gunicorn runs, closed in stop()
+        self.server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "jobagentur.wsgi", "-b", f"127.0.0.1:{self.port}",
+             "-w", "2", "--timeout", "60", "--graceful-timeout", "5"],
+            cwd=settings.BASE_DIR, env=self.env, stdout=subprocess.DEVNULL, stderr=self.log_file,
+            start_new_session=True)
+        import requests
+
+        def up():
+            try:
+                return requests.get(self.base + "/anmelden/", timeout=2).status_code == 200
+            except requests.RequestException:
+                return False
+        wait_until(up, timeout=60, interval=0.3, message="gunicorn did not answer")
+
+    def stop(self) -> None:
+        if self.server and self.server.poll() is None:
+            import signal
+            os.killpg(self.server.pid, signal.SIGTERM)
+            try:
+                self.server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.server.pid, signal.SIGKILL)
+                self.server.wait(timeout=10)
+        if self.server:
+            self.log_file.close()
+
+
+def login(base: str, username: str):
+    import requests
+
+    session = requests.Session()
+    session.get(base + "/anmelden/", timeout=30)
+    response = session.post(base + "/anmelden/", data={
+        "username": username, "password": PASSWORD, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        headers={"Referer": base + "/anmelden/"}, timeout=30, allow_redirects=False)
+    assert response.status_code == 302, response.text[:500]
+    return session
+
+
+def post(session, base: str, path: str, data: dict):
+    return session.post(base + path, data={**data, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+                        headers={"Referer": base + path}, timeout=90, allow_redirects=False)
+
+
+def submit_path(pk: int) -> str:
+    return f"/mitteilungen/{pk}/schritt/submit/"
+
+
+SUBMIT = {"submit-seen_state": "draft", "submit-confirm": "on"}
+
+
+def test_postgresql_restarted_under_gunicorn_answers_the_german_503_page_and_users_go_on(
+        private_postgres, tmp_path):
+    import requests
+
+    pg = private_postgres
+    app = App(pg.url, tmp_path)
+    report = {}
+    app.manage("migrate", "--noinput")
+    app.manage("seed_demo")
+    out = app.manage("shell", "-c", SETUP_SCRIPT % {"password": PASSWORD}).stdout
+    ids = __import__("json").loads(re.search(r"IDS=(.*)", out).group(1))
+    first, second = ids["drafts"]
+    app.manage("shell", "-c", DUE_SCRIPT % {"office": ids["office"], "count": 50, "tag": "A"})
+    try:
+        app.serve()
+        clerk = login(app.base, "clerk-witten")
+        assert clerk.get(app.base + "/mitteilungen/", timeout=30).status_code == 200
+
+        # PostgreSQL goes down (fast shutdown: every connection of the pool is cut)
+        stopped = time.monotonic()
+        pg.stop("fast")
+        answers = Counter()
+        durations = []
+        for path in ("/", "/mitteilungen/", f"/mitteilungen/{first}/", "/benachrichtigungen/"):
+            started = time.monotonic()
+            response = clerk.get(app.base + path, timeout=90)
+            durations.append(round(time.monotonic() - started, 2))
+            answers[f"GET {response.status_code}"] += 1
+            assert response.status_code == 503, (path, response.status_code, response.text[:300])
+            assert "Die Verbindung zur Datenbank ist unterbrochen" in response.text and 'lang="de"' in response.text
+            assert response.headers.get("Retry-After")
+        started = time.monotonic()
+        response = post(clerk, app.base, submit_path(first), SUBMIT)
+        durations.append(round(time.monotonic() - started, 2))
+        answers[f"POST {response.status_code}"] += 1
+        assert response.status_code == 503 and "nicht gespeichert" in response.text, response.text[:300]
+        anonymous = requests.get(app.base + "/anmelden/", timeout=90)
+        answers[f"login page {anonymous.status_code}"] += 1
+        assert anonymous.status_code == 503
+        health = requests.get(app.base + "/health/", timeout=90)
+        answers[f"health {health.status_code}"] += 1
+        assert health.status_code == 503
+        report["answers while PostgreSQL is down"] = dict(answers)
+        report["slowest answer while down (s)"] = max(durations)
+
+        pg.start()
+        report["PostgreSQL down (s)"] = round(time.monotonic() - stopped, 1)
+        # nothing of the refused POST was saved
+        assert pg.sql(f"SELECT state FROM staffing_placementnotice WHERE id = {first}") == "draft"
+        assert pg.sql(f"SELECT count(*) FROM staffing_noticeevent WHERE notice_id = {first}") == "0"
+        # the same session goes on: pages answer, the step is repeated and saved once
+        after = Counter()
+        for path in ("/", "/mitteilungen/", f"/mitteilungen/{first}/"):
+            response = clerk.get(app.base + path, timeout=30)
+            after[f"GET {response.status_code}"] += 1
+            assert response.status_code == 200, (path, response.status_code, response.text[:300])
+        response = post(clerk, app.base, submit_path(first), SUBMIT)
+        after[f"POST {response.status_code}"] += 1
+        assert response.status_code == 302, response.text[:500]
+        report["answers after the restart (same session)"] = dict(after)
+        assert pg.sql(f"SELECT state FROM staffing_placementnotice WHERE id = {first}") == "informed"
+        assert pg.sql(f"SELECT count(*) FROM staffing_noticeevent WHERE notice_id = {first}") == "1"
+
+        # an immediate restart (a crash) between two requests: the pool's connections are dead
+        pg.restart("immediate")
+        codes = [clerk.get(app.base + "/mitteilungen/", timeout=60).status_code for _ in range(4)]
+        report["GET after an immediate restart"] = codes
+        assert 500 not in codes and codes[-1] == 200
+        response = post(clerk, app.base, submit_path(second), SUBMIT)
+        assert response.status_code in (302, 503)
+        if response.status_code == 503:
+            response = post(clerk, app.base, submit_path(second), SUBMIT)
+        assert response.status_code == 302
+        assert pg.sql(f"SELECT count(*) FROM staffing_noticeevent WHERE notice_id = {second}") == "1"
+
+        # the sweep after the restart approves each due notice exactly once
+        out = app.manage("process_deadlines").stdout
+        report["process_deadlines after the restart"] = out.strip()
+        again = app.manage("process_deadlines").stdout
+        assert "Fristablauf" in out or "abgelaufen" in out
+        report["process_deadlines again"] = again.strip()
+    finally:
+        app.stop()
+        server_log = app.log.read_text(errors="replace") if app.log.exists() else ""
+    assert " 500 " not in server_log.replace("HTTP/1.1\" 500", "")
+    assert pg.sql("SELECT count(*) FROM staffing_placementnotice WHERE state = 'approved_by_silence'") == "50"
+    assert pg.sql("SELECT count(*) FROM (SELECT notice_id FROM staffing_noticeevent WHERE transition = "
+                  "'approve_by_silence' GROUP BY notice_id HAVING count(*) <> 1) AS twice") == "0"
+    print("\nissue 15, point 9, PostgreSQL restart under gunicorn:", report)
+
+
+def test_postgresql_crashing_in_the_middle_of_the_sweep_approves_each_notice_exactly_once(
+        private_postgres, tmp_path):
+    pg = private_postgres
+    app = App(pg.url, tmp_path)
+    report = {}
+    total = 600
+    app.manage("migrate", "--noinput")
+    app.manage("seed_demo")
+    out = app.manage("shell", "-c", SETUP_SCRIPT % {"password": PASSWORD}).stdout
+    ids = __import__("json").loads(re.search(r"IDS=(.*)", out).group(1))
+    app.manage("shell", "-c", DUE_SCRIPT % {"office": ids["office"], "count": total, "tag": "S"})
+    approved_sql = "SELECT count(*) FROM staffing_placementnotice WHERE state = 'approved_by_silence'"
+    sweep = subprocess.Popen([sys.executable, "manage.py", "process_deadlines"], cwd=settings.BASE_DIR, env=app.env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until(lambda: int(pg.sql(approved_sql)) >= 20, timeout=120, interval=0.02,
+                   message="the sweep did not start")
+        pg.restart("immediate")  # a crash of PostgreSQL in the middle of the sweep
+        stdout, stderr = sweep.communicate(timeout=120)
+    finally:
+        if sweep.poll() is None:
+            sweep.kill()
+            sweep.wait()
+    at_crash = int(pg.sql(approved_sql))
+    report["first sweep: exit code"] = sweep.returncode
+    report["first sweep: last line"] = (stdout.strip() or stderr.strip().splitlines()[-1:] or [""])[-1][:200]
+    report["approved (committed) when PostgreSQL crashed"] = at_crash
+    assert 0 < at_crash < total, f"the crash came too late ({at_crash} of {total}): nothing was tested"
+    events_sql = "SELECT count(*) FROM staffing_noticeevent WHERE transition = 'approve_by_silence'"
+    assert int(pg.sql(events_sql)) == at_crash, "an approval without its audit record (or the reverse)"
+    rerun = app.manage("process_deadlines").stdout.strip()
+    report["second sweep"] = rerun
+    assert int(pg.sql(approved_sql)) == total
+    assert pg.sql("SELECT count(*) FROM (SELECT notice_id FROM staffing_noticeevent WHERE transition = "
+                  "'approve_by_silence' GROUP BY notice_id HAVING count(*) <> 1) AS twice") == "0"
+    assert int(pg.sql(events_sql)) == total
+    report["third sweep"] = app.manage("process_deadlines").stdout.strip()
+    print("\nissue 15, point 9, PostgreSQL crash during the sweep:", report)
