@@ -279,7 +279,7 @@ PASSWORD = "Ausfall-Test-2026-sicher"
 SETUP_SCRIPT = '''
 import datetime, json
 from django.utils import timezone
-from staffing.models import User, PlacementNotice, Position, NoticeState, RegionalOffice
+from staffing.models import User, Office
 from tests.factories import CandidateFactory, FunctionFactory, PlacementNoticeFactory, PositionFactory
 users = {}
 for name in ("clerk-witten", "koordination"):
@@ -287,7 +287,7 @@ for name in ("clerk-witten", "koordination"):
     user.is_demo = False
     user.set_password("%(password)s")
     user.save()
-office = RegionalOffice.objects.filter(city__name="Witten").first()
+office = Office.objects.filter(city__name="Witten", kind=Office.Kind.REGIONAL).first()
 drafts = []
 for _ in range(2):
     notice = PlacementNoticeFactory(position=PositionFactory(office=office))
@@ -298,9 +298,9 @@ print("IDS=" + json.dumps({"drafts": drafts, "office": office.pk}))
 DUE_SCRIPT = '''
 import datetime
 from django.utils import timezone
-from staffing.models import PlacementNotice, Position, NoticeState, RegionalOffice
+from staffing.models import PlacementNotice, Position, NoticeState, Office
 from tests.factories import FunctionFactory
-office = RegionalOffice.objects.get(pk=%(office)d)
+office = Office.objects.get(pk=%(office)d)
 function = FunctionFactory()
 positions = Position.objects.bulk_create([Position(office=office, function=function, number="R%(tag)s-%%04d" %% i,
     title="Arbeitsvermittler/in", grade="EG 9c", fte=1) for i in range(%(count)d)])
@@ -346,8 +346,10 @@ class App:
         self.server: subprocess.Popen | None = None
 
     def manage(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=self.env,
-                              capture_output=True, text=True, timeout=timeout, check=check)
+        result = subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=self.env,
+                                capture_output=True, text=True, timeout=timeout)
+        assert not check or result.returncode == 0, f"manage.py {args[0]} failed: {result.stderr[-3000:]}"
+        return result
 
     def serve(self) -> None:
         self.log_file = self.log.open("w")  # noqa: SIM115 - open while gunicorn runs, closed in stop()
@@ -409,11 +411,13 @@ def test_postgresql_restarted_under_gunicorn_answers_the_german_503_page_and_use
     pg = private_postgres
     app = App(pg.url, tmp_path)
     report = {}
+    started = time.monotonic()
     app.manage("migrate", "--noinput")
     app.manage("seed_demo")
     out = app.manage("shell", "-c", SETUP_SCRIPT % {"password": PASSWORD}).stdout
     ids = __import__("json").loads(re.search(r"IDS=(.*)", out).group(1))
     first, second = ids["drafts"]
+    report["setup: migrate, seed_demo (s)"] = round(time.monotonic() - started, 1)
     app.manage("shell", "-c", DUE_SCRIPT % {"office": ids["office"], "count": 50, "tag": "A"})
     try:
         app.serve()
@@ -438,9 +442,16 @@ def test_postgresql_restarted_under_gunicorn_answers_the_german_503_page_and_use
         durations.append(round(time.monotonic() - started, 2))
         answers[f"POST {response.status_code}"] += 1
         assert response.status_code == 503 and "nicht gespeichert" in response.text, response.text[:300]
-        anonymous = requests.get(app.base + "/anmelden/", timeout=90)
-        answers[f"login page {anonymous.status_code}"] += 1
-        assert anonymous.status_code == 503
+        # the login form needs no database (200); signing in does (503, German)
+        anonymous = requests.Session()
+        form = anonymous.get(app.base + "/anmelden/", timeout=90)
+        answers[f"login page {form.status_code}"] += 1
+        assert form.status_code == 200
+        signing_in = anonymous.post(app.base + "/anmelden/", data={
+            "username": "koordination", "password": PASSWORD, "csrfmiddlewaretoken": anonymous.cookies["csrftoken"]},
+            headers={"Referer": app.base + "/anmelden/"}, timeout=90, allow_redirects=False)
+        answers[f"login POST {signing_in.status_code}"] += 1
+        assert signing_in.status_code == 503 and "Datenbank" in signing_in.text
         health = requests.get(app.base + "/health/", timeout=90)
         answers[f"health {health.status_code}"] += 1
         assert health.status_code == 503
