@@ -93,11 +93,18 @@ DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 # next request gets a fresh one instead of an error (README "Security and reliability").
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("DB_HEALTH_CHECKS", default=True))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # psycopg 3's connection pool (Django >= 5.1); size by DB_POOL_MAX_SIZE.
+    # issue 15, point 9: a database host that does not answer fails the connection attempt after
+    # DB_CONNECT_TIMEOUT seconds (libpq would wait for the TCP timeout)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
+    # psycopg 3's connection pool (Django >= 5.1); size by DB_POOL_MAX_SIZE. A request waits at most
+    # DB_POOL_TIMEOUT seconds for a connection (psycopg's default, 30 s, equals gunicorn's worker timeout:
+    # with the database down gunicorn killed the worker before the German 503 page could answer)
     if env.bool("DB_POOL", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
             "max_size": env.int("DB_POOL_MAX_SIZE", default=10),
+            "timeout": env.float("DB_POOL_TIMEOUT", default=5.0),
         }
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
