@@ -457,13 +457,23 @@ def test_postgresql_restarted_under_gunicorn_answers_the_german_503_page_and_use
         assert health.status_code == 503
         report["answers while PostgreSQL is down"] = dict(answers)
         report["slowest answer while down (s)"] = max(durations)
+        # below gunicorn's worker timeout (30 s), which would kill the worker instead of answering
+        assert max(durations) < 15
 
         pg.start()
         report["PostgreSQL down (s)"] = round(time.monotonic() - stopped, 1)
         # nothing of the refused POST was saved
         assert pg.sql(f"SELECT state FROM staffing_placementnotice WHERE id = {first}") == "draft"
         assert pg.sql(f"SELECT count(*) FROM staffing_noticeevent WHERE notice_id = {first}") == "0"
-        # the same session goes on: pages answer, the step is repeated and saved once
+        # the same session goes on: pages answer, the step is repeated and saved once. A gunicorn worker whose
+        # pool has not seen the outage yet answers 503 once (its pool waits in psycopg's back-off) and resets it
+        back = time.monotonic()
+        first_codes = []
+        while not first_codes or first_codes[-1] != 200:
+            first_codes.append(clerk.get(app.base + "/", timeout=60).status_code)
+            assert len(first_codes) <= 3 and 500 not in first_codes, first_codes
+        report["first requests after the restart"] = first_codes
+        report["first 200 after the restart (s)"] = round(time.monotonic() - back, 1)
         after = Counter()
         for path in ("/", "/mitteilungen/", f"/mitteilungen/{first}/"):
             response = clerk.get(app.base + path, timeout=30)
@@ -480,7 +490,7 @@ def test_postgresql_restarted_under_gunicorn_answers_the_german_503_page_and_use
         pg.restart("immediate")
         codes = [clerk.get(app.base + "/mitteilungen/", timeout=60).status_code for _ in range(4)]
         report["GET after an immediate restart"] = codes
-        assert 500 not in codes and codes[-1] == 200
+        assert 500 not in codes and codes[-2:] == [200, 200]
         response = post(clerk, app.base, submit_path(second), SUBMIT)
         assert response.status_code in (302, 503)
         if response.status_code == 503:
