@@ -257,7 +257,7 @@ class PrivatePostgres:
         self.run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
 
     def restart(self, mode: str = "immediate") -> None:
-        self.run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "60", "-o",
+        self.run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-m", mode, "-w", "-t", "60", "-o",
                  f"-p {self.port} -k {self.root} -h 127.0.0.1 -c fsync=off", "restart")
 
     @property
