@@ -192,6 +192,9 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         "socket_keepalive": True,
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_SOCKET_TIMEOUT
+# one retry of a publish (Celery's default is three): a pooled connection to a restarted Redis fails once and
+# reconnects; a hung Redis costs at most a few socket timeouts, once per BROKER_RETRY_AFTER seconds
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # after a failed hand-off a process leaves the broker alone this many seconds (staffing.notifications)
 BROKER_RETRY_AFTER = env.float("BROKER_RETRY_AFTER", default=30.0)
 CELERY_RESULT_BACKEND = None

@@ -223,9 +223,6 @@ def notify(*, recipients: Iterable[User], kind: str, subject: str, body: str, ur
 # issue 15, point 9: after a failed hand-off this process leaves the broker alone until this moment
 # (time.monotonic()); the outbox sweep delivers what was not handed over
 _broker_down_until = 0.0
-# one retry: a pooled connection to a restarted Redis fails once and reconnects; a hung Redis costs at
-# most two socket timeouts (BROKER_SOCKET_TIMEOUT), and only once per BROKER_RETRY_AFTER seconds
-HAND_OFF_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 
 def broker_marked_down() -> bool:
@@ -251,7 +248,7 @@ def _hand_off(task_name: str, *args, what: str) -> None:
         logger.info("broker marked unreachable, %s", what)
         return
     try:
-        current_app.tasks[task_name].apply_async(args, retry=True, retry_policy=HAND_OFF_RETRY_POLICY)
+        current_app.tasks[task_name].delay(*args)  # CELERY_TASK_PUBLISH_RETRY_POLICY: one retry
     except Exception:  # the broker may be unreachable: the outbox keeps the work
         _broker_down_until = time.monotonic() + settings.BROKER_RETRY_AFTER
         logger.warning("broker unreachable, %s", what, exc_info=True)

@@ -41,7 +41,7 @@ def test_after_a_failed_hand_off_the_broker_is_left_alone_for_a_while(monkeypatc
     calls = []
 
     class Unreachable:
-        def apply_async(self, args, **kwargs):
+        def delay(self, *args):
             calls.append(args)
             raise ConnectionError("Timeout reading from socket")
 
@@ -60,7 +60,7 @@ def test_after_a_failed_hand_off_the_broker_is_left_alone_for_a_while(monkeypatc
         notifications.reset_broker_state()
 
 
-def test_a_redis_broker_gets_socket_timeouts():
+def test_a_redis_broker_gets_socket_timeouts_and_one_publish_retry():
     """Without them a stopped (SIGSTOP) Redis hung every step's hand-off for good (measured: > 200 s)."""
     import importlib
     import os
@@ -74,6 +74,7 @@ def test_a_redis_broker_gets_socket_timeouts():
         options = module.CELERY_BROKER_TRANSPORT_OPTIONS
         assert options["socket_timeout"] == options["socket_connect_timeout"] == module.BROKER_SOCKET_TIMEOUT
         assert 0 < module.BROKER_SOCKET_TIMEOUT <= 5
+        assert module.CELERY_TASK_PUBLISH_RETRY_POLICY["max_retries"] == 1
     finally:
         if previous is None:
             os.environ.pop("CELERY_BROKER_URL")
