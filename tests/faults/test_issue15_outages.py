@@ -550,7 +550,7 @@ def test_postgresql_crashing_in_the_middle_of_the_sweep_approves_each_notice_exa
     report["approved (committed) when PostgreSQL was back"] = at_crash
     assert 0 < at_crash < total, f"the crash came too late ({at_crash} of {total}): nothing was tested"
     report["first sweep: exit code"] = sweep.returncode
-    report["first sweep: last line"] = (stdout.strip() or stderr.strip().splitlines()[-1:] or [""])[-1][:200]
+    report["first sweep: last line"] = ((stdout.strip() or stderr.strip()).splitlines() or [""])[-1][:200]
     report["first sweep: notices that failed in the crash"] = stderr.count("failed; the next sweep tries again")
     report["approved after the first sweep ended"] = approved()
     events_sql = "SELECT count(*) FROM staffing_noticeevent WHERE transition = 'approve_by_silence'"
