@@ -100,11 +100,18 @@ DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 # next request gets a fresh one instead of an error (README "Security and reliability").
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("DB_HEALTH_CHECKS", default=True))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # psycopg 3's connection pool (Django >= 5.1); size by DB_POOL_MAX_SIZE.
+    # issue 15, point 9: a database host that does not answer fails the connection attempt after
+    # DB_CONNECT_TIMEOUT seconds (libpq would wait for the TCP timeout)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
+    # psycopg 3's connection pool (Django >= 5.1); size by DB_POOL_MAX_SIZE. A request waits at most
+    # DB_POOL_TIMEOUT seconds for a connection (psycopg's default, 30 s, equals gunicorn's worker timeout:
+    # with the database down gunicorn killed the worker before the German 503 page could answer)
     if env.bool("DB_POOL", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
             "max_size": env.int("DB_POOL_MAX_SIZE", default=10),
+            "timeout": env.float("DB_POOL_TIMEOUT", default=5.0),
         }
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
@@ -168,6 +175,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="JobAgentur EN <no-re
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Celery -------------------------------------------------------------------------------
+# issue 15, point 9: seconds after which a socket operation on a Redis broker gives up
+BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT", default=2.0)
 BROKER_DIR = env.path("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker"))
 # complete URL with a host, else kombu warns "No hostname was supplied" (the filesystem transport ignores it)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost//")
@@ -181,6 +190,20 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": True,
         "processed_folder": str(Path(BROKER_DIR, "processed")),
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # issue 15, point 9: a Redis that hangs (stopped process, lost network) must not hang a web request
+    # or beat: every socket operation gives up after BROKER_SOCKET_TIMEOUT seconds (the outbox keeps the work)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_timeout": BROKER_SOCKET_TIMEOUT,
+        "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
+        "socket_keepalive": True,
+    }
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_SOCKET_TIMEOUT
+# one retry of a publish (Celery's default is three): a pooled connection to a restarted Redis fails once and
+# reconnects; a hung Redis costs at most a few socket timeouts, once per BROKER_RETRY_AFTER seconds
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# after a failed hand-off a process leaves the broker alone this many seconds (staffing.notifications)
+BROKER_RETRY_AFTER = env.float("BROKER_RETRY_AFTER", default=30.0)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE

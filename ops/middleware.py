@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
+from .pools import reset_stuck_pools
 from .receivers import client_ip
 
 logger = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class DatabaseUnavailableMiddleware:
         logger.error("database unavailable during %s %s: %s", request.method, request.path, exception,
                      extra={"event": "database_unavailable", "path": request.path})
         _discard_broken_connections()
+        reset_stuck_pools(exception)  # issue 15, point 9: a pool stuck in its back-off would outlast the outage
         # the session cannot be read or saved now; without it the session middleware leaves the
         # cookie as it is, so the user is still signed in on the next request
         request.__dict__.pop("session", None)

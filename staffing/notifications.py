@@ -13,6 +13,7 @@ so neither imports the other's caller (no import loop).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 
 from celery import current_app
@@ -219,11 +220,37 @@ def notify(*, recipients: Iterable[User], kind: str, subject: str, body: str, ur
     return ids
 
 
+# issue 15, point 9: after a failed hand-off this process leaves the broker alone until this moment
+# (time.monotonic()); the outbox sweep delivers what was not handed over
+_broker_down_until = 0.0
+
+
+def broker_marked_down() -> bool:
+    """True while this process skips the broker after a failed hand-off (issue 15, point 9)."""
+    return time.monotonic() < _broker_down_until
+
+
+def reset_broker_state() -> None:
+    """Forget a failed hand-off (tests, and a process that knows the broker is back)."""
+    global _broker_down_until
+    _broker_down_until = 0.0
+
+
 def _hand_off(task_name: str, *args, what: str) -> None:
-    """Give a task to the broker; if it is unreachable, log it: the outbox sweep does the work later."""
+    """Give a task to the broker; if it is unreachable, log it: the outbox sweep does the work later.
+
+    Issue 15, point 9: a broker that is down or hangs must never fail or hang the user's step (already
+    committed). After a failure the process skips the broker for BROKER_RETRY_AFTER seconds, so during
+    an outage only one request in that time waits for the socket timeout; the sweep's outbox (events
+    and mails older than a minute) does the work without the broker in the meantime."""
+    global _broker_down_until
+    if broker_marked_down():
+        logger.info("broker marked unreachable, %s", what)
+        return
     try:
-        current_app.tasks[task_name].delay(*args)
+        current_app.tasks[task_name].delay(*args)  # CELERY_TASK_PUBLISH_RETRY_POLICY: one retry
     except Exception:  # the broker may be unreachable: the outbox keeps the work
+        _broker_down_until = time.monotonic() + settings.BROKER_RETRY_AFTER
         logger.warning("broker unreachable, %s", what, exc_info=True)
 
 

@@ -50,6 +50,10 @@ def _eager_celery():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+    # issue 15, point 9: a test that made a hand-off fail must not leave the broker "down" for the next
+    from staffing.notifications import reset_broker_state
+
+    reset_broker_state()
 
 
 def start_beat_schedule():

@@ -38,9 +38,17 @@ class PrivateRedis:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGCONT)  # a paused server is killed too
             self.process.kill()
             self.process.wait(timeout=10)
         self.process = None
+
+    def pause(self) -> None:
+        """SIGSTOP: Redis hangs (as on a frozen host or a lost network), keeping everything it holds."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.kill(self.process.pid, signal.SIGCONT)
 
     def ping(self) -> bool:
         import redis
@@ -84,16 +92,19 @@ def worker_database_url() -> str:
 class Worker:
     """A real `celery worker` process against the test database and a private Redis."""
 
-    def __init__(self, broker_url: str):
+    def __init__(self, broker_url: str, *, extra_env: dict | None = None, stderr=subprocess.PIPE):
         env = {k: v for k, v in os.environ.items() if k not in ("CELERY_TASK_ALWAYS_EAGER",)}
         env.update({"DATABASE_URL": worker_database_url(), "CELERY_BROKER_URL": broker_url, "LOG_LEVEL": "WARNING",
                     "DB_POOL": "false", "EMAIL_URL": "consolemail://"})
+        env.update(extra_env or {})
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "celery"), "-A", "jobagentur", "worker", "-P", "solo", "--without-gossip",
-             "--without-mingle", "--without-heartbeat", "-n", f"faults-{uuid.uuid4().hex[:8]}@%h",
-             "--loglevel=WARNING"],
-            cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [str(VENV_BIN / "celery"), "-A", "jobagentur", *self.arguments()],
+            cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=stderr,
             start_new_session=True)
+
+    def arguments(self) -> list[str]:
+        return ["worker", "-P", "solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
+                "-n", f"faults-{uuid.uuid4().hex[:8]}@%h", "--loglevel=WARNING"]
 
     def kill(self) -> None:
         """SIGKILL, as the OOM killer or a power cut would."""
@@ -108,6 +119,29 @@ class Worker:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class Beat(Worker):
+    """A real `celery beat` process (the DatabaseScheduler of the settings) against the test database."""
+
+    def __init__(self, broker_url: str, schedule_file: Path, **kwargs):
+        self.schedule_file = schedule_file
+        super().__init__(broker_url, **kwargs)
+
+    def arguments(self) -> list[str]:
+        return ["beat", "--max-interval", "2", "-s", str(self.schedule_file), "--loglevel=WARNING"]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now (never the shared 5432/6379)."""
+    import socket
+
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in (5432, 6379):
+            return port
 
 
 def wait_until(predicate, *, timeout: float, interval: float = 0.05, message: str = "") -> None:
