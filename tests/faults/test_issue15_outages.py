@@ -553,6 +553,9 @@ def test_postgresql_crashing_in_the_middle_of_the_sweep_approves_each_notice_exa
     report["first sweep: last line"] = ((stdout.strip() or stderr.strip()).splitlines() or [""])[-1][:200]
     report["first sweep: notices that failed in the crash"] = stderr.count("failed; the next sweep tries again")
     report["approved after the first sweep ended"] = approved()
+    # point 8: the sweep reports what committed, not what it tried (the notice lost in the crash is not counted)
+    printed = re.search(r"abgelaufen: (\d+)", stdout)
+    assert printed and int(printed.group(1)) == approved(), (stdout, approved())
     events_sql = "SELECT count(*) FROM staffing_noticeevent WHERE transition = 'approve_by_silence'"
     assert int(pg.sql(events_sql)) == int(pg.sql(approved_sql)), "an approval without its audit record (or the reverse)"
     rerun = app.manage("process_deadlines").stdout.strip()
