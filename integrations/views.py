@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from staffing.access import can
 from staffing.selectors import notice_for_user
-from staffing.ui import apply_service_error, csv_response
+from staffing.ui import apply_service_error, csv_response, id_or_404
 
 from . import calendar, documents, imports
 from . import substitutes as substitutes_service
@@ -78,7 +78,7 @@ def substitutes(request):
     user = request.user
     form = SubstitutionForm(request.POST or None, user=user)
     if request.method == "POST" and request.POST.get("aktion") == "beenden":
-        substitutes_service.substitution_cancel(by=user, substitution_id=request.POST.get("id"))
+        substitutes_service.substitution_cancel(by=user, substitution_id=id_or_404(request.POST.get("id")))
         messages.success(request, _("Die Vertretung wurde beendet."))
         return redirect("integrations:substitutes")
     if request.method == "POST" and form.is_valid():
