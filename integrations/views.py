@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from staffing.access import can
+from staffing.redirects import NEXT_PARAMETER, safe_next
 from staffing.selectors import notice_for_user
 from staffing.ui import apply_service_error, csv_response, id_or_404
 
@@ -178,6 +179,14 @@ def oidc_login(request):
     _oidc_enabled()
     from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
+    if NEXT_PARAMETER in request.GET:  # issue 15, point 2: the provider's view keeps only the one safe `next`
+        query = request.GET.copy()
+        target = safe_next(request, "")
+        if target:
+            query[NEXT_PARAMETER] = target
+        else:
+            del query[NEXT_PARAMETER]
+        request.GET = query
     return OIDCAuthenticationRequestView.as_view()(request)
 
 

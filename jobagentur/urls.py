@@ -22,7 +22,7 @@ urlpatterns = [
     # issue 15: Django's views with the long-name guard and the one safe `next` (staffing.redirects)
     path("anmelden/", staffing_views.LoginView.as_view(), name="login"),
     path("abmelden/", staffing_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", staffing_views.set_language, name="set_language"),  # issue 15: the safe `next`
     path("admin/", admin.site.urls),
     path("", include("ops.urls")),
     path("", include("privacy.urls")),

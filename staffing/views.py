@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -714,3 +715,12 @@ class LogoutView(auth_views.LogoutView):
 
     def get_redirect_url(self):
         return safe_next(self.request, "")
+
+
+def set_language(request):
+    """Django's language switch (`django.views.i18n.set_language`, which sets the language cookie) with the one
+    safe `next` (issue 15, point 2): a `next` that is not a page of the application leads to the start page."""
+    response = i18n_views.set_language(request)
+    if isinstance(response, HttpResponseRedirect):
+        response["Location"] = safe_next(request, reverse("staffing:home"))
+    return response
