@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from staffing.access import can
+from staffing.redirects import NEXT_PARAMETER, safe_next
 from staffing.selectors import notice_for_user
-from staffing.ui import apply_service_error, csv_response
+from staffing.ui import apply_service_error, csv_response, id_or_404
 
 from . import calendar, documents, imports
 from . import substitutes as substitutes_service
@@ -78,7 +79,7 @@ def substitutes(request):
     user = request.user
     form = SubstitutionForm(request.POST or None, user=user)
     if request.method == "POST" and request.POST.get("aktion") == "beenden":
-        substitutes_service.substitution_cancel(by=user, substitution_id=request.POST.get("id"))
+        substitutes_service.substitution_cancel(by=user, substitution_id=id_or_404(request.POST.get("id")))
         messages.success(request, _("Die Vertretung wurde beendet."))
         return redirect("integrations:substitutes")
     if request.method == "POST" and form.is_valid():
@@ -178,6 +179,14 @@ def oidc_login(request):
     _oidc_enabled()
     from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
+    if NEXT_PARAMETER in request.GET:  # issue 15, point 2: the provider's view keeps only the one safe `next`
+        query = request.GET.copy()
+        target = safe_next(request, "")
+        if target:
+            query[NEXT_PARAMETER] = target
+        else:
+            del query[NEXT_PARAMETER]
+        request.GET = query
     return OIDCAuthenticationRequestView.as_view()(request)
 
 

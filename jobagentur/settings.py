@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "staffing.middleware.GermanFirstLocaleMiddleware",
+    "staffing.middleware.RefuseNulBytesMiddleware",  # issue 15: NUL in path or fields -> German 400
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
+
+from staffing import views as staffing_views
 
 
 def moved(pattern_name: str):
@@ -18,9 +19,10 @@ MOVED = ([
 ], "moved")
 
 urlpatterns = [
-    path("anmelden/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # issue 15: Django's views with the long-name guard and the one safe `next` (staffing.redirects)
+    path("anmelden/", staffing_views.LoginView.as_view(), name="login"),
+    path("abmelden/", staffing_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", staffing_views.set_language, name="set_language"),  # issue 15: the safe `next`
     path("admin/", admin.site.urls),
     path("", include("ops.urls")),
     path("", include("privacy.urls")),

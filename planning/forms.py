@@ -88,7 +88,8 @@ class EuroField(GermanDecimalField):
 
 
 class ReportConfirmForm(forms.Form):
-    year = forms.IntegerField(widget=forms.HiddenInput)
+    # issue 15: a hidden year outside 2000..2100 is refused (Quarter(0, 1) does not exist; 2^31 overflows)
+    year = forms.IntegerField(widget=forms.HiddenInput, min_value=2000, max_value=2100)
     quarter = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=4)
     # issue 13 (PS-6.2): the quarter's actual personnel costs = the city's claim (planning.costs)
     personnel_costs = EuroField(

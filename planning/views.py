@@ -19,7 +19,7 @@ from staffing import records
 from staffing import selectors as staffing_selectors
 from staffing.access import can
 from staffing.qualification import deviations
-from staffing.ui import GermanDateField, apply_service_error, csv_response, paginate
+from staffing.ui import apply_service_error, csv_response, paginate, parse_date_param
 
 from . import capacity, coaching, continuity, costs, field_training, forms, reports, selectors, services
 from .models import TrainingKind, TrainingParticipation
@@ -130,12 +130,10 @@ def staff_leave(request, pk):
 
 # --- quarterly report (PS-6.1, PS-6.2) ---------------------------------------------------------
 
-def _stichtag(request) -> datetime.date:
-    """The day of `?stichtag=`: TT.MM.JJJJ as typed (issue 14) or ISO; else today."""
-    try:
-        return GermanDateField(required=False).clean(request.GET.get("stichtag", "")) or timezone.localdate()
-    except ValidationError:
-        return timezone.localdate()
+def _stichtag(request) -> tuple[datetime.date, str]:
+    """The day of `?stichtag=`: TT.MM.JJJJ as typed (issue 14) or ISO; else today. issue 15: a day that is
+    not valid or lies outside 1900..2199 shows today with the German message (answered with 400)."""
+    return parse_date_param(request.GET.get("stichtag", ""), default=timezone.localdate())
 
 
 def _confirmable(request):
@@ -153,7 +151,10 @@ def _confirmable(request):
 @login_required
 def report_list(request, confirm_form=None, status=200):
     """PS-6.1: the city sees its quarters and confirms; the district sees who is overdue on a date."""
-    day = _stichtag(request)
+    day, day_error = _stichtag(request)
+    if day_error:
+        messages.error(request, day_error)
+        status = 400
     offices = selectors.regional_offices_visible_to(request.user)
     statuses = reports.report_status(offices, day)
     context = {"day": day, "statuses": statuses, "quarter": Quarter.last_ended_before(day),

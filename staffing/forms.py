@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -639,3 +640,15 @@ class CareerTrackForm(forms.Form):
                     "die die Entgeltgruppe voraussetzt. Eine höhere Laufbahn genügt auch für eine niedrigere."),
         error_messages={"required": _("Bitte wählen Sie die vorgesehene Laufbahn bzw. Qualifikation."),
                         "invalid_choice": _("Bitte wählen Sie die vorgesehene Laufbahn bzw. Qualifikation.")})
+
+
+class LoginForm(AuthenticationForm):
+    """issue 15, point 1: a user name longer than any account can have (the user model's 150 characters)
+    fails like a wrong password, before authentication: django-axes would write it into its table of
+    attempts, whose column takes 255 characters (a 500 on PostgreSQL)."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        if len(username) > (self.username_field.max_length or 150):
+            raise self.get_invalid_login_error()
+        return super().clean()

@@ -7,6 +7,7 @@ The field markup itself is the `kern_field` tag and the error summary the `error
 from __future__ import annotations
 
 import csv
+import datetime
 import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -14,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
@@ -46,21 +47,48 @@ class DateInput(forms.DateInput):
         super().__init__({**defaults, **(attrs or {})}, format=DATE_FORMAT)
 
 
+# issue 15, point 1: the days a person can mean in this application. Outside them (0001-01-01, 9999-12-31)
+# the day before or after, a quarter or a deadline does not exist in Python's calendar (OverflowError).
+MIN_DATE = datetime.date(1900, 1, 1)
+MAX_DATE = datetime.date(2199, 12, 31)
+DATE_RANGE_MESSAGE = _("Bitte geben Sie ein Datum zwischen dem 01.01.1900 und dem 31.12.2199 ein.")
+
+
+def validate_date_in_range(value) -> None:
+    """issue 15, point 1: a date field refuses days outside MIN_DATE..MAX_DATE with a German message."""
+    if isinstance(value, datetime.date) and not MIN_DATE <= value <= MAX_DATE:
+        raise ValidationError(DATE_RANGE_MESSAGE, code="date_out_of_range")
+
+
 class GermanDateField(forms.DateField):
-    """issue 14: a date typed as TT.MM.JJJJ (or ISO); an impossible date (31.02.2027) gets a German message."""
+    """issue 14: a date typed as TT.MM.JJJJ (or ISO); an impossible date (31.02.2027) gets a German message.
+    issue 15: so does a day outside 1900..2199."""
 
     widget = DateInput
     input_formats = DATE_INPUT_FORMATS
+    default_validators = [validate_date_in_range]
     default_error_messages = {"invalid": _("Bitte geben Sie ein gültiges Datum im Format TT.MM.JJJJ ein, "
                                            "z. B. 01.02.2027.")}
 
 
 def german_date_fields(form) -> None:
-    """Every date field of `form` takes TT.MM.JJJJ and ISO and says in German when the date is not valid."""
+    """Every date field of `form` takes TT.MM.JJJJ and ISO and says in German when the date is not valid
+    (issue 14) or lies outside 1900..2199 (issue 15)."""
     for field in form.fields.values():
         if isinstance(field, forms.DateField) and not isinstance(field, forms.DateTimeField):
             field.input_formats = DATE_INPUT_FORMATS
             field.error_messages["invalid"] = GermanDateField.default_error_messages["invalid"]
+            if validate_date_in_range not in field.validators:
+                field.validators.append(validate_date_in_range)
+
+
+def parse_date_param(value, *, default=None) -> tuple[datetime.date | None, str]:
+    """issue 15, point 1: a day from a query string (TT.MM.JJJJ or ISO, 1900..2199): (day, "") or, for
+    anything else, (default, the German message). Empty gives (default, "")."""
+    try:
+        return GermanDateField(required=False).clean(value or "") or default, ""
+    except ValidationError as error:
+        return default, " ".join(error.messages)
 
 
 # --- issue 14: German numbers ------------------------------------------------------------------------
@@ -217,6 +245,18 @@ def summary_text(label: str, message: str) -> str:
     if label.endswith(SENTENCE_ENDS):
         return f"{label} {message}"
     return f"{label}: {message}"
+
+
+MAX_ID = 2**63 - 1  # the largest primary key the databases hold (bigint)
+
+
+def id_or_404(value) -> int:
+    """issue 15, point 1: a record's id from a hidden field or the query string: digits for 1..2^63-1, else 404
+    ("abc", "", "-1", "1.5" and 2^63 would otherwise end in a ValueError or an overflow in the database)."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_ID:
+        raise Http404
+    return int(text)
 
 
 def paginate(request, qs, *, per_page: int) -> Page:

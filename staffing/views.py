@@ -3,16 +3,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -25,12 +26,14 @@ from .forms import (
     CommentForm,
     EmailPreferencesForm,
     GoalForm,
+    LoginForm,
     NoticeFilterForm,
     NoticeForm,
     positions_for_notice,
     transition_of,
 )
 from .models import OPEN_STATES, NoticeState, PlacementNotice
+from .redirects import safe_next
 from .templatetags.kern import days_left_text
 
 PAGE_SIZE = 25
@@ -77,14 +80,6 @@ SUCCESS = {
 def has_qualification_check() -> bool:
     """The qualification advice (PS-1.1 to PS-1.3) is shown unless SHOW_QUALIFICATION_CHECK turns it off."""
     return getattr(settings, "SHOW_QUALIFICATION_CHECK", True)
-
-
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return default
 
 
 def _error_messages(error: ValidationError) -> list[str]:
@@ -414,6 +409,9 @@ def notice_action(request, pk, name):
     available = {t.name for t in notice.get_available_user_state_transitions(request.user)}
     transition = transition_of(name)
     if form.is_valid():
+        # issue 15: where to go is settled before the step is committed, so the answer to a committed
+        # step is always the success redirect (a bad `next` falls back to the notice)
+        target = safe_next(request, reverse("staffing:notice_detail", args=[pk]))
         try:
             SERVICES[name](notice_id=notice.pk, by=request.user, **form.service_kwargs())
         except services.WorkflowError as error:
@@ -426,7 +424,7 @@ def notice_action(request, pk, name):
             return _concurrent(request, pk, name)
         else:
             messages.success(request, form.success_message or SUCCESS[name])
-            return redirect(_safe_next(request, reverse("staffing:notice_detail", args=[pk])))
+            return HttpResponseRedirect(target)
     elif transition not in available:
         raise PermissionDenied(_("Dieser Schritt steht Ihnen bei dieser Mitteilung jetzt nicht zur Verfügung."))
     context = _detail_context(request, notice, overrides={name: form})
@@ -642,11 +640,12 @@ def notification_list(request):
 @require_POST
 def notification_read(request, pk):
     notification = selectors.notification_for_user(request.user, pk)
+    target = safe_next(request, reverse("staffing:notification_list"))  # issue 15: settled before the write
     inbox.notifications_mark_read(user=request.user, notification_id=notification.pk)
     if request.POST.get("oeffnen"):
-        return redirect(notification.get_absolute_url())
+        return HttpResponseRedirect(safe_next(request, target, target=notification.get_absolute_url()))
     messages.success(request, _("Die Benachrichtigung wurde als gelesen markiert."))
-    return redirect(_safe_next(request, reverse("staffing:notification_list")))
+    return HttpResponseRedirect(target)
 
 
 @login_required
@@ -696,3 +695,32 @@ def vacancy_detail(request, pk):
     vacancy = selectors.vacancy_for_user(request.user, pk)
     return render(request, "staffing/vacancies/detail.html", {
         "vacancy": vacancy, "row": selectors.vacancy_rows([vacancy])[0], "flag_days": selectors.vacancy_flag_days()})
+
+
+# --- sign-in and sign-out (issue 15: the one safe `next`) --------------------------------------------
+
+class LoginView(auth_views.LoginView):
+    """Django's login page with the long-name guard (`LoginForm`) and the safe `next` (issue 15, point 2):
+    after signing in, `next` only if `staffing.redirects` accepts it, else the start page."""
+
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        return safe_next(self.request, "")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout with the safe `next` (issue 15, point 2)."""
+
+    def get_redirect_url(self):
+        return safe_next(self.request, "")
+
+
+def set_language(request):
+    """Django's language switch (`django.views.i18n.set_language`, which sets the language cookie) with the one
+    safe `next` (issue 15, point 2): a `next` that is not a page of the application leads to the start page."""
+    response = i18n_views.set_language(request)
+    if isinstance(response, HttpResponseRedirect):
+        response["Location"] = safe_next(request, reverse("staffing:home"))
+    return response

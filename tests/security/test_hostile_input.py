@@ -232,10 +232,13 @@ def test_an_unknown_training_status_is_refused_without_a_server_error(people, re
 def test_hostile_logins_are_refused_in_german_and_sign_nobody_in(username, password):
     client = Client(raise_request_exception=False)
     response = client.post(reverse("login"), {"username": username, "password": password})
-    assert response.status_code in (200, 403, 429)
+    assert response.status_code in (200, 400, 403, 429)
     assert "_auth_user_id" not in client.session
     body = response.content.decode()
-    assert "Die Anmeldung ist fehlgeschlagen" in body or "gesperrt" in body
+    if response.status_code == 400:  # issue 15: a NUL byte is refused before the login (German 400 page)
+        assert "\x00" in username + password and "ungültige Zeichen" in body
+    else:
+        assert "Die Anmeldung ist fehlgeschlagen" in body or "gesperrt" in body
     assert "<script>alert('x')</script>" not in body
 
 
