@@ -545,7 +545,9 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
                 name="submitted_notice_has_period",
             ),
         ]
-        indexes = [models.Index(fields=["state", "period_ends_at"], name="notice_state_deadline_idx")]
+        indexes = [models.Index(fields=["state", "period_ends_at"], name="notice_state_deadline_idx"),
+                   # issue 16: the default ordering (lists, the admin changelist) without a sort of all rows
+                   models.Index(fields=["-created_at", "-id"], name="notice_created_idx")]
 
     def __str__(self):
         label = self.position.title if self.position_id else _("ohne Stelle")
