@@ -34,7 +34,7 @@ def _host() -> str:
 
 def notice_uid(notice: PlacementNotice) -> str:
     """The event's UID: one per notice, stable across mails and the feed."""
-    return f"widerspruchsfrist-{notice.pk}@{_host()}"
+    return f"wochenfrist-{notice.pk}@{_host()}"
 
 
 def notice_sequence(notice: PlacementNotice) -> int:

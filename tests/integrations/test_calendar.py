@@ -51,7 +51,7 @@ def test_submission_mail_carries_the_period_end_in_berlin_time(submitted, coordi
     assert event.decoded("DTEND") == datetime(2026, 12, 3, 0, 0, tzinfo=BERLIN)
     assert event.decoded("DTEND").utcoffset().total_seconds() == 3600
     assert event.decoded("DTSTART") == datetime(2026, 12, 2, 23, 0, tzinfo=BERLIN)
-    assert str(event["UID"]).startswith(f"widerspruchsfrist-{submitted.pk}@")
+    assert str(event["UID"]).startswith(f"wochenfrist-{submitted.pk}@")
     assert int(event["SEQUENCE"]) == 0
     assert "Mittwoch, 02.12.2026, 24:00 Uhr" in str(event["DESCRIPTION"])
     assert str(event["ATTENDEE"]) == f"mailto:{coordinator.email}"
@@ -108,7 +108,7 @@ def test_personal_feed_lists_running_periods_in_scope_only(client, submitted, cl
     cal = Calendar.from_ical(response.content)
     assert str(cal["METHOD"]) == "PUBLISH"
     event = only_event(cal)
-    assert str(event["UID"]).startswith(f"widerspruchsfrist-{submitted.pk}@")
+    assert str(event["UID"]).startswith(f"wochenfrist-{submitted.pk}@")
     assert event.decoded("DTEND") == datetime(2026, 12, 3, 0, 0, tzinfo=BERLIN)
     assert cal.walk("VTIMEZONE")
 

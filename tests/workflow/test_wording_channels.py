@@ -24,7 +24,9 @@ from .helpers import BERLIN, PERIOD_END, REMINDER_DUE, SUBMITTED_AT
 
 pytestmark = pytest.mark.django_db
 
-FORBIDDEN = re.compile(r"Widerspruch|Zustimmung gilt als erteilt|Zustimmung durch Fristablauf|gilt die Zustimmung")
+# case-insensitive: also identifiers users can see in a calendar file (the ICS UID)
+FORBIDDEN = re.compile(r"Widerspruch|Zustimmung gilt als erteilt|Zustimmung durch Fristablauf|gilt die Zustimmung",
+                       re.IGNORECASE)
 # approved by silence first: make_notice's sweep would approve any notice informed before it
 EVERY_STATE = [NoticeState.APPROVED_BY_SILENCE] + [
     s for s in NoticeState.values if s != NoticeState.APPROVED_BY_SILENCE]
