@@ -76,13 +76,22 @@ def recipients_for_event(event: NoticeEvent, *, members=_members) -> list[tuple[
 
 
 def _texts(notice: PlacementNotice, kind: str, *, event: NoticeEvent | None = None,
-           comment: NoticeComment | None = None) -> tuple[str, str]:
+           comment: NoticeComment | None = None, cache: dict | None = None) -> tuple[str, str]:
+    """Subject and text of a notification (German). `cache` (a dict kept for a batch) keeps the period's
+    sentences per received/last day, which many notices of a batch share (issue 16, point 2)."""
     with override("de"):
         # the state the event led to: a notification delivered late (outbox) must not describe a later step
         state_label = event.get_to_state_display() if event is not None else notice.get_state_display()
+        key = (notice.received_at, notice.period_last_day, notice.period_extension_reason)
+        if cache is None or key not in cache:
+            end = format_period_end(notice)
+            words = (end, wording.mail_words(notice, end))
+            if cache is not None:
+                cache[key] = words
+        else:
+            words = cache[key]
         context = {"notice": notice, "kind": kind, "event": event, "comment": comment, "state_label": state_label,
-                   "period_end": format_period_end(notice), "city": notice.office.city,
-                   "words": wording.mail_words(notice, format_period_end(notice)),
+                   "period_end": words[0], "city": notice.office.city, "words": words[1],
                    "url": settings.SITE_URL.rstrip("/") + reverse("staffing:notice_detail", args=[notice.pk])}
         subject = render_to_string("staffing/email/subject.txt", context).strip()
         body = render_to_string("staffing/email/notification.txt", context)
@@ -93,7 +102,7 @@ def _event_notifications(events: list[NoticeEvent]) -> list[Notification]:
     """Issue 16, point 2: the unsaved in-app notifications of these events (recipients looked up once per
     city, district and roles; subject and text rendered once per event and kind, not per recipient),
     leaving out those that exist (one per event and recipient: a re-delivered event adds nothing)."""
-    members = MemberCache()
+    members, period_words = MemberCache(), {}
     existing = set(Notification.objects.filter(event__in=events).values_list("event_id", "recipient_id"))
     rows = []
     for event in events:
@@ -102,7 +111,7 @@ def _event_notifications(events: list[NoticeEvent]) -> list[Notification]:
             if (event.pk, user.pk) in existing:
                 continue
             if kind not in texts:
-                texts[kind] = _texts(event.notice, kind, event=event)
+                texts[kind] = _texts(event.notice, kind, event=event, cache=period_words)
             subject, body = texts[kind]
             rows.append(Notification(recipient=user, event=event, notice=event.notice, kind=kind, subject=subject,
                                      body=body))
@@ -123,7 +132,7 @@ def create_reminders(notices: list[PlacementNotice]) -> list[int]:
     """PS-2.3: the reminders of these notices, one per coordination-office member and notice (a database
     constraint; existing ones are left out); issue 16: members looked up once per district, the text
     rendered once per notice, the rows written with one INSERT."""
-    members = MemberCache()
+    members, period_words = MemberCache(), {}
     existing = set(Notification.objects.filter(notice__in=notices, kind=Kind.REMINDER)
                    .values_list("notice_id", "recipient_id"))
     rows = []
@@ -132,7 +141,7 @@ def create_reminders(notices: list[PlacementNotice]) -> list[int]:
         for user in members(notice, Organisation.Kind.COORDINATION):
             if (notice.pk, user.pk) in existing:
                 continue
-            texts = texts or _texts(notice, Kind.REMINDER)
+            texts = texts or _texts(notice, Kind.REMINDER, cache=period_words)
             rows.append(Notification(recipient=user, notice=notice, kind=Kind.REMINDER, subject=texts[0],
                                      body=texts[1]))
     return [n.pk for n in Notification.objects.bulk_create(rows)]

@@ -685,19 +685,21 @@ def _approve_claimed(notices: list[PlacementNotice]) -> list[NoticeEvent]:
     than the state, a row that was no longer informed. `hooks.notice_step_recorded` is sent per event and
     one task per batch delivers the notifications on commit (outbox: `notifications_sent_at`)."""
     fields = [f.attname for f in PlacementNotice._meta.concrete_fields if f.name not in _BULK_WRITTEN]
-    events = []
+    events, reasons = [], {}  # the audit reason depends on the last day only: formatted once per day
     for notice in notices:
         meta = getattr(notice, _APPROVE)._django_fsm
         state = notice.state
         if not meta.has_transition(state) or not meta.conditions_met(notice, state):
             raise BatchRefused(f"notice {notice.pk}: the state machine refuses {_APPROVE} in {state!r}")
-        before = [getattr(notice, name) for name in fields]
+        values = notice.__dict__
+        before = [values.get(name) for name in fields]
         getattr(notice, _APPROVE)()
-        if [getattr(notice, name) for name in fields] != before or notice.state != NoticeState.APPROVED_BY_SILENCE:
+        if [values.get(name) for name in fields] != before or notice.state != NoticeState.APPROVED_BY_SILENCE:
             raise BatchRefused(f"notice {notice.pk}: {_APPROVE} changed more than the bulk path writes")
+        if notice.period_last_day not in reasons:
+            reasons[notice.period_last_day] = wording.silence_audit_reason(format_period_end(notice))
         events.append(NoticeEvent(notice=notice, actor=None, transition=_APPROVE, from_state=state,
-                                  to_state=notice.state, reason=wording.silence_audit_reason(format_period_end(notice)),
-                                  on_behalf_of=None))
+                                  to_state=notice.state, reason=reasons[notice.period_last_day], on_behalf_of=None))
     ids = [notice.pk for notice in notices]
     updated = PlacementNotice.objects.filter(pk__in=ids, state=NoticeState.INFORMED).update(
         state=NoticeState.APPROVED_BY_SILENCE, updated_at=timezone.now())
