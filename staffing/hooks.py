@@ -43,7 +43,9 @@ from .states import NotificationKind
 # --- signals --------------------------------------------------------------------------------
 
 #: Sent by `services.record_transition` after the audit record of a step is written, inside the step's
-#: transaction (a receiver's writes commit or roll back with the step). Arguments: `event` (NoticeEvent).
+#: transaction (a receiver's writes commit or roll back with the step), and by the deadline sweep once per
+#: approval after the batch's audit records are inserted (issue 16: in the batch's transaction; a receiver
+#: that fails rolls the batch back and the sweep approves its notices one by one). Arguments: `event`.
 #: Receivers must not send anything to the outside world directly: use `transaction.on_commit`.
 notice_step_recorded = Signal()
 

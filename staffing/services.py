@@ -636,6 +636,13 @@ def notice_comment(*, notice_id: int, by: User, text: str) -> NoticeComment:
 
 # --- the system's steps: deadline sweep ----------------------------------------------------
 
+#: issue 16, point 1: due notices claimed, approved and audited per transaction
+SWEEP_BATCH = 200
+_APPROVE = "approve_by_silence"
+# the columns the bulk path writes; the transition must change nothing else (checked per notice)
+_BULK_WRITTEN = {"state", "updated_at"}
+
+
 def _next_locked(qs):
     """The first row of qs, locked; rows locked by another sweep are skipped (PostgreSQL)."""
     if connection.features.has_select_for_update_skip_locked:
@@ -645,52 +652,139 @@ def _next_locked(qs):
     return qs.first()
 
 
-def sweep_approvals(*, batch_size: int = 500) -> list[int]:
-    """PS-2.3: approve by silence every notice whose period has ended; idempotent, each notice in its own
-    transaction, safe with several workers at once (a row locked by another sweep is skipped).
+def _claim(qs, limit: int) -> list:
+    """Up to `limit` rows of qs, locked; rows another sweep holds are skipped (PostgreSQL: FOR UPDATE SKIP
+    LOCKED, so several sweepers claim disjoint batches). SQLite has no row locks: its IMMEDIATE transactions
+    run one at a time."""
+    if connection.features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True)
+    else:
+        qs = qs.select_for_update()
+    return list(qs[:limit])
 
-    The due ids are read in batches without a lock (one cheap index scan, `notice_informed_deadline_idx` on
-    PostgreSQL); then each notice is locked with SKIP LOCKED, its state and deadline checked again under
-    the lock, approved, audited and its notifications handed over on its own commit. A notice whose
-    approval fails rolls back alone and never blocks the others. The returned ids are those whose
-    transaction committed (issue 15, point 8): a notice is added only after its atomic block exited.
+
+def _due_for_approval():
+    return (PlacementNotice.objects.filter(state=NoticeState.INFORMED, period_ends_at__lte=timezone.now())
+            .order_by("period_ends_at", "pk"))
+
+
+class BatchRefused(Exception):
+    """The bulk path cannot take this batch (a notice the state machine refuses, or a row changed under
+    it); the sweep rolls the batch back and approves its notices one by one."""
+
+
+def _approve_claimed(notices: list[PlacementNotice]) -> list[NoticeEvent]:
+    """PS-2.3, issue 16 point 1: approve a claimed batch by silence through the state machine, in the
+    caller's transaction (which holds the row locks).
+
+    Each locked instance goes through django-fsm exactly as `_transition` does for the system (no actor:
+    has_transition and conditions, here `period_ended`, then the transition method itself); the changed
+    rows are then written with one UPDATE guarded by `state = 'informed'` (as ConcurrentTransitionMixin's
+    save would be) and the audit records with one INSERT. Anything the per-notice path would do
+    differently refuses the batch (`BatchRefused`): a refused transition, a transition that changed more
+    than the state, a row that was no longer informed. `hooks.notice_step_recorded` is sent per event and
+    one task per batch delivers the notifications on commit (outbox: `notifications_sent_at`)."""
+    fields = [f.attname for f in PlacementNotice._meta.concrete_fields if f.name not in _BULK_WRITTEN]
+    events, reasons = [], {}  # the audit reason depends on the last day only: formatted once per day
+    for notice in notices:
+        meta = getattr(notice, _APPROVE)._django_fsm
+        state = notice.state
+        if not meta.has_transition(state) or not meta.conditions_met(notice, state):
+            raise BatchRefused(f"notice {notice.pk}: the state machine refuses {_APPROVE} in {state!r}")
+        values = notice.__dict__
+        before = [values.get(name) for name in fields]
+        getattr(notice, _APPROVE)()
+        if [values.get(name) for name in fields] != before or notice.state != NoticeState.APPROVED_BY_SILENCE:
+            raise BatchRefused(f"notice {notice.pk}: {_APPROVE} changed more than the bulk path writes")
+        if notice.period_last_day not in reasons:
+            reasons[notice.period_last_day] = wording.silence_audit_reason(format_period_end(notice))
+        events.append(NoticeEvent(notice=notice, actor=None, transition=_APPROVE, from_state=state,
+                                  to_state=notice.state, reason=reasons[notice.period_last_day], on_behalf_of=None))
+    ids = [notice.pk for notice in notices]
+    updated = PlacementNotice.objects.filter(pk__in=ids, state=NoticeState.INFORMED).update(
+        state=NoticeState.APPROVED_BY_SILENCE, updated_at=timezone.now())
+    if updated != len(ids):
+        raise BatchRefused(f"{len(ids) - updated} of {len(ids)} claimed notices were no longer informed")
+    events = NoticeEvent.objects.bulk_create(events)
+    if any(event.pk is None for event in events):  # the database cannot return the ids of a bulk insert
+        raise BatchRefused("the audit records' ids are unknown")
+    for notice, event in zip(notices, events, strict=True):
+        notice.last_event = event
+        hooks.notice_step_recorded.send(sender=NoticeEvent, event=event)
+    notifications.deliver_batch_on_commit([event.pk for event in events])
+    return events
+
+
+def _approve_one(notice_id: int) -> bool:
+    """The per-notice path (a batch that failed): lock, check again, approve and audit in its own
+    transaction. False: another sweep holds or approved it, the office reacted, or it is not due."""
+    with transaction.atomic():
+        notice = _next_locked(_due_for_approval().filter(pk=notice_id))
+        if notice is None:
+            return False
+        _transition(notice, _APPROVE, by=None, reason=wording.silence_audit_reason(format_period_end(notice)))
+    return True
+
+
+def sweep_approvals(*, batch_size: int = SWEEP_BATCH) -> list[int]:
+    """PS-2.3: approve by silence every notice whose period has ended; idempotent and safe with several
+    sweepers at once (issue 16, point 1: batched).
+
+    Each transaction claims up to `batch_size` due notices (`ORDER BY period_ends_at, id LIMIT n FOR
+    UPDATE SKIP LOCKED` on PostgreSQL, index `notice_informed_deadline_idx`: several sweepers take disjoint
+    batches and never wait for each other), checks state and deadline again under the lock, approves them
+    through the state machine (`_approve_claimed`), writes their audit records in one INSERT and hands ONE
+    task per batch to the worker on commit. A batch that fails rolls back whole and its notices are then
+    approved one by one, each in its own transaction (`_approve_one`), so one bad notice never blocks the
+    others; a notice that fails alone is logged and left to the next sweep. The returned ids are those whose
+    transaction committed (issue 15, point 8): ids are added only after their atomic block exited.
     """
     approved: list[int] = []
     skipped: set[int] = set()
     while True:
-        due = list(PlacementNotice.objects.filter(state=NoticeState.INFORMED, period_ends_at__lte=timezone.now())
-                   .exclude(pk__in=skipped).order_by("period_ends_at", "pk").values_list("pk", flat=True)[:batch_size])
-        if not due:
-            return approved
-        for notice_id in due:
-            try:
-                with transaction.atomic():
-                    notice = _next_locked(PlacementNotice.objects.filter(
-                        pk=notice_id, state=NoticeState.INFORMED, period_ends_at__lte=timezone.now()))
-                    if notice is None:  # another sweep holds or already approved it, or the office reacted
-                        skipped.add(notice_id)
+        claimed: list[int] = []
+        try:
+            with transaction.atomic():
+                notices = _claim(_due_for_approval().exclude(pk__in=skipped), batch_size)
+                claimed = [notice.pk for notice in notices]
+                if notices:
+                    _approve_claimed(notices)
+            # counted only once the block has committed (a failing COMMIT raises from the block's exit)
+            approved.extend(claimed)
+        except Exception:
+            if not claimed:  # the claim itself failed (e.g. the database is gone): the next sweep goes on
+                logger.exception("deadline sweep: due notices could not be claimed; the next sweep tries again")
+                return approved
+            logger.warning("approval by silence of a batch of %s notices failed; approving them one by one",
+                           len(claimed), exc_info=True)
+            for notice_id in claimed:
+                try:
+                    if _approve_one(notice_id):
+                        approved.append(notice_id)
                         continue
-                    _transition(notice, "approve_by_silence", by=None,
-                                reason=wording.silence_audit_reason(format_period_end(notice)))
-                # issue 15, point 8: counted only once the block has committed (a failing COMMIT raises from
-                # the block's exit and lands below, so the sweep never reports an approval that is not there)
-                approved.append(notice_id)
-            except Exception:
-                logger.exception("approval by silence of notice %s failed; the next sweep tries again", notice_id)
+                except Exception:
+                    logger.exception("approval by silence of notice %s failed; the next sweep tries again", notice_id)
                 skipped.add(notice_id)
+            continue
+        if not claimed:
+            return approved
 
 
-def sweep_reminders() -> list[int]:
-    """PS-2.3: remind the coordination office one working day before the period ends, once."""
-    reminded = []
+def sweep_reminders(*, batch_size: int = SWEEP_BATCH) -> list[int]:
+    """PS-2.3: remind the coordination office one working day before the period ends, once.
+
+    Issue 16: claimed in batches like the approvals (SKIP LOCKED), stamped with one UPDATE, their
+    notifications created in bulk (`notifications.create_reminders`) and their mails handed over once per
+    batch on commit."""
+    reminded: list[int] = []
     while True:
         with transaction.atomic():
-            notice = _next_locked(PlacementNotice.objects.filter(
+            notices = _claim(PlacementNotice.objects.filter(
                 state=NoticeState.INFORMED, reminder_due_at__lte=timezone.now(), reminder_sent_at__isnull=True,
-                period_ends_at__gt=timezone.now()).order_by("reminder_due_at", "pk"))
-            if notice is None:
+                period_ends_at__gt=timezone.now()).order_by("reminder_due_at", "pk"), batch_size)
+            if not notices:
                 return reminded
-            PlacementNotice.objects.filter(pk=notice.pk).update(reminder_sent_at=timezone.now())
-            notifications.mail_on_commit(notifications.create_reminder_notifications(notice))
-            reminded.append(notice.pk)
-
+            ids = [notice.pk for notice in notices]
+            PlacementNotice.objects.filter(pk__in=ids).update(reminder_sent_at=timezone.now())
+            notifications.mail_on_commit(notifications.create_reminders(notices))
+        reminded.extend(ids)

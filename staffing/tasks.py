@@ -16,11 +16,21 @@ from .models import NoticeComment, NoticeEvent
 
 logger = logging.getLogger(__name__)
 
+OUTBOX_LIMIT, OUTBOX_BATCH = 2000, 200  # events the sweep's outbox delivers per run, and per transaction
+
 
 @shared_task(acks_late=True, ignore_result=True)
 def deliver_event_notifications(event_id: int) -> int:
     """Notify the recipients of one audit event (idempotent)."""
     ids = notifications.deliver_event(event_id)
+    return notifications.send_mails(ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_events_notifications(event_ids: list[int]) -> int:
+    """Issue 16, point 2: notify the recipients of a batch of audit events (one task per batch of the
+    deadline sweep): notifications written in bulk, mails sent over one connection; idempotent."""
+    ids = notifications.deliver_events(event_ids)
     return notifications.send_mails(ids)
 
 
@@ -49,15 +59,15 @@ def sweep_deadlines() -> dict:
 
 def run_sweep() -> dict:
     """One pass of the sweep; also used by `manage.py process_deadlines`. Mails go out after each
-    notice's own transaction, so the sweep must not run inside an open transaction."""
+    batch's own transaction, so the sweep must not run inside an open transaction."""
     approved = services.sweep_approvals()
     reminded = services.sweep_reminders()
     cutoff = timezone.now() - timezone.timedelta(minutes=1)
     outbox = list(NoticeEvent.objects.filter(notifications_sent_at__isnull=True, at__lte=cutoff)
-                  .values_list("pk", flat=True)[:500])
+                  .order_by("pk").values_list("pk", flat=True)[:OUTBOX_LIMIT])
     mailed = 0
-    for event_id in outbox:
-        mailed += notifications.send_mails(notifications.deliver_event(event_id))
+    for start in range(0, len(outbox), OUTBOX_BATCH):  # issue 16, point 2: delivered in batches
+        mailed += notifications.send_mails(notifications.deliver_events(outbox[start:start + OUTBOX_BATCH]))
     mailed += notifications.send_mails(notifications.pending_mail_ids())
     result = {"approved": len(approved), "reminded": len(reminded), "outbox": len(outbox), "mailed": mailed}
     if any(result.values()):

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from staffing import notifications, services
 from staffing.models import NoticeEvent, NoticeState, Notification
-from staffing.tasks import deliver_event_notifications, run_sweep, send_notification_mails
+from staffing.tasks import deliver_event_notifications, deliver_events_notifications, run_sweep, send_notification_mails
 
 from ..factories import city_clerk, district_user
 from .helpers import ARGS, SUBMITTED_AT, complete_draft, run
@@ -183,7 +183,7 @@ def broker_down(monkeypatch):
     def refuse(*args, **kwargs):
         raise BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    for task in (deliver_event_notifications, send_notification_mails):
+    for task in (deliver_event_notifications, deliver_events_notifications, send_notification_mails):
         monkeypatch.setattr(task, "delay", refuse)
 
 
