@@ -336,7 +336,7 @@ def pages(users, detail_pk, city_id, label) -> list[dict]:
         {"page": "Start page, head of the JobAgentur", "user": head, "url": home, "floor": floor_home,
          "check": {"link": NOTICE_LINK, "shown": ["city", "title"]}},
         {"page": "Notice list, city clerk", "user": clerk, "url": lst, "floor": floor_list, "check": notice_rows},
-        {"page": f"Notice list, district ({label})", "user": coord, "url": lst, "floor": floor_list,
+        {"page": "Notice list, district (all its notices)", "user": coord, "url": lst, "floor": floor_list,
          "check": notice_rows},
         {"page": "Notice list, filter status + city", "user": coord, "url": f"{lst}?status=placed&stadt={city_id}",
          "floor": lambda u, c: floor_list(u, c, state="placed", city=city_id), "check": notice_rows},
@@ -352,7 +352,7 @@ def pages(users, detail_pk, city_id, label) -> list[dict]:
         {"page": "Capacity plan, city clerk", "user": clerk, "url": reverse("planning:capacity"),
          "floor": floor_capacity, "check": None},
         {"page": "CSV export, district (streamed)", "user": coord, "url": reverse("staffing:notice_export"),
-         "floor": floor_export, "check": {"csv": True}},
+         "floor": floor_export, "check": {"csv": True}, "runs": 1, "rounds": 3},
         {"page": "Escalation page, district", "user": admin, "url": reverse("staffing:escalation_list"),
          "floor": floor_escalations, "paged": True,
          "check": {"link": NOTICE_LINK, "shown": ["city", "title"]}},
@@ -556,6 +556,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="page/floor pairs per round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--small", type=int, default=0, help="the small district (0: the smallest seeded one)")
+    parser.add_argument("--small-among", type=int, default=0,
+                        help="choose the small district among districts 1..N (the first stage: the same at every stage)")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest query of each page")
     parser.add_argument("--only", default="", help="run only pages whose name contains this")
     parser.add_argument("--out", default="pages")
@@ -572,7 +574,9 @@ def main() -> None:
     sizes = dict(PlacementNotice.objects.filter(office__district__slug__startswith="bench-d").values_list(
         "office__district__slug").annotate(n=Count("pk")).order_by())
     districts = District.objects.filter(slug__startswith="bench-d").count()
-    small = args.small or int(min(sizes, key=lambda slug: (sizes[slug], slug))[len("bench-d"):])
+    candidates = {slug: n for slug, n in sizes.items()
+                  if not args.small_among or int(slug[len("bench-d"):]) <= args.small_among}
+    small = args.small or int(min(candidates, key=lambda slug: (candidates[slug], slug))[len("bench-d"):])
     results = []
     for index in dict.fromkeys([1, small]):
         users = district_users(index)
@@ -585,7 +589,7 @@ def main() -> None:
         for spec in pages([*users, superuser(), admin_staff(users[1])], detail_pk, city_id, f"{notices:,} notices"):
             if args.only and args.only.lower() not in spec["page"].lower():
                 continue
-            r = measure(spec, args.runs, args.rounds, args.explain)
+            r = measure(spec, spec.get("runs", args.runs), spec.get("rounds", args.rounds), args.explain)
             r.update(district=index, which=which, district_notices=notices)
             results.append(r)
             print(f"d{index:03d} {r['page'][:42]:42s} {r['median_ms']:8.1f} ms {r['queries']:3d} q | floor "
