@@ -352,7 +352,8 @@ def pages(users, detail_pk, city_id, label) -> list[dict]:
         {"page": "Capacity plan, city clerk", "user": clerk, "url": reverse("planning:capacity"),
          "floor": floor_capacity, "check": None},
         {"page": "CSV export, district (streamed)", "user": coord, "url": reverse("staffing:notice_export"),
-         "floor": floor_export, "check": {"csv": True}, "runs": 1, "rounds": 3},
+         "floor": floor_export, "check": {"csv": True}, "runs": 1, "rounds": 3,
+         "warmups": 0},
         {"page": "Escalation page, district", "user": admin, "url": reverse("staffing:escalation_list"),
          "floor": floor_escalations, "paged": True,
          "check": {"link": NOTICE_LINK, "shown": ["city", "title"]}},
@@ -399,7 +400,7 @@ def measure(spec, runs: int, rounds: int, explain: bool) -> dict:
 
     client = Client()
     client.force_login(spec["user"])
-    for _ in range(2):
+    for _ in range(spec.get("warmups", 2)):
         response = client.get(spec["url"])
         assert response.status_code == 200, (spec["page"], response.status_code)
         _content(response)
@@ -557,7 +558,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--small", type=int, default=0, help="the small district (0: the smallest seeded one)")
     parser.add_argument("--small-among", type=int, default=0,
-                        help="choose the small district among districts 1..N (the first stage: the same at every stage)")
+                        help="the small district among districts 1..N (the first stage: the same at every stage)")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest query of each page")
     parser.add_argument("--only", default="", help="run only pages whose name contains this")
     parser.add_argument("--out", default="pages")
