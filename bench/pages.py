@@ -590,7 +590,8 @@ def main() -> None:
         for spec in pages([*users, superuser(), admin_staff(users[1])], detail_pk, city_id, f"{notices:,} notices"):
             if args.only and args.only.lower() not in spec["page"].lower():
                 continue
-            r = measure(spec, spec.get("runs", args.runs), spec.get("rounds", args.rounds), args.explain)
+            r = measure(spec, spec.get("runs", args.runs), min(spec.get("rounds", args.rounds), args.rounds),
+                        args.explain)
             r.update(district=index, which=which, district_notices=notices)
             results.append(r)
             print(f"d{index:03d} {r['page'][:42]:42s} {r['median_ms']:8.1f} ms {r['queries']:3d} q | floor "
