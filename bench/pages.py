@@ -276,7 +276,8 @@ def page_rows(html: str, link: str) -> list[tuple[int, str]]:
     rows = []
     for chunk in ROW_START.split(html):
         m = pattern.search(chunk)
-        if m and not (rows and rows[-1][0] == int(m.group(1)) and "<tr" not in chunk[:4]):
+        nested = not chunk.startswith(("<tr", "<li"))  # a heading inside a row's card: the same row
+        if m and not (rows and rows[-1][0] == int(m.group(1)) and nested):
             rows.append((int(m.group(1)), htmllib.unescape(re.sub(r"<[^>]+>", " ", chunk))))
     return rows
 
