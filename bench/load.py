@@ -115,6 +115,7 @@ def run(label: str, *, users: int, seconds: int, districts: int, sweep: int = 0)
     log = open(RESULTS / f"gunicorn-{label}.log", "w")  # noqa: SIM115 - closed below
     server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "jobagentur.wsgi", "--bind", f"127.0.0.1:{PORT}",
                                "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
+                               "--keep-alive", "30",  # longer than the users' pauses: no reset of a reused connection
                                "--access-logfile", "-", "--log-level", "warning"],
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     prefix = RESULTS / f"locust-{label}"
