@@ -392,7 +392,7 @@ def _per_page(response) -> int | None:
     return None
 
 
-def measure(spec, runs: int, rounds: int, explain: bool) -> dict:
+def measure(spec, runs: int, rounds: int, explain: bool, memory: bool = True) -> dict:
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
     from django.template.loader import get_template
@@ -509,12 +509,13 @@ def measure(spec, runs: int, rounds: int, explain: bool) -> dict:
         "bytes": len(content), "rounds": rounds, "runs": runs,
     }
     if is_csv:  # issue 16, point 6: rows per second and peak memory of one export
+        out.update(rows=len(rows), rows_per_second=round(len(rows) / (page_ms / 1000)) if page_ms else None)
+    if is_csv and memory:
         tracemalloc.start()
         _content(client.get(spec["url"]))
         _cur, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        out.update(rows=len(rows), rows_per_second=round(len(rows) / (page_ms / 1000)) if page_ms else None,
-                   peak_memory_kb=round(peak / 1024))
+        out["peak_memory_kb"] = round(peak / 1024)
     if explain and slowest["sql"]:
         out["slowest_sql"] = slowest["sql"]
         with connection.cursor() as cursor:
@@ -561,6 +562,7 @@ def main() -> None:
     parser.add_argument("--small-among", type=int, default=0,
                         help="the small district among districts 1..N (the first stage: the same at every stage)")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest query of each page")
+    parser.add_argument("--memory", action="store_true", help="peak memory of one CSV export (tracemalloc, slow)")
     parser.add_argument("--only", default="", help="run only pages whose name contains this")
     parser.add_argument("--out", default="pages")
     args = parser.parse_args()
@@ -592,7 +594,7 @@ def main() -> None:
             if args.only and args.only.lower() not in spec["page"].lower():
                 continue
             r = measure(spec, spec.get("runs", args.runs), min(spec.get("rounds", args.rounds), args.rounds),
-                        args.explain)
+                        args.explain, args.memory)
             r.update(district=index, which=which, district_notices=notices)
             results.append(r)
             print(f"d{index:03d} {r['page'][:42]:42s} {r['median_ms']:8.1f} ms {r['queries']:3d} q | floor "

@@ -66,9 +66,10 @@ def pages_table(pages, which: str) -> list[str]:
     for p in rows:
         if p.get("rows_per_second") is not None:
             lines += ["", f"CSV export, district {p['district']}: {p['rows']:,} rows in {p['median_ms']:.0f} ms = "
-                          f"{p['rows_per_second']:,} rows/s; peak Python memory of one export "
-                          f"{p['peak_memory_kb']:,} KB ({p['peak_memory_kb'] * 1024 / max(p['rows'], 1):,.0f} "
-                          "bytes per row)."]
+                          f"{p['rows_per_second']:,} rows/s"
+                          + (f"; peak Python memory of one export {p['peak_memory_kb']:,} KB "
+                             f"({p['peak_memory_kb'] * 1024 / max(p['rows'], 1):,.0f} bytes per row)."
+                             if p.get("peak_memory_kb") is not None else ".")]
     return lines
 
 

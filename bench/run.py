@@ -70,9 +70,10 @@ def main() -> None:
     for n in steps:  # issue 16, point 8: the cost of the pages as the data grows
         step("seed", ["manage.py", "seed_scale", "--districts", str(n), "--scale", scale], timings,
              label=f"seed {n}")
-        rounds = env.get("BENCH_ROUNDS", "3") if n == steps[-1] else "2"  # the full table at the last stage
-        step("pages", ["bench/pages.py", "--runs", env.get("BENCH_RUNS", "5"), "--rounds", rounds,
-                       "--small-among", str(steps[0]), "--out", f"pages-{n}"], timings, label=f"pages {n}")
+        final = n == steps[-1]  # the full table at the last stage; fewer runs before (time of the full run)
+        step("pages", ["bench/pages.py", "--runs", env.get("BENCH_RUNS", "5") if final else "3",
+                       "--rounds", env.get("BENCH_ROUNDS", "3") if final else "2", "--small-among", str(steps[0]),
+                       "--out", f"pages-{n}", *(["--memory"] if final else [])], timings, label=f"pages {n}")
     last = RESULTS / f"pages-{steps[-1]}.json"
     if last.exists():
         shutil.copyfile(last, RESULTS / "pages.json")
