@@ -44,7 +44,7 @@ GUARD_SQL = {
     "placement_permitted": "n.placement_permitted",
     "head_statement_missing": ("n.head_involved AND NOT EXISTS (SELECT 1 FROM staffing_noticecomment m "
                                "WHERE m.notice_id = n.id AND m.author_id = %(user)s)"),
-    "head_reacts_in_week": "n.head_involved AND n.is_leadership AND n.period_ends_at > now()",
+    "head_reacts_in_week": "n.head_involved AND f.is_leadership AND n.period_ends_at > now()",
     "city_statement_missing": ("NOT EXISTS (SELECT 1 FROM staffing_noticeevent e WHERE e.notice_id = n.id "
                                "AND e.transition = 'city_statement')"),
     "agreement_proposed_by_district": "n.agreement_proposed_side = 'district'",
@@ -94,13 +94,13 @@ def floor_home(user, ctx) -> tuple[str, dict]:
     cond, scope = scope_condition(user)
     notices, _ = notice_condition(user)
     waiting, order = waiting_condition(user)
+    # no CTE: a CTE used twice is materialised (all the district's notices); each branch uses its indexes
     sql = f"""
-    WITH s AS (SELECT {COLUMNS}, n.placement_permitted, n.agreement_proposed_side, f.is_leadership
-                 {SCOPE} WHERE {notices})
-    (SELECT 'count' AS kind, state, count(*) AS n, NULL::bigint AS id, NULL AS city, NULL AS title
-       FROM s GROUP BY state)
+    (SELECT 'count' AS kind, n.state, count(*) AS n, NULL::bigint AS id, NULL AS city, NULL AS title
+       FROM staffing_placementnotice n JOIN staffing_office o ON o.id = n.office_id WHERE {notices} GROUP BY n.state)
     UNION ALL
-    (SELECT 'waiting', n.state, NULL, n.id, n.city, n.title FROM s n WHERE {waiting} ORDER BY {order} LIMIT 50)
+    (SELECT 'waiting', n.state, NULL, n.id, c.name, p.title {SCOPE} WHERE ({notices}) AND ({waiting})
+      ORDER BY {order} LIMIT 50)
     UNION ALL
     (SELECT 'vacancy', NULL, v.vacated_on - %(today)s, v.id, c.name, p.title
        FROM staffing_vacancy v JOIN staffing_position p ON p.id = v.position_id
@@ -129,9 +129,9 @@ def floor_list(user, ctx, *, state=None, city=None, text=None) -> tuple[str, dic
                  "k WHERE k.notice_id = n.id AND UPPER(k.full_name) LIKE UPPER(%(like)s)))")
         params["like"] = f"%{text}%"
     sql = f"""
-    SELECT page.*, (SELECT count(*) FROM staffing_candidate k WHERE k.notice_id = page.id) AS candidates
-      FROM (SELECT {COLUMNS}, count(*) OVER () AS total {SCOPE} WHERE {cond}
-             ORDER BY n.created_at DESC, n.id DESC LIMIT 25) page
+    SELECT page.*, (SELECT count(*) FROM staffing_candidate k WHERE k.notice_id = page.id) AS candidates,
+           (SELECT count(*) {SCOPE} WHERE {cond}) AS total
+      FROM (SELECT {COLUMNS} {SCOPE} WHERE {cond} ORDER BY n.created_at DESC, n.id DESC LIMIT 25) page
      ORDER BY page.created_at DESC, page.id DESC
     """
     return sql, params
