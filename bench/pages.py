@@ -564,6 +564,7 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest query of each page")
     parser.add_argument("--memory", action="store_true", help="peak memory of one CSV export (tracemalloc, slow)")
     parser.add_argument("--only", default="", help="run only pages whose name contains this")
+    parser.add_argument("--skip", default="", help="skip pages whose name contains this")
     parser.add_argument("--out", default="pages")
     args = parser.parse_args()
     setup_django()
@@ -592,6 +593,8 @@ def main() -> None:
         which = "largest" if index == 1 else "small"
         for spec in pages([*users, superuser(), admin_staff(users[1])], detail_pk, city_id, f"{notices:,} notices"):
             if args.only and args.only.lower() not in spec["page"].lower():
+                continue
+            if args.skip and args.skip.lower() in spec["page"].lower():
                 continue
             r = measure(spec, spec.get("runs", args.runs), min(spec.get("rounds", args.rounds), args.rounds),
                         args.explain, args.memory)
