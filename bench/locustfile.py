@@ -1,8 +1,13 @@
-"""HTTP load (issue 7): the roles' main paths against gunicorn on loopback.
+"""HTTP load (issues 7 and 16, point 7): the three roles' reads and writes against gunicorn on loopback.
 
-Each simulated user logs in once as a seeded account (city clerks mostly, then coordination
-offices, district administrations, heads; spread over the seeded districts), then follows its
-role's main path: start page, notice list (sometimes filtered or searched), a notice from the list.
+Each simulated user logs in once as a seeded account (city clerks mostly, then coordination offices,
+district administrations, heads; spread over the seeded districts, BENCH_DISTRICTS), then follows its
+role's path: start page, notice list (sometimes filtered or searched), a notice from the list, and
+writes: the city clerk submits a draft notice (PS-2.2), the coordination office clears a notice or
+raises concerns ("Bedenken", PS-2.3/2.4) within the week, the coordination office and the head comment
+(PS-2.4/2.6). A step that someone else took first (the notice changed meanwhile) is answered with the
+page's conflict message, not an error: it is counted under its own name ("... (taken)"); a server
+error (5xx) or a page that does not load is a failure.
 Run by bench/load.py; by hand: locust -f bench/locustfile.py --headless -u 50 -r 10 -t 60s --host URL
 """
 import itertools
@@ -10,6 +15,7 @@ import json
 import os
 import random
 import re
+from pathlib import Path
 
 import gevent
 from locust import HttpUser, between, events, task
@@ -17,7 +23,7 @@ from locust import HttpUser, between, events, task
 LINK = re.compile(r'href="/mitteilungen/(\d+)/"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DISTRICTS = int(os.environ.get("BENCH_DISTRICTS", "100"))  # as seeded by make bench
-# role mix of the 50 users: 30 city clerks, 10 coordination offices, 5 district administrations, 5 heads
+# role mix: 6 of 10 city clerks, 2 coordination offices, 1 district administration, 1 head
 ROLES = ["clerk"] * 6 + ["koordination"] * 2 + ["kreis", "leitung"]
 _counter = itertools.count()
 # Logins (Argon2, deliberately slow) happen once per user at the start; the figures of the main paths
@@ -33,19 +39,19 @@ def _write_login_times(environment, **kwargs):
             json.dump(_login_ms, f)
 
 
-def account(n: int) -> str:
+def account(n: int) -> tuple[str, str]:
     role = ROLES[n % len(ROLES)]
     district = 1 + (n * 7) % DISTRICTS
     if role == "clerk":
-        return f"d{district:03d}-c{1 + n % 10:02d}-clerk{1 + n % 2}"
-    return f"d{district:03d}-{role}1"
+        return role, f"d{district:03d}-c{1 + n % 10:02d}-clerk{1 + n % 2}"
+    return role, f"d{district:03d}-{role}1"
 
 
 class Staff(HttpUser):
     wait_time = between(1, 2)
 
     def on_start(self):
-        self.username = account(next(_counter))
+        self.role, self.username = account(next(_counter))
         page = self.client.get("/anmelden/", name="login form")
         token = CSRF.search(page.text).group(1)
         with self.client.post("/anmelden/", data={"username": self.username, "password": "bench",
@@ -58,6 +64,9 @@ class Staff(HttpUser):
         self.notices = []
         if len(_login_ms) == self.environment.runner.target_user_count:
             self.environment.runner.stats.reset_all()  # measure the main paths only, for a fixed time
+            started = os.environ.get("BENCH_MEASURE_STARTED_FILE")
+            if started:
+                Path(started).write_text("1")  # bench/load.py starts the sweep now (the run during a sweep)
             seconds = float(os.environ.get("BENCH_MEASURE_SECONDS", "0"))
             if seconds:
                 gevent.spawn_later(seconds, self.environment.runner.quit)
@@ -78,3 +87,62 @@ class Staff(HttpUser):
         if not self.notices:
             return self.notice_list()
         self.client.get(f"/mitteilungen/{random.choice(self.notices)}/", name="notice detail")
+
+    @task(2)
+    def write(self):
+        """The role's write: submit (clerk), clear or raise concerns (coordination), comment (others)."""
+        if self.role == "clerk":
+            self._step("draft", "submit", {"submit-confirm": "on"}, "submit a notice")
+        elif self.role == "koordination":
+            if random.random() < 0.7:
+                self._step("informed", "clear", {"clear-confirm": "on", "clear-reason": "Last-Test"},
+                           "clear a notice")
+            else:
+                self._step("informed", "raise_concerns", {"raise_concerns-reason": "Qualifikation nicht belegt "
+                                                          "(Last-Test)"}, "raise concerns (Bedenken)")
+        else:
+            self._comment()
+
+    def _pick(self, state):
+        response = self.client.get(f"/mitteilungen/?status={state}", name=f"notice list (status {state})")
+        ids = LINK.findall(response.text)
+        return random.choice(ids) if ids else None
+
+    def _token(self, pk):
+        page = self.client.get(f"/mitteilungen/{pk}/", name="notice detail")
+        found = CSRF.search(page.text)
+        return found.group(1) if found else ""
+
+    def _step(self, state, step, data, name):
+        pk = self._pick(state)
+        if pk is None:
+            return self._comment()
+        token = self._token(pk)
+        with self.client.post(f"/mitteilungen/{pk}/schritt/{step}/",
+                              data={"csrfmiddlewaretoken": token, f"{step}-seen_state": state, **data},
+                              headers={"Referer": f"{self.host}/mitteilungen/{pk}/"}, name=name,
+                              catch_response=True, allow_redirects=False) as response:
+            if response.status_code in (302, 303):
+                response.success()
+            elif response.status_code in (400, 403, 409):  # taken by someone else meanwhile, or not yet due
+                response.request_meta["name"] = f"{name} (taken)"
+                response.success()
+            else:
+                response.failure(f"{name}: HTTP {response.status_code}")
+
+    def _comment(self):
+        if not self.notices:
+            return self.notice_list()
+        pk = random.choice(self.notices)
+        token = self._token(pk)
+        with self.client.post(f"/mitteilungen/{pk}/kommentar/", data={"csrfmiddlewaretoken": token,
+                                                                   "text": "Kommentar (Last-Test)"},
+                              headers={"Referer": f"{self.host}/mitteilungen/{pk}/"}, name="comment",
+                              catch_response=True, allow_redirects=False) as response:
+            if response.status_code in (302, 303):
+                response.success()
+            elif response.status_code in (400, 403):  # the role may not comment on this notice
+                response.request_meta["name"] = "comment (not allowed)"
+                response.success()
+            else:
+                response.failure(f"comment: HTTP {response.status_code}")

@@ -1,24 +1,33 @@
-"""Server time and query count of the main pages at scale, each against its floor (issue 7).
+"""Server time and query count of the pages at scale, each against its honest floor (issues 7 and 16).
 
 Every page is requested in-process with Django's test Client (middleware, session, auth, context
-processors and template included) as a seeded user of district 1: median of --runs runs after two
-warm-ups. The floor of a page is measured in the same run: ONE hand-written SQL query that fetches
-the same rows (checked: the notice ids it returns are the ones the page links to), plus rendering
-the same template with the page's own context, already materialised (no queries). The ratio
-page/floor says what the ORM, the extra queries and the request cycle cost on top of the minimum.
-Usage: python bench/pages.py [--runs 15] [--explain]
+processors and template included), for the users of the largest district (district 1) and of a small
+one (--small). The floor of a page (issue 16, point 4) is: the unavoidable session and user lookup
+(the session loaded by its key, the user with the organisation in one statement), ONE hand-written
+SQL query for the page's data, and rendering the same template with the page's own context, already
+materialised (no queries). Rows AND shown columns of page and floor are compared for equality: the
+rows the page links to, in order, are exactly the floor's rows, and every shown column value of each
+floor row appears in that row of the page (the CSV export: the floor writes the same CSV, compared
+byte for byte). Page and floor runs are interleaved (page, floor, page, floor, ...) in --rounds rounds
+of --runs pairs; reported: the median of the round medians and their spread (min-max).
+Usage: python bench/pages.py [--runs 7] [--rounds 5] [--small N] [--only TEXT] [--out pages] [--explain]
 """
 from __future__ import annotations
 
 import argparse
+import csv
+import html as htmllib
+import io
 import re
+import statistics
 import sys
 import time
+import tracemalloc
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import median_ms, save, setup_django  # noqa: E402
+from bench.common import save, setup_django  # noqa: E402
 
 LINK = re.compile(r'href="/mitteilungen/(\d+)/"')
 
@@ -35,6 +44,11 @@ GUARD_SQL = {
     "placement_permitted": "n.placement_permitted",
     "head_statement_missing": ("n.head_involved AND NOT EXISTS (SELECT 1 FROM staffing_noticecomment m "
                                "WHERE m.notice_id = n.id AND m.author_id = %(user)s)"),
+    "head_reacts_in_week": "n.head_involved AND f.is_leadership AND n.period_ends_at > now()",
+    "city_statement_missing": ("NOT EXISTS (SELECT 1 FROM staffing_noticeevent e WHERE e.notice_id = n.id "
+                               "AND e.transition = 'city_statement')"),
+    "agreement_proposed_by_district": "n.agreement_proposed_side = 'district'",
+    "agreement_proposed_by_city": "n.agreement_proposed_side = 'city'",
 }
 
 
@@ -80,12 +94,13 @@ def floor_home(user, ctx) -> tuple[str, dict]:
     cond, scope = scope_condition(user)
     notices, _ = notice_condition(user)
     waiting, order = waiting_condition(user)
+    # no CTE: a CTE used twice is materialised (all the district's notices); each branch uses its indexes
     sql = f"""
-    WITH s AS (SELECT {COLUMNS}, n.placement_permitted {SCOPE} WHERE {notices})
-    (SELECT 'count' AS kind, state, count(*) AS n, NULL::bigint AS id, NULL AS city, NULL AS title
-       FROM s GROUP BY state)
+    (SELECT 'count' AS kind, n.state, count(*) AS n, NULL::bigint AS id, NULL AS city, NULL AS title
+       FROM staffing_placementnotice n JOIN staffing_office o ON o.id = n.office_id WHERE {notices} GROUP BY n.state)
     UNION ALL
-    (SELECT 'waiting', n.state, NULL, n.id, n.city, n.title FROM s n WHERE {waiting} ORDER BY {order} LIMIT 50)
+    (SELECT 'waiting', n.state, NULL, n.id, c.name, p.title {SCOPE} WHERE ({notices}) AND ({waiting})
+      ORDER BY {order} LIMIT 50)
     UNION ALL
     (SELECT 'vacancy', NULL, v.vacated_on - %(today)s, v.id, c.name, p.title
        FROM staffing_vacancy v JOIN staffing_position p ON p.id = v.position_id
@@ -114,9 +129,9 @@ def floor_list(user, ctx, *, state=None, city=None, text=None) -> tuple[str, dic
                  "k WHERE k.notice_id = n.id AND UPPER(k.full_name) LIKE UPPER(%(like)s)))")
         params["like"] = f"%{text}%"
     sql = f"""
-    SELECT page.*, (SELECT count(*) FROM staffing_candidate k WHERE k.notice_id = page.id) AS candidates
-      FROM (SELECT {COLUMNS}, count(*) OVER () AS total {SCOPE} WHERE {cond}
-             ORDER BY n.created_at DESC, n.id DESC LIMIT 25) page
+    SELECT page.*, (SELECT count(*) FROM staffing_candidate k WHERE k.notice_id = page.id) AS candidates,
+           (SELECT count(*) {SCOPE} WHERE {cond}) AS total
+      FROM (SELECT {COLUMNS} {SCOPE} WHERE {cond} ORDER BY n.created_at DESC, n.id DESC LIMIT 25) page
      ORDER BY page.created_at DESC, page.id DESC
     """
     return sql, params
@@ -162,98 +177,346 @@ def floor_capacity(user, ctx) -> tuple[str, dict]:
     return sql, {"scope": scope}
 
 
-def pages(users, detail_pk, city_id) -> list[dict]:
-    from django.urls import NoReverseMatch, reverse
+def floor_escalations(user, ctx, *, limit=None) -> tuple[str, dict]:
+    """PS-2.4/2.5: the district's consultations and escalations, escalations first, oldest change first."""
+    cond, scope = notice_condition(user)
+    sql = f"""
+    SELECT {COLUMNS}, o.name AS office, count(*) OVER () AS total {SCOPE}
+     WHERE {cond} AND n.state IN ('escalated', 'consultation', 'agreement_proposed')
+     ORDER BY n.state DESC, n.updated_at {f'LIMIT {int(limit)}' if limit else ''}
+    """
+    return sql, {"scope": scope}
 
-    clerk, coord, admin, head = users
+
+def floor_notifications(user, ctx, *, limit=25) -> tuple[str, dict]:
+    """The user's notifications, newest first, with the notice each one names."""
+    sql = f"""
+    SELECT m.id AS notification, m.subject, m.created_at, m.read_at, m.notice_id AS id, n.reference,
+           count(*) OVER () AS total
+      FROM staffing_notification m LEFT JOIN staffing_placementnotice n ON n.id = m.notice_id
+     WHERE m.recipient_id = %(user)s ORDER BY m.created_at DESC, m.id DESC LIMIT {int(limit)}
+    """
+    return sql, {"user": user.pk}
+
+
+def floor_staff(user, ctx, *, limit=50) -> tuple[str, dict]:
+    """PS-6.1: the staff register, current staff ordered by office, last and first name."""
+    cond, scope = scope_condition(user)
+    sql = f"""
+    SELECT s.id, s.last_name, s.first_name, o.name AS office, count(*) OVER () AS total
+      FROM staffing_staffmember s JOIN staffing_office o ON o.id = s.office_id
+     WHERE {cond} AND s.left_on IS NULL ORDER BY o.name, s.last_name, s.first_name, s.id LIMIT {int(limit)}
+    """
+    return sql, {"scope": scope}
+
+
+def floor_admin(user, ctx, *, limit=100) -> tuple[str, dict]:
+    """The admin changelist of notices: one page in the default ordering, office and position shown."""
+    if user.is_superuser:
+        cond, scope = "TRUE", None
+    else:
+        cond, scope = notice_condition(user)
+    sql = f"""
+    SELECT n.id, o.name AS office, p.number, n.state FROM staffing_placementnotice n
+      JOIN staffing_office o ON o.id = n.office_id JOIN staffing_city c ON c.id = o.city_id
+      LEFT JOIN staffing_position p ON p.id = n.position_id
+     WHERE {cond} ORDER BY n.created_at DESC, n.id DESC LIMIT {int(limit)}
+    """
+    return sql, {"scope": scope}
+
+
+def floor_export(user, ctx, **kw) -> tuple[str, dict]:
+    """The CSV export: every visible notice with its columns and candidate count, one statement."""
+    cond, scope = notice_condition(user)
+    sql = f"""
+    SELECT n.id, c.name AS city, p.number, p.title, f.name AS function, n.state, n.reference, n.received_at,
+           n.period_last_day, n.period_extension_reason, n.planned_start,
+           (SELECT count(*) FROM staffing_candidate k WHERE k.notice_id = n.id) AS candidates,
+           n.head_involved, n.placed_on, n.notice_kind
+      {SCOPE} WHERE {cond} ORDER BY n.created_at DESC, n.id DESC
+    """
+    return sql, {"scope": scope}
+
+
+def export_csv(rows) -> bytes:
+    """The floor's own rendering of the export: the same format as the view (";", BOM, German dates)."""
+    from django.utils import timezone
+
+    from staffing.models import PlacementNotice
+    from staffing.views import CSV_HEADERS
+
+    states = dict(PlacementNotice._meta.get_field("state").choices)
+    kinds = dict(PlacementNotice._meta.get_field("notice_kind").choices)
+
+    def day(value):
+        return value.strftime("%d.%m.%Y") if value else ""
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([str(h) for h in CSV_HEADERS])
+    for r in rows:
+        writer.writerow([r[0], r[1], r[2] or "", r[3] or "", r[4] or "", str(states.get(r[5], r[5])), r[6],
+                         timezone.localtime(r[7]).strftime("%d.%m.%Y %H:%M") if r[7] else "", day(r[8]), r[9],
+                         day(r[10]), r[11], "ja" if r[12] else "nein", day(r[13]), str(kinds.get(r[14], r[14]))])
+    return out.getvalue().encode()
+
+
+def floor_none(user, ctx) -> tuple[str, dict]:
+    """No hand-written data query yet: the floor is the session/user lookup and the render only."""
+    return "SELECT 1", {}
+
+
+NOTICE_LINK = r'href="/mitteilungen/(\d+)/"'
+ROW_START = re.compile(r"(?=<tr[\s>]|<li[\s>]|<article[\s>]|<h2[\s>])")
+
+
+def page_rows(html: str, link: str) -> list[tuple[int, str]]:
+    """The rows of a page: (the id its first link names, the row's text), in page order."""
+    pattern = re.compile(link)
+    rows = []
+    for chunk in ROW_START.split(html):
+        m = pattern.search(chunk)
+        nested = not chunk.startswith(("<tr", "<li"))  # a heading inside a row's card: the same row
+        if m and not (rows and rows[-1][0] == int(m.group(1)) and nested):
+            rows.append((int(m.group(1)), htmllib.unescape(re.sub(r"<[^>]+>", " ", chunk))))
+    return rows
+
+
+def shown_value(value) -> str | None:
+    """A value as the templates show it: dates as d.m.Y (local time), the rest as text."""
+    from datetime import date, datetime
+
+    from django.utils import timezone
+
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%d.%m.%Y")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    return None if value is None else str(value)
+
+
+def compare_rows(html, columns, rows, *, link, shown, key="id", ties=False) -> tuple[bool, str]:
+    """Rows in order and every shown column value of each row: equality, not a subset."""
+    page = page_rows(html, link)
+    floor = [r for r in rows if r[columns.index(key)] is not None]
+    if "kind" in columns:
+        floor = [r for r in floor if r[columns.index("kind")] == "waiting"]
+    page_ids = [i for i, _ in page]
+    floor_ids = [r[columns.index(key)] for r in floor]
+    note = ""
+    if page_ids != floor_ids and ties and sorted(page_ids) == sorted(floor_ids):
+        note = " (the page orders equal names without a tie-break: same rows, ties in another order)"
+    elif page_ids != floor_ids:
+        first = next((k for k, (a, b) in enumerate(zip(page_ids, floor_ids, strict=False)) if a != b),
+                     min(len(page_ids), len(floor_ids)))
+        return False, (f"rows differ: page {len(page_ids)}, floor {len(floor_ids)}, first difference at row {first}: "
+                       f"page {page_ids[first:first + 3]}, floor {floor_ids[first:first + 3]}")
+    for (pk, text), r in zip(page, floor, strict=True):
+        text = " ".join(text.split())
+        for name in shown:
+            value = shown_value(r[columns.index(name)])
+            if value not in (None, "") and " ".join(value.split()) not in text:
+                return False, f"row {pk}: {name}={value!r} not shown"
+    return True, f"{len(floor_ids)} rows × {len(shown)} columns equal{note}"
+
+
+def pages(users, detail_pk, city_id, label) -> list[dict]:
+    from django.urls import reverse
+
+    clerk, coord, admin, head, superuser, district_staff = users
     home = reverse("staffing:home")
     lst = reverse("staffing:notice_list")
-    result = [
-        {"page": "Start page, city clerk", "user": clerk, "url": home, "floor": floor_home},
-        {"page": "Start page, coordination office", "user": coord, "url": home, "floor": floor_home},
-        {"page": "Start page, district administration", "user": admin, "url": home, "floor": floor_home},
-        {"page": "Start page, head of the JobAgentur", "user": head, "url": home, "floor": floor_home},
-        {"page": "Notice list, city clerk", "user": clerk, "url": lst, "floor": floor_list},
-        {"page": "Notice list, district (2,000 notices)", "user": coord, "url": lst, "floor": floor_list},
+    notice_rows = {"link": NOTICE_LINK, "shown": ["title", "number", "city", "function", "created_at"]}
+    return [
+        {"page": "Start page, city clerk", "user": clerk, "url": home, "floor": floor_home,
+         "check": {"link": NOTICE_LINK, "shown": ["city", "title"]}},
+        {"page": "Start page, coordination office", "user": coord, "url": home, "floor": floor_home,
+         "check": {"link": NOTICE_LINK, "shown": ["city", "title"]}},
+        {"page": "Start page, district administration", "user": admin, "url": home, "floor": floor_home,
+         "check": {"link": NOTICE_LINK, "shown": ["city", "title"]}},
+        {"page": "Start page, head of the JobAgentur", "user": head, "url": home, "floor": floor_home,
+         "check": {"link": NOTICE_LINK, "shown": ["city", "title"]}},
+        {"page": "Notice list, city clerk", "user": clerk, "url": lst, "floor": floor_list, "check": notice_rows},
+        {"page": "Notice list, district (all its notices)", "user": coord, "url": lst, "floor": floor_list,
+         "check": notice_rows},
         {"page": "Notice list, filter status + city", "user": coord, "url": f"{lst}?status=placed&stadt={city_id}",
-         "floor": lambda u, c: floor_list(u, c, state="placed", city=city_id)},
+         "floor": lambda u, c: floor_list(u, c, state="placed", city=city_id), "check": notice_rows},
         {"page": "Notice list, text search", "user": coord, "url": f"{lst}?q=Nachbesetzung",
-         "floor": lambda u, c: floor_list(u, c, text="Nachbesetzung")},
+         "floor": lambda u, c: floor_list(u, c, text="Nachbesetzung"), "check": notice_rows},
         {"page": "Notice detail (full audit trail)", "user": coord,
          "url": reverse("staffing:notice_detail", args=[detail_pk]),
-         "floor": lambda u, c: floor_detail(u, c, pk=detail_pk), "same_rows": False},
+         "floor": lambda u, c: floor_detail(u, c, pk=detail_pk),
+         "check": {"link": r'id="(?:main|inhalt)"|<h1()', "shown": ["reference", "city", "number", "title"],
+                   "detail": True}},
+        {"page": "Capacity plan, district", "user": coord, "url": reverse("planning:capacity"),
+         "floor": floor_capacity, "check": None},
+        {"page": "Capacity plan, city clerk", "user": clerk, "url": reverse("planning:capacity"),
+         "floor": floor_capacity, "check": None},
+        {"page": "CSV export, district (streamed)", "user": coord, "url": reverse("staffing:notice_export"),
+         "floor": floor_export, "check": {"csv": True}, "runs": 1, "rounds": 3,
+         "warmups": 0},
+        {"page": "Escalation page, district", "user": admin, "url": reverse("staffing:escalation_list"),
+         "floor": floor_escalations, "paged": True,
+         "check": {"link": NOTICE_LINK, "shown": ["city", "title"]}},
+        {"page": "Staff register, district", "user": coord, "url": reverse("planning:staff_register"),
+         "floor": floor_staff, "paged": True,
+         "check": {"link": r'href="/planung/personal/(\d+)/"', "shown": ["last_name", "first_name"], "ties": True}},
+        {"page": "Notifications, coordination office", "user": coord, "url": reverse("staffing:notification_list"),
+         "floor": floor_notifications, "paged": True, "check": {"link": NOTICE_LINK, "shown": ["subject"]}},
+        {"page": "Training, district", "user": coord, "url": reverse("planning:training"), "floor": floor_none,
+         "check": None},
+        {"page": "Coaching, district", "user": coord, "url": reverse("planning:coaching"), "floor": floor_none,
+         "check": None},
+        {"page": "Costs, district", "user": coord, "url": reverse("planning:costs"), "floor": floor_none,
+         "check": None},
+        {"page": "Admin changelist of notices, superuser", "user": superuser,
+         "url": reverse("admin:staffing_placementnotice_changelist"), "floor": floor_admin, "paged": True,
+         "check": {"link": r'href="/admin/staffing/placementnotice/(\d+)/change/', "shown": ["office"]}},
+        {"page": "Admin changelist of notices, district staff", "user": district_staff,
+         "url": reverse("admin:staffing_placementnotice_changelist"), "floor": floor_admin, "paged": True,
+         "check": {"link": r'href="/admin/staffing/placementnotice/(\d+)/change/', "shown": ["office"]}},
     ]
-    try:
-        capacity = reverse("planning:capacity")
-    except NoReverseMatch:
-        capacity = None
-    if capacity:
-        result.append({"page": "Capacity plan, district (10 offices)", "user": coord, "url": capacity,
-                       "floor": floor_capacity, "same_rows": False})
-        result.append({"page": "Capacity plan, city clerk", "user": clerk, "url": capacity,
-                       "floor": floor_capacity, "same_rows": False})
-    return result
 
 
-def measure(spec, runs: int, explain: bool) -> dict:
-    from django.db import connection, reset_queries
+def _content(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def _per_page(response) -> int | None:
+    for ctx in (response.context or []):
+        for name in ("page", "page_obj"):
+            if name in ctx and hasattr(ctx[name], "paginator"):
+                return ctx[name].paginator.per_page
+        if "cl" in ctx:
+            return ctx["cl"].list_per_page
+    return None
+
+
+def measure(spec, runs: int, rounds: int, explain: bool, memory: bool = True) -> dict:
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
     from django.template.loader import get_template
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
     client.force_login(spec["user"])
-    for _ in range(2):
+    for _ in range(spec.get("warmups", 2)):
         response = client.get(spec["url"])
         assert response.status_code == 200, (spec["page"], response.status_code)
+        _content(response)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(spec["url"])
+        content = _content(response)
     queries = len(captured.captured_queries)
-    slowest = max((q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")),
-                  key=lambda q: float(q["time"]))
-    times = []
-    for _ in range(runs):
+    selects = [q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    slowest = max(selects, key=lambda q: float(q["time"])) if selects else {"sql": "", "time": 0}
+    is_csv = bool(spec.get("check") and spec["check"].get("csv"))
+    context = {} if is_csv else (response.context[0].flatten() if hasattr(response.context, "__getitem__") else {})
+    template = None if is_csv else get_template(response.templates[0].name)
+    kw = {"limit": _per_page(response)} if spec.get("paged") else {}
+    sql, params = spec["floor"](spec["user"], context, **kw)
+    session_key = client.cookies["sessionid"].value
+    user_sql = ("SELECT u.*, o.kind, o.district_id, o.city_id FROM staffing_user u "
+                "LEFT JOIN staffing_organisation o ON o.id = u.organisation_id WHERE u.id = %s")
+
+    def page_run():
         t0 = time.perf_counter()
-        client.get(spec["url"])
-        times.append(time.perf_counter() - t0)
-    # the floor: one statement for the same rows + the same template with the page's context
-    context = response.context[0].flatten() if hasattr(response.context, "__getitem__") else {}
-    template = get_template(response.templates[0].name)
-    sql, params = spec["floor"](spec["user"], context)
-    floor_times, sql_times, render_times = [], [], []
-    for _ in range(runs + 2):
+        _content(client.get(spec["url"]))
+        return time.perf_counter() - t0
+
+    def floor_run():
         t0 = time.perf_counter()
+        session = SessionStore(session_key).load()  # the unavoidable lookups: session and user
         with connection.cursor() as cursor:
+            cursor.execute(user_sql, [int(session["_auth_user_id"])])
+            cursor.fetchone()
+            t1 = time.perf_counter()
             cursor.execute(sql, params)
             rows = cursor.fetchall()
             columns = [c.name for c in cursor.description]
-        t1 = time.perf_counter()
-        with CaptureQueriesContext(connection) as render_queries:
-            html = template.render(context)
         t2 = time.perf_counter()
-        sql_times.append(t1 - t0)
-        render_times.append(t2 - t1)
-        floor_times.append(t2 - t0)
-    reset_queries()
-    page_ids = LINK.findall(response.content.decode())
-    floor_ids = [str(r[columns.index("id")]) for r in rows
-                 if "id" in columns and r[columns.index("id")] is not None
-                 and ("kind" not in columns or r[columns.index("kind")] == "waiting")]
-    same = None
-    if spec.get("same_rows", True):
-        same = set(floor_ids) <= set(page_ids) and len(set(floor_ids)) == len(
-            {i for i in page_ids if i in set(floor_ids)})
-    page_ms, floor_ms = median_ms(times), median_ms(floor_times[2:])
+        memo_var.set(dict(memo))  # the page reads the district's career-track table once per request
+        out = export_csv(rows) if is_csv else template.render(context).encode()
+        t3 = time.perf_counter()
+        return t3 - t0, t1 - t0, t2 - t1, t3 - t2, rows, columns, out
+
+    from staffing.qualification import _tables as memo_var
+
+    memo: dict = {}
+    memo_var.set(memo)
+    if not is_csv:
+        template.render(context)  # fills the memo: outside the timing, like the page's one read per request
+    memo = dict(memo_var.get() or {})
+    floor_run()
+    round_pages, round_floors, parts = [], [], []
+    for _ in range(rounds):
+        p_times, f_times = [], []
+        for _ in range(runs):  # interleaved: page, floor, page, floor, ...
+            p_times.append(page_run())
+            f = floor_run()
+            f_times.append(f[0])
+            parts.append(f[1:4])
+        round_pages.append(statistics.median(p_times))
+        round_floors.append(statistics.median(f_times))
+    with CaptureQueriesContext(connection) as floor_queries:
+        _total, _lookup, _sql, _render, rows, columns, floor_out = floor_run()
+    render_queries = len(floor_queries.captured_queries) - 3  # session, user, the data query
+    check = spec.get("check")
+    html = content.decode("utf-8-sig", errors="replace")
+    if check is None:
+        same, detail = None, "not compared"
+    elif check.get("csv"):
+        same = floor_out == content.lstrip("\ufeff".encode())
+        detail = f"{len(rows):,} rows, CSV {'identical' if same else 'DIFFERENT'} ({len(content):,} bytes)"
+    elif check.get("detail"):
+        r = dict(zip(columns, rows[0], strict=True)) if len(rows) == 1 else None
+        missing = [] if r else ["the notice"]
+        if r:
+            text = " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+            for name in check["shown"]:
+                if r[name] and str(r[name]) not in text:
+                    missing.append(name)
+            for k in r["candidates"] or []:
+                if k["full_name"] not in text:
+                    missing.append(f"candidate {k['full_name']}")
+            for c in r["comments"] or []:
+                if " ".join(c["c"]["text"].split()) not in text:
+                    missing.append(f"comment {c['c']['id']}")
+            for e in r["events"] or []:
+                if e["e"]["reason"] and " ".join(e["e"]["reason"].split()) not in text:
+                    missing.append(f"event {e['e']['id']}")
+        same = not missing
+        detail = "notice, candidates, comments, audit trail shown" if same else f"missing: {missing[:3]}"
+    else:
+        same, detail = compare_rows(html, columns, rows, link=check["link"], shown=check["shown"],
+                                    ties=check.get("ties", False))
+    page_ms = statistics.median(round_pages) * 1000
+    floor_ms = statistics.median(round_floors) * 1000
+    ratios = [p / f for p, f in zip(round_pages, round_floors, strict=True)]
     out = {
-        "page": spec["page"], "url": spec["url"], "user": spec["user"].username, "median_ms": page_ms,
-        "p90_ms": round(sorted(times)[int(len(times) * 0.9) - 1] * 1000, 2), "queries": queries,
-        "slowest_query_ms": round(float(slowest["time"]) * 1000, 2),
-        "floor_ms": floor_ms, "floor_sql_ms": median_ms(sql_times[2:]), "floor_render_ms": median_ms(render_times[2:]),
-        "floor_render_queries": len(render_queries.captured_queries), "floor_rows": len(rows),
-        "same_rows": same, "ratio": round(page_ms / floor_ms, 2) if floor_ms else None,
-        "bytes": len(response.content), "floor_bytes": len(html),
+        "page": spec["page"], "url": spec["url"], "user": spec["user"].username, "median_ms": round(page_ms, 2),
+        "spread_ms": [round(min(round_pages) * 1000, 2), round(max(round_pages) * 1000, 2)],
+        "queries": queries, "slowest_query_ms": round(float(slowest["time"]) * 1000, 2),
+        "floor_ms": round(floor_ms, 2),
+        "floor_spread_ms": [round(min(round_floors) * 1000, 2), round(max(round_floors) * 1000, 2)],
+        "floor_lookup_ms": round(statistics.median(p[0] for p in parts) * 1000, 2),
+        "floor_sql_ms": round(statistics.median(p[1] for p in parts) * 1000, 2),
+        "floor_render_ms": round(statistics.median(p[2] for p in parts) * 1000, 2),
+        "floor_rows": len(rows), "floor_render_queries": render_queries, "same_rows": same, "check": detail,
+        "ratio": round(page_ms / floor_ms, 2) if floor_ms else None,
+        "ratio_spread": [round(min(ratios), 2), round(max(ratios), 2)],
+        "bytes": len(content), "rounds": rounds, "runs": runs,
     }
-    if explain:
+    if is_csv:  # issue 16, point 6: rows per second and peak memory of one export
+        out.update(rows=len(rows), rows_per_second=round(len(rows) / (page_ms / 1000)) if page_ms else None)
+    if is_csv and memory:
+        tracemalloc.start()
+        _content(client.get(spec["url"]))
+        _cur, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        out["peak_memory_kb"] = round(peak / 1024)
+    if explain and slowest["sql"]:
         out["slowest_sql"] = slowest["sql"]
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + slowest["sql"])
@@ -261,40 +524,89 @@ def measure(spec, runs: int, explain: bool) -> dict:
     return out
 
 
+def district_users(index: int):
+    from staffing.models import User
+
+    prefix = f"d{index:03d}"
+    return [User.objects.select_related("organisation").get(username=f"{prefix}-{name}")
+            for name in ("c01-clerk1", "koordination1", "kreis1", "leitung1")]
+
+
+def admin_staff(coordinator):
+    """District staff in the admin: an account of the coordination office with the admin's view right."""
+    from django.contrib.auth.models import Permission
+
+    from staffing.models import User
+
+    user, created = User.objects.get_or_create(username=f"{coordinator.username}-admin", defaults={
+        "is_staff": True, "is_demo": True, "organisation": coordinator.organisation,
+        "email": f"{coordinator.username}-admin@bench.jobagentur.example"})
+    if created:
+        user.user_permissions.add(Permission.objects.get(codename="view_placementnotice"))
+    return User.objects.select_related("organisation").get(pk=user.pk)
+
+
+def superuser():
+    from staffing.models import User
+
+    user, created = User.objects.get_or_create(username="bench-superuser", defaults={
+        "is_superuser": True, "is_staff": True, "is_demo": True, "email": "bench-superuser@bench.jobagentur.example"})
+    return user
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=7, help="page/floor pairs per round")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--small", type=int, default=0, help="the small district (0: the smallest seeded one)")
+    parser.add_argument("--small-among", type=int, default=0,
+                        help="the small district among districts 1..N (the first stage: the same at every stage)")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest query of each page")
+    parser.add_argument("--memory", action="store_true", help="peak memory of one CSV export (tracemalloc, slow)")
     parser.add_argument("--only", default="", help="run only pages whose name contains this")
+    parser.add_argument("--skip", default="", help="skip pages whose name contains this")
     parser.add_argument("--out", default="pages")
     args = parser.parse_args()
     setup_django()
+    from django.conf import settings
+    from django.db.models import Count
     from django.test.utils import setup_test_environment
 
-    from staffing.models import NoticeEvent, PlacementNotice, User
+    from staffing.models import District, NoticeEvent, PlacementNotice
 
     setup_test_environment()  # the test Client records the template context only when instrumented
-    from django.conf import settings
-
     settings.DEBUG = False
-    users = [User.objects.select_related("organisation").get(username=name)
-             for name in ("d001-c01-clerk1", "d001-koordination1", "d001-kreis1", "d001-leitung1")]
-    district = users[1].organisation.district_id
-    # the notice with the longest audit trail in district 1
-    detail_pk = (NoticeEvent.objects.filter(notice__office__district_id=district).values("notice_id")
-                 .order_by().annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("pk"))
-                 .order_by("-n", "notice_id").first()["notice_id"])
-    city_id = PlacementNotice.objects.get(pk=detail_pk).office.city_id
+    sizes = dict(PlacementNotice.objects.filter(office__district__slug__startswith="bench-d").values_list(
+        "office__district__slug").annotate(n=Count("pk")).order_by())
+    districts = District.objects.filter(slug__startswith="bench-d").count()
+    candidates = {slug: n for slug, n in sizes.items()
+                  if not args.small_among or int(slug[len("bench-d"):]) <= args.small_among}
+    small = args.small or int(min(candidates, key=lambda slug: (candidates[slug], slug))[len("bench-d"):])
     results = []
-    for spec in pages(users, detail_pk, city_id):
-        if args.only and args.only.lower() not in spec["page"].lower():
-            continue
-        r = measure(spec, args.runs, args.explain)
-        results.append(r)
-        print(f"{r['page']:45s} {r['median_ms']:8.1f} ms {r['queries']:3d} q | floor {r['floor_ms']:7.1f} ms "
-              f"(sql {r['floor_sql_ms']:.1f}, render {r['floor_render_ms']:.1f}, {r['floor_render_queries']} q) "
-              f"ratio {r['ratio']} rows={r['same_rows']}", flush=True)
-    save(args.out, {"runs": args.runs, "pages": results})
+    for index in dict.fromkeys([1, small]):
+        users = district_users(index)
+        district = users[1].organisation.district_id
+        notices = sizes.get(f"bench-d{index:03d}", 0)
+        detail_pk = (NoticeEvent.objects.filter(notice__office__district_id=district).values("notice_id")
+                     .order_by().annotate(n=Count("pk")).order_by("-n", "notice_id").first()["notice_id"])
+        city_id = PlacementNotice.objects.get(pk=detail_pk).office.city_id
+        which = "largest" if index == 1 else "small"
+        for spec in pages([*users, superuser(), admin_staff(users[1])], detail_pk, city_id, f"{notices:,} notices"):
+            if args.only and args.only.lower() not in spec["page"].lower():
+                continue
+            if args.skip and args.skip.lower() in spec["page"].lower():
+                continue
+            r = measure(spec, spec.get("runs", args.runs), min(spec.get("rounds", args.rounds), args.rounds),
+                        args.explain, args.memory)
+            r.update(district=index, which=which, district_notices=notices)
+            results.append(r)
+            print(f"d{index:03d} {r['page'][:42]:42s} {r['median_ms']:8.1f} ms {r['queries']:3d} q | floor "
+                  f"{r['floor_ms']:7.1f} ms (lookup {r['floor_lookup_ms']:.1f}, sql {r['floor_sql_ms']:.1f}, render "
+                  f"{r['floor_render_ms']:.1f}, {r['floor_render_queries']} q) ratio {r['ratio']} "
+                  f"[{r['ratio_spread'][0]}–{r['ratio_spread'][1]}] "
+                  f"same={r['same_rows']} ({r['check']})", flush=True)
+    save(args.out, {"runs": args.runs, "rounds": args.rounds, "districts": districts, "small": small,
+                    "notices": sum(sizes.values()), "pages": results})
 
 
 if __name__ == "__main__":

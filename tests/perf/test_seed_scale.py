@@ -1,10 +1,17 @@
-"""seed_scale (issue 7): national-scale data, idempotent, every state with its audit trail."""
+"""seed_scale (issue 7, issue 16 point 5): national-scale data in the real spread of district sizes,
+idempotent, every state with its audit trail."""
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
-from staffing.models import NoticeEvent, NoticeState, PlacementNotice, StaffMember, User
+from staffing.management.commands.seed_scale import (
+    district_rank,
+    notices_in_district,
+    notices_per_city,
+    planned_notices,
+)
+from staffing.models import District, NoticeEvent, NoticeState, PlacementNotice, StaffMember, User
 from staffing.selectors import notices_visible_to
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +23,10 @@ def _counts():
     return {model.__name__: model.objects.count() for model in TABLES}
 
 
-def _seed():
-    call_command("seed_scale", districts=1, today="2026-11-25", stdout=StringIO())
+def _seed(districts=1, scale=0.05):
+    out = StringIO()
+    call_command("seed_scale", districts=districts, today="2026-11-25", scale=scale, stdout=out)
+    return out.getvalue()
 
 
 def test_a_second_run_with_the_same_number_of_districts_changes_nothing():
@@ -26,6 +35,34 @@ def test_a_second_run_with_the_same_number_of_districts_changes_nothing():
     _seed()
     assert _counts() == first
     assert first["PlacementNotice"] == 2000 and first["StaffMember"] == 1005
+
+
+def test_district_one_is_the_largest_and_a_few_districts_hold_twenty_thousand_notices_or_more():
+    sizes = {i: notices_in_district(i) for i in range(1, 301)}
+    assert sizes[1] == max(sizes.values()) >= 20_000
+    large = [i for i, n in sizes.items() if n >= 20_000]
+    assert 2 <= len(large) <= 5
+    small = [n for n in sizes.values() if n <= 3_000]
+    assert len(small) >= 200  # many small districts
+    assert sorted(district_rank(i) for i in range(1, 301)) == list(range(1, 301))
+
+
+def test_three_hundred_districts_hold_one_million_notices_and_the_totals_do_not_depend_on_n():
+    assert abs(planned_notices(300) - 1_000_000) <= 10_000
+    assert planned_notices(10) < planned_notices(100) < planned_notices(300)
+    assert planned_notices(300) == planned_notices(100) + sum(notices_in_district(i) for i in range(101, 301))
+    assert all(notices_per_city(i) * 10 == notices_in_district(i) for i in range(1, 301))
+
+
+def test_growing_the_seed_adds_only_the_new_districts_in_their_planned_sizes():
+    _seed(districts=2, scale=0.02)
+    first = PlacementNotice.objects.count()
+    assert first == planned_notices(2, 0.02) == 800 + 200
+    output = _seed(districts=3, scale=0.02)
+    assert PlacementNotice.objects.count() == planned_notices(3, 0.02)
+    assert District.objects.filter(slug__startswith="bench-d").count() == 3
+    assert "1/1" in output and "Mitteilungen" in output  # progress: districts done/total and notices
+    assert PlacementNotice.objects.filter(office__district__slug="bench-d001").count() == 800
 
 
 def test_every_state_is_present_and_submitted_notices_have_an_audit_trail():

@@ -1,7 +1,13 @@
-"""National-scale data for benchmarks (issue 7): N districts of ten cities each, every city with
-110 positions, 100 staff, 200 placement notices over ten years in every state with their audit trail.
+"""National-scale data for benchmarks (issue 7, issue 16 point 5): N districts of ten cities each,
+every city with 110 positions and 100 staff, and placement notices over ten years in every state with
+their audit trail, in the real spread of district sizes: a few large districts, many small ones.
 
-`--districts 100` gives 1,000 cities, 100,000 staff, 200,000 notices (about 1.6 million rows).
+District sizes follow a Zipf law over a fixed rank (`notices_in_district`): district 1 is the largest
+(40,000 notices), the district of rank r has 40,000 / r^0.572 (rounded to whole tens), and the ranks of
+districts 2–300 are a fixed permutation, so large and small districts are mixed among the first ten.
+10 districts hold 109,590 notices, 100 districts 479,240, 300 districts 1,002,600 (three with
+20,000 or more, the smallest 1,530).
+`--scale 0.05` shrinks every district by that factor (for quick runs and the tests).
 Idempotent: each district is written in one transaction under a natural key (slug `bench-dNNN`);
 a district that exists is skipped, so a second run with the same N changes nothing. The data of a
 district is drawn from a random generator seeded with its number, so it does not depend on N.
@@ -48,7 +54,10 @@ BERLIN = ZoneInfo("Europe/Berlin")
 CITIES_PER_DISTRICT = 10
 STAFF_PER_CITY = 100
 VACANT_PER_CITY = 10
-NOTICES_PER_CITY = 200
+MIN_NOTICES_PER_CITY = 20  # the open notices of OPEN_MIX and a few closed ones
+LARGEST_DISTRICT = 40_000  # notices of district 1
+ZIPF_EXPONENT = 0.572  # chosen so that 300 districts hold one million notices (±1 %)
+PERMUTED_DISTRICTS = 300  # districts 2..300 get their rank from a fixed permutation; beyond: rank = number
 YEARS = 10
 PASSWORD = "bench"
 # Positions per city by function: 1 head, 6 team leads, 40 placement, 13 counselling, 50 benefits = 110.
@@ -62,6 +71,30 @@ OPEN_MIX = [NoticeState.DRAFT, NoticeState.DRAFT, NoticeState.INFORMED, NoticeSt
             NoticeState.DECIDED]
 CITY_NAMES = ["Altstadt", "Neuhausen", "Bergheim", "Talbrück", "Rosenfeld", "Eichwald", "Lindenau", "Steinbach",
               "Mühlental", "Hohenau"]
+
+
+def district_rank(index: int) -> int:
+    """The size rank of a district (1 = largest): district 1 is rank 1; districts 2..300 are spread over
+    ranks 2..300 by a fixed permutation ((index - 1) * 100 mod 299, 299 = 13 * 23 is coprime to 100), so
+    every prefix of districts mixes large and small ones; beyond 300 the rank is the number."""
+    if index == 1 or index > PERMUTED_DISTRICTS:
+        return index
+    return 2 + ((index - 1) * 100) % (PERMUTED_DISTRICTS - 1)
+
+
+def notices_per_city(index: int, scale: float = 1.0) -> int:
+    """Issue 16, point 5: notices of each of the district's ten cities, Zipf by rank (deterministic)."""
+    district = LARGEST_DISTRICT / district_rank(index) ** ZIPF_EXPONENT
+    return max(MIN_NOTICES_PER_CITY, round(district * scale / CITIES_PER_DISTRICT))
+
+
+def notices_in_district(index: int, scale: float = 1.0) -> int:
+    return notices_per_city(index, scale) * CITIES_PER_DISTRICT
+
+
+def planned_notices(districts: int, scale: float = 1.0) -> int:
+    """Notices of districts 1..N (fixed for every N: 10, 100, 300 -> 1,002,600)."""
+    return sum(notices_in_district(i, scale) for i in range(1, districts + 1))
 
 
 def district_slug(index: int) -> str:
@@ -79,24 +112,39 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--districts", type=int, default=10,
-                            help="Anzahl der Kreise (je 10 Städte, 1.000 Mitarbeitende, 2.000 Mitteilungen)")
+                            help="Anzahl der Kreise (je 10 Städte, 1.000 Mitarbeitende; Kreis 1 mit 40.000 "
+                                 "Mitteilungen, 300 Kreise mit 1 Mio.)")
+        parser.add_argument("--scale", type=float, default=1.0,
+                            help="Faktor für die Zahl der Mitteilungen je Kreis (z. B. 0.05 für einen kurzen Lauf)")
         parser.add_argument("--today", type=date.fromisoformat, default=None,
                             help="Stichtag der Daten (Vorgabe: heute); die zehn Jahre enden hier")
 
-    def handle(self, *args, districts, today, **options):
+    def handle(self, *args, districts, today, scale=1.0, **options):
         started = time.monotonic()
         today = date.fromisoformat(today) if isinstance(today, str) else (today or date.today())
         functions = _functions()
         password = make_password(PASSWORD)
-        created = 0
-        for index in range(1, districts + 1):
-            if District.objects.filter(slug=district_slug(index)).exists():
-                continue
+        existing = set(District.objects.filter(slug__startswith="bench-d").values_list("slug", flat=True))
+        todo = [i for i in range(1, districts + 1) if district_slug(i) not in existing]
+        todo_notices = sum(notices_in_district(i, scale) for i in todo)
+        self.stdout.write(f"{districts} Kreise, {planned_notices(districts, scale):,} Mitteilungen geplant; "
+                          f"{len(todo)} Kreise mit {todo_notices:,} Mitteilungen anzulegen")
+        created = notices = rows_total = 0
+        for index in todo:
             t0 = time.monotonic()
             with transaction.atomic():
-                rows = DistrictSeeder(index, today=today, functions=functions, password=password).run()
+                rows = DistrictSeeder(index, today=today, functions=functions, password=password,
+                                      per_city=notices_per_city(index, scale)).run()
             created += 1
-            self.stdout.write(f"Kreis {index:3d}/{districts}: {rows:,} Zeilen in {time.monotonic() - t0:.1f} s")
+            notices += notices_in_district(index, scale)
+            rows_total += rows
+            elapsed = time.monotonic() - started
+            eta = elapsed / notices * (todo_notices - notices) if notices else 0
+            self.stdout.write(f"Kreis {index:3d} ({created}/{len(todo)}): {notices_in_district(index, scale):,} "
+                              f"Mitteilungen, {rows:,} Zeilen in {time.monotonic() - t0:.1f} s | gesamt "
+                              f"{notices:,}/{todo_notices:,} Mitteilungen, {rows_total / elapsed:,.0f} Zeilen/s, "
+                              f"noch etwa {eta:.0f} s")
+            self.stdout.flush()
         if created and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
@@ -190,8 +238,10 @@ def _period_end(received: datetime) -> tuple[datetime, date]:
 class DistrictSeeder:
     """One district: deterministic, drawn from Random(index)."""
 
-    def __init__(self, index: int, *, today: date, functions: dict[str, Function], password: str):
+    def __init__(self, index: int, *, today: date, functions: dict[str, Function], password: str,
+                 per_city: int | None = None):
         self.i = index
+        self.per_city = per_city or notices_per_city(index)
         self.today = today
         self.functions = functions
         self.password = password
@@ -312,7 +362,7 @@ class DistrictSeeder:
         rng = self.rng
         notice_positions = [p for p in positions if p["_code"] != Function.Code.BENEFITS]
         start = self.today - timedelta(days=365 * YEARS)
-        closed = NOTICES_PER_CITY - len(OPEN_MIX)
+        closed = self.per_city - len(OPEN_MIX)
         # closed notices spread over ten years (up to 60 days ago), then the open ones in the last weeks
         days = sorted(rng.randint(0, 365 * YEARS - 60) for _ in range(closed))
         open_positions = ([p for p in vacant if p["_code"] != Function.Code.BENEFITS]
