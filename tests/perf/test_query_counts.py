@@ -46,7 +46,7 @@ PINNED = {
     "staffing:notice_list": {"clerk": 6, "coordination": 6, "district_admin": 6, "head": 6},
     # issue 12: + the notice's goals (PS-2.1) and its cuts of the administrative-cost reimbursement (PS-2.5)
     "staffing:notice_detail": {"clerk": 10, "coordination": 10, "district_admin": 10, "head": 10},
-    "staffing:escalation_list": {"coordination": 3, "district_admin": 3},
+    "staffing:escalation_list": {"coordination": 4, "district_admin": 4},  # issue 16: + the pager's COUNT
     "staffing:notification_list": {"clerk": 4, "coordination": 4},
     "planning:capacity": {"clerk": 10, "coordination": 10},  # issue 13: + staff and vacancies (PS-4.1)
     "planning:coaching": {"clerk": 6, "coordination": 6},
@@ -54,7 +54,7 @@ PINNED = {
     "planning:staff_register": {"clerk": 7, "coordination": 7},
     "planning:vacancies": {"clerk": 5, "coordination": 5},
     "integrations:calendar_feed": {"coordination": 5},
-    "admin:staffing_placementnotice_changelist": {"superuser": 6},
+    "admin:staffing_placementnotice_changelist": {"superuser": 5},  # issue 16: one COUNT, not two
     "admin:staffing_position_changelist": {"superuser": 7},
     "admin:staffing_staffmember_changelist": {"superuser": 7},
 }
