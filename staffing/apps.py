@@ -15,10 +15,12 @@ class StaffingConfig(AppConfig):
     def ready(self):
         # register the Celery tasks in every process: the notification pipeline hands work to them by name
         # PS-1.1: each district's career-track table is read once per request; a new district gets the defaults
+        from django.contrib.auth.signals import user_logged_in
         from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_save
 
         from . import (
+            middleware,
             qualification,
             tasks,  # noqa: F401
         )
@@ -26,6 +28,8 @@ class StaffingConfig(AppConfig):
 
         request_started.connect(qualification.start_request_memo, dispatch_uid="career_tables_start")
         request_finished.connect(qualification.end_request_memo, dispatch_uid="career_tables_end")
+        # issue 16, point 3: a new session carries the idle timer's stamp from the login on
+        user_logged_in.connect(middleware.stamp_session_at_login, dispatch_uid="session_idle_stamp")
         post_save.connect(_seed_career_tracks, sender=District, dispatch_uid="career_tracks_new_district")
 
 

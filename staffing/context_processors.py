@@ -8,7 +8,7 @@ main navigation shows. `nav_sections` keeps each app's items apart as `(url, lab
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import access, hooks
+from . import access, hooks, selectors
 
 
 def _core_items(user) -> list[tuple[str, object, str]]:
@@ -49,5 +49,5 @@ def navigation(request):
                            for item in items],
         "header_identity": header_identity(user),
         "header_name": user.get_full_name() or user.username,
-        "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
+        "unread_notifications": selectors.unread_notification_count(user),  # issue 16, point 3: loaded with the user
     }

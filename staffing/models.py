@@ -534,7 +534,7 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
     class Meta:
         verbose_name = _("Stellenbesetzungsmitteilung")
         verbose_name_plural = _("Stellenbesetzungsmitteilungen")
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]  # issue 16: the order of notice_created_idx (ties by id)
         constraints = [
             models.UniqueConstraint(fields=["position"], condition=Q(state__in=OPEN_STATES),
                                     name="one_open_notice_per_position"),

@@ -379,3 +379,21 @@ def position_changes_of(office: Office, limit: int = 30):
 
     return (PositionChange.objects.filter(office=office).select_related("position", "actor", "proposal")
             .order_by("-at", "-pk")[:limit])
+
+
+def signed_in_user(user_id) -> User | None:
+    """Issue 16, point 3 (one cheap request): the signed-in user with organisation, its district and city
+    (the role is the organisation's kind, `access.role_of`) and the number of unread notifications (the
+    header's badge), in one query. Used by the authentication backends' `get_user` on every request."""
+    unread = (Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True).order_by()
+              .values("recipient").annotate(n=Count("pk")).values("n"))
+    return (User._default_manager.select_related("organisation", "organisation__district", "organisation__city")
+            .annotate(unread_notifications_count=Coalesce(Subquery(unread, output_field=IntegerField()), 0))
+            .filter(pk=user_id).first())
+
+
+def unread_notification_count(user: User) -> int:
+    """The header's badge: the user's unread notifications, as loaded with the user (`signed_in_user`), else
+    counted (issue 16, point 3)."""
+    count = getattr(user, "unread_notifications_count", None)
+    return count if count is not None else user.notifications.filter(read_at__isnull=True).count()

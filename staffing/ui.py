@@ -15,7 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
@@ -277,10 +278,33 @@ def csv_cell(value) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_response(filename: str, header: Iterable, rows: Iterable[Iterable]) -> HttpResponse:
+class _Echo:
+    """A file-like object whose `write` returns the line (csv.writer writes one line per row into it)."""
+
+    def write(self, value):
+        return value
+
+
+def csv_response(filename: str, header: Iterable, rows: Iterable[Iterable], *, streaming: bool = False):
     """A CSV download for Excel: ";" separated, UTF-8 with BOM, CRLF, formulas neutralised (`csv_cell`).
 
-    `rows` may be an iterator (e.g. `qs.iterator()`); the rows are written as they come."""
+    `rows` may be an iterator (e.g. `qs.iterator()`); the rows are written as they come. With `streaming`
+    (issue 16, point 6: exports of any length in constant memory) the answer is a StreamingHttpResponse that
+    writes each row while it is sent, so `rows` should be a lazy iterator (`qs.iterator(chunk_size=...)`)."""
+    if streaming:
+        writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+        first = "\ufeff" + writer.writerow([csv_cell(h) for h in header])  # the BOM lets Excel read UTF-8
+        language = translation.get_language()  # the rows are written after the view returned
+
+        def lines():
+            yield first
+            with translation.override(language):
+                for row in rows:
+                    yield writer.writerow([csv_cell(value) for value in row])
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response.write("\ufeff")  # the BOM lets Excel read UTF-8

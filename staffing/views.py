@@ -37,6 +37,7 @@ from .redirects import safe_next
 from .templatetags.kern import days_left_text
 
 PAGE_SIZE = 25
+ESCALATION_PAGE_SIZE = 10  # issue 16, point 6: each row is a card with the record and the decision form
 CANDIDATE_PREFIX = "personen"
 CONCURRENT_MESSAGE = _("Die Mitteilung wurde inzwischen von jemand anderem bearbeitet. Bitte prüfen Sie den "
                        "aktuellen Stand und wiederholen Sie den Schritt, falls er noch nötig ist.")
@@ -165,7 +166,8 @@ CSV_HEADERS = [
 
 @login_required
 def notice_export(request):
-    """The filtered list as CSV for Excel: German headers, ";" separator, UTF-8 with BOM."""
+    """The filtered list as CSV for Excel: German headers, ";" separator, UTF-8 with BOM; streamed row by row
+    from a server-side cursor in chunks of 500 (issue 16, point 6: constant memory whatever the rows)."""
     _form, qs, _sort = _filtered_notices(request)
     stamp = timezone.localtime().strftime("%Y-%m-%d")
 
@@ -180,7 +182,7 @@ def notice_export(request):
         day(n.period_last_day), n.period_extension_reason, day(n.planned_start), n.candidate_count,
         _("ja") if n.head_involved else _("nein"), day(n.placed_on), n.get_notice_kind_display(),
     ) for n in qs.iterator(chunk_size=500))
-    return ui.csv_response(f"mitteilungen-{stamp}.csv", CSV_HEADERS, rows)
+    return ui.csv_response(f"mitteilungen-{stamp}.csv", CSV_HEADERS, rows, streaming=True)
 
 
 # --- notice form (create and edit a draft) --------------------------------------------------
@@ -455,12 +457,15 @@ def notice_comment(request, pk):
 
 @login_required
 def escalation_list(request):
-    """PS-2.4/2.5: consultations and escalations of the district, with the directive and cut form."""
+    """PS-2.4/2.5: consultations and escalations of the district, with the directive and cut form; paged by
+    `?seite=` (issue 16, point 6: a large district's page stays flat; a bad page number shows the first or
+    last page), so at most ESCALATION_PAGE_SIZE forms are built per request."""
     user = request.user
     if not access.can(user, "escalations.view"):
         raise PermissionDenied(_("Die Eskalationen sieht nur der Kreis."))
+    page = ui.paginate(request, selectors.escalations_visible_to(user), per_page=ESCALATION_PAGE_SIZE)
     rows = []
-    for notice in selectors.escalations_visible_to(user):
+    for notice in page.object_list:
         available = {t.name for t in notice.get_available_user_state_transitions(user)}
         form = None
         if "decide" in available:
@@ -470,7 +475,8 @@ def escalation_list(request):
                            "url": reverse("staffing:notice_action", args=[notice.pk, "decide"]),
                            "dom_id": f"schritt-decide-{notice.pk}"}
         rows.append({"notice": notice, "decide_form": form, "decide_action": action})
-    return render(request, "staffing/escalations.html", {"rows": rows, "legal_basis": services.LEGAL_BASIS_CUT})
+    return render(request, "staffing/escalations.html",
+                  {"rows": rows, "page": page, "legal_basis": services.LEGAL_BASIS_CUT})
 
 
 # --- PS-2.5: the ledger of administrative-cost cuts; PS-2.1: the goals of the JobAgentur EN ----------

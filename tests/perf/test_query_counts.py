@@ -42,21 +42,21 @@ MEASURE = os.environ.get("MEASURE_QUERIES") == "1"  # print the counts instead o
 # superuser (the admin changelists).
 PINNED = {
     # issue 13: + offices, staff and vacancies of the continuity panel (PS-4.1) for the district's start page
-    "staffing:home": {"clerk": 10, "coordination": 13, "district_admin": 13, "head": 10},
-    "staffing:notice_list": {"clerk": 11, "coordination": 11, "district_admin": 11, "head": 11},
+    "staffing:home": {"clerk": 5, "coordination": 8, "district_admin": 8, "head": 5},
+    "staffing:notice_list": {"clerk": 6, "coordination": 6, "district_admin": 6, "head": 6},
     # issue 12: + the notice's goals (PS-2.1) and its cuts of the administrative-cost reimbursement (PS-2.5)
-    "staffing:notice_detail": {"clerk": 15, "coordination": 15, "district_admin": 15, "head": 15},
-    "staffing:escalation_list": {"coordination": 8, "district_admin": 8},
-    "staffing:notification_list": {"clerk": 9, "coordination": 9},
-    "planning:capacity": {"clerk": 15, "coordination": 15},  # issue 13: + staff and vacancies (PS-4.1)
-    "planning:coaching": {"clerk": 11, "coordination": 11},
-    "planning:costs": {"clerk": 11, "district_admin": 11},  # issue 12: the cuts left for their own ledger
-    "planning:staff_register": {"clerk": 12, "coordination": 12},
-    "planning:vacancies": {"clerk": 10, "coordination": 10},
-    "integrations:calendar_feed": {"coordination": 8},
-    "admin:staffing_placementnotice_changelist": {"superuser": 10},
-    "admin:staffing_position_changelist": {"superuser": 11},
-    "admin:staffing_staffmember_changelist": {"superuser": 11},
+    "staffing:notice_detail": {"clerk": 10, "coordination": 10, "district_admin": 10, "head": 10},
+    "staffing:escalation_list": {"coordination": 4, "district_admin": 4},  # issue 16: + the pager's COUNT
+    "staffing:notification_list": {"clerk": 4, "coordination": 4},
+    "planning:capacity": {"clerk": 10, "coordination": 10},  # issue 13: + staff and vacancies (PS-4.1)
+    "planning:coaching": {"clerk": 6, "coordination": 6},
+    "planning:costs": {"clerk": 6, "district_admin": 6},  # issue 12: the cuts left for their own ledger
+    "planning:staff_register": {"clerk": 7, "coordination": 7},
+    "planning:vacancies": {"clerk": 5, "coordination": 5},
+    "integrations:calendar_feed": {"coordination": 5},
+    "admin:staffing_placementnotice_changelist": {"superuser": 5},  # issue 16: one COUNT, not two
+    "admin:staffing_position_changelist": {"superuser": 7},
+    "admin:staffing_staffmember_changelist": {"superuser": 7},
 }
 CASES = [(page, role) for page, roles in PINNED.items() for role in roles]
 

@@ -28,10 +28,10 @@ pytestmark = pytest.mark.django_db
 MEASURE = os.environ.get("MEASURE_QUERIES") == "1"  # print the counts instead of checking them
 
 PINNED = {
-    "planning:cap_consultation_list": {"district_admin": 9, "coordination": 9},
-    "planning:cap_consultation_detail": {"district_admin": 9, "coordination": 9},
-    "planning:cap_statement": {"clerk": 9},
-    "planning:cap_history": {"clerk": 10, "district_admin": 10},  # + the consultations and the city's statements
+    "planning:cap_consultation_list": {"district_admin": 4, "coordination": 4},
+    "planning:cap_consultation_detail": {"district_admin": 4, "coordination": 4},
+    "planning:cap_statement": {"clerk": 4},
+    "planning:cap_history": {"clerk": 5, "district_admin": 5},  # + the consultations and the city's statements
 }
 CASES = [(page, role) for page, roles in PINNED.items() for role in roles]
 

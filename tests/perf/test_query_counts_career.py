@@ -10,7 +10,7 @@ from ..factories import StaffMemberFactory
 
 pytestmark = pytest.mark.django_db
 
-CAREER_TRACK_PAGE = 9  # session, user, organisation, rows, changes; the frame: navigation, unread count, ...
+CAREER_TRACK_PAGE = 4  # session, user (with organisation and unread count, issue 16), rows, changes
 
 
 def _edit_rows(user, district, n):

@@ -21,11 +21,11 @@ MEASURE = os.environ.get("MEASURE_QUERIES") == "1"  # print the counts instead o
 TODAY = datetime.date.today()
 
 PINNED = {
-    "planning:coaching": {"clerk": 11, "coordination": 11, "district_admin": 10},
-    "planning:coaching_signups": {"clerk": 8, "coordination": 8},
-    "planning:coaching_evaluations": {"coordination": 11, "district_admin": 11, "head": 11},
-    "planning:coaching_participants": {"coordination": 9},
-    "planning:coaching_offer_evaluations": {"coordination": 9},
+    "planning:coaching": {"clerk": 6, "coordination": 6, "district_admin": 5},
+    "planning:coaching_signups": {"clerk": 3, "coordination": 3},
+    "planning:coaching_evaluations": {"coordination": 6, "district_admin": 6, "head": 6},
+    "planning:coaching_participants": {"coordination": 4},
+    "planning:coaching_offer_evaluations": {"coordination": 4},
     "planning:coaching_coach_form": {"anonymous": 1},  # the offer of the signed link; no session
 }
 CASES = [(page, role) for page, roles in PINNED.items() for role in roles]

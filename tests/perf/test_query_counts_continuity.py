@@ -47,11 +47,11 @@ def people(district, settings):
 
 # (page, role, queries): session, user, organisation, offices, staff, vacancies, and the session saved (3)
 CASES = [
-    ("planning:continuity_csv", "coordination", 9),
-    ("planning:continuity_xlsx", "district_admin", 9),
-    ("planning:continuity_csv", "clerk", 9),
-    ("planning:capacity", "coordination", 15),
-    ("staffing:home", "district_admin", 13),
+    ("planning:continuity_csv", "coordination", 5),
+    ("planning:continuity_xlsx", "district_admin", 5),
+    ("planning:continuity_csv", "clerk", 5),
+    ("planning:capacity", "coordination", 10),
+    ("staffing:home", "district_admin", 8),
 ]
 
 

@@ -13,7 +13,7 @@ from tests.factories import CityFactory, DistrictFactory, RegionalOfficeFactory,
 
 pytestmark = pytest.mark.django_db
 QUARTER = Quarter(2026, 3)
-PINNED = {"planning:costs": 11, "planning:costs_csv": 10}
+PINNED = {"planning:costs": 6, "planning:costs_csv": 6}
 
 
 def add_cities(district, admin, n, rows_per_report):

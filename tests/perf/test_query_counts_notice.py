@@ -10,7 +10,7 @@ from tests.factories import PlacementNoticeFactory, PositionFactory
 pytestmark = pytest.mark.django_db
 
 # the inbox of issue 11 (9 queries) + one for all notices named from links
-INBOX_QUERIES = 10
+INBOX_QUERIES = 5
 
 
 def fill(office, user, n: int):

@@ -23,10 +23,10 @@ pytestmark = pytest.mark.django_db
 
 # page -> role -> queries
 PINNED = {
-    "staff_plan": {"coordination": 10},
-    "staff_plan_office": {"coordination": 11, "clerk": 11},
-    "position_proposals": {"coordination": 9, "clerk": 9},
-    "position_proposal_detail": {"coordination": 12, "clerk": 12},
+    "staff_plan": {"coordination": 5},
+    "staff_plan_office": {"coordination": 6, "clerk": 6},
+    "position_proposals": {"coordination": 4, "clerk": 4},
+    "position_proposal_detail": {"coordination": 7, "clerk": 7},
 }
 
 

@@ -22,7 +22,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 URL = "/planung/fortbildung/fachspezifisch/"
 # the frame (session, user, organisation, navigation, notifications) + offices, people, reminders: 3 for the page
-PINNED = {"coordination": 10, "district_admin": 10}
+PINNED = {"coordination": 5, "district_admin": 5}
 
 
 def add_rows(district, coordinator, n: int) -> None:

@@ -81,7 +81,7 @@ def test_the_notice_page_shows_the_goals_statement_and_the_kind_to_the_coordinat
     assert "Umsetzung / Funktionswechsel" in html
     listing = client.get(reverse("staffing:notice_list")).content.decode()
     assert "Umsetzung / Funktionswechsel" in listing
-    csv = client.get(reverse("staffing:notice_export")).content.decode("utf-8-sig")
+    csv = client.get(reverse("staffing:notice_export")).getvalue().decode("utf-8-sig")
     assert "Art der Veränderung" in csv.splitlines()[0] and "Umsetzung / Funktionswechsel" in csv
 
 

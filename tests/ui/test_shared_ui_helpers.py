@@ -27,7 +27,7 @@ FORMULAS = ["=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)", "\tTAB", "\r
 
 
 def _rows(response) -> list[list[str]]:
-    body = response.content.decode("utf-8")
+    body = response.getvalue().decode("utf-8")  # also a streamed export (issue 16, point 6)
     assert body.startswith("\ufeff"), "UTF-8 with BOM for Excel"
     assert "\r\n" in body and "\n" not in body.replace("\r\n", ""), "CRLF line ends"
     return list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))

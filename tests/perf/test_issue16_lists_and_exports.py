@@ -1,0 +1,130 @@
+"""Issue 16, point 6: pages that grow with a large district stay flat. The notice export is streamed (rows
+written while they are sent, from a server-side cursor) with a query count that does not grow with the rows;
+the district's escalation page is paged (a hostile page number never gives a 500); the admin's notice
+changelist counts once, sorts by the index order and keeps its query count whatever the rows."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from staffing import services
+from staffing.models import Organisation, PlacementNotice
+from staffing.views import ESCALATION_PAGE_SIZE
+
+from ..factories import CandidateFactory, PlacementNoticeFactory, PositionFactory, district_user
+
+pytestmark = pytest.mark.django_db
+
+
+def submitted(office, clerk, n, *, objection_by=None):
+    notices = []
+    for _ in range(n):
+        notice = PlacementNoticeFactory(position=PositionFactory(office=office),
+                                        created_by=clerk)
+        CandidateFactory(notice=notice)
+        services.notice_submit(notice_id=notice.pk, by=clerk)
+        if objection_by is not None:
+            services.notice_raise_objection(notice_id=notice.pk, by=objection_by, kind="concerns",
+                                            reason="Bitte Nachweise ergänzen.")
+        notices.append(notice)
+    return notices
+
+
+def read(client, url, params=None):
+    """GET and read the body to its end, counting the queries of both (a stream queries while it is sent)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+        body = response.getvalue()
+    assert response.status_code == 200, response.status_code
+    return response, body, len(ctx.captured_queries)
+
+
+def test_the_notice_export_is_streamed_with_the_same_queries_for_3_and_40_rows(
+        client, coordinator, clerk_witten, witten_office):
+    client.force_login(coordinator)
+    submitted(witten_office, clerk_witten, 3)
+    response, body, few = read(client, reverse("staffing:notice_export"))
+    assert response.streaming and response["Content-Type"].startswith("text/csv")
+    assert body.decode("utf-8-sig").count("\r\n") == 1 + 3
+    submitted(witten_office, clerk_witten, 37)
+    _response, body, many = read(client, reverse("staffing:notice_export"))
+    assert body.decode("utf-8-sig").count("\r\n") == 1 + 40
+    assert many == few
+
+
+@pytest.mark.parametrize(("seite", "shown"), [
+    ("1", ESCALATION_PAGE_SIZE), ("2", 2), ("abc", ESCALATION_PAGE_SIZE), ("0", 2), ("-1", 2), ("999999", 2),
+    ("9" * 400, 2), ("1.5", ESCALATION_PAGE_SIZE), ("<script>", ESCALATION_PAGE_SIZE),
+])
+def test_the_escalation_page_is_paged_and_any_page_number_gets_a_page(
+        client, coordinator, clerk_witten, witten_office, seite, shown):
+    submitted(witten_office, clerk_witten, ESCALATION_PAGE_SIZE + 2, objection_by=coordinator)
+    client.force_login(coordinator)
+    response = client.get(reverse("staffing:escalation_list"), {"seite": seite})
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == shown
+    assert response.content.decode().count('class="kern-card"') == shown
+
+
+def test_the_escalation_page_runs_the_same_queries_for_one_and_three_pages(
+        client, coordinator, clerk_witten, witten_office):
+    client.force_login(coordinator)
+    submitted(witten_office, clerk_witten, 3, objection_by=coordinator)
+    _r, _b, few = read(client, reverse("staffing:escalation_list"))
+    submitted(witten_office, clerk_witten, 2 * ESCALATION_PAGE_SIZE, objection_by=coordinator)
+    _r, _b, many = read(client, reverse("staffing:escalation_list"))
+    assert many <= few + 1  # + the pager's COUNT once there is more than one page (none per row)
+
+
+@pytest.fixture
+def district_staff(district, client):
+    user = district_user(district, Organisation.Kind.COORDINATION, username="koordination-admin")
+    user.is_staff = True
+    user.save()
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="staffing"))
+    client.force_login(user)
+    return user
+
+
+def test_the_admin_notice_changelist_counts_once_sorts_by_the_index_and_does_not_grow_with_rows(
+        client, district_staff, clerk_witten, witten_office, hattingen_office, other_district):
+    url = reverse("admin:staffing_placementnotice_changelist")
+    submitted(witten_office, clerk_witten, 2)
+    client.get(url)  # warm
+    _r, _b, few = read(client, url)
+    submitted(witten_office, clerk_witten, 30)
+    for _ in range(5):  # drafts of a city: not shown to the district
+        PlacementNoticeFactory(position=PositionFactory(office=hattingen_office))
+    response, body, many = read(client, url)
+    assert many == few
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    counts = [q["sql"] for q in ctx.captured_queries if q["sql"].upper().startswith("SELECT COUNT(")]
+    assert len(counts) == 1, counts  # the filtered count for the pager; no second count of all rows
+    rows = [q["sql"] for q in ctx.captured_queries if 'FROM "staffing_placementnotice"' in q["sql"]
+            and "ORDER BY" in q["sql"]]
+    assert rows and all('"created_at" DESC, "staffing_placementnotice"."id" DESC' in sql for sql in rows), rows
+    assert list(response.context["cl"].result_list) == list(
+        PlacementNotice.objects.filter(office=witten_office).exclude(state="draft").order_by("-created_at", "-id"))
+
+
+def test_the_admin_notice_city_filter_offers_the_own_district_cities_only(
+        client, district_staff, witten_office, hattingen_office, other_district):
+    from ..factories import CityFactory, RegionalOfficeFactory
+    foreign = RegionalOfficeFactory(city=CityFactory(district=other_district, name="Ratingen", slug="ratingen"))
+    PlacementNoticeFactory(position=PositionFactory(office=foreign))
+    response = client.get(reverse("admin:staffing_placementnotice_changelist"))
+    changelist = response.context["cl"]
+    choices = {str(choice["display"]) for spec in changelist.filter_specs for choice in spec.choices(changelist)}
+    assert {"Witten", "Hattingen"} <= choices and "Ratingen" not in choices
+
+
+def test_the_model_and_the_admin_sort_notices_like_the_index():
+    from django.contrib import admin
+    assert PlacementNotice._meta.ordering == ["-created_at", "-id"]
+    assert tuple(admin.site._registry[PlacementNotice].ordering) == ("-created_at", "-id")
+    assert any(index.name == "notice_created_idx" and list(index.fields) == ["-created_at", "-id"]
+               for index in PlacementNotice._meta.indexes)
+    assert admin.site._registry[PlacementNotice].show_full_result_count is False
