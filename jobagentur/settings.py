@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "planning",
     "privacy",
     "ops",
+    "reports",
 ]
 
 MIDDLEWARE = [
