@@ -193,3 +193,14 @@ def test_the_xlsx_export_opens_with_the_same_figures(dataset, district_admin):
     assert total["Reaktionszeit Median (Stunden)"] == pytest.approx(12.5)
     assert total["Kürzungen in Euro (Summe)"] == pytest.approx(1000.0)
     assert ExportLog.objects.get().file_format == "xlsx"
+
+
+@pytest.mark.django_db
+def test_the_page_speaks_english_when_asked(dataset, coordinator):
+    client = _client(coordinator)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("reports:statistics"), QUERY).content.decode()
+    assert "Procedure statistics" in html and "Share without reaction" in html
+    assert "at least 90 % of the values" in html
+    german = _client(coordinator).get(reverse("reports:statistics"), QUERY).content.decode()
+    assert "mindestens 90 % der Werte" in german
