@@ -160,3 +160,20 @@ def test_the_operator_exports_any_districts_notice(dataset):
     rows = csv_rows(client_of(operator).get(reverse("reports:audit_period_csv"), QUERY))[1:]
     assert str(dataset["n10"].pk) in {row[0] for row in rows}
     assert ExportLog.objects.filter(user=operator, district__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_operator_reads_the_record_of_exports_in_the_admin_and_nobody_changes_it(dataset, coordinator):
+    from tests.factories import UserFactory
+
+    client_of(coordinator).get(reverse("reports:audit_notice_csv", args=[dataset["n1"].pk]))
+    log = ExportLog.objects.get()
+    operator = client_of(UserFactory(is_superuser=True, is_staff=True))
+    changelist = operator.get(reverse("admin:reports_exportlog_changelist"))
+    assert changelist.status_code == 200 and "Prüfprotokoll einer Mitteilung" in changelist.content.decode()
+    assert operator.get(reverse("admin:reports_exportlog_add")).status_code == 403
+    assert operator.post(reverse("admin:reports_exportlog_delete", args=[log.pk]), {"post": "yes"}).status_code == 403
+    assert ExportLog.objects.filter(pk=log.pk).exists()
+    coordinator.is_staff = True
+    coordinator.save(update_fields=["is_staff"])
+    assert client_of(coordinator).get(reverse("admin:reports_exportlog_changelist")).status_code == 403
