@@ -177,3 +177,14 @@ def test_the_operator_reads_the_record_of_exports_in_the_admin_and_nobody_change
     coordinator.is_staff = True
     coordinator.save(update_fields=["is_staff"])
     assert client_of(coordinator).get(reverse("admin:reports_exportlog_changelist")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_period_too_long_for_a_pdf_gets_a_german_400_and_no_record(dataset, coordinator, monkeypatch):
+    from reports import views
+
+    monkeypatch.setattr(views, "AUDIT_PDF_MAX_ROWS", 10)
+    response = client_of(coordinator).get(reverse("reports:audit_period_pdf"), QUERY)
+    assert response.status_code == 400
+    assert "höchstens 10" in response.content.decode() and "CSV" in response.content.decode()
+    assert not ExportLog.objects.exists()
