@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "planning",
     "privacy",
     "ops",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -323,7 +324,7 @@ CONTENT_SECURITY_POLICY = {
 }
 # Issue 15, point 5: `Cache-Control: no-store, private` (ops.middleware.NoStoreMiddleware) on every answer of these
 # URL namespaces and views, and on every answer to a signed-in user; never on the exempt views.
-NO_STORE_NAMESPACES = ("staffing", "planning", "integrations", "admin", "moved")
+NO_STORE_NAMESPACES = ("staffing", "planning", "integrations", "admin", "moved", "reports")
 NO_STORE_VIEWS = ("privacy_export", "dev_mail_list", "dev_mail_detail")
 NO_STORE_EXEMPT_VIEWS = ("health", "favicon")
 # Views that show candidates' personal data: each view is recorded (who, when, which notice).

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("integration/", include("integrations.urls")),
     path("planung/", include("planning.urls")),
+    path("statistik/", include("reports.urls")),  # issue 17: procedure statistics and audit export
     path("", include(MOVED)),
     path("", include("staffing.urls")),
 ]

@@ -250,6 +250,27 @@ def _proposes_for(user, office=None) -> bool:
     return office is None or (office.city_id is not None and office.city_id == scope_of(user).city_id)
 
 
+def _sees_statistics(user, obj=None) -> bool:
+    """Issue 17, point 2: the procedure statistics are read by the coordination office and the district
+    administration (their district, per city) and by the installation's operator (a superuser: every district,
+    per district). Not by a city (it would see the other cities' figures) nor by the head of the JobAgentur."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or _has_role(user, Role.COORDINATION, Role.DISTRICT_ADMIN))
+
+
+def _exports_audit(user, notice=None) -> bool:
+    """Issue 17, point 3: the audit export (Prüfprotokoll) for the auditors (Rechnungsprüfung). The application
+    has no auditor role (an Organisation kind of its own would be one): the audit is carried out with the
+    records the district's coordination office or district administration export for their district, or the
+    operator (a superuser) for any district. A city's people and the head of the JobAgentur export nothing.
+    With a notice: a notice of the user's own district (the scope decides 404 before this 403)."""
+    if not _sees_statistics(user):
+        return False
+    if notice is None or user.is_superuser:
+        return True
+    return scope_of(user).district_id == notice.office.district_id
+
+
 CITY, COORD, ADMIN, HEAD = Role.CITY_CLERK, Role.COORDINATION, Role.DISTRICT_ADMIN, Role.HEAD
 
 # action -> predicate(user, obj). Notice steps take the notice; the others take no object.
@@ -343,6 +364,10 @@ RULES = {
     "staff_plan.keep": _keeps_staff_plan,
     "staff_plan.propose": _proposes_for,
     "staff_plan.decide": _keeps_staff_plan,
+    # issue 17: procedure statistics (point 2) and the audit export (point 3)
+    "statistics.view": _sees_statistics,
+    "statistics.all_districts": lambda user, obj=None: scope_of(user).everything,  # the operator, per district
+    "audit.export": _exports_audit,  # obj: the notice, or None for a period of the user's scope
     # issue 14: development mail viewer -- only while DEBUG; staff and superusers, or the demo logins (which
     # sign in only while DEMO_LOGINS_ENABLED): a newcomer sees what every demo user would receive
     "dev_mail.view": lambda user, obj=None: settings.DEBUG and bool(getattr(user, "is_authenticated", False))

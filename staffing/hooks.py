@@ -19,9 +19,11 @@ Registries (`register_*`):
 - on-behalf-of resolvers: the first that names an absent colleague makes a step "i. V. für".
   `integrations` registers `substitutes.absent_colleague_for`.
 - navigation: an app's menu items, in the main navigation or next to the user's name.
-  `planning` (main navigation), `integrations` (header link "Vertretung & Kalender"), `ops` (header link
-  "Gesendete E-Mails (Entwicklung)", only while DEBUG: the development mail viewer of issue 14).
-- notice links: links on a notice's page. `integrations` (the PDF certificate for the file).
+  `planning` (main navigation), `reports` (main navigation: "Verfahrensstatistik", issue 17),
+  `integrations` (header link "Vertretung & Kalender"), `ops` (header link "Gesendete E-Mails
+  (Entwicklung)", only while DEBUG: the development mail viewer of issue 14).
+- notice links: links on a notice's page. `integrations` (the PDF certificate for the file), `reports`
+  (the audit trail for the auditors, issue 17).
 - notification kinds: further kinds for the inbox and the e-mail preferences.
   `planning` (`MessageKind`: cap changed, quarterly-report reminder).
 - start-page panels: sections another app adds to the start page (`views.home`), rendered by that app.

@@ -54,6 +54,9 @@ NOTICE_ACTIONS = {
     "notice.agree": COORD | ADMIN, "notice.escalate": COORD | ADMIN,
     "notice.decide": ADMIN, "notice.revoke_cut": ADMIN,
     "notice.approve_by_silence": set(),  # only the system
+    # issue 17, point 3: the audit export of a notice (no auditor role: the district's coordination office and
+    # administration, the operator)
+    "audit.export": {"superuser"} | COORD | ADMIN,
 }
 # actions without an object -> who may
 GLOBAL_ACTIONS = {
@@ -95,6 +98,9 @@ GLOBAL_ACTIONS = {
     "coaching.evaluations": {"superuser"} | DISTRICT_SIDE | {"other_district_coordination"},
     "coaching.evaluation_text": {"superuser"} | COORD | {"other_district_coordination"},
     "coaching.coach_link": COORD | {"other_district_coordination"},
+    # issue 17, point 2: the procedure statistics (each district its own; the operator every district)
+    "statistics.view": {"superuser"} | COORD | ADMIN | {"other_district_coordination"},
+    "statistics.all_districts": {"superuser"},
 }
 
 
@@ -185,6 +191,17 @@ def test_a_draft_is_the_own_citys_alone(world):
         q = access.notice_scope_q(users[role])
         listed = PlacementNotice.objects.filter(pk=draft.pk).filter(q if q is not None else ~access.NOTHING).exists()
         assert listed == access.can(users[role], "notice.view", draft), role
+
+
+def test_the_audit_export_of_a_period_and_of_another_districts_notice(world):
+    """Issue 17, point 3: without a notice (a period of the own scope) the statistics' roles; a notice of another
+    district: only the operator."""
+    users = world["users"]
+    assert {r for r in ROLES if access.can(users[r], "audit.export")} == {
+        "superuser", "coordination", "district_admin", "other_district_coordination"}
+    other_district = notice_in(world["offices"]["ratingen"], NoticeState.INFORMED)
+    assert {r for r in ROLES if access.can(users[r], "audit.export", other_district)} == {
+        "superuser", "other_district_coordination"}
 
 
 def test_the_head_comments_only_where_directly_involved(world):

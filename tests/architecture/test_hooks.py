@@ -6,6 +6,7 @@ from django.db import connection, transaction
 from integrations import calendar, documents, substitutes
 from planning import demo
 from planning.models import MessageKind
+from reports import navigation as reports_navigation
 from staffing import hooks, services
 from staffing.models import NoticeEvent, Notification
 from tests.workflow.helpers import complete_draft
@@ -17,9 +18,11 @@ def test_the_other_apps_are_connected_in_ready():
     assert calendar.attach_ics in hooks._mail_attachments
     assert substitutes.absent_colleague_for in hooks._on_behalf_of
     assert documents.certificate_link in hooks._notice_links
+    assert reports_navigation.audit_link in hooks._notice_links  # issue 17: the audit export
     assert [(app, area) for app, _provider, area in hooks._navigation] == [("integrations", "user"),
                                                                             ("planning", "main"),
-                                                                            ("ops", "user")]  # issue 14
+                                                                            ("ops", "user"),  # issue 14
+                                                                            ("reports", "main")]  # issue 17
     assert set(MessageKind.values) <= set(hooks.notification_kind_values())
     assert demo.on_demo_seeded in [entry[1]() for entry in hooks.demo_seeded.receivers]  # (key, weak ref, ...)
 

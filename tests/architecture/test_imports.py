@@ -7,7 +7,10 @@ AND inside functions (a function-level import does not hide a loop from this tes
 (b) no module imports itself in a circle: the cycles between modules are reported, each once;
 (c) `planning` and `integrations` are peers: neither imports the other (they meet only through the
     core and its hooks). An import between them that is intended goes into ALLOWED_PEER_IMPORTS, with
-    its reason.
+    its reason;
+(d) issue 17: `reports` (read-only reporting over the workflow) reads the core and takes from
+    `integrations` only the PDF helpers of `integrations.documents` (bundled fonts, German formatting);
+    no app but the project (urls, settings) imports `reports`.
 
 `jobagentur` (settings, urls, the Celery app) may import any app. Migrations and tests are left out.
 Apps that do not exist (yet) are skipped, so `privacy` and `ops` are checked once they exist.
@@ -23,7 +26,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "jobagentur"
 CORE = "staffing"
-OUR_APPS = (PROJECT, CORE, "planning", "integrations", "privacy", "ops")
+OUR_APPS = (PROJECT, CORE, "planning", "integrations", "privacy", "ops", "reports")
 PEERS = ("planning", "integrations")
 # (importing app, imported app) -> why the import is intended; empty: the peers are independent
 ALLOWED_PEER_IMPORTS: dict[tuple[str, str], str] = {}
@@ -218,6 +221,26 @@ def test_planning_and_integrations_do_not_import_each_other(graph):
              if app_of(source) in PEERS and app_of(target) in PEERS and app_of(source) != app_of(target)
              and (app_of(source), app_of(target)) not in ALLOWED_PEER_IMPORTS]
     assert not wrong, "planning and integrations import each other:\n" + "\n".join(wrong)
+
+
+REPORTS_MAY_IMPORT = {CORE, PROJECT, "reports"}
+REPORTS_MAY_IMPORT_MODULES = {"integrations.documents"}  # the PDF's fonts and German formatting
+
+
+def test_reports_reads_the_core_and_only_the_pdf_helpers_of_integrations(graph):
+    """(d) issue 17: `reports` may import the core and `integrations.documents`, nothing else of ours."""
+    wrong = [_where(graph, source, target) for source, edges in graph.items() if app_of(source) == "reports"
+             for target in edges
+             if app_of(target) not in REPORTS_MAY_IMPORT and target not in REPORTS_MAY_IMPORT_MODULES]
+    assert not wrong, "reports imports more than the core and integrations.documents:\n" + "\n".join(wrong)
+    assert "integrations.documents" in graph["reports.exports"]
+
+
+def test_no_app_imports_reports(graph):
+    """(d) issue 17: reporting sits on top; the other apps know nothing of it (the project's urls name it)."""
+    wrong = [_where(graph, source, target) for source, edges in graph.items()
+             if app_of(source) not in ("reports", PROJECT) for target in edges if app_of(target) == "reports"]
+    assert not wrong, "an app imports reports:\n" + "\n".join(wrong)
 
 
 def test_the_check_finds_what_it_looks_for():

@@ -127,7 +127,7 @@ def test_pyproject_declares_the_fonts_as_package_data_of_a_found_package():
     assert "packages" not in config or isinstance(config["packages"], dict)  # no fixed list that misses folders
     find = config["packages"]["find"]
     assert find.get("namespaces", True) is True
-    for app in ("jobagentur", "staffing", "integrations", "planning", "privacy", "ops"):
+    for app in ("jobagentur", "staffing", "integrations", "planning", "privacy", "ops", "reports"):
         assert any(fnmatch.fnmatch(f"{app}.migrations", pattern) for pattern in find["include"]), app
     patterns = config["package-data"]["integrations.fonts"]
     fonts = [p.name for p in (ROOT / "integrations" / "fonts").iterdir() if p.is_file()]

@@ -199,6 +199,25 @@ def plan_propose(role, city):
     return 200 if role in CLERKS else 403
 
 
+# issue 17: the procedure statistics and the audit export: the coordination office and the district administration
+# (each its own district); a city's clerk and the head are refused (403); a notice outside the scope is 404
+STATISTICS_ROLES = ("coordination", "district_admin", "other_district_coordination")
+
+
+def statistics_roles(role, city):
+    if role == "anonymous":
+        return LOGIN
+    return 200 if role in STATISTICS_ROLES else 403
+
+
+def audit_notice(role, city):
+    if role == "anonymous":
+        return LOGIN
+    if city not in SEES[role]:
+        return 404
+    return 200 if role in ("coordination", "district_admin") else 403
+
+
 def login_page(role, city):
     return 200 if role == "anonymous" else 302  # signed-in users go on to the start page
 
@@ -338,6 +357,14 @@ RULES: dict[str, Rule] = {
     "planning:position_proposal_create": Rule(plan_propose, params={"office_pk": "office"}, cities=OBJ),
     "planning:position_proposals": Rule(signed_in(200)),
     "planning:position_proposal_detail": Rule(scoped(200), post=plan_keep, params={"pk": "proposal"}, cities=OBJ),
+    # issue 17: procedure statistics (point 2) and audit export (point 3)
+    "reports:statistics": Rule(statistics_roles),
+    "reports:statistics_csv": Rule(statistics_roles),
+    "reports:statistics_xlsx": Rule(statistics_roles),
+    "reports:audit_period_csv": Rule(statistics_roles),
+    "reports:audit_period_pdf": Rule(statistics_roles),
+    "reports:audit_notice_csv": Rule(audit_notice, params={"pk": "notice"}, cities=OBJ),
+    "reports:audit_notice_pdf": Rule(audit_notice, params={"pk": "notice"}, cities=OBJ),
 }
 # Prefix rules: the Django admin (no role of the site is staff: every admin page sends to the admin
 # login; the admin's own scoping is tested in tests/site).

@@ -96,7 +96,7 @@ def forms_on(client, url) -> list[FormInfo]:
 
 
 def table_counts() -> dict[str, int]:
-    models = [m for label in ("staffing", "planning", "integrations", "privacy", "ops")
+    models = [m for label in ("staffing", "planning", "integrations", "privacy", "ops", "reports")
               for m in apps.get_app_config(label).get_models()]
     return {m._meta.label: m.objects.count() for m in models}
 

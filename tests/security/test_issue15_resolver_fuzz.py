@@ -161,6 +161,8 @@ REAL_IDS = {
     ("planning:position_proposal_create", "office_pk"): _ids("staffing.Office"),
     ("planning:staff_plan_position_edit", "pk"): _ids("staffing.Position"),
     ("planning:position_proposal_detail", "pk"): _ids("staffing.PositionProposal"),
+    ("reports:audit_notice_csv", "pk"): _notices,  # issue 17
+    ("reports:audit_notice_pdf", "pk"): _notices,
     ("staffing:notice_detail", "pk"): _notices,
     ("staffing:notice_edit", "pk"): _notices,
     ("staffing:notice_action", "pk"): _notices,
@@ -181,7 +183,7 @@ PARAM_IN = re.compile(r"""(["'])([^"']+)\1\s+(?:not\s+)?in\s+request\.(GET|POST)
 GET_FORM = re.compile(r"\b([A-Za-z_][\w.]*)\(\s*request\.GET\b")
 CALLED = re.compile(r"\b([A-Za-z_][\w.]*)\(\s*request\b")
 NAME = re.compile(r"\b([A-Za-z_][\w.]*)\b")
-PROJECT_MODULES = ("staffing", "planning", "integrations", "privacy", "ops", "jobagentur")
+PROJECT_MODULES = ("staffing", "planning", "integrations", "privacy", "ops", "reports", "jobagentur")
 
 
 def _resolve(name: str, namespace: dict):
