@@ -226,9 +226,9 @@ def footer_links(user=None) -> list[tuple]:
 #: issue 17, point 5: the places of the core's pages that offer contextual help: a notice's Wochenfrist, the
 #: notice list, and each workflow step's form (by the step's name, e.g. "clear", "decide"). Other apps may
 #: ask for their own topics (e.g. planning's "capacity_plan").
-HELP_TOPICS = ("period", "notice_list", "clear", "request_clarification", "raise_concerns", "city_statement", "propose_agreement",
-               "confirm_agreement", "reject_agreement", "agree", "escalate", "decide", "revoke_cut", "place",
-               "withdraw", "submit", "comment")
+HELP_TOPICS = ("period", "notice_list", "clear", "request_clarification", "raise_concerns", "city_statement",
+               "propose_agreement", "confirm_agreement", "reject_agreement", "agree", "escalate", "decide",
+               "revoke_cut", "place", "withdraw", "submit", "comment")
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,7 @@ def test_the_footer_of_every_main_page_links_statement_imprint_privacy_and_help(
     client.force_login(users["clerk"])
     response = client.get(path, follow=True)
     assert response.status_code == 200
-    assert set([*FOOTER, "/hilfe/"]) <= set(parse(response).footer)
+    assert {*FOOTER, "/hilfe/"} <= set(parse(response).footer)
 
 
 def test_the_login_page_and_the_error_pages_have_the_footer(client):
