@@ -298,3 +298,10 @@ def test_the_feedback_form_needs_the_csrf_token():
 
 def test_other_methods_are_refused_on_the_feedback_form(client):
     assert client.put("/barrierefreiheit/rueckmeldung/").status_code == 405
+
+
+def test_the_server_error_page_renders_the_footer_without_a_request():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")  # as Django's server_error view does: no request, no context processors
+    assert 'href="/barrierefreiheit/"' in html and 'href="/impressum/"' in html and "/hilfe/" not in html
