@@ -305,3 +305,14 @@ def test_the_server_error_page_renders_the_footer_without_a_request():
 
     html = render_to_string("500.html")  # as Django's server_error view does: no request, no context processors
     assert 'href="/barrierefreiheit/"' in html and 'href="/impressum/"' in html and "/hilfe/" not in html
+
+
+def test_the_operator_reads_the_feedback_in_the_admin_but_cannot_change_it(client):
+    from tests.factories import UserFactory
+
+    feedback = Feedback.objects.create(message="Kontrast", page_url="/")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get(reverse("admin:guide_feedback_changelist")).status_code == 200
+    assert client.get(reverse("admin:guide_feedback_add")).status_code == 403
+    change = client.get(reverse("admin:guide_feedback_change", args=[feedback.pk]))
+    assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
