@@ -8,6 +8,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from ops.auth import client_ip_address
+
 from . import selectors, services, topics
 from .forms import FeedbackForm, same_site_path
 
@@ -43,7 +45,7 @@ def feedback(request):
             return redirect("guide:feedback_thanks")
         if form.is_valid():
             try:
-                services.feedback_submit(sender_key=services.client_key(request.META.get("REMOTE_ADDR", "")),
+                services.feedback_submit(sender_key=services.client_key(client_ip_address(request) or ""),
                                          **{k: form.cleaned_data[k] for k in ("message", "name", "email", "page_url")})
             except services.FeedbackRefused as refusal:
                 form.add_error(None, str(refusal))

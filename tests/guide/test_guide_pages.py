@@ -316,3 +316,13 @@ def test_the_operator_reads_the_feedback_in_the_admin_but_cannot_change_it(clien
     assert client.get(reverse("admin:guide_feedback_add")).status_code == 403
     change = client.get(reverse("admin:guide_feedback_change", args=[feedback.pk]))
     assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
+
+
+def test_behind_the_proxy_the_rate_limit_counts_per_client_not_per_proxy(client, settings):
+    settings.BEHIND_TLS_PROXY = True
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(selectors.RATE_LIMIT_PER_HOUR):
+        client.post("/barrierefreiheit/rueckmeldung/", {"message": f"Meldung {n}"}, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    refused = client.post("/barrierefreiheit/rueckmeldung/", {"message": "x"}, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    other = client.post("/barrierefreiheit/rueckmeldung/", {"message": "y"}, HTTP_X_FORWARDED_FOR="203.0.113.8")
+    assert refused.status_code == 429 and other.status_code == 302
