@@ -18,7 +18,7 @@ from guide import selectors
 from guide.models import Feedback
 
 from . import data
-from .helpers import ROOT, assert_accessible, header_link, login
+from .helpers import ROOT, assert_accessible, header_link, login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
@@ -73,6 +73,7 @@ def test_statement_feedback_imprint_and_privacy_as_a_visitor_without_login(site,
     page.goto(site + "/barrierefreiheit/")
     expect(page.locator("#konformitaet")).to_contain_text("teilweise barrierefrei")
     expect(page.locator("#schlichtungsstelle")).to_contain_text("Ombudsstelle")
+    screenshot(page, "accessibility-statement")
     page.get_by_role("link", name="Formular für Rückmeldungen zur Barrierefreiheit").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Barriere melden")
     expect(page.get_by_label("Betroffene Seite")).to_have_value("/barrierefreiheit/")  # from the Referer
@@ -83,6 +84,7 @@ def test_statement_feedback_imprint_and_privacy_as_a_visitor_without_login(site,
     expect(page.get_by_role("alert")).to_contain_text("Bitte schreiben Sie Ihre Nachricht.")
     expect(page.get_by_label("Ihr Name")).to_have_value("Erika Muster")
     assert_accessible(page)
+    screenshot(page, "accessibility-feedback-error")
 
     page.get_by_label("Ihre Nachricht").fill("Die Tabelle der Mitteilungen ist mit dem Screenreader schwer lesbar.")
     page.get_by_label("Ihre E-Mail-Adresse").fill("erika@example.org")
