@@ -326,3 +326,14 @@ def test_behind_the_proxy_the_rate_limit_counts_per_client_not_per_proxy(client,
     refused = client.post("/barrierefreiheit/rueckmeldung/", {"message": "x"}, HTTP_X_FORWARDED_FOR="203.0.113.7")
     other = client.post("/barrierefreiheit/rueckmeldung/", {"message": "y"}, HTTP_X_FORWARDED_FOR="203.0.113.8")
     assert refused.status_code == 429 and other.status_code == 302
+
+
+def test_the_statement_in_english_and_without_limitations(client, monkeypatch):
+    audit = {**selectors.accessibility_audit(), "limitations": []}
+    monkeypatch.setattr(selectors, "accessibility_audit", lambda: audit)
+    body = client.get("/barrierefreiheit/").content.decode()
+    assert "<strong>barrierefrei</strong>" in body and "vollständig vereinbar" in body and "teilweise" not in body
+    client.cookies["django_language"] = "en"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/barrierefreiheit/"})
+    english = client.get("/barrierefreiheit/").content.decode()
+    assert "Accessibility statement" in english and "fully compliant" in english
