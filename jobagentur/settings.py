@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "privacy",
     "ops",
     "reports",
+    "guide",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +176,32 @@ DEV_MAIL_DIR = env.path("DEV_MAIL_DIR", default=str(VAR_DIR / "mail"))
 if DEBUG and not env.str("EMAIL_URL", default=""):
     EMAIL_BACKEND = "ops.devmail.DevMailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="JobAgentur EN <no-reply@jobagentur-en.example>")
+
+# issue 17, point 4: the operator named in the imprint, the data protection notice and the accessibility
+# statement. The defaults are EXAMPLE values for the Ennepe-Ruhr-Kreis (the pages say so while OPERATOR_NAME
+# is not set); a real installation sets its own.
+OPERATOR_IS_EXAMPLE = not env.str("OPERATOR_NAME", default="")
+OPERATOR_NAME = env.str("OPERATOR_NAME", default="Ennepe-Ruhr-Kreis – Der Landrat")
+OPERATOR_ADDRESS = env.str("OPERATOR_ADDRESS", default="Hauptstraße 92, 58332 Schwelm")
+OPERATOR_EMAIL = env.str("OPERATOR_EMAIL", default="jobagentur@jobagentur-en.example")
+OPERATOR_PHONE = env.str("OPERATOR_PHONE", default="02336 93-0")
+OPERATOR_REPRESENTATIVE = env.str("OPERATOR_REPRESENTATIVE", default="vertreten durch den Landrat")
+OPERATOR_DATA_PROTECTION_OFFICER = env.str(
+    "OPERATOR_DATA_PROTECTION_OFFICER",
+    default="Behördliche Datenschutzbeauftragte, Hauptstraße 92, 58332 Schwelm, datenschutz@jobagentur-en.example")
+# where the accessibility feedback form's messages go (empty: OPERATOR_EMAIL)
+ACCESSIBILITY_FEEDBACK_EMAIL = env.str("ACCESSIBILITY_FEEDBACK_EMAIL", default="")
+# BITV 2.0 § 7: the conciliation / enforcement body (NRW: the Ombudsstelle für barrierefreie IT)
+ACCESSIBILITY_ENFORCEMENT_NAME = env.str(
+    "ACCESSIBILITY_ENFORCEMENT_NAME",
+    default="Ombudsstelle für barrierefreie Informationstechnik des Landes Nordrhein-Westfalen")
+ACCESSIBILITY_ENFORCEMENT_ADDRESS = env.str(
+    "ACCESSIBILITY_ENFORCEMENT_ADDRESS",
+    default="bei der Beauftragten der Landesregierung für Menschen mit Behinderung sowie für Patientinnen und "
+            "Patienten in Nordrhein-Westfalen, Fürstenwall 25, 40219 Düsseldorf")
+ACCESSIBILITY_ENFORCEMENT_EMAIL = env.str("ACCESSIBILITY_ENFORCEMENT_EMAIL",
+                                          default="ombudsstelle-barrierefreie-it@mags.nrw.de")
+ACCESSIBILITY_ENFORCEMENT_URL = env.str("ACCESSIBILITY_ENFORCEMENT_URL", default="")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Celery -------------------------------------------------------------------------------

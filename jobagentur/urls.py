@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("ops.urls")),
     path("", include("privacy.urls")),
+    path("", include("guide.urls")),  # issue 17: accessibility statement, imprint, data protection, help
     path("integration/", include("integrations.urls")),
     path("planung/", include("planning.urls")),
     path("statistik/", include("reports.urls")),  # issue 17: procedure statistics and audit export

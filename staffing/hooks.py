@@ -28,6 +28,11 @@ Registries (`register_*`):
   `planning` (`MessageKind`: cap changed, quarterly-report reminder).
 - start-page panels: sections another app adds to the start page (`views.home`), rendered by that app.
   `planning` (`continuity.start_panel`: the continuity figures of PS-4.1 for the district).
+- footer links: links in every page's footer (the page frame and the error pages), also for visitors who
+  are not signed in. `guide` (issue 17: accessibility statement, imprint, data protection, help).
+- help links: the contextual help next to a deadline, a step's form or a plan (`{% help_link topic %}` of
+  `staffing.templatetags.kern`); the core names topics (`HELP_TOPICS`), another app says where they are
+  explained. `guide` (issue 17, point 5: the user guide's pages and anchors).
 
 Registering is idempotent (a provider registered twice counts once), so a repeated `ready()` in tests
 does no harm.
@@ -69,6 +74,8 @@ _notice_links: list[Callable] = []
 _navigation: list[tuple[str, Callable, str]] = []
 _notification_kinds: dict[str, object] = {}
 _start_panels: list[Callable] = []
+_footer_links: list[Callable] = []
+_help_links: list[Callable] = []
 
 NAVIGATION_AREAS = ("main", "user")
 
@@ -207,3 +214,44 @@ def register_start_panel(provider: Callable) -> None:
 def start_panels(request) -> list[str]:
     """The sections the other apps add to the start page for this request, in registration order."""
     return [html for provider in _start_panels if (html := provider(request))]
+
+
+def register_footer_links(provider: Callable) -> None:
+    """`provider(user)` returns the links `[(url, label), ...]` an app adds to every page's footer; `user` is
+    None on the error pages (rendered without a request) and anonymous on the login page."""
+    _add(_footer_links, provider)
+
+
+def footer_links(user=None) -> list[tuple]:
+    """issue 17, point 4: the footer's links of every registered app, in registration order."""
+    return [link for provider in _footer_links for link in provider(user)]
+
+
+#: issue 17, point 5: the places of the core's pages that offer contextual help: a notice's Wochenfrist, the
+#: notice list, and each workflow step's form (by the step's name, e.g. "clear", "decide"). Other apps may
+#: ask for their own topics (e.g. planning's "capacity_plan").
+HELP_TOPICS = ("period", "notice_list", "clear", "request_clarification", "raise_concerns", "city_statement",
+               "propose_agreement", "confirm_agreement", "reject_agreement", "agree", "escalate", "decide",
+               "revoke_cut", "place", "withdraw", "submit", "comment")
+
+
+@dataclass(frozen=True)
+class HelpLink:
+    """A link to the explanation of a topic: its URL (with the section's #anchor) and its accessible name."""
+
+    url: str
+    label: str
+
+
+def register_help_link(provider: Callable) -> None:
+    """`provider(topic)` returns the `HelpLink` explaining the topic, or None."""
+    _add(_help_links, provider)
+
+
+def help_link(topic: str) -> HelpLink | None:
+    """The first registered explanation of a topic; None: no help app installed (the page shows no link)."""
+    for provider in _help_links:
+        link = provider(topic)
+        if link is not None:
+            return link
+    return None

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import forms, template
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from staffing import access, wording
+from staffing import access, hooks, wording
 from staffing.deadlines import format_period_end, legal_time_zone
 from staffing.states import meaning
 
@@ -206,3 +207,23 @@ def query_with(context, **changes) -> str:
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag
+def help_link(topic: str, css: str = "") -> str:
+    """issue 17, point 5: the link to the help on a topic (`hooks.HELP_TOPICS`), with its accessible name
+    (e.g. "Hilfe zur Wochenfrist"); "" when no app explains the topic."""
+    link = hooks.help_link(str(topic))
+    if link is None:
+        return ""
+    return format_html('<a class="kern-link kern-link--small app-help-link{}" href="{}">'
+                       '<span class="kern-icon kern-icon--help" aria-hidden="true"></span>{}</a>',
+                       f" {css}" if css else "", link.url, link.label)
+
+
+@register.inclusion_tag("staffing/includes/footer_links.html", takes_context=True)
+def footer_links(context) -> dict:
+    """issue 17, point 4: the links of every page's footer (accessibility statement, imprint, help ...), as
+    the apps register them; works without a request (the error pages)."""
+    user = context.get("user")
+    return {"links": hooks.footer_links(user if user is not None and user.is_authenticated else None)}

@@ -3,6 +3,7 @@ and the core calls each hook where its docstring says."""
 import pytest
 from django.db import connection, transaction
 
+from guide import topics
 from integrations import calendar, documents, substitutes
 from planning import demo
 from planning.models import MessageKind
@@ -22,8 +23,10 @@ def test_the_other_apps_are_connected_in_ready():
     assert [(app, area) for app, _provider, area in hooks._navigation] == [("integrations", "user"),
                                                                             ("planning", "main"),
                                                                             ("ops", "user"),  # issue 14
-                                                                            ("reports", "main")]  # issue 17
+                                                                            ("reports", "main"),  # issue 17
+                                                                            ("guide", "user")]  # issue 17
     assert set(MessageKind.values) <= set(hooks.notification_kind_values())
+    assert topics.footer_links in hooks._footer_links and topics.help_link in hooks._help_links  # issue 17
     assert demo.on_demo_seeded in [entry[1]() for entry in hooks.demo_seeded.receivers]  # (key, weak ref, ...)
 
 

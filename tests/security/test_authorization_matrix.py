@@ -365,6 +365,16 @@ RULES: dict[str, Rule] = {
     "reports:audit_period_pdf": Rule(statistics_roles),
     "reports:audit_notice_csv": Rule(audit_notice, params={"pk": "notice"}, cities=OBJ),
     "reports:audit_notice_pdf": Rule(audit_notice, params={"pk": "notice"}, cities=OBJ),
+    # issue 17, point 4: the accessibility statement, its feedback form, imprint and data protection are public
+    # (BITV 2.0 § 7); an empty feedback POST is the form again with its German errors (200)
+    "guide:accessibility": Rule(everyone(200)),
+    "guide:feedback": Rule(everyone(200), post=everyone(200)),
+    "guide:feedback_thanks": Rule(everyone(200)),
+    "guide:imprint": Rule(everyone(200)),
+    "guide:privacy": Rule(everyone(200)),
+    # issue 17, point 5: the help, every page for every signed-in role; an unknown page is 404
+    "guide:help_index": Rule(signed_in(200)),
+    "guide:help_page": Rule(signed_in(200), params={"slug": "verfahren"}),
 }
 # Prefix rules: the Django admin (no role of the site is staff: every admin page sends to the admin
 # login; the admin's own scoping is tested in tests/site).

@@ -96,7 +96,7 @@ def forms_on(client, url) -> list[FormInfo]:
 
 
 def table_counts() -> dict[str, int]:
-    models = [m for label in ("staffing", "planning", "integrations", "privacy", "ops", "reports")
+    models = [m for label in ("staffing", "planning", "integrations", "privacy", "ops", "reports", "guide")
               for m in apps.get_app_config(label).get_models()]
     return {m._meta.label: m.objects.count() for m in models}
 
@@ -171,6 +171,7 @@ PAGES = [
     ("clerk", "planning:training_offer", "offer"),
     ("clerk", "integrations:substitutes", None),
     ("clerk", "integrations:calendar_settings", None),
+    ("clerk", "guide:feedback", None),  # issue 17, point 4: the accessibility feedback form
 ]
 
 

@@ -173,6 +173,9 @@ REAL_IDS = {
     ("staffing:notification_read", "pk"): _ids("staffing.Notification"),
     ("staffing:position_detail", "pk"): _ids("staffing.Position"),
     ("staffing:vacancy_detail", "pk"): _ids("staffing.Vacancy"),
+    # issue 17, point 5: every page of the user guide
+    ("guide:help_page", "slug"): lambda world: ["verfahren", "personalstelle", "koordinierungsstelle",
+                                                "kreisverwaltung", "leitung"],
 }
 
 # --- reading the view's code ---------------------------------------------------------------------------
@@ -483,7 +486,7 @@ def world(django_db_setup, django_db_blocker):
 
 
 def app_models():
-    return [m for label in ("staffing", "planning", "integrations", "privacy", "ops")
+    return [m for label in ("staffing", "planning", "integrations", "privacy", "ops", "guide")
             for m in apps.get_app_config(label).get_models()
             if not m._meta.db_table.startswith(ALLOWED_WRITE_TABLES)]
 
