@@ -139,11 +139,11 @@ class Command(BaseCommand):
             notices += notices_in_district(index, scale)
             rows_total += rows
             elapsed = time.monotonic() - started
-            eta = elapsed / notices * (todo_notices - notices) if notices else 0
+            remaining = elapsed / notices * (todo_notices - notices) if notices else 0
             self.stdout.write(f"Kreis {index:3d} ({created}/{len(todo)}): {notices_in_district(index, scale):,} "
                               f"Mitteilungen, {rows:,} Zeilen in {time.monotonic() - t0:.1f} s | gesamt "
                               f"{notices:,}/{todo_notices:,} Mitteilungen, {rows_total / elapsed:,.0f} Zeilen/s, "
-                              f"noch etwa {eta:.0f} s")
+                              f"noch etwa {remaining:.0f} s")
             self.stdout.flush()
         if created and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
