@@ -12,7 +12,8 @@ The append-only tables are those whose rows the code writes once and never chang
   candidates' personal data but keeps the record of access, which holds only ids, a page name and a time;
 - `planning_quarterlyreport` (PS-6.1, the confirmed snapshot), `planning_reimbursementcap` (PS-5.1, a
   change is a new row), `planning_capproposal` and `planning_capstatement` (PS-5.1, the consultation's
-  proposals and the cities' statements, each given once).
+  proposals and the cities' statements, each given once); `reports_exportlog` (issue 17, point 3: the record
+  of exports for auditors).
 
 Not append-only, although they record history: the cost-cut ledger (`staffing_administrativecostcut`,
 revoked by setting `revoked_at`), the cap consultation (fixed once by an UPDATE), notifications (read and
@@ -43,6 +44,7 @@ APPEND_ONLY_TABLES = (
     AppendOnlyTable("planning_reimbursementcap", "set_at"),
     AppendOnlyTable("planning_capproposal"),
     AppendOnlyTable("planning_capstatement", "stated_at"),
+    AppendOnlyTable("reports_exportlog", "at"),  # issue 17, point 3: the record of exports
 )
 
 

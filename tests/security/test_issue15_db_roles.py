@@ -25,6 +25,7 @@ from planning.models import CapConsultation, CapProposal, CapStatement, Quarterl
 from planning.quarters import Quarter
 from privacy.models import CandidateDataAccess
 from privacy.services import record_candidate_access
+from reports.models import ExportLog
 from staffing import services
 from staffing.models import (
     GradeCareerTrackChange,
@@ -106,6 +107,7 @@ def append_only_rows(witten_office, clerk_witten, coordinator, district_admin, w
     PositionChange.objects.create(office=witten_office, position=position, action="created", actor=district_admin)
     GradeCareerTrackChange.objects.create(district=district, grade="A 9", action="created", to_track="gd")
     CandidateDataAccess.objects.create(user=coordinator, notice=notice, candidate_ids=[1], view="test")
+    ExportLog.objects.create(user=coordinator, kind=ExportLog.Kind.values[0], file_format="csv", notice=notice)
     QuarterlyReport.objects.create(office=witten_office, year=2025, quarter=4, as_of=datetime.date(2025, 12, 31),
                                    confirmed_by=clerk_witten)
     ReimbursementCap.objects.create(city=witten, year=2026, amount=Decimal("1000"), set_by=district_admin)
