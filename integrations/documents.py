@@ -19,7 +19,7 @@ from staffing import wording
 from staffing.deadlines import legal_time_zone
 from staffing.hooks import NoticeLink
 from staffing.models import NoticeEvent, NoticeState, ObjectionKind, Organisation, PlacementNotice
-from staffing.services import LEGAL_BASIS_CUT
+from staffing.services import legal_basis_cut
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
@@ -155,6 +155,16 @@ def _last_event(notice: PlacementNotice, to_state: str) -> NoticeEvent | None:
     return next((e for e in reversed(notice._events) if e.to_state == to_state), None)
 
 
+def _period_length(notice: PlacementNotice) -> str:
+    """Issue 17: the length of the period and the Land of its holidays, from the notice's rule set."""
+    rule_set = notice.rule_set
+    if rule_set is None:
+        return "eine Woche – Wochenfrist (PS-2.3)"
+    weeks = "eine Woche – Wochenfrist" if rule_set.period_weeks == 1 else f"{rule_set.period_weeks} Wochen"
+    with override("de"):
+        return f"{weeks} (PS-2.3); Feiertage: {rule_set.region_label}; {rule_set.summary.split(':')[0]}"
+
+
 def _silence(pdf: _Document, notice: PlacementNotice):
     with override("de"):  # the one explanation of the Wochenfrist, as on the page and in the mails
         explained = wording.period_explanation(notice)
@@ -162,7 +172,7 @@ def _silence(pdf: _Document, notice: PlacementNotice):
     rows = [
         ("Eingang der Mitteilung", explained.received),
         ("Fristbeginn", f"{explained.first_day} (der Tag des Eingangs wird nicht mitgerechnet, § 187 Abs. 1 BGB)"),
-        ("Fristdauer", "eine Woche – Wochenfrist (PS-2.3)"),
+        ("Fristdauer", _period_length(notice)),
         ("rechnerisches Fristende", f"{explained.nominal_end} (§ 188 Abs. 2 BGB: Tag der folgenden "
                                     "Woche mit dem Wochentag des Eingangs)"),
     ]
@@ -250,7 +260,7 @@ def _decided(pdf: _Document, notice: PlacementNotice):
     ])
     pdf.paragraph("In der Erörterung wurde keine einvernehmliche Lösung erzielt. Der Kreis hat wie oben "
                   "angegeben entschieden.")
-    return f"PS-2.5 der {AGREEMENT}; {LEGAL_BASIS_CUT}"
+    return f"PS-2.5 der {AGREEMENT}; {legal_basis_cut(notice)}"
 
 
 SECTIONS = {

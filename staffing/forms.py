@@ -70,9 +70,11 @@ class NoticeForm(forms.ModelForm):
             "head_involved": _("Nur bei Leitungsfunktionen (PS-2.6)."),
         }
 
-    def __init__(self, *args, positions, goals=None, complete: bool = False, all_positions=None, **kwargs):
+    def __init__(self, *args, positions, goals=None, complete: bool = False, all_positions=None, rules=None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.complete = complete
+        self.rules = rules  # issue 17: the district's settings in force now
         self.all_positions = all_positions  # the user's positions, also those bound by an open notice
         self.fields["position"].queryset = positions
         self.fields["goals"].queryset = goals if goals is not None else JobAgenturGoal.objects.none()
@@ -106,7 +108,7 @@ class NoticeForm(forms.ModelForm):
                                               "liegen (PS-2.2: frühzeitige Information)."))
         if self.complete:
             _require(self, NOTICE_REQUIRED)
-            last_day = objection_period(timezone.now()).last_day
+            last_day = objection_period(timezone.now(), self.rules).last_day
             if planned and planned <= last_day and not (data.get("early_start_reason") or "").strip() \
                     and "planned_start" not in self.errors:
                 self.add_error("early_start_reason", _(

@@ -99,7 +99,7 @@ def home(request):
     state_counts = [(state, label, counts.get(state, 0)) for state, label in NoticeState.choices]
     role = access.role_of(user)
     waiting = [(n, n.meaning.duty_of(role).todo) for n in selectors.notices_waiting_for(user)[:50]]
-    flag_days = settings.VACANCY_FLAG_DAYS
+    flag_days = selectors.vacancy_flag_days(access.scope_of(user).district_id)  # issue 17: the district's
     today = timezone.localdate()
     long_open = selectors.vacancies_open_longer_than(user, flag_days)
     shown = list(long_open[:LONG_VACANCIES_SHOWN + 1])  # the count costs a query only when the list is cut
@@ -193,11 +193,18 @@ def _positions_for(user, notice: PlacementNotice | None):
     return qs.exclude(pk__in=busy.values("position_id"))
 
 
-def _start_warning(planned_start):
+def _rules_now(user):
+    """Issue 17: the settings of the user's district in force now (None: the environment's defaults)."""
+    district_id = access.scope_of(user).district_id
+    rule_set = selectors.rule_set_in_force(district_id) if district_id else None
+    return rule_set.rules if rule_set is not None else None
+
+
+def _start_warning(planned_start, rules=None):
     """A planned start before the end of the objection period that would start now (PS-2.3)."""
     if not planned_start:
         return None
-    period = objection_period(timezone.now())
+    period = objection_period(timezone.now(), rules)
     if planned_start <= period.last_day:
         return {"planned_start": planned_start, "last_day": period.last_day}
     return None
@@ -232,6 +239,7 @@ def notice_edit(request, pk):
 
 def _notice_form(request, notice: PlacementNotice | None):
     user = request.user
+    rules = _rules_now(user)
     positions = _positions_for(user, notice)
     goals = selectors.goals_visible_to(user).filter(active=True)
     if notice is not None:  # a goal retired since stays on the draft that named it
@@ -249,7 +257,7 @@ def _notice_form(request, notice: PlacementNotice | None):
                 data[total] = str(min(int(data.get(total, "1")) + 1, 50))
             except ValueError:
                 data[total] = "1"
-        form = NoticeForm(data, instance=notice, positions=positions, goals=goals, complete=complete,
+        form = NoticeForm(data, instance=notice, positions=positions, goals=goals, complete=complete, rules=rules,
                           all_positions=positions_for_notice(selectors.positions_visible_to(user)))
         formset = CandidateFormSet(data, prefix=CANDIDATE_PREFIX, complete=complete)
         if action != "person_hinzufuegen":
@@ -265,7 +273,7 @@ def _notice_form(request, notice: PlacementNotice | None):
                     return redirect("staffing:notice_detail", pk=saved.pk)
             status = 400
     else:
-        form = NoticeForm(instance=notice, positions=positions, goals=goals)
+        form = NoticeForm(instance=notice, positions=positions, goals=goals, rules=rules)
         formset = CandidateFormSet(initial=_candidate_initial(notice), prefix=CANDIDATE_PREFIX)
     summary_items = []
     if form.is_bound:
@@ -291,9 +299,9 @@ def _notice_form(request, notice: PlacementNotice | None):
     return render(request, "staffing/notices/form.html", {
         "notice": notice, "form": form, "formset": formset, "has_errors": bool(summary_items or summary_messages),
         "summary_items": summary_items, "summary_messages": summary_messages,
-        "start_warning": _start_warning(planned), "function": function,
+        "start_warning": _start_warning(planned, rules), "function": function,
         "qualification_check": has_qualification_check(),
-        "period_preview": objection_period(timezone.now()),
+        "period_preview": objection_period(timezone.now(), rules),
         "submit_attempted": request.method == "POST" and request.POST.get("aktion") == "einreichen",
     }, status=status)
 
@@ -366,12 +374,13 @@ def _detail_context(request, notice, *, overrides=None, comment_form=None) -> di
         "comment_form": comment_form or (CommentForm() if may_comment else None),
         "may_edit": access.can(user, "notice.edit", notice),
         "missing": notice.missing_for_submission() if notice.state == NoticeState.DRAFT else [],
-        "start_warning": _start_warning(notice.planned_start) if notice.state == NoticeState.DRAFT else None,
+        "start_warning": (_start_warning(notice.planned_start, _rules_now(user))
+                          if notice.state == NoticeState.DRAFT else None),
         "qualification_check": has_qualification_check(), "function": notice.function,
         "notice_links": hooks.notice_links(notice, user),
         "summary_items": summary_items, "summary_messages": summary_messages,
         "has_errors": bool(summary_items or summary_messages),
-        "legal_basis": services.LEGAL_BASIS_CUT,
+        "legal_basis": services.legal_basis_cut(notice),
         "days_left": days_left_text(notice),
     }
 
@@ -693,8 +702,9 @@ def position_detail(request, pk):
 def vacancy_detail(request, pk):
     """PS-4.3: one vacancy, with its days open and the long-open flag of the vacancy list (one rule)."""
     vacancy = selectors.vacancy_for_user(request.user, pk)
+    flag_days = selectors.vacancy_flag_days(vacancy.position.office.district_id)  # issue 17: its district's
     return render(request, "staffing/vacancies/detail.html", {
-        "vacancy": vacancy, "row": selectors.vacancy_rows([vacancy])[0], "flag_days": selectors.vacancy_flag_days()})
+        "vacancy": vacancy, "row": selectors.vacancy_rows([vacancy], days=flag_days)[0], "flag_days": flag_days})
 
 
 # --- sign-in and sign-out (issue 15: the one safe `next`) --------------------------------------------
