@@ -412,6 +412,22 @@ def rule_set_district_for_user(user: User, pk) -> District:
     return get_or_404(rule_set_districts_visible_to(user), pk)
 
 
+def rule_set_overview_for(user: User, now=None) -> list[dict]:
+    """Issue 17: per district the user reads, the rule set in force now, the ones scheduled and every
+    version (newest first), in two queries whatever the number of districts or versions."""
+    now = now or timezone.now()
+    districts = rule_set_districts_visible_to(user).prefetch_related(Prefetch(
+        "rule_sets", queryset=AgreementRuleSet.objects.select_related("created_by").order_by("-valid_from",
+                                                                                              "-version")))
+    rows = []
+    for district in districts:
+        versions = list(district.rule_sets.all())
+        current = next((r for r in versions if r.valid_from <= now), None)
+        rows.append({"district": district, "current": current, "versions": versions,
+                     "scheduled": [r for r in versions if r.valid_from > now]})
+    return rows
+
+
 def rule_sets_of(district_id: int) -> QuerySet[AgreementRuleSet]:
     """Issue 17: every version of the district's settings, newest first, with who set it."""
     return (AgreementRuleSet.objects.filter(district_id=district_id).select_related("created_by")

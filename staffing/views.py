@@ -1,6 +1,8 @@
 """Thin views: each reads through selectors (visibility rule) and writes through services."""
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from . import access, hooks, inbox, records, selectors, services, ui
-from .deadlines import objection_period
+from .deadlines import legal_time_zone, objection_period
 from .forms import (
     ACTION_FORMS,
     CandidateFormSet,
@@ -29,10 +31,11 @@ from .forms import (
     LoginForm,
     NoticeFilterForm,
     NoticeForm,
+    RuleSetForm,
     positions_for_notice,
     transition_of,
 )
-from .models import OPEN_STATES, NoticeState, PlacementNotice
+from .models import OPEN_STATES, RULE_SET_FIELDS, NoticeState, PlacementNotice, rule_set_defaults
 from .redirects import safe_next
 from .templatetags.kern import days_left_text
 
@@ -734,3 +737,55 @@ def set_language(request):
     if isinstance(response, HttpResponseRedirect):
         response["Location"] = safe_next(request, reverse("staffing:home"))
     return response
+
+
+# --- issue 17: the district's agreement settings (rule sets) ------------------------------------------
+
+@login_required
+def rule_set_overview(request):
+    """Issue 17, point 1: the district's settings in force, the scheduled ones and their history, read-only
+    for the district's people; the district administration changes them (`rule_set_edit`)."""
+    user = request.user
+    if not access.can(user, "rule_set.view"):
+        raise PermissionDenied(_("Die Einstellungen des Kreises sind Ihnen nicht zugänglich."))
+    rows = selectors.rule_set_overview_for(user)
+    for row in rows:
+        row["may_keep"] = access.can(user, "rule_set.keep", row["district"])
+    return render(request, "staffing/rule_sets/overview.html", {"rows": rows})
+
+
+@login_required
+def rule_set_edit(request, pk):
+    """Issue 17, point 1: the district administration changes its district's settings for notices received
+    from a day on (a new version, audited; running periods do not move). Another district's: 404."""
+    user = request.user
+    district = selectors.rule_set_district_for_user(user, pk)
+    if not access.can(user, "rule_set.keep", district):
+        raise PermissionDenied(_("Nur die Kreisverwaltung ändert die Einstellungen ihres Kreises."))
+    current = selectors.rule_set_in_force(district.pk)
+    initial = {name: getattr(current, name) for name in RULE_SET_FIELDS} if current else rule_set_defaults()
+    initial["valid_from"] = timezone.localdate()
+    form = RuleSetForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            day = data.pop("valid_from")
+            valid_from = None if day == timezone.localdate() else timezone.make_aware(
+                datetime.datetime.combine(day, datetime.time.min), legal_time_zone())
+            try:
+                rule_set = services.rule_set_change(by=user, district_id=district.pk, valid_from=valid_from, **data)
+            except ValidationError as error:
+                ui.apply_service_error(form, error)
+            else:
+                messages.success(request, _("Die Einstellungen wurden als Fassung %(version)s gespeichert. Sie "
+                                            "gelten für Mitteilungen, die ab %(day)s eingehen.") % {
+                    "version": rule_set.version,
+                    "day": timezone.localtime(rule_set.valid_from).strftime("%d.%m.%Y, %H:%M Uhr")})
+                return redirect("staffing:rule_sets")
+        status = 400
+    return render(request, "staffing/rule_sets/edit.html", {
+        "district": district, "current": current, "form": form,
+        "summary_items": ui.summary_items(form) if form.is_bound else [],
+        "has_errors": form.is_bound and bool(form.errors),
+    }, status=status)
