@@ -132,6 +132,11 @@ class AgreementRuleSet(models.Model):
                      reminder_working_days=self.reminder_working_days)
 
     @property
+    def since_ever(self) -> bool:
+        """The district's first settings: for every receipt before any change."""
+        return self.valid_from <= INITIAL_VALID_FROM
+
+    @property
     def is_initial(self) -> bool:
         return self.created_by_id is None and self.version == 1
 
@@ -145,8 +150,10 @@ class AgreementRuleSet(models.Model):
     @property
     def summary(self) -> str:
         """How the notice page names the rule set it used: "Regelwerk vom 01.01.2027: Bayern, Wochenfrist …"."""
-        if self.valid_from <= INITIAL_VALID_FROM:
+        if self.valid_from <= INITIAL_VALID_FROM and self.created_by_id is None:
             head = _("Regelwerk Fassung %(version)s (Voreinstellung)") % {"version": self.version}
+        elif self.valid_from <= INITIAL_VALID_FROM:
+            head = _("Regelwerk Fassung %(version)s") % {"version": self.version}
         else:
             head = _("Regelwerk vom %(day)s") % {
                 "day": timezone.localtime(self.valid_from).strftime("%d.%m.%Y")}
