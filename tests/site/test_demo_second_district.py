@@ -37,12 +37,13 @@ def test_each_district_administration_sees_its_own_settings_and_may_change_them(
     client.force_login(User.objects.get(username="kreis-lka"))
     page = client.get(reverse("staffing:rule_sets")).content.decode()
     assert "Landkreis Augsburg" in page and "Bayern mit katholischen Feiertagen" in page
-    assert "Ennepe-Ruhr-Kreis" not in page
+    assert 'id="regelwerk-lk-augsburg"' in page and 'id="regelwerk-en-kreis"' not in page
     assert reverse("staffing:rule_set_edit", args=[lka.pk]) in page
     assert reverse("staffing:rule_sets") in client.get(reverse("staffing:home")).content.decode()  # navigation
     client.force_login(User.objects.get(username="kreis"))
     page = client.get(reverse("staffing:rule_sets")).content.decode()
-    assert "Ennepe-Ruhr-Kreis" in page and "Nordrhein-Westfalen" in page and "Landkreis Augsburg" not in page
+    assert 'id="regelwerk-en-kreis"' in page and "Nordrhein-Westfalen" in page
+    assert "Landkreis Augsburg" not in page
     assert client.get(reverse("staffing:rule_set_edit", args=[lka.pk])).status_code == 404
     assert client.get(reverse("staffing:rule_set_edit", args=[en.pk])).status_code == 200
 
