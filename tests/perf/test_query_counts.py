@@ -42,7 +42,8 @@ MEASURE = os.environ.get("MEASURE_QUERIES") == "1"  # print the counts instead o
 # superuser (the admin changelists).
 PINNED = {
     # issue 13: + offices, staff and vacancies of the continuity panel (PS-4.1) for the district's start page
-    "staffing:home": {"clerk": 10, "coordination": 13, "district_admin": 13, "head": 10},
+    # issue 17: + the district's rule set (vacancy flag days) on the start page, the vacancy list and the register
+    "staffing:home": {"clerk": 11, "coordination": 14, "district_admin": 14, "head": 11},
     "staffing:notice_list": {"clerk": 11, "coordination": 11, "district_admin": 11, "head": 11},
     # issue 12: + the notice's goals (PS-2.1) and its cuts of the administrative-cost reimbursement (PS-2.5)
     "staffing:notice_detail": {"clerk": 15, "coordination": 15, "district_admin": 15, "head": 15},
@@ -51,8 +52,8 @@ PINNED = {
     "planning:capacity": {"clerk": 15, "coordination": 15},  # issue 13: + staff and vacancies (PS-4.1)
     "planning:coaching": {"clerk": 11, "coordination": 11},
     "planning:costs": {"clerk": 11, "district_admin": 11},  # issue 12: the cuts left for their own ledger
-    "planning:staff_register": {"clerk": 12, "coordination": 12},
-    "planning:vacancies": {"clerk": 10, "coordination": 10},
+    "planning:staff_register": {"clerk": 13, "coordination": 13},  # issue 17: PS-1.2 months, once per district
+    "planning:vacancies": {"clerk": 11, "coordination": 11},
     "integrations:calendar_feed": {"coordination": 8},
     "admin:staffing_placementnotice_changelist": {"superuser": 10},
     "admin:staffing_position_changelist": {"superuser": 11},

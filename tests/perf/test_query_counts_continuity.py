@@ -51,7 +51,7 @@ CASES = [
     ("planning:continuity_xlsx", "district_admin", 9),
     ("planning:continuity_csv", "clerk", 9),
     ("planning:capacity", "coordination", 15),
-    ("staffing:home", "district_admin", 13),
+    ("staffing:home", "district_admin", 14),  # issue 17: + the rule set (vacancy flag days)
 ]
 
 
