@@ -235,6 +235,7 @@ def _seed_second_district(functions, counter):
     PositionChange.objects.bulk_create(rows)
     counter[0] += len(rows)
     _seed_goals(district, counter)
+    counter[0] += seed_career_tracks(district, with_notice=False)  # PS-1.1: its table and the staff's tracks
     _seed_notices(district, SECOND_NOTICES, coordinator="koordination-lka")
 
 
