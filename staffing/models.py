@@ -148,19 +148,21 @@ class AgreementRuleSet(models.Model):
         return label
 
     @property
+    def title(self) -> str:
+        """"Regelwerk vom 01.01.2027" (a change) or "Regelwerk Fassung 1 (Voreinstellung)" (the first)."""
+        if self.valid_from <= INITIAL_VALID_FROM and self.created_by_id is None:
+            return _("Regelwerk Fassung %(version)s (Voreinstellung)") % {"version": self.version}
+        if self.valid_from <= INITIAL_VALID_FROM:
+            return _("Regelwerk Fassung %(version)s") % {"version": self.version}
+        return _("Regelwerk vom %(day)s") % {"day": timezone.localtime(self.valid_from).strftime("%d.%m.%Y")}
+
+    @property
     def summary(self) -> str:
         """How the notice page names the rule set it used: "Regelwerk vom 01.01.2027: Bayern, Wochenfrist …"."""
-        if self.valid_from <= INITIAL_VALID_FROM and self.created_by_id is None:
-            head = _("Regelwerk Fassung %(version)s (Voreinstellung)") % {"version": self.version}
-        elif self.valid_from <= INITIAL_VALID_FROM:
-            head = _("Regelwerk Fassung %(version)s") % {"version": self.version}
-        else:
-            head = _("Regelwerk vom %(day)s") % {
-                "day": timezone.localtime(self.valid_from).strftime("%d.%m.%Y")}
         weeks = (_("Wochenfrist 1 Woche") if self.period_weeks == 1
                  else _("Frist %(weeks)s Wochen") % {"weeks": self.period_weeks})
         reminder = _("Erinnerung %(days)s Arbeitstag(e) vorher") % {"days": self.reminder_working_days}
-        return f"{head}: {self.region_label}, {weeks}, {reminder}"
+        return f"{self.title}: {self.region_label}, {weeks}, {reminder}"
 
     @property
     def legal_basis_cut(self) -> str:
