@@ -19,7 +19,7 @@ from staffing import wording
 from staffing.deadlines import legal_time_zone
 from staffing.hooks import NoticeLink
 from staffing.models import NoticeEvent, NoticeState, ObjectionKind, Organisation, PlacementNotice
-from staffing.services import LEGAL_BASIS_CUT
+from staffing.services import legal_basis_cut
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
@@ -155,6 +155,27 @@ def _last_event(notice: PlacementNotice, to_state: str) -> NoticeEvent | None:
     return next((e for e in reversed(notice._events) if e.to_state == to_state), None)
 
 
+def _period_law(notice: PlacementNotice) -> str:
+    """Issue 17: the Land's administrative procedure act of the notice's rule set (NRW: § 31 VwVfG NRW)."""
+    region = notice.rule_set.holiday_region if notice.rule_set is not None else "NW"
+    if region == "NW":
+        return PERIOD_LAW
+    if region in ("BY", "Augsburg"):
+        return "Art. 31 BayVwVfG i. V. m. §§ 187 Abs. 1, 188 Abs. 2, 193 BGB"
+    land = notice.rule_set.get_holiday_region_display()
+    return f"§ 31 VwVfG in der im Land {land} geltenden Fassung i. V. m. §§ 187 Abs. 1, 188 Abs. 2, 193 BGB"
+
+
+def _period_length(notice: PlacementNotice) -> str:
+    """Issue 17: the length of the period and the Land of its holidays, from the notice's rule set."""
+    rule_set = notice.rule_set
+    if rule_set is None:
+        return "eine Woche – Wochenfrist (PS-2.3)"
+    weeks = "eine Woche – Wochenfrist" if rule_set.period_weeks == 1 else f"{rule_set.period_weeks} Wochen"
+    with override("de"):
+        return f"{weeks} (PS-2.3); Feiertage: {rule_set.region_label}; {rule_set.title}"
+
+
 def _silence(pdf: _Document, notice: PlacementNotice):
     with override("de"):  # the one explanation of the Wochenfrist, as on the page and in the mails
         explained = wording.period_explanation(notice)
@@ -162,7 +183,7 @@ def _silence(pdf: _Document, notice: PlacementNotice):
     rows = [
         ("Eingang der Mitteilung", explained.received),
         ("Fristbeginn", f"{explained.first_day} (der Tag des Eingangs wird nicht mitgerechnet, § 187 Abs. 1 BGB)"),
-        ("Fristdauer", "eine Woche – Wochenfrist (PS-2.3)"),
+        ("Fristdauer", _period_length(notice)),
         ("rechnerisches Fristende", f"{explained.nominal_end} (§ 188 Abs. 2 BGB: Tag der folgenden "
                                     "Woche mit dem Wochentag des Eingangs)"),
     ]
@@ -180,7 +201,7 @@ def _silence(pdf: _Document, notice: PlacementNotice):
         outcome = wording.ended_without_reaction(explained.end)
     pdf.paragraph("Die Koordinierungsstelle hat innerhalb der Wochenfrist weder Bedenken geäußert noch "
                   f"Klärungsbedarf angemeldet. {outcome}")
-    return f"PS-2.3 der {AGREEMENT}; Fristberechnung nach {PERIOD_LAW}"
+    return f"PS-2.3 der {AGREEMENT}; Fristberechnung nach {_period_law(notice)}"
 
 
 def _cleared(pdf: _Document, notice: PlacementNotice):
@@ -250,7 +271,7 @@ def _decided(pdf: _Document, notice: PlacementNotice):
     ])
     pdf.paragraph("In der Erörterung wurde keine einvernehmliche Lösung erzielt. Der Kreis hat wie oben "
                   "angegeben entschieden.")
-    return f"PS-2.5 der {AGREEMENT}; {LEGAL_BASIS_CUT}"
+    return f"PS-2.5 der {AGREEMENT}; {legal_basis_cut(notice)}"
 
 
 SECTIONS = {

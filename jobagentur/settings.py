@@ -265,6 +265,12 @@ OBJECTION_PERIOD_WEEKS = env.int("OBJECTION_PERIOD_WEEKS", default=1)
 PUBLIC_HOLIDAYS_COUNTRY = env.str("PUBLIC_HOLIDAYS_COUNTRY", default="DE")
 PUBLIC_HOLIDAYS_SUBDIVISION = env.str("PUBLIC_HOLIDAYS_SUBDIVISION", default="NW")
 LEGAL_TIME_ZONE = "Europe/Berlin"
+# Issue 17: these are the defaults of a district's first rule set (AgreementRuleSet); the district
+# administration changes its own settings in the app (/kreis/regelwerk/).
+PUBLIC_HOLIDAYS_CATHOLIC = env.bool("PUBLIC_HOLIDAYS_CATHOLIC", default=False)
+REMINDER_WORKING_DAYS = env.int("REMINDER_WORKING_DAYS", default=1)
+STATUTE_DATE = env.str("STATUTE_DATE", default="2007-04-18")
+STATUTE_REFERENCE = env.str("STATUTE_REFERENCE", default="§ 4 Abs. 1 der Heranziehungssatzung des Ennepe-Ruhr-Kreises")
 # PS-1.2: "several months" of relevant experience for placement officers and counsellors.
 QUALIFICATION_MIN_MONTHS = env.int("QUALIFICATION_MIN_MONTHS", default=6)
 # PS-6.2 (issue 13): a claim deviating from the estimate from the quarterly report by more than this

@@ -7,7 +7,8 @@ The append-only tables are those whose rows the code writes once and never chang
   `notifications_sent_at` (the outbox stamp, set once; the trigger of staffing 0002/0006 refuses every
   other change and a second stamp);
 - `staffing_positionchange` (PS-4.2, the staff plan's audit) and `staffing_gradecareertrackchange`
-  (PS-1.1, the career-track table's audit);
+  (PS-1.1, the career-track table's audit), `staffing_agreementruleset` (issue 17: a district's
+  agreement settings; a change is a new version);
 - `staffing_candidatedataaccess` (DSGVO record of access): the retention job (privacy.services) blanks
   candidates' personal data but keeps the record of access, which holds only ids, a page name and a time;
 - `planning_quarterlyreport` (PS-6.1, the confirmed snapshot), `planning_reimbursementcap` (PS-5.1, a
@@ -39,6 +40,7 @@ APPEND_ONLY_TABLES = (
     AppendOnlyTable("staffing_noticeevent", "at", ("notifications_sent_at",)),
     AppendOnlyTable("staffing_positionchange", "at"),
     AppendOnlyTable("staffing_gradecareertrackchange", "at"),
+    AppendOnlyTable("staffing_agreementruleset", "created_at"),  # issue 17: a change is a new version
     AppendOnlyTable("staffing_candidatedataaccess", "at"),
     AppendOnlyTable("planning_quarterlyreport", "confirmed_at"),
     AppendOnlyTable("planning_reimbursementcap", "set_at"),

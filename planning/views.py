@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from staffing import records
 from staffing import selectors as staffing_selectors
-from staffing.access import can
+from staffing.access import can, scope_of
 from staffing.qualification import deviations
 from staffing.ui import apply_service_error, csv_response, paginate, parse_date_param
 
@@ -333,9 +333,10 @@ def vacancy_list(request):
     refilled = request.GET.get("wiederbesetzte") == "1"
     page = paginate(request, staffing_selectors.vacancies_for_page(request.user, refilled=refilled),
                     per_page=PAGE_SIZE)
-    rows = staffing_selectors.vacancy_rows(page)
+    limit = staffing_selectors.vacancy_flag_days(scope_of(request.user).district_id)  # issue 17
+    rows = staffing_selectors.vacancy_rows(page, days=limit)
     return render(request, "planning/vacancies.html", {
-        "page": page, "rows": rows, "limit": staffing_selectors.vacancy_flag_days(), "refilled": refilled,
+        "page": page, "rows": rows, "limit": limit, "refilled": refilled,
         "flagged": sum(r["flagged"] for r in rows),
         "unfilled": staffing_selectors.positions_unfilled_visible_to(request.user)[:100],
     })

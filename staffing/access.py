@@ -368,6 +368,11 @@ RULES = {
     "statistics.view": _sees_statistics,
     "statistics.all_districts": lambda user, obj=None: scope_of(user).everything,  # the operator, per district
     "audit.export": _exports_audit,  # obj: the notice, or None for a period of the user's scope
+    # issue 17: the district's agreement settings (rule sets): the district side reads its own district's,
+    # the district administration changes them (obj: the district)
+    "rule_set.view": _district_side,
+    "rule_set.keep": lambda user, district=None: _has_role(user, ADMIN) and (
+        district is None or scope_of(user).district_id == district.pk),
     # issue 14: development mail viewer -- only while DEBUG; staff and superusers, or the demo logins (which
     # sign in only while DEMO_LOGINS_ENABLED): a newcomer sees what every demo user would receive
     "dev_mail.view": lambda user, obj=None: settings.DEBUG and bool(getattr(user, "is_authenticated", False))

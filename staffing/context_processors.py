@@ -22,6 +22,8 @@ def _core_items(user) -> list[tuple[str, object, str]]:
     items.append((reverse("staffing:position_list"), _("Stellen"), "staff"))
     if access.can(user, "career_tracks.keep"):  # PS-1.1: the district keeps the career-track table
         items.append((reverse("staffing:career_tracks"), _("Laufbahnen"), "staff"))
+    if access.can(user, "rule_set.view"):  # issue 17: the district's agreement settings
+        items.append((reverse("staffing:rule_sets"), _("Regelwerk"), "notices"))
     if access.can(user, "goals.keep"):
         items.append((reverse("staffing:goal_list"), _("Ziele"), "planning"))
     if access.can(user, "cuts.view"):

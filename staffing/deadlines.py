@@ -20,6 +20,12 @@ Rules implemented here:
   "NW").
 
 Settings are read lazily at call time, so they can be overridden in tests.
+
+Issue 17, point 1: a district keeps its own agreement settings (``staffing.models.AgreementRuleSet``):
+period length, the Land (or the finer region, e.g. the city of Augsburg) whose public holidays move
+the end, the holidays of predominantly Catholic communities where the Land has them, and the reminder
+lead time. Every function here takes those settings as ``rules`` (a ``Rules``); without them the
+environment's defaults apply (``default_rules``).
 """
 
 from __future__ import annotations
@@ -37,6 +43,9 @@ from django.utils.translation import override
 
 __all__ = [
     "ObjectionPeriod",
+    "Rules",
+    "default_rules",
+    "reminder_day",
     "format_period_end",
     "is_within_period",
     "is_working_day",
@@ -49,6 +58,42 @@ DEFAULT_OBJECTION_PERIOD_WEEKS = 1
 DEFAULT_PUBLIC_HOLIDAYS_COUNTRY = "DE"
 DEFAULT_PUBLIC_HOLIDAYS_SUBDIVISION = "NW"
 DEFAULT_LEGAL_TIME_ZONE = "Europe/Berlin"
+DEFAULT_REMINDER_WORKING_DAYS = 1
+
+# Issue 17: the regions whose public holidays the `holidays` package knows for Germany: the 16 Länder and,
+# finer, the city of Augsburg (Bavaria's holidays plus Mariä Himmelfahrt and the Hohes Friedensfest).
+HOLIDAY_REGIONS = {
+    "BW": "Baden-Württemberg", "BY": "Bayern", "BE": "Berlin", "BB": "Brandenburg", "HB": "Bremen",
+    "HH": "Hamburg", "HE": "Hessen", "MV": "Mecklenburg-Vorpommern", "NI": "Niedersachsen",
+    "NW": "Nordrhein-Westfalen", "RP": "Rheinland-Pfalz", "SL": "Saarland", "SN": "Sachsen",
+    "ST": "Sachsen-Anhalt", "SH": "Schleswig-Holstein", "TH": "Thüringen",
+    "Augsburg": "Bayern: Stadt Augsburg (mit Augsburger Hohem Friedensfest)",
+}
+# Länder with holidays only in predominantly Catholic communities (the package's "catholic" category):
+# Bavaria (Mariä Himmelfahrt), Saxony and Thuringia (Fronleichnam, in some communities).
+CATHOLIC_REGIONS = ("BY", "SN", "TH")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Issue 17: the settings of a district that the PS-2.3 computations read (see AgreementRuleSet)."""
+
+    weeks: int = DEFAULT_OBJECTION_PERIOD_WEEKS
+    region: str = DEFAULT_PUBLIC_HOLIDAYS_SUBDIVISION
+    catholic: bool = False
+    reminder_working_days: int = DEFAULT_REMINDER_WORKING_DAYS
+    country: str = DEFAULT_PUBLIC_HOLIDAYS_COUNTRY
+
+
+def default_rules() -> Rules:
+    """Issue 17: the environment's settings, for a district without its own rule set (and its first one)."""
+    return Rules(
+        weeks=_objection_period_weeks(),
+        region=getattr(settings, "PUBLIC_HOLIDAYS_SUBDIVISION", DEFAULT_PUBLIC_HOLIDAYS_SUBDIVISION) or "",
+        catholic=bool(getattr(settings, "PUBLIC_HOLIDAYS_CATHOLIC", False)),
+        reminder_working_days=int(getattr(settings, "REMINDER_WORKING_DAYS", DEFAULT_REMINDER_WORKING_DAYS)),
+        country=getattr(settings, "PUBLIC_HOLIDAYS_COUNTRY", DEFAULT_PUBLIC_HOLIDAYS_COUNTRY),
+    )
 
 GERMAN_WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 SATURDAY = 5
@@ -92,19 +137,23 @@ class ObjectionPeriod:
         return f"verlängert wegen Wochenende ({', '.join(weekend_days)})"
 
 
-def objection_period(received_at: datetime) -> ObjectionPeriod:
-    """Compute the objection period of PS-2.3 per § 31 VwVfG NRW with §§ 187 (1), 188 (2), 193 BGB."""
+def objection_period(received_at: datetime, rules: Rules | None = None) -> ObjectionPeriod:
+    """Compute the objection period of PS-2.3 per § 31 VwVfG NRW with §§ 187 (1), 188 (2), 193 BGB, under the
+    district's rules (issue 17: period length, the Land's holidays)."""
     _require_aware(received_at, "received_at")
+    rules = rules or default_rules()
+    if rules.weeks < 1:
+        raise ImproperlyConfigured(f"The period must be at least one week, got {rules.weeks}.")
     tz = legal_time_zone()
     received_on = received_at.astimezone(tz).date()
     # § 187 (1) + § 188 (2) BGB: same weekday name, N weeks later.
-    nominal_last_day = received_on + timedelta(weeks=_objection_period_weeks())
+    nominal_last_day = received_on + timedelta(weeks=rules.weeks)
 
     # § 193 BGB: move past Saturdays, Sundays and public holidays.
     last_day = nominal_last_day
     reasons: list[str] = []
     while True:
-        day_reasons = _non_working_reasons(last_day)
+        day_reasons = _non_working_reasons(last_day, rules)
         if not day_reasons:
             break
         reasons.extend(day_reasons)
@@ -121,9 +170,9 @@ def objection_period(received_at: datetime) -> ObjectionPeriod:
     )
 
 
-def objection_period_end(received_at: datetime) -> datetime:
+def objection_period_end(received_at: datetime, rules: Rules | None = None) -> datetime:
     """Return the instant the PS-2.3 period ends (00:00 legal time after the last day, § 188 (2) BGB)."""
-    return objection_period(received_at).ends_at
+    return objection_period(received_at, rules).ends_at
 
 
 def is_within_period(ends_at: datetime, at: datetime) -> bool:
@@ -133,17 +182,26 @@ def is_within_period(ends_at: datetime, at: datetime) -> bool:
     return at < ends_at
 
 
-def is_working_day(d: date) -> bool:
+def is_working_day(d: date, rules: Rules | None = None) -> bool:
     """Tell whether ``d`` is a working day in the sense of § 193 BGB (not Sat/Sun/public holiday)."""
-    return not _non_working_reasons(d)
+    return not _non_working_reasons(d, rules)
 
 
-def working_day_before(d: date) -> date:
-    """Return the last § 193 BGB working day strictly before ``d`` (for the reminder before the end)."""
-    day = d - timedelta(days=1)
-    while not is_working_day(day):
+def working_day_before(d: date, rules: Rules | None = None, *, count: int = 1) -> date:
+    """Return the ``count``-th § 193 BGB working day strictly before ``d`` (for the reminder before the end)."""
+    day = d
+    for _step in range(max(1, count)):
         day -= timedelta(days=1)
+        while not is_working_day(day, rules):
+            day -= timedelta(days=1)
     return day
+
+
+def reminder_day(last_day: date, rules: Rules | None = None) -> date:
+    """PS-2.3 (issue 17): the day the reminder is due, the district's lead time in working days before the
+    last day of the period."""
+    rules = rules or default_rules()
+    return working_day_before(last_day, rules, count=rules.reminder_working_days)
 
 
 def legal_time_zone() -> ZoneInfo:
@@ -151,11 +209,12 @@ def legal_time_zone() -> ZoneInfo:
     return _zone(getattr(settings, "LEGAL_TIME_ZONE", DEFAULT_LEGAL_TIME_ZONE))
 
 
-def holiday_names(d: date) -> list[str]:
-    """Return the German names of the public holidays on ``d`` that count for § 193 BGB."""
-    country = getattr(settings, "PUBLIC_HOLIDAYS_COUNTRY", DEFAULT_PUBLIC_HOLIDAYS_COUNTRY)
-    subdiv = getattr(settings, "PUBLIC_HOLIDAYS_SUBDIVISION", DEFAULT_PUBLIC_HOLIDAYS_SUBDIVISION)
-    return _holiday_calendar(country, subdiv or None, d.year, d.year).get_list(d)
+def holiday_names(d: date, rules: Rules | None = None) -> list[str]:
+    """Return the German names of the public holidays on ``d`` that count for § 193 BGB in the district's
+    Land (issue 17), with the holidays of Catholic communities where the district chose them."""
+    rules = rules or default_rules()
+    catholic = rules.catholic and rules.region in CATHOLIC_REGIONS
+    return _holiday_calendar(rules.country, rules.region or None, d.year, d.year, catholic).get_list(d)
 
 
 def format_period_end(notice) -> str:
@@ -169,7 +228,7 @@ def format_period_end(notice) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _holiday_calendar(
-    country: str, subdiv: str | None, first_year: int, last_year: int
+    country: str, subdiv: str | None, first_year: int, last_year: int, catholic: bool = False
 ) -> holidays.HolidayBase:
     """Build (once per year range) the public-holiday calendar used for § 193 BGB."""
     return holidays.country_holidays(
@@ -178,6 +237,7 @@ def _holiday_calendar(
         years=range(first_year, last_year + 1),
         language="de",
         expand=False,
+        categories=("public", "catholic") if catholic else ("public",),
     )
 
 
@@ -195,9 +255,9 @@ def _objection_period_weeks() -> int:
     return weeks
 
 
-def _non_working_reasons(d: date) -> list[str]:
+def _non_working_reasons(d: date, rules: Rules | None = None) -> list[str]:
     """List why ``d`` is no working day under § 193 BGB (holidays first, then the weekend)."""
-    reasons = [f"{HOLIDAY_PREFIX}{name}" for name in holiday_names(d)]
+    reasons = [f"{HOLIDAY_PREFIX}{name}" for name in holiday_names(d, rules)]
     if d.weekday() >= SATURDAY:
         reasons.append(f"{WEEKEND_PREFIX}{GERMAN_WEEKDAYS[d.weekday()]}")
     return reasons

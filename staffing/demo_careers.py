@@ -28,11 +28,13 @@ ONE_LEVEL_BELOW = {grades.LG1_SECOND: grades.LG1_FIRST, grades.LG2_FIRST: grades
                    grades.EMPLOYEE_UNIVERSITY: grades.EMPLOYEE_ADVANCED}
 
 
-def seed_career_tracks(district) -> int:
-    """PS-1.1: table, staff tracks and the demo notice; returns how many rows were created."""
+def seed_career_tracks(district, *, with_notice: bool = True) -> int:
+    """PS-1.1: table, staff tracks and the demo notice (issue 17: the second demo district without it);
+    returns how many rows were created."""
     created = records.career_tracks_seed_defaults(district=district)
     _staff_tracks(district)
-    created += _benefits_notice(district)
+    if with_notice:
+        created += _benefits_notice(district)
     return created
 
 

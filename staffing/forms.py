@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from . import hooks, services
 from .deadlines import objection_period
 from .models import (
+    HOLIDAY_REGION_CHOICES,
     PLACEABLE_STATES,
     AdministrativeCostCut,
     Candidate,
@@ -70,9 +71,11 @@ class NoticeForm(forms.ModelForm):
             "head_involved": _("Nur bei Leitungsfunktionen (PS-2.6)."),
         }
 
-    def __init__(self, *args, positions, goals=None, complete: bool = False, all_positions=None, **kwargs):
+    def __init__(self, *args, positions, goals=None, complete: bool = False, all_positions=None, rules=None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.complete = complete
+        self.rules = rules  # issue 17: the district's settings in force now
         self.all_positions = all_positions  # the user's positions, also those bound by an open notice
         self.fields["position"].queryset = positions
         self.fields["goals"].queryset = goals if goals is not None else JobAgenturGoal.objects.none()
@@ -106,7 +109,7 @@ class NoticeForm(forms.ModelForm):
                                               "liegen (PS-2.2: frühzeitige Information)."))
         if self.complete:
             _require(self, NOTICE_REQUIRED)
-            last_day = objection_period(timezone.now()).last_day
+            last_day = objection_period(timezone.now(), self.rules).last_day
             if planned and planned <= last_day and not (data.get("early_start_reason") or "").strip() \
                     and "planned_start" not in self.errors:
                 self.add_error("early_start_reason", _(
@@ -652,3 +655,44 @@ class LoginForm(AuthenticationForm):
         if len(username) > (self.username_field.max_length or 150):
             raise self.get_invalid_login_error()
         return super().clean()
+
+
+def _number_field(label, low, high, help_text=""):
+    message = _("Bitte geben Sie eine ganze Zahl von %(low)s bis %(high)s an.") % {"low": low, "high": high}
+    return forms.IntegerField(label=label, min_value=low, max_value=high, help_text=help_text, error_messages={
+        "required": message, "invalid": message, "min_value": message, "max_value": message})
+
+
+class RuleSetForm(forms.Form):
+    """Issue 17, point 1: the district administration changes its district's agreement settings (a new
+    version for notices received from `valid_from` on)."""
+
+    valid_from = GermanDateField(
+        label=_("gilt für Mitteilungen, die eingehen ab"), widget=DateInput(),
+        help_text=_("Heute oder später. Laufende Fristen bleiben unverändert."),
+        error_messages={"required": _("Bitte geben Sie an, ab wann die Einstellungen gelten.")})
+    holiday_region = forms.ChoiceField(
+        label=_("Feiertage des Landes"), choices=[("", _("Bitte wählen")), *HOLIDAY_REGION_CHOICES],
+        help_text=_("Fällt das Fristende auf einen Feiertag dieses Landes, endet die Frist am nächsten Werktag "
+                    "(§ 193 BGB)."),
+        error_messages={"required": _("Bitte wählen Sie das Land, dessen Feiertage gelten."),
+                        "invalid_choice": _("Bitte wählen Sie das Land, dessen Feiertage gelten.")})
+    catholic_holidays = forms.BooleanField(
+        label=_("mit den Feiertagen überwiegend katholischer Gemeinden"), required=False,
+        help_text=_("Nur in Bayern (Mariä Himmelfahrt), Sachsen und Thüringen (Fronleichnam)."))
+    period_weeks = _number_field(_("Dauer der Frist in Wochen"), 1, 8,
+                                 _("Die Vereinbarung sieht eine Woche vor (Wochenfrist, PS-2.3)."))
+    reminder_working_days = _number_field(_("Erinnerung (Arbeitstage vor Fristende)"), 1, 4)
+    vacancy_flag_days = _number_field(_("Vakanz hervorheben nach (Tagen)"), 1, 730,
+                                      _("PS-4.3: frei gewordene Stellen unverzüglich wiederbesetzen."))
+    qualification_min_months = _number_field(_("Mindestens einschlägige Berufserfahrung (Monate)"), 0, 60,
+                                             _("PS-1.2: „mehrmonatige“ Berufserfahrung."))
+    statute_date = GermanDateField(label=_("Heranziehungssatzung vom"), required=False, widget=DateInput())
+    statute_reference = forms.CharField(
+        label=_("Fundstelle der Kürzungsregel"), max_length=200, required=False,
+        help_text=_("z. B. § 4 Abs. 1 der Heranziehungssatzung des Kreises"),
+        error_messages={"max_length": _("Höchstens 200 Zeichen.")})
+    reason = forms.CharField(
+        label=_("Begründung der Änderung"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Bitte begründen Sie die Änderung."),
+                        "max_length": _("Höchstens 2000 Zeichen.")})

@@ -19,7 +19,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from . import grades
 from .access import role_of, transition_permission
-from .deadlines import objection_period, working_day_before
+from .deadlines import CATHOLIC_REGIONS, HOLIDAY_REGIONS, Rules, objection_period, reminder_day
 from .hooks import notification_kind_choices
 from .states import (  # noqa: F401  (re-exported: the states live next to their meaning table)
     FINAL_STATES,
@@ -50,6 +50,127 @@ class District(models.Model):
 
     def __str__(self):
         return self.name
+
+
+HOLIDAY_REGION_CHOICES = list(HOLIDAY_REGIONS.items())
+RULE_SET_FIELDS = ("holiday_region", "catholic_holidays", "period_weeks", "reminder_working_days",
+                   "vacancy_flag_days", "qualification_min_months", "statute_date", "statute_reference")
+
+
+def rule_set_defaults() -> dict:
+    """Issue 17: the environment's settings (OBJECTION_PERIOD_WEEKS, PUBLIC_HOLIDAYS_SUBDIVISION,
+    REMINDER_WORKING_DAYS, VACANCY_FLAG_DAYS, QUALIFICATION_MIN_MONTHS, STATUTE_*) as the values of a
+    district's first rule set."""
+    from django.conf import settings
+
+    statute = getattr(settings, "STATUTE_DATE", "2007-04-18")
+    return {
+        "holiday_region": getattr(settings, "PUBLIC_HOLIDAYS_SUBDIVISION", "NW") or "NW",
+        "catholic_holidays": bool(getattr(settings, "PUBLIC_HOLIDAYS_CATHOLIC", False)),
+        "period_weeks": int(getattr(settings, "OBJECTION_PERIOD_WEEKS", 1)),
+        "reminder_working_days": int(getattr(settings, "REMINDER_WORKING_DAYS", 1)),
+        "vacancy_flag_days": int(getattr(settings, "VACANCY_FLAG_DAYS", 90)),
+        "qualification_min_months": int(getattr(settings, "QUALIFICATION_MIN_MONTHS", 6)),
+        "statute_date": datetime.date.fromisoformat(statute) if statute else None,
+        "statute_reference": getattr(settings, "STATUTE_REFERENCE",
+                                     "§ 4 Abs. 1 der Heranziehungssatzung des Ennepe-Ruhr-Kreises"),
+    }
+# the first rule set of a district applies to every receipt before any change ("since ever")
+INITIAL_VALID_FROM = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+class AgreementRuleSet(models.Model):
+    """Issue 17, point 1: a district's settings of the agreement, as data: the Wochenfrist's length and the
+    Land whose public holidays move its end (PS-2.3, § 193 BGB), the reminder lead time, the vacancy flag
+    (PS-4.3), the experience threshold (PS-1.2) and its Heranziehungssatzung (PS-2.5). Append-only: a change
+    is a new version (who, when, old → new, why); a notice keeps the version in force at its receipt."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="rule_sets",
+                                 verbose_name=_("Kreis"))
+    version = models.PositiveIntegerField(_("Fassung"))
+    valid_from = models.DateTimeField(_("gilt für Eingänge ab"))
+    holiday_region = models.CharField(_("Feiertage des Landes"), max_length=20, choices=HOLIDAY_REGION_CHOICES,
+                                      help_text=_("Die gesetzlichen Feiertage dieses Landes verschieben das "
+                                                  "Fristende (§ 193 BGB)."))
+    catholic_holidays = models.BooleanField(
+        _("mit den Feiertagen überwiegend katholischer Gemeinden"), default=False,
+        help_text=_("Nur in Bayern (Mariä Himmelfahrt), Sachsen und Thüringen (Fronleichnam)."))
+    period_weeks = models.PositiveSmallIntegerField(
+        _("Dauer der Frist in Wochen"), validators=[MinValueValidator(1), MaxValueValidator(8)])
+    reminder_working_days = models.PositiveSmallIntegerField(
+        _("Erinnerung (Arbeitstage vor Fristende)"), validators=[MinValueValidator(1), MaxValueValidator(4)])
+    vacancy_flag_days = models.PositiveSmallIntegerField(
+        _("Vakanz hervorheben nach (Tagen)"), validators=[MinValueValidator(1), MaxValueValidator(730)])
+    qualification_min_months = models.PositiveSmallIntegerField(
+        _("Mindestens einschlägige Berufserfahrung (Monate)"), validators=[MaxValueValidator(60)])
+    statute_date = models.DateField(_("Heranziehungssatzung vom"), null=True, blank=True)
+    statute_reference = models.CharField(_("Fundstelle der Kürzungsregel"), max_length=200, blank=True,
+                                         help_text=_("z. B. § 4 Abs. 1 der Heranziehungssatzung des Kreises"))
+    reason = models.TextField(_("Begründung der Änderung"), blank=True)
+    changes = models.JSONField(_("Änderungen (vorher → nachher)"), default=dict, blank=True)
+    created_by = models.ForeignKey("User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("festgelegt von"))
+    created_at = models.DateTimeField(_("festgelegt am"), default=timezone.now, db_default=Now())
+
+    class Meta:
+        verbose_name = _("Regelwerk des Kreises")
+        verbose_name_plural = _("Regelwerke der Kreise")
+        ordering = ["district", "-valid_from", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "version"], name="rule_set_version_unique_in_district"),
+            models.CheckConstraint(condition=Q(period_weeks__gte=1), name="rule_set_period_at_least_a_week"),
+        ]
+
+    def __str__(self):
+        return self.summary
+
+    @property
+    def rules(self) -> Rules:
+        """The settings the PS-2.3 computations read (staffing.deadlines)."""
+        return Rules(weeks=self.period_weeks, region=self.holiday_region,
+                     catholic=self.catholic_holidays and self.holiday_region in CATHOLIC_REGIONS,
+                     reminder_working_days=self.reminder_working_days)
+
+    @property
+    def since_ever(self) -> bool:
+        """The district's first settings: for every receipt before any change."""
+        return self.valid_from <= INITIAL_VALID_FROM
+
+    @property
+    def is_initial(self) -> bool:
+        return self.created_by_id is None and self.version == 1
+
+    @property
+    def region_label(self) -> str:
+        label = str(self.get_holiday_region_display())
+        if self.catholic_holidays and self.holiday_region in CATHOLIC_REGIONS:
+            label += str(_(" mit katholischen Feiertagen"))
+        return label
+
+    @property
+    def title(self) -> str:
+        """"Regelwerk vom 01.01.2027" (a change) or "Regelwerk Fassung 1 (Voreinstellung)" (the first)."""
+        if self.valid_from <= INITIAL_VALID_FROM and self.created_by_id is None:
+            return _("Regelwerk Fassung %(version)s (Voreinstellung)") % {"version": self.version}
+        if self.valid_from <= INITIAL_VALID_FROM:
+            return _("Regelwerk Fassung %(version)s") % {"version": self.version}
+        return _("Regelwerk vom %(day)s") % {"day": timezone.localtime(self.valid_from).strftime("%d.%m.%Y")}
+
+    @property
+    def summary(self) -> str:
+        """How the notice page names the rule set it used: "Regelwerk vom 01.01.2027: Bayern, Wochenfrist …"."""
+        weeks = (_("Wochenfrist 1 Woche") if self.period_weeks == 1
+                 else _("Frist %(weeks)s Wochen") % {"weeks": self.period_weeks})
+        reminder = _("Erinnerung %(days)s Arbeitstag(e) vorher") % {"days": self.reminder_working_days}
+        return f"{self.title}: {self.region_label}, {weeks}, {reminder}"
+
+    @property
+    def legal_basis_cut(self) -> str:
+        """PS-2.5: the district's statute that allows cutting the administrative-cost reimbursement."""
+        reference = self.statute_reference or str(_("§ 4 Abs. 1 der Heranziehungssatzung"))
+        if self.statute_date:
+            return f"{reference} vom {self.statute_date:%d.%m.%Y}"
+        return reference
 
 
 class City(models.Model):
@@ -505,6 +626,8 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
     period_extension_reason = models.CharField(_("Grund der Fristverlängerung"), max_length=200, blank=True)
     reminder_due_at = models.DateTimeField(_("Erinnerung fällig"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("Erinnerung versandt"), null=True, blank=True)
+    rule_set = models.ForeignKey(AgreementRuleSet, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="notices", verbose_name=_("Regelwerk bei Eingang"))
     # Consultation (PS-2.4)
     objection_kind = models.CharField(_("Art der Reaktion"), max_length=20, choices=ObjectionKind.choices,
                                       blank=True)
@@ -578,6 +701,11 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
     def is_complete(self) -> bool:
         return not self.missing_for_submission()
 
+    @property
+    def rules(self):
+        """Issue 17: the settings the notice's period was computed with (its rule set; None: the defaults)."""
+        return self.rule_set.rules if self.rule_set_id else None
+
     def period_running(self) -> bool:
         """PS-2.3/2.4: reactions count only before the end of the objection period."""
         return self.period_ends_at is not None and timezone.now() < self.period_ends_at
@@ -597,17 +725,19 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
     # -- transitions (called only from staffing.services) ---------------------------------
     @transition(field=state, source=NoticeState.DRAFT, target=NoticeState.INFORMED,
                 conditions=[is_complete], permission=transition_permission("submit"))
-    def submit(self, *, received_at):
-        """PS-2.2: the city informs the coordination office; the objection period starts."""
-        period = objection_period(received_at)
+    def submit(self, *, received_at, rule_set=None):
+        """PS-2.2: the city informs the coordination office; the objection period starts under the
+        district's rule set in force at receipt (issue 17: it stays with the notice)."""
+        self.rule_set = rule_set
+        rules = rule_set.rules if rule_set is not None else None
+        period = objection_period(received_at, rules)
         self.received_at = received_at
         self.period_ends_at = period.ends_at
         self.period_last_day = period.last_day
         self.period_extension_reason = period.extension_reason
-        reminder_day = working_day_before(period.last_day)
         self.reminder_due_at = timezone.make_aware(
-            datetime.datetime.combine(reminder_day, datetime.time.min), period.ends_at.tzinfo
-        )
+            datetime.datetime.combine(reminder_day(period.last_day, rules), datetime.time.min),
+            period.ends_at.tzinfo)
 
     @transition(field=state, source=NoticeState.INFORMED, target=NoticeState.CLEARED,
                 conditions=[period_running], permission=transition_permission("clear"))

@@ -82,7 +82,8 @@ def _texts(notice: PlacementNotice, kind: str, *, event: NoticeEvent | None = No
     with override("de"):
         # the state the event led to: a notification delivered late (outbox) must not describe a later step
         state_label = event.get_to_state_display() if event is not None else notice.get_state_display()
-        key = (notice.received_at, notice.period_last_day, notice.period_extension_reason)
+        # issue 17: the explanation also depends on the rule set of the notice's receipt (Land, weeks)
+        key = (notice.received_at, notice.period_last_day, notice.period_extension_reason, notice.rule_set_id)
         if cache is None or key not in cache:
             end = format_period_end(notice)
             words = (end, wording.mail_words(notice, end))
@@ -184,8 +185,8 @@ def deliver_events(event_ids: list[int]) -> list[int]:
     with one UPDATE, so an event is delivered exactly once however often its task or the outbox runs."""
     with transaction.atomic():
         events = list(_locked(NoticeEvent.objects.filter(pk__in=list(event_ids), notifications_sent_at__isnull=True)
-                              .select_related("notice", "notice__office", "notice__office__city").order_by("pk"),
-                              of=("self",)))
+                              .select_related("notice", "notice__office", "notice__office__city", "notice__rule_set")
+                              .order_by("pk"), of=("self",)))
         if not events:
             return []
         created = Notification.objects.bulk_create(_event_notifications(events))

@@ -29,11 +29,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import grades
-from .models import Candidate, CareerTrack, Function, GradeCareerTrack, Induction, Qualification
+from .models import AgreementRuleSet, Candidate, CareerTrack, Function, GradeCareerTrack, Induction, Qualification
 
 ACTIVE_FUNCTIONS = (Function.Code.PLACEMENT, Function.Code.COUNSELLING)
 
@@ -51,9 +52,32 @@ class RuleResult:
         return _("erfüllt") if self.met else _("Abweichung: %(text)s") % {"text": self.text}
 
 
-def min_months() -> int:
-    """PS-1.2: "several months" of relevant experience, as configured (default 6)."""
-    return int(getattr(settings, "QUALIFICATION_MIN_MONTHS", 6))
+def min_months(person=None) -> int:
+    """PS-1.2: "several months" of relevant experience: issue 17, the district's rule set (a candidate of a
+    received notice: the rule set of its receipt; otherwise the one in force now), else the setting
+    QUALIFICATION_MIN_MONTHS (default 6). Read once per request and rule set / district."""
+    default = int(getattr(settings, "QUALIFICATION_MIN_MONTHS", 6))
+    if person is None:
+        return default
+    notice = _cached(person, "notice") if isinstance(person, Candidate) else None
+    rule_set_id = getattr(notice, "rule_set_id", None)
+    if rule_set_id:
+        key, qs = ("rule_set", rule_set_id), AgreementRuleSet.objects.filter(pk=rule_set_id)
+    else:
+        district_id = _district_id_of(person)
+        if not district_id:
+            return default
+        key = ("district", district_id)
+        qs = (AgreementRuleSet.objects.filter(district_id=district_id, valid_from__lte=timezone.now())
+              .order_by("-valid_from", "-version")[:1])
+    memo = _tables.get()
+    if memo is not None and key in memo:
+        return memo[key]
+    found = list(qs.values_list("qualification_min_months", flat=True)[:1])
+    months = int(found[0]) if found else default
+    if memo is not None:
+        memo[key] = months
+    return months
 
 
 def _function_code(function) -> str | None:
@@ -184,7 +208,7 @@ def check_active_area(person) -> list[RuleResult]:
     else:
         results.append(RuleResult("PS-1.2", False, _("In der Regel ist ein (Fach-)Hochschulabschluss oder eine "
                                                      "gleichwertige Qualifikation vorgesehen.")))
-    months, needed = person.months_experience, min_months()
+    months, needed = person.months_experience, min_months(person)
     if months is None:
         results.append(RuleResult("PS-1.2", False, _("Berufserfahrung nicht angegeben.")))
         experience_missing = True

@@ -15,6 +15,7 @@ from . import access, states
 from .models import (
     OPEN_STATES,
     AdministrativeCostCut,
+    AgreementRuleSet,
     Candidate,
     City,
     District,
@@ -144,7 +145,8 @@ def notices_waiting_for(user: User) -> QuerySet[PlacementNotice]:
 
 def notice_detail_for_user(user: User, pk) -> PlacementNotice:
     """The notice with candidates, audit trail and comments in a fixed number of queries (PS-2)."""
-    qs = notices_visible_to(user).select_related("vacancy", "created_by", "office__district").prefetch_related(
+    qs = notices_visible_to(user).select_related(
+        "vacancy", "created_by", "office__district", "rule_set").prefetch_related(
         "candidates",
         Prefetch("events", queryset=NoticeEvent.objects.select_related("actor", "on_behalf_of").order_by("at", "pk")),
         Prefetch("comments", queryset=NoticeComment.objects.select_related("author").order_by("created_at", "pk")),
@@ -289,9 +291,13 @@ def notification_for_user(user: User, pk):
 
 # --- vacancies (PS-4.3): the one "long open" rule and the vacancy page -------------------------------
 
-def vacancy_flag_days() -> int:
+def vacancy_flag_days(district_id: int | None = None) -> int:
     """PS-4.3 (refill without delay): an open vacancy is flagged once it is open longer than this many
-    days (settings.VACANCY_FLAG_DAYS)."""
+    days: the district's rule set in force (issue 17), else settings.VACANCY_FLAG_DAYS."""
+    if district_id:
+        rule_set = rule_set_in_force(district_id)
+        if rule_set is not None:
+            return int(rule_set.vacancy_flag_days)
     return int(settings.VACANCY_FLAG_DAYS)
 
 
@@ -302,11 +308,11 @@ def long_open_before(today=None, *, days: int | None = None):
     return today - datetime.timedelta(days=vacancy_flag_days() if days is None else days)
 
 
-def vacancy_rows(vacancies, today=None) -> list[dict]:
+def vacancy_rows(vacancies, today=None, *, days: int | None = None) -> list[dict]:
     """Each vacancy with its days open (until its refill, or today) and whether it is flagged (open longer
-    than `vacancy_flag_days()` days): {"vacancy", "days", "flagged"}."""
+    than `days`, default `vacancy_flag_days()` days): {"vacancy", "days", "flagged"}."""
     today = today or timezone.localdate()
-    limit = long_open_before(today)
+    limit = long_open_before(today, days=days)
     return [{"vacancy": v, "days": ((v.refilled_on or today) - v.vacated_on).days,
              "flagged": v.refilled_on is None and v.vacated_on < limit} for v in vacancies]
 
@@ -397,3 +403,50 @@ def unread_notification_count(user: User) -> int:
     counted (issue 16, point 3)."""
     count = getattr(user, "unread_notifications_count", None)
     return count if count is not None else user.notifications.filter(read_at__isnull=True).count()
+
+
+# --- issue 17: the districts' agreement settings (rule sets) -----------------------------------------
+
+def rule_set_in_force(district_id: int, at=None) -> AgreementRuleSet | None:
+    """Issue 17, point 1: the district's rule set for a receipt at `at` (default now): the latest version
+    whose `valid_from` has come; None for a district without one (then the environment's defaults)."""
+    at = at or timezone.now()
+    return (AgreementRuleSet.objects.filter(district_id=district_id, valid_from__lte=at)
+            .order_by("-valid_from", "-version").first())
+
+
+def rule_set_districts_visible_to(user: User) -> QuerySet[District]:
+    """Issue 17: the districts whose settings the user reads: the district side its own district; a
+    superuser every district."""
+    qs = District.objects.order_by("name")
+    if not access.can(user, "rule_set.view"):
+        return qs.none()
+    q = access.district_q(user, "pk")
+    return qs if q is None else qs.filter(q)
+
+
+def rule_set_district_for_user(user: User, pk) -> District:
+    """Issue 17: the district if the user reads its settings, else Http404 (another district's, too)."""
+    return get_or_404(rule_set_districts_visible_to(user), pk)
+
+
+def rule_set_overview_for(user: User, now=None) -> list[dict]:
+    """Issue 17: per district the user reads, the rule set in force now, the ones scheduled and every
+    version (newest first), in two queries whatever the number of districts or versions."""
+    now = now or timezone.now()
+    districts = rule_set_districts_visible_to(user).prefetch_related(Prefetch(
+        "rule_sets", queryset=AgreementRuleSet.objects.select_related("created_by").order_by("-valid_from",
+                                                                                              "-version")))
+    rows = []
+    for district in districts:
+        versions = list(district.rule_sets.all())
+        current = next((r for r in versions if r.valid_from <= now), None)
+        rows.append({"district": district, "current": current, "versions": versions,
+                     "scheduled": [r for r in versions if r.valid_from > now]})
+    return rows
+
+
+def rule_sets_of(district_id: int) -> QuerySet[AgreementRuleSet]:
+    """Issue 17: every version of the district's settings, newest first, with who set it."""
+    return (AgreementRuleSet.objects.filter(district_id=district_id).select_related("created_by")
+            .order_by("-valid_from", "-version"))

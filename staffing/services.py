@@ -20,11 +20,15 @@ from django.utils.translation import gettext as _
 from . import access, hooks, notifications, records, wording
 from .deadlines import format_period_end, objection_period
 from .models import (
+    INITIAL_VALID_FROM,
     OPEN_STATES,
     PLACEABLE_STATES,
+    RULE_SET_FIELDS,
     AdministrativeCostCut,
+    AgreementRuleSet,
     Candidate,
     DecisionKind,
+    District,
     JobAgenturGoal,
     NoticeComment,
     NoticeEvent,
@@ -35,13 +39,19 @@ from .models import (
     User,
     Vacancy,
 )
-from .selectors import notice_for_user
+from .selectors import notice_for_user, rule_set_in_force
 from .states import AgreementSide, side_of_role
 from .ui import format_euro, format_fte
 
 logger = logging.getLogger(__name__)
 
 LEGAL_BASIS_CUT = "§ 4 Abs. 1 der Heranziehungssatzung des Ennepe-Ruhr-Kreises vom 18.04.2007"
+
+
+def legal_basis_cut(notice) -> str:
+    """PS-2.5: the statute of the notice's district that allows the cut (issue 17: its rule set)."""
+    rule_set = getattr(notice, "rule_set", None)
+    return rule_set.legal_basis_cut if rule_set is not None else LEGAL_BASIS_CUT
 
 
 class WorkflowError(ValidationError):
@@ -176,7 +186,8 @@ def start_errors(notice: PlacementNotice, received_at) -> dict[str, str]:
     received_on = timezone.localtime(received_at).date()
     if notice.planned_start < received_on:
         return {"planned_start": PAST_START_MESSAGE}
-    last_day = objection_period(received_at).last_day
+    rule_set = rule_set_in_force(notice.office.district_id, received_at) if notice.office_id else None
+    last_day = objection_period(received_at, rule_set.rules if rule_set else None).last_day
     if notice.planned_start <= last_day and not notice.early_start_reason.strip():
         return {"early_start_reason": _(
             "Der geplante Besetzungstermin liegt vor dem Ende der Wochenfrist (%(day)s). Bitte begründen Sie, "
@@ -269,7 +280,8 @@ def notice_submit(*, notice_id: int, by: User, received_at=None) -> PlacementNot
         errors = start_errors(notice, received_at)
         if errors:
             raise WorkflowError(errors)
-    return _transition(notice, "submit", by=by, received_at=received_at)
+    rule_set = rule_set_for_receipt(district_id=notice.office.district_id, received_at=received_at)
+    return _transition(notice, "submit", by=by, received_at=received_at, rule_set=rule_set)
 
 
 @transaction.atomic
@@ -424,6 +436,7 @@ def notice_decide(*, notice_id: int, by: User, kind: str, directive: str = "", c
     errors.update(_cut_errors(cut_amount, cut_percent, cut_from, cut_to))
     if errors:
         raise WorkflowError(errors)
+    notice = _locked(notice_id, by)
     parts = [str(DecisionKind(kind).label)]
     if kind == DecisionKind.CONDITIONS:
         parts.append(directive)
@@ -433,13 +446,14 @@ def notice_decide(*, notice_id: int, by: User, kind: str, directive: str = "", c
         value = format_euro(cut_amount) if cut_amount is not None else f"{format_fte(cut_percent)} %"
         parts.append(_("Kürzung der Verwaltungskostenerstattung um %(value)s für den Zeitraum %(start)s bis "
                        "%(end)s nach %(basis)s") % {"value": value, "start": cut_from.strftime("%d.%m.%Y"),
-                                                   "end": cut_to.strftime("%d.%m.%Y"), "basis": LEGAL_BASIS_CUT})
-    notice = _transition(_locked(notice_id, by), "decide", by=by, reason="\n".join(parts), kind=kind,
+                                                   "end": cut_to.strftime("%d.%m.%Y"),
+                                                   "basis": legal_basis_cut(notice)})
+    notice = _transition(notice, "decide", by=by, reason="\n".join(parts), kind=kind,
                          directive=directive)
     if has_cut:
         AdministrativeCostCut.objects.create(
             city_id=notice.office.city_id, notice=notice, decided_event=notice.last_event, amount=cut_amount,
-            percent=cut_percent, period_from=cut_from, period_to=cut_to, legal_basis=LEGAL_BASIS_CUT,
+            percent=cut_percent, period_from=cut_from, period_to=cut_to, legal_basis=legal_basis_cut(notice),
             created_at=notice.last_event.at, created_by=by)
     return notice
 
@@ -788,3 +802,113 @@ def sweep_reminders(*, batch_size: int = SWEEP_BATCH) -> list[int]:
             PlacementNotice.objects.filter(pk__in=ids).update(reminder_sent_at=timezone.now())
             notifications.mail_on_commit(notifications.create_reminders(notices))
         reminded.extend(ids)
+
+
+# --- issue 17: the districts' agreement settings (rule sets) -----------------------------------------
+
+RULE_SET_LABELS = {name: AgreementRuleSet._meta.get_field(name).verbose_name for name in RULE_SET_FIELDS}
+
+
+def _lock_district(district_id: int) -> District:
+    """The versions of one district are numbered one after the other: writers take turns on its row."""
+    return District.objects.select_for_update().get(pk=district_id)
+
+
+def rule_set_initial(*, district_id: int) -> AgreementRuleSet:
+    """Issue 17: a district's first rule set, from the environment's settings (`rule_set_defaults`), for
+    every receipt "since ever"; created once, when first needed (or by the migration / the seed)."""
+    from .models import rule_set_defaults
+
+    _lock_district(district_id)
+    first = AgreementRuleSet.objects.filter(district_id=district_id).order_by("version").first()
+    if first is not None:
+        return first
+    return AgreementRuleSet.objects.create(
+        district_id=district_id, version=1, valid_from=INITIAL_VALID_FROM, reason=_("Voreinstellung"),
+        **rule_set_defaults())
+
+
+def rule_set_for_receipt(*, district_id: int, received_at) -> AgreementRuleSet:
+    """Issue 17: the rule set a notice received at `received_at` keeps for good (a later change of the
+    district's settings never moves its period); a district without one gets its initial one."""
+    rule_set = rule_set_in_force(district_id, received_at)
+    if rule_set is None:
+        rule_set_initial(district_id=district_id)
+        rule_set = rule_set_in_force(district_id, received_at)
+    return rule_set
+
+
+def _rule_set_errors(values: dict, valid_from, now) -> dict[str, str]:
+    from .deadlines import CATHOLIC_REGIONS, HOLIDAY_REGIONS
+
+    errors: dict[str, str] = {}
+    if values.get("holiday_region") not in HOLIDAY_REGIONS:
+        errors["holiday_region"] = _("Bitte wählen Sie das Land, dessen Feiertage gelten.")
+    elif values.get("catholic_holidays") and values["holiday_region"] not in CATHOLIC_REGIONS:
+        errors["catholic_holidays"] = _("Feiertage überwiegend katholischer Gemeinden gibt es nur in Bayern, "
+                                        "Sachsen und Thüringen.")
+    bounds = {"period_weeks": (1, 8), "reminder_working_days": (1, 4), "vacancy_flag_days": (1, 730),
+              "qualification_min_months": (0, 60)}
+    for name, (low, high) in bounds.items():
+        value = values.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            errors[name] = _("Bitte geben Sie eine ganze Zahl von %(low)s bis %(high)s an.") % {
+                "low": low, "high": high}
+    if valid_from is None or valid_from < now.replace(second=0, microsecond=0):
+        errors["valid_from"] = _("Eine Änderung gilt nur für Mitteilungen, die künftig eingehen: bitte "
+                                 "wählen Sie jetzt oder einen späteren Zeitpunkt.")
+    return errors
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return _("ja") if value else _("nein")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
+
+
+@transaction.atomic
+def rule_set_change(*, by: User, district_id: int, reason: str, valid_from=None, **values) -> AgreementRuleSet:
+    """Issue 17, point 1: the district administration changes its district's agreement settings: a new
+    version (append-only) with who, when, old → new and why; it applies to notices received from
+    `valid_from` (default now) on, a running notice keeps the rule set of its receipt."""
+    district = _district_kept_by(by, district_id)
+    now = timezone.now()
+    valid_from = valid_from or now
+    reason = (reason or "").strip()
+    unknown = set(values) - set(RULE_SET_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown rule-set fields: {sorted(unknown)}")
+    values["statute_reference"] = (values.get("statute_reference") or "").strip()
+    errors = _rule_set_errors(values, valid_from, now)
+    if not reason:
+        errors["reason"] = _("Bitte begründen Sie die Änderung.")
+    if errors:
+        raise ValidationError(errors)
+    previous = rule_set_initial(district_id=district.pk)  # locks the district, creates version 1 if missing
+    previous = AgreementRuleSet.objects.filter(district_id=district.pk).order_by("-version").first() or previous
+    changes = {str(RULE_SET_LABELS[name]): [_shown(getattr(previous, name)), _shown(values.get(name))]
+               for name in RULE_SET_FIELDS if getattr(previous, name) != values.get(name)}
+    if not changes:
+        raise ValidationError({"__all__": _("Die Einstellungen sind unverändert; es wurde keine neue Fassung "
+                                            "angelegt.")})
+    rule_set = AgreementRuleSet(district=district, version=previous.version + 1, valid_from=valid_from,
+                                reason=reason, changes=changes, created_by=by, created_at=now, **values)
+    rule_set.full_clean()
+    rule_set.save()
+    logger.info("rule set changed", extra={"district": district.pk, "version": rule_set.version, "by": by.pk})
+    return rule_set
+
+
+def _district_kept_by(by: User, district_id: int) -> District:
+    """Issue 17: the district whose settings `by` changes: only the district administration of that
+    district (another district's: Http404; another role: PermissionDenied)."""
+    from .selectors import rule_set_district_for_user
+
+    district = rule_set_district_for_user(by, district_id)
+    if not access.can(by, "rule_set.keep", district):
+        raise PermissionDenied(_("Nur die Kreisverwaltung ändert die Einstellungen ihres Kreises."))
+    return district

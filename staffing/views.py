@@ -1,6 +1,8 @@
 """Thin views: each reads through selectors (visibility rule) and writes through services."""
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from . import access, hooks, inbox, records, selectors, services, ui
-from .deadlines import objection_period
+from .deadlines import legal_time_zone, objection_period
 from .forms import (
     ACTION_FORMS,
     CandidateFormSet,
@@ -29,10 +31,11 @@ from .forms import (
     LoginForm,
     NoticeFilterForm,
     NoticeForm,
+    RuleSetForm,
     positions_for_notice,
     transition_of,
 )
-from .models import OPEN_STATES, NoticeState, PlacementNotice
+from .models import OPEN_STATES, RULE_SET_FIELDS, NoticeState, PlacementNotice, rule_set_defaults
 from .redirects import safe_next
 from .templatetags.kern import days_left_text
 
@@ -100,7 +103,7 @@ def home(request):
     state_counts = [(state, label, counts.get(state, 0)) for state, label in NoticeState.choices]
     role = access.role_of(user)
     waiting = [(n, n.meaning.duty_of(role).todo) for n in selectors.notices_waiting_for(user)[:50]]
-    flag_days = settings.VACANCY_FLAG_DAYS
+    flag_days = selectors.vacancy_flag_days(access.scope_of(user).district_id)  # issue 17: the district's
     today = timezone.localdate()
     long_open = selectors.vacancies_open_longer_than(user, flag_days)
     shown = list(long_open[:LONG_VACANCIES_SHOWN + 1])  # the count costs a query only when the list is cut
@@ -195,11 +198,18 @@ def _positions_for(user, notice: PlacementNotice | None):
     return qs.exclude(pk__in=busy.values("position_id"))
 
 
-def _start_warning(planned_start):
+def _rules_now(user):
+    """Issue 17: the settings of the user's district in force now (None: the environment's defaults)."""
+    district_id = access.scope_of(user).district_id
+    rule_set = selectors.rule_set_in_force(district_id) if district_id else None
+    return rule_set.rules if rule_set is not None else None
+
+
+def _start_warning(planned_start, rules=None):
     """A planned start before the end of the objection period that would start now (PS-2.3)."""
     if not planned_start:
         return None
-    period = objection_period(timezone.now())
+    period = objection_period(timezone.now(), rules)
     if planned_start <= period.last_day:
         return {"planned_start": planned_start, "last_day": period.last_day}
     return None
@@ -234,6 +244,7 @@ def notice_edit(request, pk):
 
 def _notice_form(request, notice: PlacementNotice | None):
     user = request.user
+    rules = _rules_now(user)
     positions = _positions_for(user, notice)
     goals = selectors.goals_visible_to(user).filter(active=True)
     if notice is not None:  # a goal retired since stays on the draft that named it
@@ -251,7 +262,7 @@ def _notice_form(request, notice: PlacementNotice | None):
                 data[total] = str(min(int(data.get(total, "1")) + 1, 50))
             except ValueError:
                 data[total] = "1"
-        form = NoticeForm(data, instance=notice, positions=positions, goals=goals, complete=complete,
+        form = NoticeForm(data, instance=notice, positions=positions, goals=goals, complete=complete, rules=rules,
                           all_positions=positions_for_notice(selectors.positions_visible_to(user)))
         formset = CandidateFormSet(data, prefix=CANDIDATE_PREFIX, complete=complete)
         if action != "person_hinzufuegen":
@@ -267,7 +278,7 @@ def _notice_form(request, notice: PlacementNotice | None):
                     return redirect("staffing:notice_detail", pk=saved.pk)
             status = 400
     else:
-        form = NoticeForm(instance=notice, positions=positions, goals=goals)
+        form = NoticeForm(instance=notice, positions=positions, goals=goals, rules=rules)
         formset = CandidateFormSet(initial=_candidate_initial(notice), prefix=CANDIDATE_PREFIX)
     summary_items = []
     if form.is_bound:
@@ -293,9 +304,9 @@ def _notice_form(request, notice: PlacementNotice | None):
     return render(request, "staffing/notices/form.html", {
         "notice": notice, "form": form, "formset": formset, "has_errors": bool(summary_items or summary_messages),
         "summary_items": summary_items, "summary_messages": summary_messages,
-        "start_warning": _start_warning(planned), "function": function,
+        "start_warning": _start_warning(planned, rules), "function": function,
         "qualification_check": has_qualification_check(),
-        "period_preview": objection_period(timezone.now()),
+        "period_preview": objection_period(timezone.now(), rules),
         "submit_attempted": request.method == "POST" and request.POST.get("aktion") == "einreichen",
     }, status=status)
 
@@ -368,12 +379,13 @@ def _detail_context(request, notice, *, overrides=None, comment_form=None) -> di
         "comment_form": comment_form or (CommentForm() if may_comment else None),
         "may_edit": access.can(user, "notice.edit", notice),
         "missing": notice.missing_for_submission() if notice.state == NoticeState.DRAFT else [],
-        "start_warning": _start_warning(notice.planned_start) if notice.state == NoticeState.DRAFT else None,
+        "start_warning": (_start_warning(notice.planned_start, _rules_now(user))
+                          if notice.state == NoticeState.DRAFT else None),
         "qualification_check": has_qualification_check(), "function": notice.function,
         "notice_links": hooks.notice_links(notice, user),
         "summary_items": summary_items, "summary_messages": summary_messages,
         "has_errors": bool(summary_items or summary_messages),
-        "legal_basis": services.LEGAL_BASIS_CUT,
+        "legal_basis": services.legal_basis_cut(notice),
         "days_left": days_left_text(notice),
     }
 
@@ -699,8 +711,9 @@ def position_detail(request, pk):
 def vacancy_detail(request, pk):
     """PS-4.3: one vacancy, with its days open and the long-open flag of the vacancy list (one rule)."""
     vacancy = selectors.vacancy_for_user(request.user, pk)
+    flag_days = selectors.vacancy_flag_days(vacancy.position.office.district_id)  # issue 17: its district's
     return render(request, "staffing/vacancies/detail.html", {
-        "vacancy": vacancy, "row": selectors.vacancy_rows([vacancy])[0], "flag_days": selectors.vacancy_flag_days()})
+        "vacancy": vacancy, "row": selectors.vacancy_rows([vacancy], days=flag_days)[0], "flag_days": flag_days})
 
 
 # --- sign-in and sign-out (issue 15: the one safe `next`) --------------------------------------------
@@ -730,3 +743,55 @@ def set_language(request):
     if isinstance(response, HttpResponseRedirect):
         response["Location"] = safe_next(request, reverse("staffing:home"))
     return response
+
+
+# --- issue 17: the district's agreement settings (rule sets) ------------------------------------------
+
+@login_required
+def rule_set_overview(request):
+    """Issue 17, point 1: the district's settings in force, the scheduled ones and their history, read-only
+    for the district's people; the district administration changes them (`rule_set_edit`)."""
+    user = request.user
+    if not access.can(user, "rule_set.view"):
+        raise PermissionDenied(_("Die Einstellungen des Kreises sind Ihnen nicht zugänglich."))
+    rows = selectors.rule_set_overview_for(user)
+    for row in rows:
+        row["may_keep"] = access.can(user, "rule_set.keep", row["district"])
+    return render(request, "staffing/rule_sets/overview.html", {"rows": rows})
+
+
+@login_required
+def rule_set_edit(request, pk):
+    """Issue 17, point 1: the district administration changes its district's settings for notices received
+    from a day on (a new version, audited; running periods do not move). Another district's: 404."""
+    user = request.user
+    district = selectors.rule_set_district_for_user(user, pk)
+    if not access.can(user, "rule_set.keep", district):
+        raise PermissionDenied(_("Nur die Kreisverwaltung ändert die Einstellungen ihres Kreises."))
+    current = selectors.rule_set_in_force(district.pk)
+    initial = {name: getattr(current, name) for name in RULE_SET_FIELDS} if current else rule_set_defaults()
+    initial["valid_from"] = timezone.localdate()
+    form = RuleSetForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            day = data.pop("valid_from")
+            valid_from = None if day == timezone.localdate() else timezone.make_aware(
+                datetime.datetime.combine(day, datetime.time.min), legal_time_zone())
+            try:
+                rule_set = services.rule_set_change(by=user, district_id=district.pk, valid_from=valid_from, **data)
+            except ValidationError as error:
+                ui.apply_service_error(form, error)
+            else:
+                messages.success(request, _("Die Einstellungen wurden als Fassung %(version)s gespeichert. Sie "
+                                            "gelten für Mitteilungen, die ab %(day)s eingehen.") % {
+                    "version": rule_set.version,
+                    "day": timezone.localtime(rule_set.valid_from).strftime("%d.%m.%Y, %H:%M Uhr")})
+                return redirect("staffing:rule_sets")
+        status = 400
+    return render(request, "staffing/rule_sets/edit.html", {
+        "district": district, "current": current, "form": form,
+        "summary_items": ui.summary_items(form) if form.is_bound else [],
+        "has_errors": form.is_bound and bool(form.errors),
+    }, status=status)

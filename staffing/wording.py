@@ -179,7 +179,7 @@ def period_explanation(notice) -> PeriodExplanation | None:
 
     if not notice.received_at:
         return None
-    period = objection_period(notice.received_at)
+    period = objection_period(notice.received_at, notice.rules)  # issue 17: the rule set of its receipt
     last_day = notice.period_last_day or period.last_day
     received = timezone.localtime(notice.received_at, legal_time_zone())
     moved = last_day != period.nominal_last_day

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('staffing', '0021_notice_created_idx'),
+        ('staffing', '0022_district_agreement_settings'),
     ]
 
     operations = [

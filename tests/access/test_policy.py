@@ -77,6 +77,10 @@ GLOBAL_ACTIONS = {
     "coaching.participants": {"superuser"} | COORD | {"other_district_coordination"},
     "costs.view": {"superuser"} | CLERK | {"clerk_other_city"} | COORD | ADMIN | {"other_district_coordination"},
     "cap.set": ADMIN,
+    # issue 17: the district's agreement settings: the district side reads, the administration changes (without
+    # a district: whether it changes any; the district itself: tests/deadlines/test_district_rule_sets.py)
+    "rule_set.view": {"superuser"} | DISTRICT_SIDE | {"other_district_coordination"},
+    "rule_set.keep": ADMIN,
     "cuts.view": {"superuser"} | CLERK | {"clerk_other_city"} | DISTRICT_SIDE | {"other_district_coordination"},
     "goals.keep": COORD | ADMIN | {"other_district_coordination"},
     "import.run": CLERK | {"clerk_other_city"},

@@ -42,7 +42,8 @@ MEASURE = os.environ.get("MEASURE_QUERIES") == "1"  # print the counts instead o
 # superuser (the admin changelists).
 PINNED = {
     # issue 13: + offices, staff and vacancies of the continuity panel (PS-4.1) for the district's start page
-    "staffing:home": {"clerk": 5, "coordination": 8, "district_admin": 8, "head": 5},
+    # issue 17: + the district's rule set (vacancy flag days) on the start page, the vacancy list and the register
+    "staffing:home": {"clerk": 6, "coordination": 9, "district_admin": 9, "head": 6},
     "staffing:notice_list": {"clerk": 6, "coordination": 6, "district_admin": 6, "head": 6},
     # issue 12: + the notice's goals (PS-2.1) and its cuts of the administrative-cost reimbursement (PS-2.5)
     "staffing:notice_detail": {"clerk": 10, "coordination": 10, "district_admin": 10, "head": 10},
@@ -51,8 +52,8 @@ PINNED = {
     "planning:capacity": {"clerk": 10, "coordination": 10},  # issue 13: + staff and vacancies (PS-4.1)
     "planning:coaching": {"clerk": 6, "coordination": 6},
     "planning:costs": {"clerk": 6, "district_admin": 6},  # issue 12: the cuts left for their own ledger
-    "planning:staff_register": {"clerk": 7, "coordination": 7},
-    "planning:vacancies": {"clerk": 5, "coordination": 5},
+    "planning:staff_register": {"clerk": 8, "coordination": 8},  # issue 17: PS-1.2 months, once per district
+    "planning:vacancies": {"clerk": 6, "coordination": 6},
     "integrations:calendar_feed": {"coordination": 5},
     "admin:staffing_placementnotice_changelist": {"superuser": 5},  # issue 16: one COUNT, not two
     "admin:staffing_position_changelist": {"superuser": 7},

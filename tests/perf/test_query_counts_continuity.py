@@ -51,7 +51,7 @@ CASES = [
     ("planning:continuity_xlsx", "district_admin", 5),
     ("planning:continuity_csv", "clerk", 5),
     ("planning:capacity", "coordination", 10),
-    ("staffing:home", "district_admin", 8),
+    ("staffing:home", "district_admin", 9),  # issue 17: + the rule set (vacancy flag days)
 ]
 
 

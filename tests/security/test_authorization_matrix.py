@@ -182,6 +182,20 @@ def need_priority(role, city):
     return 302 if role == "coordination" else 403
 
 
+# issue 17: a district's agreement settings: the district side reads its own district's, the district
+# administration changes them; another district's (and every one for a city): 404
+def rule_set_edit(status):
+    def expect(role, city):
+        if role == "anonymous":
+            return LOGIN
+        in_district = (role in ("coordination", "district_admin", "head") if city == "own"
+                       else role == "other_district_coordination")
+        if not in_district:
+            return 404
+        return status if role == "district_admin" else 403
+    return expect
+
+
 # issue 13: staff plan (PS-4.2) -- the district keeps and decides, the city proposes, outside the scope 404
 def plan_keep(role, city):
     if role == "anonymous":
@@ -311,6 +325,10 @@ RULES: dict[str, Rule] = {
     "planning:messages": Rule(signed_in(301)),  # the former planning inbox: to the one notification list
     # issue 13: costs (PS-6.2) – the comparison as CSV, like the page: every role, cut to its cities
     "planning:costs_csv": Rule(signed_in(200)),
+    # issue 17: the district's agreement settings (rule sets)
+    "staffing:rule_sets": Rule(district_only(200)),
+    "staffing:rule_set_edit": Rule(rule_set_edit(200), post=rule_set_edit(400), params={"pk": "district"},
+                                   cities=OBJ),
     # issue 13: career tracks (PS-1.1): every role reads its district's table; the coordination office and
     # the district administration keep it (an empty POST: a form error); a row not of the district: 404
     "staffing:career_tracks": Rule(signed_in(200), post=lambda role, city: LOGIN if role == "anonymous" else (
@@ -448,6 +466,8 @@ def world(users, witten_office, hattingen_office):
                          "city": office.city_id, "token": "kein-gueltiges-token"}
         objects[city].update(planning_objects(office, clerk, staff, users))
         objects[city].update(staff_plan_objects(office, clerk))  # issue 13
+        objects[city]["district"] = (office.district_id if city == "own"  # issue 17: own and another district
+                                     else users["other_district_coordination"].organisation.district_id)
     return users, objects
 
 

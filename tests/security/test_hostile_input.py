@@ -149,6 +149,7 @@ def records(people, witten_office):
                                          ends_on=day, location="Schwelm", places=10)
     TrainingParticipation.objects.create(offer=offer, staff_member=staff)
     result["offer"] = offer.pk
+    result["district"] = witten_office.district_id  # issue 17: the district's agreement settings
     return result
 
 
@@ -167,6 +168,7 @@ PAGES = [
     ("coordination", "planning:training", None),
     ("coordination", "planning:coaching", None),
     ("district_admin", "planning:cap_create", None),
+    ("district_admin", "staffing:rule_set_edit", "district"),  # issue 17
     ("coordination", "planning:training_offer", "offer"),
     ("clerk", "planning:training_offer", "offer"),
     ("clerk", "integrations:substitutes", None),

@@ -170,6 +170,7 @@ REAL_IDS = {
     ("staffing:notice_comment", "pk"): _notices,
     ("staffing:career_track_edit", "pk"): _ids("staffing.GradeCareerTrack"),
     ("staffing:career_track_delete", "pk"): _ids("staffing.GradeCareerTrack"),
+    ("staffing:rule_set_edit", "pk"): _ids("staffing.District"),  # issue 17
     ("staffing:notification_read", "pk"): _ids("staffing.Notification"),
     ("staffing:position_detail", "pk"): _ids("staffing.Position"),
     ("staffing:vacancy_detail", "pk"): _ids("staffing.Vacancy"),

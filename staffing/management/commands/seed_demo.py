@@ -1,6 +1,10 @@
 """Demo data: the Ennepe-Ruhr-Kreis, its nine cities, offices, positions, staff, vacancies and
 one demo login per role (password "demo", refused unless DEMO_LOGINS_ENABLED). Idempotent.
 
+Issue 17: a second district in another Land, the Landkreis Augsburg (Bavaria) with three cities, its own
+logins for the three roles, a few notices and its own agreement settings (Bavaria's holidays with
+Mariä Himmelfahrt); the Ennepe-Ruhr-Kreis keeps the settings of the environment (NRW).
+
 The other apps add theirs after the core's: `staffing.hooks.demo_seeded` (planning connects to it)."""
 import random
 from datetime import date, timedelta
@@ -17,7 +21,9 @@ from staffing import services
 from staffing.demo_careers import seed_career_tracks
 from staffing.hooks import demo_seeded
 from staffing.models import (
+    INITIAL_VALID_FROM,
     OPEN_STATES,
+    AgreementRuleSet,
     City,
     District,
     Employment,
@@ -28,11 +34,13 @@ from staffing.models import (
     Organisation,
     PlacementNotice,
     Position,
+    PositionChange,
     Qualification,
     StaffMember,
     User,
     Vacancy,
 )
+from staffing.records import _snapshot
 from staffing.tasks import run_sweep
 
 # City -> (short code, size factor: rough share of SGB II caseload)
@@ -120,7 +128,8 @@ class Command(BaseCommand):
         run_sweep()
         self.stdout.write(self.style.SUCCESS(
             f"Demodaten bereit ({created} neue Datensätze). Anmeldung: clerk-witten, clerk-hattingen, "
-            "koordination, kreis, leitung – Passwort: demo"))
+            "koordination, kreis, leitung; Landkreis Augsburg: clerk-gersthofen, koordination-lka, kreis-lka "
+            "– Passwort: demo"))
 
 
 def _get(model, lookup, defaults, counter):
@@ -161,9 +170,73 @@ def seed() -> int:
     _seed_goals(district, counter)
     _seed_notices(district)
     counter[0] += seed_career_tracks(district)  # PS-1.1: the career-track table, staff tracks, DEMO-SPR-1
+    services.rule_set_initial(district_id=district.pk)  # issue 17: the environment's settings (NRW)
     for _receiver, created in demo_seeded.send(sender=Command, district=district):
         counter[0] += created or 0
+    _seed_second_district(functions, counter)
     return counter[0]
+
+
+# --- issue 17: a second district in another Land -----------------------------------------------------
+
+SECOND_DISTRICT = ("lk-augsburg", "Landkreis Augsburg")
+SECOND_CITIES = {"Gersthofen": ("GER", 2), "Königsbrunn": ("KBR", 2), "Neusäß": ("NEU", 1)}
+SECOND_USERS = [
+    ("clerk-gersthofen", "Josef", "Huber", Organisation.Kind.CITY, "Gersthofen"),
+    ("koordination-lka", "Theresa", "Maier", Organisation.Kind.COORDINATION, None),
+    ("kreis-lka", "Franz", "Bauer", Organisation.Kind.DISTRICT_ADMIN, None),
+]
+SECOND_NOTICES = [
+    ("DEMO-GER-1", "Gersthofen", Function.Code.PLACEMENT, 2, []),
+    ("DEMO-GER-2", "Gersthofen", Function.Code.COUNSELLING, 4, ["clarification"]),
+    ("DEMO-KBR-1", "Königsbrunn", Function.Code.PLACEMENT, 10, []),
+]
+SECOND_RULES = {
+    "holiday_region": "BY", "catholic_holidays": True, "period_weeks": 1, "reminder_working_days": 2,
+    "vacancy_flag_days": 60, "qualification_min_months": 12, "statute_date": date(2012, 7, 1),
+    "statute_reference": "§ 5 Abs. 2 der Heranziehungssatzung des Landkreises Augsburg",
+}
+
+
+def _seed_second_district(functions, counter):
+    """Issue 17: the Landkreis Augsburg: three cities with their regional offices, staff, logins for the three
+    roles, its own agreement settings (Bavaria, with Mariä Himmelfahrt) and a few notices."""
+    rng = random.Random(20120701)  # its own stream: the Ennepe-Ruhr-Kreis's demo data stays as it was
+    slug, name = SECOND_DISTRICT
+    district = _get(District, {"slug": slug}, {"name": name}, counter)
+    coordination_office = _get(Office, {"district": district, "kind": Office.Kind.COORDINATION},
+                               {"name": "Koordinierungsstelle Jobcenter Augsburger Land"}, counter)
+    for kind, label in [(Organisation.Kind.COORDINATION, "Koordinierungsstelle beim Landkreis Augsburg"),
+                        (Organisation.Kind.DISTRICT_ADMIN, "Landratsamt Augsburg")]:
+        _get(Organisation, {"district": district, "kind": kind}, {"name": label}, counter)
+    for city_name, (code, size) in SECOND_CITIES.items():
+        city = _get(City, {"district": district, "name": city_name}, {"slug": slugify(city_name)}, counter)
+        _get(Organisation, {"district": district, "kind": Organisation.Kind.CITY, "city": city},
+             {"name": f"Stadt {city_name} – Personalamt"}, counter)
+        office = _get(Office, {"district": district, "kind": Office.Kind.REGIONAL, "city": city},
+                      {"name": f"Regionalstelle {city_name}"}, counter)
+        _seed_office(office, code, size, functions, rng, counter)
+    _seed_office(coordination_office, "LKA-KOO", 0, functions, rng, counter, coordination=True)
+    _seed_users(district, SECOND_USERS)
+    admin = User.objects.get(username="kreis-lka")
+    if not AgreementRuleSet.objects.filter(district=district).exists():
+        AgreementRuleSet.objects.create(
+            district=district, version=1, valid_from=INITIAL_VALID_FROM, created_by=admin,
+            reason="Heranziehungssatzung des Landkreises; Feiertage in Bayern einschließlich Mariä Himmelfahrt",
+            **SECOND_RULES)
+        counter[0] += 1
+    # the staff plan of every office, taken over by the district (as planning does for the first district)
+    audited = set(PositionChange.objects.filter(office__district=district, action=PositionChange.Action.CREATED)
+                  .values_list("position_id", flat=True))
+    rows = [PositionChange(office_id=p.office_id, position=p, action=PositionChange.Action.CREATED, actor=admin,
+                           at=timezone.now() - timedelta(days=330), before={}, after=_snapshot(p),
+                           reason="Stellenplan laut Haushaltsplan des Landkreises", source="import")
+            for p in Position.objects.filter(office__district=district).order_by("pk") if p.pk not in audited]
+    PositionChange.objects.bulk_create(rows)
+    counter[0] += len(rows)
+    _seed_goals(district, counter)
+    counter[0] += seed_career_tracks(district, with_notice=False)  # PS-1.1: its table and the staff's tracks
+    _seed_notices(district, SECOND_NOTICES, coordinator="koordination-lka")
 
 
 def _seed_office(office, code, size, functions, rng, counter, coordination=False):
@@ -230,8 +303,8 @@ def _seed_groups():
         group.permissions.set(wanted)
 
 
-def _seed_users(district):
-    for username, first, last, kind, city_name in DEMO_USERS:
+def _seed_users(district, users=DEMO_USERS):
+    for username, first, last, kind, city_name in users:
         lookup = {"district": district, "kind": kind}
         if city_name:
             lookup["city__name"] = city_name
@@ -277,10 +350,10 @@ def _seed_goals(district, counter):
         _get(JobAgenturGoal, {"district": district, "title": title}, {}, counter)
 
 
-def _seed_notices(district):
+def _seed_notices(district, notices=DEMO_NOTICES, *, coordinator="koordination"):
     """Notices in several states, made through the services so each has its audit trail."""
-    coordinator = User.objects.get(username="koordination")
-    for reference, city_name, function_code, days_ago, steps in DEMO_NOTICES:
+    coordinator = User.objects.get(username=coordinator)
+    for reference, city_name, function_code, days_ago, steps in notices:
         if PlacementNotice.objects.filter(reference=reference).exists():
             continue
         clerk = User.objects.filter(organisation__city__name=city_name, organisation__kind="city").first()
@@ -307,7 +380,8 @@ def _seed_notices(district):
             planned_start=max(date(2027, 2, 1), timezone.localdate() + timedelta(days=60)),  # PS-2.2: not past
             reason="Nachbesetzung der frei gewordenen Stelle",
             goals_statement="Die Stelle sichert die Vermittlung in Arbeit und die Qualität der Beratung in der "
-                            "Regionalstelle (Gesamtziele der JobAgentur EN).",
+                            + ("Regionalstelle (Gesamtziele der JobAgentur EN)." if district.slug == "en-kreis"
+                               else "Regionalstelle (Ziele des Jobcenters)."),
             goals=list(JobAgenturGoal.objects.filter(district=district, active=True).order_by("pk")[:2]),
             head_involved=position.function.is_leadership,  # PS-2.6: the head joins leadership placements
             candidates=[candidate])
