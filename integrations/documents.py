@@ -16,7 +16,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from staffing import wording
-from staffing.deadlines import legal_time_zone
+from staffing.deadlines import Rules, legal_time_zone
 from staffing.hooks import NoticeLink
 from staffing.models import NoticeEvent, NoticeState, ObjectionKind, Organisation, PlacementNotice
 from staffing.services import legal_basis_cut
@@ -176,6 +176,14 @@ def _period_length(notice: PlacementNotice) -> str:
         return f"{weeks} (PS-2.3); Feiertage: {rule_set.region_label}; {rule_set.title}"
 
 
+def _last_week(notice: PlacementNotice) -> str:
+    """§ 188 Abs. 2 BGB: the week the period ends in ("der folgenden Woche" for the one-week period; for a
+    longer period of the district's rule set, issue 17: "der 2. folgenden Woche")."""
+    rules = notice.rules
+    weeks = (rules or Rules()).weeks
+    return "folgenden Woche" if weeks == 1 else f"{weeks}. folgenden Woche"
+
+
 def _silence(pdf: _Document, notice: PlacementNotice):
     with override("de"):  # the one explanation of the Wochenfrist, as on the page and in the mails
         explained = wording.period_explanation(notice)
@@ -184,8 +192,8 @@ def _silence(pdf: _Document, notice: PlacementNotice):
         ("Eingang der Mitteilung", explained.received),
         ("Fristbeginn", f"{explained.first_day} (der Tag des Eingangs wird nicht mitgerechnet, § 187 Abs. 1 BGB)"),
         ("Fristdauer", _period_length(notice)),
-        ("rechnerisches Fristende", f"{explained.nominal_end} (§ 188 Abs. 2 BGB: Tag der folgenden "
-                                    "Woche mit dem Wochentag des Eingangs)"),
+        ("rechnerisches Fristende", f"{explained.nominal_end} (§ 188 Abs. 2 BGB: Tag der {_last_week(notice)} "
+                                    "mit dem Wochentag des Eingangs)"),
     ]
     if explained.moved:
         rows.append(("Verlängerung (§ 193 BGB)", f"verschoben vom {explained.moved_from}, wegen "

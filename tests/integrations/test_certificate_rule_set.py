@@ -33,3 +33,24 @@ def test_a_bavarian_certificate_names_bavarias_law_and_holidays(client, draft, c
     assert "Feiertage: Bayern mit katholischen Feiertagen; Regelwerk vom 03.01.2028" in text
     assert "Mariä Himmelfahrt" in text
     assert "Ende der Wochenfrist Mittwoch, 16.08.2028, 24:00 Uhr" in text
+    assert "Tag der folgenden Woche mit dem Wochentag des Eingangs" in text
+
+
+def test_a_two_week_period_is_explained_with_the_second_following_week(client, draft, clerk_witten, district,
+                                                                       district_admin, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with time_machine.travel(berlin(2028, 1, 3, 9, 0), tick=False):
+        services.rule_set_change(
+            by=district_admin, district_id=district.pk, reason="Zwei Wochen vereinbart", holiday_region="NW",
+            catholic_holidays=False, period_weeks=2, reminder_working_days=1, vacancy_flag_days=90,
+            qualification_min_months=6, statute_date=date(2007, 4, 18),
+            statute_reference="§ 4 Abs. 1 der Heranziehungssatzung")
+    PlacementNotice.objects.filter(pk=draft.pk).update(planned_start=date(2029, 1, 1))
+    submit(draft, clerk_witten, at=berlin(2028, 3, 7, 11, 0))  # Tuesday; two weeks: Tuesday, 21.03.2028
+    with time_machine.travel(berlin(2028, 3, 22, 0, 0, 1), tick=False):
+        from staffing.tasks import run_sweep
+        assert run_sweep()["approved"] == 1
+    text = pdf_text(fetch(client, clerk_witten, draft).content)
+    assert "rechnerisches Fristende Dienstag, 21.03.2028" in text
+    assert "Tag der 2. folgenden Woche mit dem Wochentag des Eingangs" in text
+    assert "Ende der Wochenfrist Dienstag, 21.03.2028, 24:00 Uhr" in text
