@@ -483,7 +483,7 @@ def _coaching_page(request, *, offer_form=None, signup_form=None, signup_offer=N
     if offer_form is None and can(user, "coaching.organise"):
         offer_form = forms.CoachingOfferForm()
     members = None
-    if can(user, "coaching.sign_up"):
+    if offers and can(user, "coaching.sign_up"):  # the sign-up form sits at an offer: no offer, no staff list
         members = list(staffing_selectors.staff_visible_to(user).filter(left_on__isnull=True)
                        .select_related("function").order_by("last_name", "first_name"))
     return render(request, "planning/coaching/index.html", {

@@ -103,6 +103,7 @@ def test_the_admin_notice_changelist_counts_once_sorts_by_the_index_and_does_not
         client.get(url)
     counts = [q["sql"] for q in ctx.captured_queries if q["sql"].upper().startswith("SELECT COUNT(")]
     assert len(counts) == 1, counts  # the filtered count for the pager; no second count of all rows
+    assert "IN (SELECT" not in counts[0], counts  # the scope as a condition, not pk IN (the selector's rows)
     rows = [q["sql"] for q in ctx.captured_queries if 'FROM "staffing_placementnotice"' in q["sql"]
             and "ORDER BY" in q["sql"]]
     assert rows and all('"created_at" DESC, "staffing_placementnotice"."id" DESC' in sql for sql in rows), rows
@@ -128,3 +129,22 @@ def test_the_model_and_the_admin_sort_notices_like_the_index():
     assert any(index.name == "notice_created_idx" and list(index.fields) == ["-created_at", "-id"]
                for index in PlacementNotice._meta.indexes)
     assert admin.site._registry[PlacementNotice].show_full_result_count is False
+
+
+def test_a_search_in_the_admin_notice_changelist_stays_in_the_scope_without_a_subquery(
+        client, district_staff, clerk_witten, witten_office, other_district):
+    """Issue 16: the changelist's search step keeps the district's scope as a condition on the rows."""
+    from ..factories import CityFactory, RegionalOfficeFactory, city_clerk
+    own = submitted(witten_office, clerk_witten, 2)
+    ratingen = CityFactory(district=other_district, name="Ratingen", slug="ratingen")
+    [foreign] = submitted(RegionalOfficeFactory(city=ratingen), city_clerk(ratingen), 1)
+    url = reverse("admin:staffing_placementnotice_changelist")
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, {"q": "x"})
+    assert response.status_code == 200
+    assert not any("IN (SELECT" in q["sql"] and "staffing_placementnotice" in q["sql"]
+                   for q in ctx.captured_queries if q["sql"].upper().startswith("SELECT COUNT("))
+    response = client.get(url)
+    shown = {n.pk for n in response.context["cl"].result_list}
+    assert shown == {n.pk for n in own} and foreign.pk not in shown

@@ -95,3 +95,24 @@ def test_coaching_pages_run_a_pinned_number_of_queries_whatever_the_rows(world, 
     for _ in range(2):
         grow(world)
     count(world, page, role, django_assert_num_queries)
+
+
+@pytest.mark.parametrize("role", ["clerk", "coordination"])
+def test_coaching_page_without_offers_loads_no_staff_for_the_sign_up_form(world, role, django_assert_num_queries):
+    """Issue 16: the sign-up form sits at an offer; with no offer the page does not read the staff (at
+    district 1 that was ten thousand people for nothing), and adding staff does not add a query."""
+    CoachingEvaluation.objects.all().delete()
+    CoachingSignup.objects.all().delete()
+    CoachingOffer.objects.all().delete()
+    client = Client()
+    client.force_login(world["users"][role])
+    client.get(reverse("planning:coaching"))
+    with django_assert_num_queries(3):  # session, user with organisation, the offers (none)
+        response = client.get(reverse("planning:coaching"))
+    assert response.status_code == 200
+    assert b"Person auf eigenen Wunsch anmelden" not in response.content
+    for office in world["offices"]:
+        for _ in range(5):
+            StaffMemberFactory(position=PositionFactory(office=office))
+    with django_assert_num_queries(3):  # session, user with organisation, the offers (none)
+        client.get(reverse("planning:coaching"))
