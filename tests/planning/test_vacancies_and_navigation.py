@@ -60,7 +60,7 @@ def test_navigation_is_grouped_by_task(client, clerk_witten, coordinator, distri
     assert groups["Personal & Stellen"] == ["Stellen", "Laufbahnen", "Personalverzeichnis", "Vakanzen",
                                             "Fortbildung", "Coaching"]
     assert groups["Planung & Berichte"] == ["Ziele", "Stellenplan", "Kapazitätsplan", "Quartalsmeldung",
-                                            "Coaching-Auswertung"]
+                                            "Coaching-Auswertung", "Verfahrensstatistik"]  # issue 17
     assert "Erstattung" in groups["Erstattung"]
     head_groups = _groups(client, head)
     assert "Coaching" not in head_groups["Personal & Stellen"]
