@@ -3,10 +3,14 @@ headless, loopback), mixing reads and writes of all three roles (bench/locustfil
 50-user mix while the deadline sweep approves 10,000 notices.
 
 gunicorn runs sized for the 2 CPUs: 2 worker processes × 4 threads (gthread), the psycopg 3 pool
-(DB_POOL=true) per process. Runs, each measured for --seconds after the last login:
+(DB_POOL=true) per process. Runs, each measured for --seconds after the last login, with a think time of
+--think seconds (default 5-15 s: an office worker reads the page and types between two clicks):
   50 users; 200 users; 50 users while `staffing.services.sweep_approvals()` sweeps --sweep-notices due
-  notices of a separate bench district (`bench-load-sweep`), started when the measured window starts.
+  notices of a separate bench district (`bench-load-sweep`), started when the measured window starts;
+  then the stress run: the first number of users with --stress-think seconds (default 1-2 s), which shows the
+  server's capacity (requests per second at saturation); it has no goal of its own.
 Usage: python bench/load.py [--users 50,200] [--seconds 60] [--sweep-notices 10000] [--districts N]
+       [--think 5,15] [--stress-think 1,2]
 """
 from __future__ import annotations
 
@@ -93,8 +97,9 @@ def sweeper(started_file: str, out: str) -> None:
     Path(out).write_text(json.dumps({"approved": count, "seconds": round(time.perf_counter() - t0, 1)}))
 
 
-def run(label: str, *, users: int, seconds: int, districts: int, sweep: int = 0) -> dict:
+def run(label: str, *, users: int, seconds: int, districts: int, sweep: int = 0, think: str = "5,15") -> dict:
     env = bench_env() | {
+        "BENCH_THINK_SECONDS": think,
         "DB_POOL": "true",
         # plain HTTP on loopback: in production TLS ends at the proxy, so secure cookies are off here only
         "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false", "AXES_ENABLED": "false",
@@ -137,6 +142,7 @@ def run(label: str, *, users: int, seconds: int, districts: int, sweep: int = 0)
         if sweep_process is not None and sweep_process.poll() is None:
             sweep_process.kill()
     out = parse(prefix, label, users, seconds)
+    out["think_seconds"] = [float(x) for x in think.split(",")]
     if sweep:
         out["sweep"] = json.loads(sweep_out.read_text()) if sweep_out.exists() else None
         out["sweep_notices"] = sweep
@@ -187,16 +193,23 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--sweep-notices", type=int, default=10_000, help="0: no run during a sweep")
     parser.add_argument("--districts", type=int, default=0, help="seeded districts (0: count them)")
+    parser.add_argument("--think", default="5,15", help="think time between two clicks, min,max seconds")
+    parser.add_argument("--stress-think", default="1,2", help="think time of the stress run ('' for none)")
     args = parser.parse_args()
     districts = args.districts or seeded_districts()
-    plan = [(f"{u} users", int(u), 0) for u in args.users.split(",") if u.strip()]
+    first = int(args.users.split(",")[0])
+    plan = [(f"{u} users", int(u), 0, args.think) for u in args.users.split(",") if u.strip()]
     if args.sweep_notices:
-        first = int(args.users.split(",")[0])
-        plan.append((f"{first} users during the sweep", first, args.sweep_notices))
+        plan.append((f"{first} users during the sweep", first, args.sweep_notices, args.think))
+    if args.stress_think:
+        plan.append((f"stress: {first} users, {args.stress_think.replace(',', '–')} s think time", first, 0,
+                     args.stress_think))
     results = []
-    for label, users, sweep in plan:
-        r = run(label.replace(" ", "-"), users=users, seconds=args.seconds, districts=districts, sweep=sweep)
+    for label, users, sweep, think in plan:
+        r = run(f"run{len(results) + 1}-{users}", users=users, seconds=args.seconds, districts=districts,
+                sweep=sweep, think=think)
         r["setup"] = label
+        r["stress"] = label.startswith("stress")
         t = r["total"]
         print(f"{label:28s} {t['requests']} requests, {t['failures']} failures, {t['rps']} req/s, "
               f"p50 {t['p50_ms']} ms, p95 {t['p95_ms']} ms, p99 {t['p99_ms']} ms"

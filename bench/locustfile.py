@@ -47,8 +47,14 @@ def account(n: int) -> tuple[str, str]:
     return role, f"d{district:03d}-{role}1"
 
 
+# Think time between two clicks of one user (BENCH_THINK_SECONDS "min,max"; bench/load.py sets it per run):
+# 5-15 s for an office worker who reads the page and types between clicks (the acceptance runs), 1-2 s for
+# the stress run that shows the server's capacity.
+THINK = tuple(float(x) for x in os.environ.get("BENCH_THINK_SECONDS", "5,15").split(","))
+
+
 class Staff(HttpUser):
-    wait_time = between(1, 2)
+    wait_time = between(*THINK)
 
     def on_start(self):
         self.role, self.username = account(next(_counter))

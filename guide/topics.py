@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from staffing import hooks
 from staffing.hooks import HelpLink
 from staffing.states import Role
 
@@ -87,15 +88,15 @@ def help_link(topic: str) -> HelpLink | None:
 def footer_links(user) -> list[tuple[str, str]]:
     """issue 17, point 4: on every page (signed in or not, error pages too) the accessibility statement,
     the feedback form, the imprint and the data protection notice; for signed-in users the help."""
-    links = [(reverse("guide:accessibility"), _("Barrierefreiheit")),
-             (reverse("guide:feedback"), _("Barriere melden")),
-             (reverse("guide:imprint"), _("Impressum")),
-             (reverse("guide:privacy"), _("Datenschutz"))]
+    links = [(hooks.page_url("guide:accessibility"), _("Barrierefreiheit")),
+             (hooks.page_url("guide:feedback"), _("Barriere melden")),
+             (hooks.page_url("guide:imprint"), _("Impressum")),
+             (hooks.page_url("guide:privacy"), _("Datenschutz"))]
     if user is not None and user.is_authenticated:
-        links.insert(0, (reverse("guide:help_index"), _("Hilfe")))
+        links.insert(0, (hooks.page_url("guide:help_index"), _("Hilfe")))
     return links
 
 
 def user_menu(user) -> list[tuple[str, str]]:
     """The help in the menu behind the user's name (issue 17, point 5: reachable from the header)."""
-    return [(reverse("guide:help_index"), _("Hilfe"))]
+    return [(hooks.page_url("guide:help_index"), _("Hilfe"))]

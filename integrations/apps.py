@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from staffing import hooks
@@ -7,7 +6,7 @@ from staffing import hooks
 
 def _user_links(user) -> list[tuple[str, object]]:
     """The header link next to the user's name."""
-    return [(reverse("integrations:home"), _("Vertretung & Kalender"))]
+    return [(hooks.page_url("integrations:home"), _("Vertretung & Kalender"))]
 
 
 class IntegrationsConfig(AppConfig):

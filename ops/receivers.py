@@ -32,9 +32,11 @@ def log_login_failed(sender, credentials, request=None, **kwargs):
 
 def dev_mail_link(user) -> list:
     """Issue 14: the header link to the development mail viewer, for whom `dev_mail.view` allows (DEBUG only)."""
-    from django.urls import reverse
     from django.utils.translation import gettext_lazy as _
 
+    from staffing import hooks
     from staffing.access import can
 
-    return [(reverse("dev_mail_list"), _("Gesendete E-Mails (Entwicklung)"))] if can(user, "dev_mail.view") else []
+    if not can(user, "dev_mail.view"):
+        return []
+    return [(hooks.page_url("dev_mail_list"), _("Gesendete E-Mails (Entwicklung)"))]

@@ -3,6 +3,7 @@ and the audit export on the notice page of those who may export it; connected in
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from staffing import hooks
 from staffing.access import can
 from staffing.hooks import NoticeLink
 
@@ -11,7 +12,7 @@ def items(user) -> list[tuple[str, object, str]]:
     """`(url, label, group)`: the procedure statistics under "Planung & Berichte" (staffing.hooks.NAV_GROUPS)."""
     if not can(user, "statistics.view"):
         return []
-    return [(reverse("reports:statistics"), _("Verfahrensstatistik"), "planning")]
+    return [(hooks.page_url("reports:statistics"), _("Verfahrensstatistik"), "planning")]
 
 
 def audit_link(notice, user) -> NoticeLink | None:

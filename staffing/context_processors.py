@@ -5,7 +5,6 @@ The core's menu items come first; every other app adds its own through `hooks.re
 issue 14: grouped by task, at most seven top-level entries, each dataset once); `nav_groups` is what the
 main navigation shows. `nav_sections` keeps each app's items apart as `(url, label)` (e.g.
 `nav_sections["planning"]`), `nav_items` lists every item in the navigation's order."""
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import access, hooks, selectors
@@ -13,21 +12,21 @@ from . import access, hooks, selectors
 
 def _core_items(user) -> list[tuple[str, object, str]]:
     items = [
-        (reverse("staffing:home"), _("Übersicht"), "overview"),
-        (reverse("staffing:notice_list"), _("Mitteilungen"), "notices"),
+        (hooks.page_url("staffing:home"), _("Übersicht"), "overview"),
+        (hooks.page_url("staffing:notice_list"), _("Mitteilungen"), "notices"),
     ]
     if access.can(user, "escalations.view"):
-        items.append((reverse("staffing:escalation_list"), _("Eskalationen"), "notices"))
+        items.append((hooks.page_url("staffing:escalation_list"), _("Eskalationen"), "notices"))
     # the staff register and the vacancy list are planning's pages (its navigation links them)
-    items.append((reverse("staffing:position_list"), _("Stellen"), "staff"))
+    items.append((hooks.page_url("staffing:position_list"), _("Stellen"), "staff"))
     if access.can(user, "career_tracks.keep"):  # PS-1.1: the district keeps the career-track table
-        items.append((reverse("staffing:career_tracks"), _("Laufbahnen"), "staff"))
+        items.append((hooks.page_url("staffing:career_tracks"), _("Laufbahnen"), "staff"))
     if access.can(user, "rule_set.view"):  # issue 17: the district's agreement settings
-        items.append((reverse("staffing:rule_sets"), _("Regelwerk"), "notices"))
+        items.append((hooks.page_url("staffing:rule_sets"), _("Regelwerk"), "notices"))
     if access.can(user, "goals.keep"):
-        items.append((reverse("staffing:goal_list"), _("Ziele"), "planning"))
+        items.append((hooks.page_url("staffing:goal_list"), _("Ziele"), "planning"))
     if access.can(user, "cuts.view"):
-        items.append((reverse("staffing:cost_cut_ledger"), _("Kürzungen"), "reimbursement"))
+        items.append((hooks.page_url("staffing:cost_cut_ledger"), _("Kürzungen"), "reimbursement"))
     return items
 
 
