@@ -5,36 +5,16 @@ import django.db.models.functions.datetime
 import django.utils.timezone
 from django.db import migrations, models
 
+from staffing.dbtriggers import append_only_triggers, run_on_postgresql
+
 
 TABLES = [("staffing_candidatedataaccess", "at", True)]
 
 
-def _triggers(tables):
-    """CREATE and DROP of the triggers of (table, time column or None, refuse UPDATE/DELETE)."""
-    create, drop = [], []
-    for table, column, refuse in tables:
-        if column:
-            create.append(f"CREATE TRIGGER {table}_database_time BEFORE INSERT ON {table} "
-                          f"FOR EACH ROW EXECUTE FUNCTION jobagentur_database_time('{column}');")
-            drop.append(f"DROP TRIGGER IF EXISTS {table}_database_time ON {table};")
-        if refuse:
-            create.append(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                          f"FOR EACH ROW EXECUTE FUNCTION jobagentur_append_only();")
-            drop.append(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
-    return "\n".join(create), "\n".join(drop)
+CREATE, DROP = append_only_triggers(TABLES)
 
 
-CREATE, DROP = _triggers(TABLES)
-
-
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
+forward, backward = run_on_postgresql(CREATE), run_on_postgresql(DROP)
 
 
 class Migration(migrations.Migration):

@@ -3,23 +3,10 @@ refuses UPDATE and DELETE (PostgreSQL; the trigger functions are those of staffi
 append-only tables of ops.dbroles."""
 from django.db import migrations
 
-TABLE = "reports_exportlog"
-CREATE = (f"CREATE TRIGGER {TABLE}_database_time BEFORE INSERT ON {TABLE} "
-          f"FOR EACH ROW EXECUTE FUNCTION jobagentur_database_time('at');\n"
-          f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
-          f"FOR EACH ROW EXECUTE FUNCTION jobagentur_append_only();")
-DROP = (f"DROP TRIGGER IF EXISTS {TABLE}_database_time ON {TABLE};\n"
-        f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE};")
+from staffing.dbtriggers import append_only_triggers, run_on_postgresql
 
-
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
+CREATE, DROP = append_only_triggers([("reports_exportlog", "at", True)])
+forward, backward = run_on_postgresql(CREATE), run_on_postgresql(DROP)
 
 
 class Migration(migrations.Migration):

@@ -16,6 +16,8 @@ import django.db.models.functions.datetime
 import django.utils.timezone
 from django.db import migrations, models
 
+from staffing.dbtriggers import append_only_triggers
+
 
 FUNCTIONS = """
 CREATE OR REPLACE FUNCTION jobagentur_database_time() RETURNS trigger AS $$
@@ -44,22 +46,7 @@ TABLES = [("staffing_noticeevent", "at", False),  # UPDATE/DELETE: the trigger o
           ("staffing_gradecareertrackchange", "at", True)]
 
 
-def _triggers(tables):
-    """CREATE and DROP of the triggers of (table, time column or None, refuse UPDATE/DELETE)."""
-    create, drop = [], []
-    for table, column, refuse in tables:
-        if column:
-            create.append(f"CREATE TRIGGER {table}_database_time BEFORE INSERT ON {table} "
-                          f"FOR EACH ROW EXECUTE FUNCTION jobagentur_database_time('{column}');")
-            drop.append(f"DROP TRIGGER IF EXISTS {table}_database_time ON {table};")
-        if refuse:
-            create.append(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                          f"FOR EACH ROW EXECUTE FUNCTION jobagentur_append_only();")
-            drop.append(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
-    return "\n".join(create), "\n".join(drop)
-
-
-CREATE, DROP = _triggers(TABLES)
+CREATE, DROP = append_only_triggers(TABLES)
 
 
 def forward(apps, schema_editor):

@@ -12,15 +12,11 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from staffing.dbtriggers import append_only_triggers, run_on_postgresql
+
 
 INITIAL_VALID_FROM = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
-TABLE = "staffing_agreementruleset"
-CREATE = (f"CREATE TRIGGER {TABLE}_database_time BEFORE INSERT ON {TABLE} "
-          f"FOR EACH ROW EXECUTE FUNCTION jobagentur_database_time('created_at');\n"
-          f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
-          f"FOR EACH ROW EXECUTE FUNCTION jobagentur_append_only();")
-DROP = (f"DROP TRIGGER IF EXISTS {TABLE}_database_time ON {TABLE};\n"
-        f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE};")
+CREATE, DROP = append_only_triggers([("staffing_agreementruleset", "created_at", True)])
 
 
 def initial_rule_sets(apps, schema_editor):
@@ -47,14 +43,7 @@ def initial_rule_sets(apps, schema_editor):
             rule_set=rule_set)
 
 
-def triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def drop_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
+triggers, drop_triggers = run_on_postgresql(CREATE), run_on_postgresql(DROP)
 
 
 class Migration(migrations.Migration):
