@@ -150,21 +150,11 @@ def seed() -> int:
         }, counter)
     coordination_office = _get(Office, {"district": district, "kind": Office.Kind.COORDINATION},
                                {"name": "Koordinierungsstelle der JobAgentur EN"}, counter)
-    for kind, name in [
+    _seed_organisations_and_offices(district, coordination_office, "KOO", [
         (Organisation.Kind.COORDINATION, "Koordinierungsstelle beim Ennepe-Ruhr-Kreis"),
         (Organisation.Kind.DISTRICT_ADMIN, "Kreisverwaltung Ennepe-Ruhr-Kreis"),
         (Organisation.Kind.MANAGEMENT, "Leitung der JobAgentur EN"),
-    ]:
-        _get(Organisation, {"district": district, "kind": kind}, {"name": name}, counter)
-
-    for city_name, (code, size) in CITIES.items():
-        city = _get(City, {"district": district, "name": city_name}, {"slug": slugify(city_name)}, counter)
-        _get(Organisation, {"district": district, "kind": Organisation.Kind.CITY, "city": city},
-             {"name": f"Stadt {city_name} – Personalamt"}, counter)
-        office = _get(Office, {"district": district, "kind": Office.Kind.REGIONAL, "city": city},
-                      {"name": f"Regionalstelle {city_name}"}, counter)
-        _seed_office(office, code, size, functions, rng, counter)
-    _seed_office(coordination_office, "KOO", 0, functions, rng, counter, coordination=True)
+    ], CITIES, functions, rng, counter)
     _seed_groups()
     _seed_users(district)
     _seed_goals(district, counter)
@@ -175,6 +165,22 @@ def seed() -> int:
         counter[0] += created or 0
     _seed_second_district(functions, counter)
     return counter[0]
+
+
+def _seed_organisations_and_offices(district, coordination_office, coordination_code, organisations, cities,
+                                    functions, rng, counter):
+    """A district's organisations (one per role of the district side, one personnel office per city) and its
+    regional offices with positions and staff, then the coordination office's staff (PS-1.1, PS-4.2)."""
+    for kind, name in organisations:
+        _get(Organisation, {"district": district, "kind": kind}, {"name": name}, counter)
+    for city_name, (code, size) in cities.items():
+        city = _get(City, {"district": district, "name": city_name}, {"slug": slugify(city_name)}, counter)
+        _get(Organisation, {"district": district, "kind": Organisation.Kind.CITY, "city": city},
+             {"name": f"Stadt {city_name} – Personalamt"}, counter)
+        office = _get(Office, {"district": district, "kind": Office.Kind.REGIONAL, "city": city},
+                      {"name": f"Regionalstelle {city_name}"}, counter)
+        _seed_office(office, code, size, functions, rng, counter)
+    _seed_office(coordination_office, coordination_code, 0, functions, rng, counter, coordination=True)
 
 
 # --- issue 17: a second district in another Land -----------------------------------------------------
@@ -206,17 +212,10 @@ def _seed_second_district(functions, counter):
     district = _get(District, {"slug": slug}, {"name": name}, counter)
     coordination_office = _get(Office, {"district": district, "kind": Office.Kind.COORDINATION},
                                {"name": "Koordinierungsstelle Jobcenter Augsburger Land"}, counter)
-    for kind, label in [(Organisation.Kind.COORDINATION, "Koordinierungsstelle beim Landkreis Augsburg"),
-                        (Organisation.Kind.DISTRICT_ADMIN, "Landratsamt Augsburg")]:
-        _get(Organisation, {"district": district, "kind": kind}, {"name": label}, counter)
-    for city_name, (code, size) in SECOND_CITIES.items():
-        city = _get(City, {"district": district, "name": city_name}, {"slug": slugify(city_name)}, counter)
-        _get(Organisation, {"district": district, "kind": Organisation.Kind.CITY, "city": city},
-             {"name": f"Stadt {city_name} – Personalamt"}, counter)
-        office = _get(Office, {"district": district, "kind": Office.Kind.REGIONAL, "city": city},
-                      {"name": f"Regionalstelle {city_name}"}, counter)
-        _seed_office(office, code, size, functions, rng, counter)
-    _seed_office(coordination_office, "LKA-KOO", 0, functions, rng, counter, coordination=True)
+    _seed_organisations_and_offices(district, coordination_office, "LKA-KOO", [
+        (Organisation.Kind.COORDINATION, "Koordinierungsstelle beim Landkreis Augsburg"),
+        (Organisation.Kind.DISTRICT_ADMIN, "Landratsamt Augsburg"),
+    ], SECOND_CITIES, functions, rng, counter)
     _seed_users(district, SECOND_USERS)
     admin = User.objects.get(username="kreis-lka")
     if not AgreementRuleSet.objects.filter(district=district).exists():
