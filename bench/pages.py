@@ -341,6 +341,66 @@ def export_csv(rows) -> bytes:
     return out.getvalue().encode()
 
 
+def floor_training(user, ctx) -> tuple[str, dict]:
+    """PS-1.4, PS-3.2: the needs of the scope's offices (priority, then newest), the district's offers with their
+    booked places, and the first 200 participations by start date: one statement, three branches."""
+    cond, scope = scope_condition(user)
+    sql = f"""
+    (SELECT 'need' AS kind, 1 AS part, n.id, n.topic AS title, o.name AS office, n.persons::text AS figure,
+            n.priority AS rank, n.created_at AS at, NULL AS extra
+       FROM planning_trainingneed n JOIN staffing_office o ON o.id = n.office_id WHERE {cond}
+      ORDER BY n.priority NULLS LAST, n.created_at DESC)
+    UNION ALL
+    (SELECT 'offer', 2, t.id, t.title, t.location, t.places::text,
+            (SELECT count(*) FROM planning_trainingparticipation b WHERE b.offer_id = t.id AND b.status <> 'cancelled'),
+            t.starts_on, NULL FROM planning_trainingoffer t WHERE t.district_id = %(district)s
+      ORDER BY t.starts_on, t.title)
+    UNION ALL
+    (SELECT 'participation', 3, b.id, t.title, o.name, s.last_name || ', ' || s.first_name, NULL, t.starts_on,
+            b.status
+       FROM planning_trainingparticipation b JOIN staffing_staffmember s ON s.id = b.staff_member_id
+       JOIN staffing_office o ON o.id = s.office_id JOIN planning_trainingoffer t ON t.id = b.offer_id
+      WHERE {cond} ORDER BY t.starts_on, b.id LIMIT 200)
+    """
+    return sql, {"scope": scope, "district": user.organisation.district_id}
+
+
+def training_rows(html, columns, rows) -> tuple[bool, str]:
+    """The training page against its floor: the needs (topic, office, persons) and the offers (title, place,
+    places, booked) row by row in order; the participations (person, office, offer, start date) as a set, as the
+    page orders them by start date only."""
+    r = [dict(zip(columns, row, strict=True)) for row in rows]
+    sections = re.split(r'<section aria-labelledby="', html)
+
+    def texts(section, tag):
+        return [" ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", m)).split())
+                for m in re.findall(rf"<{tag}[\s>].*?</{tag}>", section, flags=re.S)]
+
+    def section(name):
+        return next(s for s in sections if s.startswith(name))
+
+    parts = [("need", texts(section("bedarfe").split("<tbody")[1].split("</tbody>")[0], "tr"),
+              lambda x: [x["title"], x["office"], x["figure"]]),
+             ("offer", texts(section("angebote").split("<tbody")[1].split("</tbody>")[0], "tr"),
+              lambda x: [x["title"], x["office"], x["figure"], str(x["rank"])])]
+    for kind, page, shown in parts:
+        floor = [x for x in r if x["kind"] == kind]
+        if len(page) != max(len(floor), 1) or (not floor and page and "Keine" not in page[0]):
+            return False, f"{kind}s differ: page {len(page)} rows, floor {len(floor)}"
+        for k, (text, x) in enumerate(zip(page, floor, strict=False)):
+            missing = [v for v in shown(x) if v not in text]
+            if missing:
+                return False, f"{kind} row {k}: {missing} not shown in {text[:80]!r}"
+    page = texts(section("teilnahme").split("</ul>")[0], "li")
+    floor = [f"{x['figure']} ({x['office']}): {x['title']}, {shown_value(x['at'])}" for x in r
+             if x["kind"] == "participation"]
+    if len(page) != max(len(floor), 1) or sorted(t.rsplit(" – ", 1)[0] for t in page[:len(floor)]) != sorted(floor):
+        return False, f"participations differ: page {len(page)}, floor {len(floor)}"
+    n = {k: sum(x["kind"] == k for x in r) for k in ("need", "offer", "participation")}
+    return True, (f"equal: {n['need']} needs × 3, {n['offer']} offers × 4, {n['participation']} participations × 4 "
+                  "columns (participations as a set: the page orders them by start date only)")
+
+
 def floor_none(user, ctx) -> tuple[str, dict]:
     """No hand-written data query yet: the floor is the session/user lookup and the render only."""
     return "SELECT 1", {}
@@ -443,8 +503,8 @@ def pages(users, detail_pk, city_id, label) -> list[dict]:
          "check": {"link": r'href="/planung/personal/(\d+)/"', "shown": ["last_name", "first_name"], "ties": True}},
         {"page": "Notifications, coordination office", "user": coord, "url": reverse("staffing:notification_list"),
          "floor": floor_notifications, "paged": True, "check": {"link": NOTICE_LINK, "shown": ["subject"]}},
-        {"page": "Training, district", "user": coord, "url": reverse("planning:training"), "floor": floor_none,
-         "check": None},
+        {"page": "Training, district", "user": coord, "url": reverse("planning:training"), "floor": floor_training,
+         "check": {"figures": training_rows}},
         {"page": "Coaching, district", "user": coord, "url": reverse("planning:coaching"), "floor": floor_none,
          "check": None},
         {"page": "Costs, district", "user": coord, "url": reverse("planning:costs"), "floor": floor_none,
