@@ -157,24 +157,104 @@ def floor_detail(user, ctx, *, pk) -> tuple[str, dict]:
 
 
 def floor_capacity(user, ctx) -> tuple[str, dict]:
-    """Budgeted positions, staff, open vacancies and the qualification mix per office: one statement."""
+    """PS-3.1, PS-4.2: per office and function/grade, per office, per function and in total: positions, budgeted
+    and filled FTE, headcount, open vacancies (GROUPING SETS), and the qualification mix per office and in total:
+    one statement, in the page's order. The offices come from the office table (an office without positions is
+    shown with zeros); the aggregates read only the scope's offices through their indexes, no CTE."""
+    from staffing.models import Qualification
+
     cond, scope = scope_condition(user)
+    quals = ", ".join(f"({i}, %(q{i})s, %(l{i})s)" for i in range(len(Qualification.choices)))
+    params = {"scope": scope}
+    for i, (value, label) in enumerate(Qualification.choices):
+        params.update({f"q{i}": value, f"l{i}": str(label)})
+    offices = f"SELECT o.id FROM staffing_office o WHERE {cond}"
     sql = f"""
-    WITH o AS (SELECT o.id FROM staffing_office o WHERE {cond})
-    SELECT 'position', p.office_id, p.function_id, p.grade, sum(p.fte), count(*) FROM staffing_position p
-      WHERE p.office_id IN (SELECT id FROM o) AND p.is_active GROUP BY 2, 3, 4
+    SELECT 'cell' AS kind, o.kind <> 'regional' AS not_regional, o.name AS office, o.id AS office_id,
+           f.sort_order, f.name AS function, f.id AS function_id, x.grade,
+           GROUPING(o.id) AS all_offices, GROUPING(f.id) AS all_functions, GROUPING(x.grade) AS all_grades,
+           coalesce(sum(x.positions), 0) AS positions, coalesce(sum(x.budgeted), 0) AS budgeted,
+           coalesce(sum(x.filled), 0) AS filled, coalesce(sum(x.headcount), 0) AS headcount,
+           coalesce(sum(x.vacancies), 0) AS vacancies, NULL::int AS q
+      FROM staffing_office o LEFT JOIN (
+           SELECT p.office_id, p.function_id, p.grade, count(*) AS positions, sum(p.fte) AS budgeted,
+                  0 AS filled, 0 AS headcount, 0 AS vacancies
+             FROM staffing_position p WHERE p.office_id IN ({offices}) AND p.is_active GROUP BY 1, 2, 3
+           UNION ALL
+           SELECT s.office_id, s.function_id, s.grade, 0, 0, sum(s.fte), count(*), 0
+             FROM staffing_staffmember s WHERE s.office_id IN ({offices}) AND s.left_on IS NULL GROUP BY 1, 2, 3
+           UNION ALL
+           SELECT p.office_id, p.function_id, p.grade, 0, 0, 0, 0, count(*)
+             FROM staffing_vacancy v JOIN staffing_position p ON p.id = v.position_id
+            WHERE p.office_id IN ({offices}) AND v.refilled_on IS NULL GROUP BY 1, 2, 3
+      ) x ON x.office_id = o.id LEFT JOIN staffing_function f ON f.id = x.function_id
+     WHERE {cond}
+     GROUP BY GROUPING SETS ((o.kind, o.name, o.id, f.sort_order, f.name, f.id, x.grade), (o.kind, o.name, o.id),
+                             (f.sort_order, f.name, f.id), ())
+    HAVING GROUPING(f.id) = 1 OR f.id IS NOT NULL
     UNION ALL
-    SELECT 'staff', s.office_id, s.function_id, s.grade, sum(s.fte), count(*) FROM staffing_staffmember s
-      WHERE s.office_id IN (SELECT id FROM o) AND s.left_on IS NULL GROUP BY 2, 3, 4
-    UNION ALL
-    SELECT 'vacancy', p.office_id, p.function_id, p.grade, NULL, count(*) FROM staffing_vacancy v
-      JOIN staffing_position p ON p.id = v.position_id
-      WHERE p.office_id IN (SELECT id FROM o) AND v.refilled_on IS NULL GROUP BY 2, 3, 4
-    UNION ALL
-    SELECT 'mix', s.office_id, NULL::bigint, s.qualification, sum(s.fte), count(*) FROM staffing_staffmember s
-      WHERE s.office_id IN (SELECT id FROM o) AND s.left_on IS NULL GROUP BY 2, 3, 4
+    SELECT 'mix', o.kind <> 'regional', o.name, o.id, NULL, q.label, NULL, q.value, GROUPING(o.id), 1, 1,
+           NULL, NULL, coalesce(sum(m.fte), 0), coalesce(sum(m.n), 0), NULL, q.i
+      FROM staffing_office o CROSS JOIN (VALUES {quals}) q (i, value, label)
+      LEFT JOIN (SELECT s.office_id, s.qualification, sum(s.fte) AS fte, count(*) AS n FROM staffing_staffmember s
+                  WHERE s.office_id IN ({offices}) AND s.left_on IS NULL GROUP BY 1, 2) m
+        ON m.office_id = o.id AND m.qualification = q.value
+     WHERE {cond}
+     GROUP BY GROUPING SETS ((o.kind, o.name, o.id, q.i, q.label, q.value), (q.i, q.label, q.value))
+     ORDER BY all_offices, not_regional, office, office_id, all_functions, q NULLS FIRST, sort_order NULLS LAST,
+              function, all_grades, grade
     """
-    return sql, {"scope": scope}
+    return sql, params
+
+
+def capacity_figures(html, columns, rows) -> tuple[bool, str]:
+    """The capacity page against its floor: every table row (label and its six figures: positions, budgeted,
+    filled and difference FTE, headcount, open vacancies, FTE as the page formats them) in the page's order
+    (offices, district total, per function, district mix, then each office's rows, sum and mix); the page has
+    no other such rows (its continuity section, PS-4.1, is not part of this comparison)."""
+    from staffing.ui import format_fte
+
+    r = [dict(zip(columns, row, strict=True)) for row in rows]
+    cells = [x for x in r if x["kind"] == "cell"]
+    mix = [x for x in r if x["kind"] == "mix"]
+
+    def figures(x):
+        return [str(x["positions"]), format_fte(x["budgeted"]), format_fte(x["filled"]),
+                format_fte(x["filled"] - x["budgeted"]), str(x["headcount"]), str(x["vacancies"])]
+
+    totals = [x for x in cells if not x["all_offices"] and x["all_functions"]]
+    district = [x for x in cells if x["all_offices"] and x["all_functions"]]
+    by_function = [x for x in cells if x["all_offices"] and not x["all_functions"]]
+    expected = [[x["office"], *figures(x)] for x in totals]
+    expected += [["Kreis gesamt", *figures(x)] for x in district]
+    expected += [[x["function"], *figures(x)] for x in by_function]
+    expected += [[x["function"], str(x["headcount"]), format_fte(x["filled"])] for x in mix if x["all_offices"]]
+    for t in totals:
+        expected += [[f"{x['function']} · {x['grade']}", *figures(x)] for x in cells
+                     if x["office_id"] == t["office_id"] and not x["all_functions"]]
+        expected.append(["Summe", *figures(t)])
+    text = re.sub(r'<section aria-labelledby="kontinuitaet".*?</section>', "", html, flags=re.S)
+    tokens = [" ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", c)).split())
+              for c in re.findall(r"<t[hd][\s>].*?</t[hd]>", text, flags=re.S)]
+    page_rows_ = [m for m in re.findall(r"<tr[\s>].*?</tr>", text, flags=re.S) if 'scope="row"' in m]
+    if len(page_rows_) != len(expected):
+        return False, f"rows differ: page {len(page_rows_)}, floor {len(expected)}"
+    at = 0
+    for k, row in enumerate(expected):
+        try:
+            at = tokens.index(row[0], at)
+        except ValueError:
+            return False, f"row {k} {row[0]!r} not shown (in order)"
+        if tokens[at:at + len(row)] != row:
+            return False, f"row {k}: page {tokens[at:at + len(row)]}, floor {row}"
+        at += len(row)
+    plain = " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+    for t in totals:  # each office's mix line: "label headcount · label headcount ..."
+        line = " · ".join(f"{x['function']} {x['headcount']}" for x in mix if x["office_id"] == t["office_id"])
+        if line not in plain:
+            return False, f"mix of {t['office']!r} not shown: {line!r}"
+    return True, (f"equal: {len(expected)} rows × 7 columns (label and 6 figures; the {len(totals) + 1} mix "
+                  f"rows/lines: label, heads, FTE), continuity not compared")
 
 
 def floor_escalations(user, ctx, *, limit=None) -> tuple[str, dict]:
@@ -259,6 +339,66 @@ def export_csv(rows) -> bytes:
                          timezone.localtime(r[7]).strftime("%d.%m.%Y %H:%M") if r[7] else "", day(r[8]), r[9],
                          day(r[10]), r[11], "ja" if r[12] else "nein", day(r[13]), str(kinds.get(r[14], r[14]))])
     return out.getvalue().encode()
+
+
+def floor_training(user, ctx) -> tuple[str, dict]:
+    """PS-1.4, PS-3.2: the needs of the scope's offices (priority, then newest), the district's offers with their
+    booked places, and the first 200 participations by start date: one statement, three branches."""
+    cond, scope = scope_condition(user)
+    sql = f"""
+    (SELECT 'need' AS kind, 1 AS part, n.id, n.topic AS title, o.name AS office, n.persons::text AS figure,
+            n.priority AS rank, n.created_at AS at, NULL AS extra
+       FROM planning_trainingneed n JOIN staffing_office o ON o.id = n.office_id WHERE {cond}
+      ORDER BY n.priority NULLS LAST, n.created_at DESC)
+    UNION ALL
+    (SELECT 'offer', 2, t.id, t.title, t.location, t.places::text,
+            (SELECT count(*) FROM planning_trainingparticipation b WHERE b.offer_id = t.id AND b.status <> 'cancelled'),
+            t.starts_on, NULL FROM planning_trainingoffer t WHERE t.district_id = %(district)s
+      ORDER BY t.starts_on, t.title)
+    UNION ALL
+    (SELECT 'participation', 3, b.id, t.title, o.name, s.last_name || ', ' || s.first_name, NULL, t.starts_on,
+            b.status
+       FROM planning_trainingparticipation b JOIN staffing_staffmember s ON s.id = b.staff_member_id
+       JOIN staffing_office o ON o.id = s.office_id JOIN planning_trainingoffer t ON t.id = b.offer_id
+      WHERE {cond} ORDER BY t.starts_on, b.id LIMIT 200)
+    """
+    return sql, {"scope": scope, "district": user.organisation.district_id}
+
+
+def training_rows(html, columns, rows) -> tuple[bool, str]:
+    """The training page against its floor: the needs (topic, office, persons) and the offers (title, place,
+    places, booked) row by row in order; the participations (person, office, offer, start date) as a set, as the
+    page orders them by start date only."""
+    r = [dict(zip(columns, row, strict=True)) for row in rows]
+    sections = re.split(r'<section aria-labelledby="', html)
+
+    def texts(section, tag):
+        return [" ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", m)).split())
+                for m in re.findall(rf"<{tag}[\s>].*?</{tag}>", section, flags=re.S)]
+
+    def section(name):
+        return next(s for s in sections if s.startswith(name))
+
+    parts = [("need", texts(section("bedarfe").split("<tbody")[1].split("</tbody>")[0], "tr"),
+              lambda x: [x["title"], x["office"], x["figure"]]),
+             ("offer", texts(section("angebote").split("<tbody")[1].split("</tbody>")[0], "tr"),
+              lambda x: [x["title"], x["office"], x["figure"], str(x["rank"])])]
+    for kind, page, shown in parts:
+        floor = [x for x in r if x["kind"] == kind]
+        if len(page) != max(len(floor), 1) or (not floor and page and "Keine" not in page[0]):
+            return False, f"{kind}s differ: page {len(page)} rows, floor {len(floor)}"
+        for k, (text, x) in enumerate(zip(page, floor, strict=False)):
+            missing = [v for v in shown(x) if v not in text]
+            if missing:
+                return False, f"{kind} row {k}: {missing} not shown in {text[:80]!r}"
+    page = texts(section("teilnahme").split("</ul>")[0], "li")
+    floor = [f"{x['figure']} ({x['office']}): {x['title']}, {shown_value(x['at'])}" for x in r
+             if x["kind"] == "participation"]
+    if len(page) != max(len(floor), 1) or sorted(t.rsplit(" – ", 1)[0] for t in page[:len(floor)]) != sorted(floor):
+        return False, f"participations differ: page {len(page)}, floor {len(floor)}"
+    n = {k: sum(x["kind"] == k for x in r) for k in ("need", "offer", "participation")}
+    return True, (f"equal: {n['need']} needs × 3, {n['offer']} offers × 4, {n['participation']} participations × 4 "
+                  "columns (participations as a set: the page orders them by start date only)")
 
 
 def floor_none(user, ctx) -> tuple[str, dict]:
@@ -349,9 +489,9 @@ def pages(users, detail_pk, city_id, label) -> list[dict]:
          "check": {"link": r'id="(?:main|inhalt)"|<h1()', "shown": ["reference", "city", "number", "title"],
                    "detail": True}},
         {"page": "Capacity plan, district", "user": coord, "url": reverse("planning:capacity"),
-         "floor": floor_capacity, "check": None},
+         "floor": floor_capacity, "check": {"figures": capacity_figures}},
         {"page": "Capacity plan, city clerk", "user": clerk, "url": reverse("planning:capacity"),
-         "floor": floor_capacity, "check": None},
+         "floor": floor_capacity, "check": {"figures": capacity_figures}},
         {"page": "CSV export, district (streamed)", "user": coord, "url": reverse("staffing:notice_export"),
          "floor": floor_export, "check": {"csv": True}, "runs": 1, "rounds": 3,
          "warmups": 0},
@@ -363,8 +503,8 @@ def pages(users, detail_pk, city_id, label) -> list[dict]:
          "check": {"link": r'href="/planung/personal/(\d+)/"', "shown": ["last_name", "first_name"], "ties": True}},
         {"page": "Notifications, coordination office", "user": coord, "url": reverse("staffing:notification_list"),
          "floor": floor_notifications, "paged": True, "check": {"link": NOTICE_LINK, "shown": ["subject"]}},
-        {"page": "Training, district", "user": coord, "url": reverse("planning:training"), "floor": floor_none,
-         "check": None},
+        {"page": "Training, district", "user": coord, "url": reverse("planning:training"), "floor": floor_training,
+         "check": {"figures": training_rows}},
         {"page": "Coaching, district", "user": coord, "url": reverse("planning:coaching"), "floor": floor_none,
          "check": None},
         {"page": "Costs, district", "user": coord, "url": reverse("planning:costs"), "floor": floor_none,
@@ -469,6 +609,8 @@ def measure(spec, runs: int, rounds: int, explain: bool, memory: bool = True) ->
     elif check.get("csv"):
         same = floor_out == content.lstrip("\ufeff".encode())
         detail = f"{len(rows):,} rows, CSV {'identical' if same else 'DIFFERENT'} ({len(content):,} bytes)"
+    elif check.get("figures"):
+        same, detail = check["figures"](html, columns, rows)
     elif check.get("detail"):
         r = dict(zip(columns, rows[0], strict=True)) if len(rows) == 1 else None
         missing = [] if r else ["the notice"]
