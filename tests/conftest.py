@@ -133,6 +133,20 @@ def head(district):
     return district_user(district, Organisation.Kind.MANAGEMENT, username="leitung")
 
 
+@pytest.fixture
+def district_staff(district, client):
+    """A staff account (Django admin) of the district's coordination office with every view and change right of
+    the core, signed in on `client`."""
+    from django.contrib.auth.models import Permission
+
+    user = district_user(district, Organisation.Kind.COORDINATION, username="koordination-admin")
+    user.is_staff = True
+    user.save()
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="staffing"))
+    client.force_login(user)
+    return user
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     """Tests do not run collectstatic; serve static names unhashed."""

@@ -4,16 +4,15 @@ the district's escalation page is paged (a hostile page number never gives a 500
 changelist counts once, sorts by the index order and keeps its query count whatever the rows."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from staffing import services
-from staffing.models import Organisation, PlacementNotice
+from staffing.models import PlacementNotice
 from staffing.views import ESCALATION_PAGE_SIZE
 
-from ..factories import CandidateFactory, PlacementNoticeFactory, PositionFactory, district_user
+from ..factories import CandidateFactory, PlacementNoticeFactory, PositionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,16 +75,6 @@ def test_the_escalation_page_runs_the_same_queries_for_one_and_three_pages(
     submitted(witten_office, clerk_witten, 2 * ESCALATION_PAGE_SIZE, objection_by=coordinator)
     _r, _b, many = read(client, reverse("staffing:escalation_list"))
     assert many <= few + 1  # + the pager's COUNT once there is more than one page (none per row)
-
-
-@pytest.fixture
-def district_staff(district, client):
-    user = district_user(district, Organisation.Kind.COORDINATION, username="koordination-admin")
-    user.is_staff = True
-    user.save()
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="staffing"))
-    client.force_login(user)
-    return user
 
 
 def test_the_admin_notice_changelist_counts_once_sorts_by_the_index_and_does_not_grow_with_rows(

@@ -6,11 +6,9 @@ import json
 import pytest
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from staffing.admin import ScopedRelatedFieldListFilter
-from staffing.models import Organisation
 
 from ..factories import (
     CityFactory,
@@ -21,7 +19,6 @@ from ..factories import (
     UserFactory,
     VacancyFactory,
     city_clerk,
-    district_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,17 +41,6 @@ def two_districts(district, other_district, witten_office, hattingen_office):
     city_clerk(ratingen, username="clerk-ratingen")
     city_clerk(witten_office.city, username="clerk-witten")
     return ratingen
-
-
-@pytest.fixture
-def district_staff(district, client):
-    """A staff account of district A's coordination office, with every view and change right of the core."""
-    user = district_user(district, Organisation.Kind.COORDINATION, username="koordination-admin")
-    user.is_staff = True
-    user.save()
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="staffing"))
-    client.force_login(user)
-    return user
 
 
 def filter_choices(response) -> list[str]:
