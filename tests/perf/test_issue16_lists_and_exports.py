@@ -137,3 +137,48 @@ def test_a_search_in_the_admin_notice_changelist_stays_in_the_scope_without_a_su
     response = client.get(url)
     shown = {n.pk for n in response.context["cl"].result_list}
     assert shown == {n.pk for n in own} and foreign.pk not in shown
+
+
+def _superuser(client):
+    from staffing.models import User
+    user = User.objects.create_superuser("betrieb", "betrieb@example.org", "x")
+    client.force_login(user)
+    return user
+
+
+def test_the_operators_unfiltered_notice_changelist_counts_exactly_below_the_threshold(
+        client, clerk_witten, witten_office):
+    submitted(witten_office, clerk_witten, 3)
+    _superuser(client)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("admin:staffing_placementnotice_changelist"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == PlacementNotice.objects.count()
+    assert "etwa" not in response.content.decode()
+    assert any(q["sql"].upper().startswith("SELECT COUNT(") for q in ctx.captured_queries)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_operators_unfiltered_notice_changelist_takes_the_count_from_the_table_statistics(
+        client, clerk_witten, witten_office, monkeypatch):
+    """PostgreSQL: a million notices are not counted on every page; the total says "etwa". A filter (or a
+    district's scope) counts exactly."""
+    from staffing.admin import EstimatedCountPaginator
+    submitted(witten_office, clerk_witten, 4)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE staffing_placementnotice")
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 1)
+    _superuser(client)
+    url = reverse("admin:staffing_placementnotice_changelist")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert not any(q["sql"].upper().startswith("SELECT COUNT(") for q in ctx.captured_queries)
+    assert response.context["cl"].paginator.estimated
+    assert "etwa 4 " in response.content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, {"state__exact": "informed"})
+    assert response.status_code == 200 and not response.context["cl"].paginator.estimated
+    assert "etwa" not in response.content.decode()
+    assert any(q["sql"].upper().startswith("SELECT COUNT(") for q in ctx.captured_queries)
