@@ -220,6 +220,20 @@ def notices_filtered(user: User, *, state: str = "", city=None, function=None, d
     return qs.order_by(*NOTICE_SORTS.get(sort, NOTICE_SORTS["-erstellt"]))
 
 
+# issue 16, point 6: the export's columns, read as plain tuples (no model instances: no per-row __init__)
+NOTICE_EXPORT_COLUMNS = (
+    "pk", "office__city__name", "position__number", "position__title", "function__name", "state", "reference",
+    "received_at", "period_last_day", "period_extension_reason", "planned_start", "candidate_count",
+    "head_involved", "placed_on", "notice_kind",
+)
+
+
+def notice_export_values(qs: QuerySet[PlacementNotice], *, chunk_size: int = 500):
+    """Issue 16, point 6: the rows of `notices_filtered` as tuples of NOTICE_EXPORT_COLUMNS, fetched chunk by
+    chunk from a server-side cursor (constant memory whatever the rows); the candidates are counted in SQL."""
+    return qs.values_list(*NOTICE_EXPORT_COLUMNS).iterator(chunk_size=chunk_size)
+
+
 def notice_state_counts(user: User) -> dict[str, int]:
     """Visible notices counted by state."""
     return dict(notices_visible_to(user).order_by().values_list("state").annotate(n=Count("pk")))

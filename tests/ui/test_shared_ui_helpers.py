@@ -55,6 +55,21 @@ def test_csv_response_is_semicolon_separated_utf8_with_bom_and_crlf():
     assert response.content.decode("utf-8") == "\ufeffName;Wert\r\n'=1+1;-0,5\r\nÖlmühle;3\r\n"
 
 
+def test_a_streamed_csv_is_written_in_pieces_of_rows_with_the_same_bytes(monkeypatch):
+    """Issue 16, point 6: a streamed CSV is sent in pieces of STREAM_CHUNK_ROWS rows, each a small buffer,
+    and is byte for byte the CSV written at once."""
+    from staffing import ui
+
+    monkeypatch.setattr(ui, "STREAM_CHUNK_ROWS", 2)
+    rows = [["=1+1", Decimal("-0.5"), None], ["Ölmühle", 3, True], ["a", -1, ""], ["b;c", 'd"e', "f\r\ng"],
+            ["h", 0, "i"]]
+    whole = csv_response("liste.csv", ["Name", "Wert", "Notiz"], iter(rows)).content
+    streamed = csv_response("liste.csv", ["Name", "Wert", "Notiz"], iter(rows), streaming=True)
+    pieces = list(streamed.streaming_content)
+    assert len(pieces) == 1 + 3  # the header, then 2 + 2 + 1 rows
+    assert b"".join(pieces) == whole
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("text", FORMULAS)
 def test_the_notice_export_neutralises_formulas_in_every_text_column(client, clerk_witten, witten_office, text):
