@@ -68,8 +68,11 @@ def pages_table(pages, which: str) -> list[str]:
             lines += ["", f"CSV export, district {p['district']}: {p['rows']:,} rows in {p['median_ms']:.0f} ms = "
                           f"{p['rows_per_second']:,} rows/s"
                           + (f"; peak Python memory of one export {p['peak_memory_kb']:,} KB "
-                             f"({p['peak_memory_kb'] * 1024 / max(p['rows'], 1):,.0f} bytes per row)."
-                             if p.get("peak_memory_kb") is not None else ".")]
+                             f"({p['peak_memory_kb'] * 1024 / max(p['rows'], 1):,.0f} bytes per row), the body read "
+                             "piece by piece and dropped as a server sends it"
+                             + (f" (kept whole in memory, as before this measure changed: "
+                                f"{p['peak_memory_with_body_kb']:,} KB)" if p.get("peak_memory_with_body_kb") else "")
+                             + "." if p.get("peak_memory_kb") is not None else ".")]
     return lines
 
 
