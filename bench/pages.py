@@ -86,31 +86,122 @@ def notice_condition(user) -> tuple[str, int]:
     return cond, scope
 
 
-def floor_home(user, ctx) -> tuple[str, dict]:
-    """Counts by state, the waiting notices and the long-open vacancies: one statement."""
+# issue 16, point 2: the continuity panel of the district's start page (PS-4.1) in the floor's one statement:
+# per regional office and in total (GROUPING SETS) the leavers, the headcounts on the month ends, the tenure
+# count, sum and median (percentile_cont) and the vacancies opened, refilled in 30/90 days and still open
+CONTINUITY = """
+(SELECT 'continuity', NULL, NULL, NULL, NULL, NULL, json_build_object(
+   'offices', (SELECT json_agg(json_build_object('id', o.id, 'name', o.name)) FROM staffing_office o
+                WHERE {cond} AND o.kind = 'regional'),
+   'staff', (SELECT json_agg(t) FROM (
+     SELECT s.office_id AS office,
+            count(*) FILTER (WHERE d.day = %(ref)s AND s.left_on BETWEEN %(start)s AND %(end)s) AS leavers,
+            count(*) FILTER (WHERE s.joined_on <= d.day AND (s.left_on IS NULL OR s.left_on >= d.day)) AS heads,
+            count(*) FILTER (WHERE d.day = %(ref)s AND s.joined_on <= d.day
+                               AND (s.left_on IS NULL OR s.left_on >= d.day)) AS people,
+            sum(%(ref)s - CASE WHEN s.function_since <= %(ref)s THEN s.function_since ELSE s.joined_on END)
+              FILTER (WHERE d.day = %(ref)s AND s.joined_on <= d.day
+                        AND (s.left_on IS NULL OR s.left_on >= d.day)) AS days,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY %(ref)s - CASE WHEN s.function_since <= %(ref)s
+                                                THEN s.function_since ELSE s.joined_on END)
+              FILTER (WHERE d.day = %(ref)s AND s.joined_on <= d.day
+                        AND (s.left_on IS NULL OR s.left_on >= d.day)) AS median
+       FROM staffing_staffmember s JOIN staffing_office o ON o.id = s.office_id
+      CROSS JOIN unnest(%(ends)s::date[]) d(day)
+      WHERE {cond} AND o.kind = 'regional' AND s.joined_on <= %(end)s
+        AND (s.left_on IS NULL OR s.left_on >= %(start)s)
+      GROUP BY GROUPING SETS ((s.office_id), ())) t),
+   'vacancies', (SELECT json_agg(t) FROM (
+     SELECT p.office_id AS office, count(*) AS opened,
+            count(*) FILTER (WHERE v.refilled_on - v.vacated_on <= 30) AS r30,
+            count(*) FILTER (WHERE v.refilled_on - v.vacated_on <= 90) AS r90,
+            count(*) FILTER (WHERE v.refilled_on IS NULL) AS open
+       FROM staffing_vacancy v JOIN staffing_position p ON p.id = v.position_id
+       JOIN staffing_office o ON o.id = p.office_id
+      WHERE {cond} AND o.kind = 'regional' AND v.vacated_on BETWEEN %(start)s AND %(end)s
+      GROUP BY GROUPING SETS ((p.office_id), ())) t)))
+"""
+
+
+def continuity_panel(row: dict) -> str:
+    """Issue 16, point 2: the floor's continuity panel from its row of `floor_home`, with the page's arithmetic
+    (`figures_from_counts`, no query) and the page's template."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from planning.continuity import ContinuityReport, figures_from_counts, month_ends
+    from staffing.models import Office
+
+    year = timezone.localdate().year
+    ends = len(month_ends(year))
+    offices = sorted((Office(pk=o["id"], name=o["name"], kind=Office.Kind.REGIONAL) for o in row["offices"] or []),
+                     key=lambda o: o.name)
+    staff = {r["office"]: r for r in row["staff"] or []}
+    vacancies = {r["office"]: r for r in row["vacancies"] or []}
+
+    def figures(office):
+        s = staff.get(office.pk if office else None) or {"leavers": 0, "heads": 0, "people": 0, "days": 0}
+        v = vacancies.get(office.pk if office else None) or {"opened": 0, "r30": 0, "r90": 0, "open": 0}
+        median = s.get("median")  # (a + b) / 2 of the two middle values: low + high = 2 * median
+        middle = (None, None) if median is None else (int(median), int(2 * median) - int(median))
+        return figures_from_counts(year, office, leavers=s["leavers"], headcounts=s["heads"], month_end_count=ends,
+                                   tenure_people=s["people"], tenure_total_days=s["days"] or 0, tenure_middle=middle,
+                                   vacancies_opened=v["opened"], refilled_30=v["r30"], refilled_90=v["r90"],
+                                   still_open=v["open"], leavers_by_reason={})
+
+    rows = [figures(o) for o in offices]
+    report = ContinuityReport(year=year, years=[year], offices=offices, rows=rows, total=figures(None),
+                              by_year={year: rows})
+    return render_to_string("planning/includes/continuity_panel.html", {"continuity": report})
+
+
+def floor_home(user, ctx) -> tuple:
+    """Counts by state, the waiting notices and the long-open vacancies: one statement. Issue 16, point 2: for
+    the coordination office and the district administration the same statement carries the continuity panel's
+    figures (PS-4.1, `CONTINUITY`: one row, a JSON value), and the floor renders the panel from them with the
+    page's template and arithmetic inside its render time (the page's context carries the panel as finished
+    HTML, which alone would leave the panel's work out of the floor); the check compares the two panels'
+    HTML. The panel shows no leave reasons, so the floor reads none."""
     from django.conf import settings
     from django.utils import timezone
+
+    from planning.continuity import month_ends, reference_day
+    from staffing.access import can
 
     cond, scope = scope_condition(user)
     notices, _ = notice_condition(user)
     waiting, order = waiting_condition(user)
+    panel = can(user, "continuity.start_panel")
     # no CTE: a CTE used twice is materialised (all the district's notices); each branch uses its indexes
     sql = f"""
-    (SELECT 'count' AS kind, n.state, count(*) AS n, NULL::bigint AS id, NULL AS city, NULL AS title
+    (SELECT 'count' AS kind, n.state, count(*) AS n, NULL::bigint AS id, NULL AS city, NULL AS title,
+            NULL::json AS data
        FROM staffing_placementnotice n JOIN staffing_office o ON o.id = n.office_id WHERE {notices} GROUP BY n.state)
     UNION ALL
-    (SELECT 'waiting', n.state, NULL, n.id, c.name, p.title {SCOPE} WHERE ({notices}) AND ({waiting})
+    (SELECT 'waiting', n.state, NULL, n.id, c.name, p.title, NULL {SCOPE} WHERE ({notices}) AND ({waiting})
       ORDER BY {order} LIMIT 50)
     UNION ALL
-    (SELECT 'vacancy', NULL, v.vacated_on - %(today)s, v.id, c.name, p.title
+    (SELECT 'vacancy', NULL, v.vacated_on - %(today)s, v.id, c.name, p.title, NULL
        FROM staffing_vacancy v JOIN staffing_position p ON p.id = v.position_id
        JOIN staffing_office o ON o.id = p.office_id JOIN staffing_city c ON c.id = o.city_id
       WHERE {cond} AND v.refilled_on IS NULL AND v.vacated_on < %(limit)s ORDER BY v.vacated_on LIMIT 20)
     """
     today = timezone.localdate()
     # the flag rule of staffing.selectors.long_open_before: open longer than VACANCY_FLAG_DAYS days
-    return sql, {"scope": scope, "user": user.pk, "today": today,
-                 "limit": today - timedelta(days=settings.VACANCY_FLAG_DAYS)}
+    params = {"scope": scope, "user": user.pk, "today": today,
+              "limit": today - timedelta(days=settings.VACANCY_FLAG_DAYS)}
+    if not panel:
+        return sql, params
+    sql += " UNION ALL " + CONTINUITY.format(cond=cond)
+    params.update(start=today.replace(month=1, day=1), end=today.replace(month=12, day=31),
+                  ref=reference_day(today.year, today), ends=month_ends(today.year, today))
+
+    def finish(rows, columns, context):
+        data = next(r[columns.index("data")] for r in rows if r[columns.index("kind")] == "continuity")
+        html = continuity_panel(data)
+        return {**context, "panels": [html if 'id="kontinuitaet"' in p else p for p in context["panels"]]}
+
+    return sql, params, finish
 
 
 def floor_list(user, ctx, *, state=None, city=None, text=None) -> tuple[str, dict]:
@@ -552,10 +643,14 @@ def measure(spec, runs: int, rounds: int, explain: bool, memory: bool = True) ->
     selects = [q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
     slowest = max(selects, key=lambda q: float(q["time"])) if selects else {"sql": "", "time": 0}
     is_csv = bool(spec.get("check") and spec["check"].get("csv"))
-    context = {} if is_csv else (response.context[0].flatten() if hasattr(response.context, "__getitem__") else {})
-    template = None if is_csv else get_template(response.templates[0].name)
+    # the page's own template: the first rendered one that is no include (issue 16, point 2: a view that renders a
+    # part first, like the start panel with render_to_string, put that part first; the floor rendered only it)
+    main = next((i for i, t in enumerate(response.templates or []) if "/includes/" not in (t.name or "")), 0)
+    context = {} if is_csv else (response.context[main].flatten() if hasattr(response.context, "__getitem__")
+                                 else {})
+    template = None if is_csv else get_template(response.templates[main].name)
     kw = {"limit": _per_page(response)} if spec.get("paged") else {}
-    sql, params = spec["floor"](spec["user"], context, **kw)
+    sql, params, *finish = spec["floor"](spec["user"], context, **kw)  # finish: the floor's own context
     session_key = client.cookies["sessionid"].value
     user_sql = ("SELECT u.*, o.kind, o.district_id, o.city_id FROM staffing_user u "
                 "LEFT JOIN staffing_organisation o ON o.id = u.organisation_id WHERE u.id = %s")
@@ -577,9 +672,10 @@ def measure(spec, runs: int, rounds: int, explain: bool, memory: bool = True) ->
             columns = [c.name for c in cursor.description]
         t2 = time.perf_counter()
         memo_var.set(dict(memo))  # the page reads the district's career-track table once per request
-        out = export_csv(rows) if is_csv else template.render(context).encode()
+        floor_context = finish[0](rows, columns, context) if finish else context
+        out = export_csv(rows) if is_csv else template.render(floor_context).encode()
         t3 = time.perf_counter()
-        return t3 - t0, t1 - t0, t2 - t1, t3 - t2, rows, columns, out
+        return t3 - t0, t1 - t0, t2 - t1, t3 - t2, rows, columns, out, floor_context
 
     from staffing.qualification import _tables as memo_var
 
@@ -600,7 +696,7 @@ def measure(spec, runs: int, rounds: int, explain: bool, memory: bool = True) ->
         round_pages.append(statistics.median(p_times))
         round_floors.append(statistics.median(f_times))
     with CaptureQueriesContext(connection) as floor_queries:
-        _total, _lookup, _sql, _render, rows, columns, floor_out = floor_run()
+        _total, _lookup, _sql, _render, rows, columns, floor_out, floor_context = floor_run()
     render_queries = len(floor_queries.captured_queries) - 3  # session, user, the data query
     check = spec.get("check")
     html = content.decode("utf-8-sig", errors="replace")
@@ -633,6 +729,10 @@ def measure(spec, runs: int, rounds: int, explain: bool, memory: bool = True) ->
     else:
         same, detail = compare_rows(html, columns, rows, link=check["link"], shown=check["shown"],
                                     ties=check.get("ties", False))
+        if finish:  # issue 16, point 2: the panels the floor rendered from its own rows, equal to the page's
+            equal = floor_context.get("panels") == context.get("panels")
+            same = same and equal
+            detail += f"; panels {'identical' if equal else 'DIFFERENT'}"
     page_ms = statistics.median(round_pages) * 1000
     floor_ms = statistics.median(round_floors) * 1000
     ratios = [p / f for p, f in zip(round_pages, round_floors, strict=True)]

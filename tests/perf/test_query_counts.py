@@ -43,7 +43,8 @@ MEASURE = os.environ.get("MEASURE_QUERIES") == "1"  # print the counts instead o
 PINNED = {
     # issue 13: + offices, staff and vacancies of the continuity panel (PS-4.1) for the district's start page
     # issue 17: + the district's rule set (vacancy flag days) on the start page, the vacancy list and the register
-    "staffing:home": {"clerk": 6, "coordination": 9, "district_admin": 9, "head": 6},
+    # issue 16, point 1: the panel's SQL aggregates: staff, the middle tenures (median), vacancies (+1)
+    "staffing:home": {"clerk": 6, "coordination": 10, "district_admin": 10, "head": 6},
     "staffing:notice_list": {"clerk": 6, "coordination": 6, "district_admin": 6, "head": 6},
     # issue 12: + the notice's goals (PS-2.1) and its cuts of the administrative-cost reimbursement (PS-2.5)
     "staffing:notice_detail": {"clerk": 10, "coordination": 10, "district_admin": 10, "head": 10},

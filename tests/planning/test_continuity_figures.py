@@ -19,7 +19,12 @@ LONG_AGO = D(YEAR - 5, 1, 1)
 
 
 def report(*offices, year=YEAR):
-    return continuity.continuity_report(list(offices), year, years_back=0)
+    """The figures read into Python, checked against the SQL aggregates of the start panel (issue 16, point 1):
+    every figure of every row and of the total the same, on SQLite and PostgreSQL."""
+    full = continuity.continuity_report(list(offices), year, years_back=0)
+    panel = continuity.panel_report(list(offices), year)
+    assert panel.rows == full.rows and panel.total == full.total and panel.years == full.years
+    return full
 
 
 def staff(office, n, *, joined=LONG_AGO, **fields):
@@ -141,3 +146,26 @@ def test_the_current_year_counts_up_to_today():
     ends = continuity.month_ends(today.year, today)
     assert ends[-1] == today and all(d < today for d in ends[:-1])
     assert continuity.valid_years(today)[-1] == today.year and continuity.valid_years(today)[0] == 2005
+
+
+def test_the_start_panel_aggregates_give_the_same_figures_in_every_year_and_today(witten_office, hattingen_office):
+    """Issue 16, point 1: the SQL path of the start panel against the rows read into Python, with odd and even
+    counts, changes of function, leavers without a reason and vacancies over the turn of the year."""
+    today = timezone.localdate()
+    for i in range(7):
+        staff(witten_office, 1, joined=D(YEAR - 3 + i % 4, 1 + i, 3), function_since=D(YEAR - 1, 2 + i, 1) if i % 2
+              else None)
+    staff(witten_office, 1, joined=D(YEAR - 1, 5, 5), left_on=D(YEAR, 8, 31), leave_reason="")
+    staff(hattingen_office, 2, joined=D(YEAR - 2, 4, 1), left_on=today - datetime.timedelta(days=3),
+          leave_reason=LeaveReason.INTERNAL)
+    staff(hattingen_office, 4, joined=D(YEAR, 2, 1), function_since=today + datetime.timedelta(days=2))
+    for k, days in enumerate((None, 12, 45, 200)):
+        vacated = D(YEAR, 12 - k * 3, 20)
+        VacancyFactory(position=PositionFactory(office=hattingen_office if k % 2 else witten_office),
+                       vacated_on=vacated, refilled_on=vacated + datetime.timedelta(days=days) if days else None)
+    for year in (YEAR - 1, YEAR, today.year):
+        for day in (today, today - datetime.timedelta(days=40)):
+            full = continuity.continuity_report([witten_office, hattingen_office], year, years_back=0, today=day)
+            panel = continuity.panel_report([witten_office, hattingen_office], year, today=day)
+            assert panel.rows == full.rows and panel.total == full.total, (year, day)
+    assert full.total.tenure_people == 13 and full.total.tenure_median is not None
