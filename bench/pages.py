@@ -23,7 +23,7 @@ import statistics
 import sys
 import time
 import tracemalloc
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -251,8 +251,16 @@ def floor_capacity(user, ctx) -> tuple[str, dict]:
     """PS-3.1, PS-4.2: per office and function/grade, per office, per function and in total: positions, budgeted
     and filled FTE, headcount, open vacancies (GROUPING SETS), and the qualification mix per office and in total:
     one statement, in the page's order. The offices come from the office table (an office without positions is
-    shown with zeros); the aggregates read only the scope's offices through their indexes, no CTE."""
-    from staffing.models import Qualification
+    shown with zeros); the aggregates read only the scope's offices through their indexes, no CTE.
+    PS-4.1 (where the user sees it): the continuity of the scope's regional offices per office and year (the
+    page's year and the two before) and all of them in the page's year: leavers (by reason), average headcount
+    of the month ends, turnover, tenure in the function (average, median), vacancies opened, refilled within 30
+    and 90 days, still open; from the staff rows and vacancy rows, rounded as the page rounds (one place)."""
+    from django.utils import timezone
+
+    from planning.continuity import month_ends, reference_day
+    from staffing.access import can
+    from staffing.models import LeaveReason, Qualification
 
     cond, scope = scope_condition(user)
     quals = ", ".join(f"({i}, %(q{i})s, %(l{i})s)" for i in range(len(Qualification.choices)))
@@ -266,7 +274,7 @@ def floor_capacity(user, ctx) -> tuple[str, dict]:
            GROUPING(o.id) AS all_offices, GROUPING(f.id) AS all_functions, GROUPING(x.grade) AS all_grades,
            coalesce(sum(x.positions), 0) AS positions, coalesce(sum(x.budgeted), 0) AS budgeted,
            coalesce(sum(x.filled), 0) AS filled, coalesce(sum(x.headcount), 0) AS headcount,
-           coalesce(sum(x.vacancies), 0) AS vacancies, NULL::int AS q
+           coalesce(sum(x.vacancies), 0) AS vacancies, NULL::int AS q, NULL::json AS extra
       FROM staffing_office o LEFT JOIN (
            SELECT p.office_id, p.function_id, p.grade, count(*) AS positions, sum(p.fte) AS budgeted,
                   0 AS filled, 0 AS headcount, 0 AS vacancies
@@ -285,17 +293,73 @@ def floor_capacity(user, ctx) -> tuple[str, dict]:
     HAVING GROUPING(f.id) = 1 OR f.id IS NOT NULL
     UNION ALL
     SELECT 'mix', o.kind <> 'regional', o.name, o.id, NULL, q.label, NULL, q.value, GROUPING(o.id), 1, 1,
-           NULL, NULL, coalesce(sum(m.fte), 0), coalesce(sum(m.n), 0), NULL, q.i
+           NULL, NULL, coalesce(sum(m.fte), 0), coalesce(sum(m.n), 0), NULL, q.i, NULL
       FROM staffing_office o CROSS JOIN (VALUES {quals}) q (i, value, label)
       LEFT JOIN (SELECT s.office_id, s.qualification, sum(s.fte) AS fte, count(*) AS n FROM staffing_staffmember s
                   WHERE s.office_id IN ({offices}) AND s.left_on IS NULL GROUP BY 1, 2) m
         ON m.office_id = o.id AND m.qualification = q.value
      WHERE {cond}
      GROUP BY GROUPING SETS ((o.kind, o.name, o.id, q.i, q.label, q.value), (q.i, q.label, q.value))
+    {{continuity}}
      ORDER BY all_offices, not_regional, office, office_id, all_functions, q NULLS FIRST, sort_order NULLS LAST,
               function, all_grades, grade
     """
-    return sql, params
+    report = ctx.get("continuity")
+    if not (report and can(user, "continuity.view")):
+        return sql.format(continuity=""), params
+    today = timezone.localdate()
+    years = []
+    for k, year in enumerate(report.years):  # the year asked for (?jahr=) and the chart's years: parameters
+        ends = month_ends(year, today)
+        params.update({f"y{k}": year, f"f{k}": date(year, 1, 1), f"t{k}": date(year, 12, 31),
+                       f"r{k}": reference_day(year, today), f"m{k}": ends, f"n{k}": len(ends)})
+        years.append(f"(%(y{k})s::int, %(f{k})s::date, %(t{k})s::date, %(r{k})s::date, %(m{k})s::date[], "
+                     f"%(n{k})s::int)")
+    params["year"] = report.year
+    reasons = []
+    for k, (value, _label) in enumerate(LeaveReason.choices):
+        params[f"reason{k}"] = value
+        reasons.append(f"count(*) FILTER (WHERE x.person AND x.left_in AND x.reason = %(reason{k})s)")
+    continuity = f"""
+    UNION ALL
+    SELECT 'cont', false, o.name, o.id, y.year, NULL, NULL, NULL, GROUPING(o.id), 1, 1, NULL, NULL, NULL, NULL,
+           NULL, NULL, json_build_object(
+             'leavers', count(*) FILTER (WHERE x.person AND x.left_in),
+             'headcount', round(coalesce(sum(x.months), 0)::numeric / y.n, 1)::text,
+             'turnover', CASE WHEN round(coalesce(sum(x.months), 0)::numeric / y.n, 1) > 0 THEN round(
+                 count(*) FILTER (WHERE x.person AND x.left_in) * 100
+                 / round(coalesce(sum(x.months), 0)::numeric / y.n, 1), 1)::text END,
+             'tenure_avg', round(avg(x.days) FILTER (WHERE x.person)::numeric / 365.25, 1)::text,
+             'tenure_median', round((percentile_cont(0.5) WITHIN GROUP (ORDER BY x.days)
+                 FILTER (WHERE x.person))::numeric / 365.25, 1)::text,
+             'opened', count(*) FILTER (WHERE NOT x.person),
+             'r30', count(*) FILTER (WHERE NOT x.person AND x.days <= 30),
+             'r90', count(*) FILTER (WHERE NOT x.person AND x.days <= 90),
+             'share30', round(count(*) FILTER (WHERE NOT x.person AND x.days <= 30) * 100.0
+                 / nullif(count(*) FILTER (WHERE NOT x.person), 0), 1)::text,
+             'share90', round(count(*) FILTER (WHERE NOT x.person AND x.days <= 90) * 100.0
+                 / nullif(count(*) FILTER (WHERE NOT x.person), 0), 1)::text,
+             'open', count(*) FILTER (WHERE NOT x.person AND x.days IS NULL),
+             'reasons', json_build_array({", ".join(reasons)}))
+      FROM staffing_office o CROSS JOIN (VALUES {", ".join(years)}) y (year, first, last, ref, ends, n)
+      LEFT JOIN LATERAL (
+           SELECT true AS person, s.left_on BETWEEN y.first AND y.last AS left_in,
+                  (SELECT count(*) FROM unnest(y.ends) d
+                    WHERE s.joined_on <= d AND (s.left_on IS NULL OR s.left_on >= d)) AS months,
+                  CASE WHEN s.joined_on <= y.ref AND (s.left_on IS NULL OR s.left_on >= y.ref) THEN y.ref - CASE
+                       WHEN s.function_since <= y.ref THEN s.function_since ELSE s.joined_on END END AS days,
+                  coalesce(nullif(s.leave_reason, ''), 'unknown') AS reason
+             FROM staffing_staffmember s
+            WHERE s.office_id = o.id AND s.joined_on <= y.last AND (s.left_on IS NULL OR s.left_on >= y.first)
+           UNION ALL
+           SELECT false, false, 0, v.refilled_on - v.vacated_on, NULL
+             FROM staffing_vacancy v JOIN staffing_position p ON p.id = v.position_id
+            WHERE p.office_id = o.id AND v.vacated_on BETWEEN y.first AND y.last) x ON true
+     WHERE {cond} AND o.kind = 'regional'
+     GROUP BY GROUPING SETS ((o.name, o.id, y.year, y.n), (y.year, y.n))
+    HAVING GROUPING(o.id) = 0 OR y.year = %(year)s
+    """
+    return sql.format(continuity=continuity), params
 
 
 def capacity_figures(html, columns, rows) -> tuple[bool, str]:
@@ -344,8 +408,59 @@ def capacity_figures(html, columns, rows) -> tuple[bool, str]:
         line = " · ".join(f"{x['function']} {x['headcount']}" for x in mix if x["office_id"] == t["office_id"])
         if line not in plain:
             return False, f"mix of {t['office']!r} not shown: {line!r}"
+    same, note = continuity_figures(html, r)
+    if not same:
+        return False, note
     return True, (f"equal: {len(expected)} rows × 7 columns (label and 6 figures; the {len(totals) + 1} mix "
-                  f"rows/lines: label, heads, FTE), continuity not compared")
+                  f"rows/lines: label, heads, FTE); {note}")
+
+
+def continuity_figures(html, r) -> tuple[bool, str]:
+    """PS-4.1, the continuity section of the capacity page against the floor's 'cont' rows, row by row in the
+    page's order: the turnover per office and year (the chart's text table), the year's figures per office and
+    in total (leavers, average headcount, turnover, tenure average and median, vacancies opened, refilled within
+    30 and 90 days with their shares, still open), the leavers by reason per office and in total; German
+    notation by the app's own `de_number`."""
+    from decimal import Decimal
+
+    from planning.continuity import de_number
+
+    section = re.search(r'<section aria-labelledby="kontinuitaet".*?</section>', html, flags=re.S)
+    cont = [x for x in r if x["kind"] == "cont"]
+    if not section:
+        return (not cont), ("continuity: not shown, not fetched" if not cont else "continuity: fetched, not shown")
+    if not cont:
+        return False, "continuity: shown, not fetched by the floor"
+
+    def number(v):
+        return de_number(None if v is None else Decimal(v))
+
+    def percent(v):
+        return "–" if v is None else f"{number(v)} %"
+
+    offices = list(dict.fromkeys((x["office_id"], x["office"]) for x in cont if not x["all_offices"]))
+    years = sorted({x["sort_order"] for x in cont})
+    year = max(years)
+    cell = {(x["office_id"], x["sort_order"]): x["extra"] for x in cont if not x["all_offices"]}
+    total = next(x["extra"] for x in cont if x["all_offices"])
+    shown = [(name, cell[(pk, year)]) for pk, name in offices]
+    if len(offices) > 1:
+        shown.append(("Kreis gesamt", total))
+    expected = [[name, *[percent(cell[(pk, y)]["turnover"]) for y in years]] for pk, name in offices]
+    expected += [[name, str(f["leavers"]), number(f["headcount"]), percent(f["turnover"]), number(f["tenure_avg"]),
+                  number(f["tenure_median"]), str(f["opened"]), f"{f['r30']} ({percent(f['share30'])})",
+                  f"{f['r90']} ({percent(f['share90'])})", str(f["open"])] for name, f in shown]
+    expected += [[name, *map(str, f["reasons"])] for name, f in shown]
+    page = [[" ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", c)).split())
+             for c in re.findall(r"<t[hd][\s>].*?</t[hd]>", row, flags=re.S)]
+            for row in re.findall(r"<tr[\s>].*?</tr>", section.group(0), flags=re.S) if 'scope="row"' in row]
+    if len(page) != len(expected):
+        return False, f"continuity rows differ: page {len(page)}, floor {len(expected)}"
+    for k, (a, b) in enumerate(zip(page, expected, strict=True)):
+        if a != b:
+            return False, f"continuity row {k}: page {a}, floor {b}"
+    return True, (f"continuity equal: {len(offices)} offices × {len(years)} years (turnover), {len(shown)} rows × "
+                  f"10 figures, {len(shown)} rows × {len(total['reasons'])} reasons")
 
 
 def floor_escalations(user, ctx, *, limit=None) -> tuple[str, dict]:
@@ -432,26 +547,42 @@ def export_csv(rows) -> bytes:
     return out.getvalue().encode()
 
 
+def materialise(ctx) -> None:
+    """The floor renders the page's context with no queries: the choices of every model choice field of the
+    context's forms (a query on each render: `ModelChoiceIterator`) become a fixed list, read once here."""
+    from django import forms
+
+    for value in ctx.values():
+        if isinstance(value, forms.BaseForm):
+            for field in value.fields.values():
+                if isinstance(field, forms.ModelChoiceField):
+                    field.choices = list(field.choices)  # a set list wins over the queryset's iterator
+
+
 def floor_training(user, ctx) -> tuple[str, dict]:
     """PS-1.4, PS-3.2: the needs of the scope's offices (priority, then newest), the district's offers with their
-    booked places, and the first 200 participations by start date: one statement, three branches."""
+    booked places, and the first 200 participations by start date: one statement, three branches, in the page's
+    order (the outer ORDER BY: a UNION ALL keeps no branch's order). The page's context has the offer form's
+    choices (needs, functions) as querysets, read again on every render: the floor renders them read once."""
+    materialise(ctx)
     cond, scope = scope_condition(user)
     sql = f"""
-    (SELECT 'need' AS kind, 1 AS part, n.id, n.topic AS title, o.name AS office, n.persons::text AS figure,
-            n.priority AS rank, n.created_at AS at, NULL AS extra
-       FROM planning_trainingneed n JOIN staffing_office o ON o.id = n.office_id WHERE {cond}
-      ORDER BY n.priority NULLS LAST, n.created_at DESC)
+    SELECT * FROM (
+    SELECT 'need' AS kind, 1 AS part, row_number() OVER (ORDER BY n.priority NULLS LAST, n.created_at DESC) AS k,
+           n.id, n.topic AS title, o.name AS office, n.persons::text AS figure, n.priority AS rank,
+           n.created_at AS at, NULL AS extra
+      FROM planning_trainingneed n JOIN staffing_office o ON o.id = n.office_id WHERE {cond}
     UNION ALL
-    (SELECT 'offer', 2, t.id, t.title, t.location, t.places::text,
-            (SELECT count(*) FROM planning_trainingparticipation b WHERE b.offer_id = t.id AND b.status <> 'cancelled'),
-            t.starts_on, NULL FROM planning_trainingoffer t WHERE t.district_id = %(district)s
-      ORDER BY t.starts_on, t.title)
+    SELECT 'offer', 2, row_number() OVER (ORDER BY t.starts_on, t.title), t.id, t.title, t.location, t.places::text,
+           (SELECT count(*) FROM planning_trainingparticipation b WHERE b.offer_id = t.id AND b.status <> 'cancelled'),
+           t.starts_on, NULL FROM planning_trainingoffer t WHERE t.district_id = %(district)s
     UNION ALL
-    (SELECT 'participation', 3, b.id, t.title, o.name, s.last_name || ', ' || s.first_name, NULL, t.starts_on,
-            b.status
+    (SELECT 'participation', 3, row_number() OVER (ORDER BY t.starts_on, b.id), b.id, t.title, o.name,
+            s.last_name || ', ' || s.first_name, NULL, t.starts_on, b.status
        FROM planning_trainingparticipation b JOIN staffing_staffmember s ON s.id = b.staff_member_id
        JOIN staffing_office o ON o.id = s.office_id JOIN planning_trainingoffer t ON t.id = b.offer_id
       WHERE {cond} ORDER BY t.starts_on, b.id LIMIT 200)
+    ) x ORDER BY part, k
     """
     return sql, {"scope": scope, "district": user.organisation.district_id}
 
@@ -490,6 +621,203 @@ def training_rows(html, columns, rows) -> tuple[bool, str]:
     n = {k: sum(x["kind"] == k for x in r) for k in ("need", "offer", "participation")}
     return True, (f"equal: {n['need']} needs × 3, {n['offer']} offers × 4, {n['participation']} participations × 4 "
                   "columns (participations as a set: the page orders them by start date only)")
+
+
+def floor_coaching(user, ctx) -> tuple[str, dict]:
+    """PS-3.3: the district's coaching offers (start, title), per offer the counted sign-ups (consent recorded, not
+    revoked) by area (benefits staff or not) and by office (every office of the district, also with none), and,
+    where the user records sign-ups and there is an offer, the district's current staff for the sign-up form
+    (last name, first name, function): one statement. The small-group rule is the page's arithmetic on these."""
+    from planning.coaching import AREA_BENEFITS, AREA_PLACEMENT
+    from staffing.access import can
+
+    materialise(ctx)
+    members = can(user, "coaching.sign_up")
+    counted = "g.consent_on IS NOT NULL AND g.revoked_on IS NULL"
+    sql = f"""
+    SELECT * FROM (
+    SELECT 'offer' AS kind, t.starts_on, t.title, t.id AS offer, 0 AS part, NULL AS label, NULL::bigint AS n,
+           t.coach, t.open_to_benefits, t.benefits_reason, t.description
+      FROM planning_coachingoffer t WHERE t.district_id = %(district)s
+    UNION ALL
+    SELECT 'area', t.starts_on, t.title, t.id, 1 + a.i, a.label, count(g.id), NULL, NULL, NULL, NULL
+      FROM planning_coachingoffer t CROSS JOIN (VALUES (0, %(placement)s), (1, %(benefits)s)) a (i, label)
+      LEFT JOIN (planning_coachingsignup g JOIN staffing_staffmember s ON s.id = g.staff_member_id
+                 LEFT JOIN staffing_function f ON f.id = s.function_id)
+        ON g.offer_id = t.id AND {counted} AND coalesce(f.code = 'benefits', false) = (a.i = 1)
+     WHERE t.district_id = %(district)s GROUP BY t.starts_on, t.title, t.id, a.i, a.label
+    UNION ALL
+    SELECT 'office', t.starts_on, t.title, t.id, 3, o.name, count(g.id), NULL, NULL, NULL, NULL
+      FROM planning_coachingoffer t JOIN staffing_office o ON o.district_id = t.district_id
+      LEFT JOIN (planning_coachingsignup g JOIN staffing_staffmember s ON s.id = g.staff_member_id)
+        ON g.offer_id = t.id AND s.office_id = o.id AND {counted}
+     WHERE t.district_id = %(district)s GROUP BY t.starts_on, t.title, t.id, o.id, o.name
+    UNION ALL
+    SELECT 'member', NULL, NULL, NULL, 4, s.last_name || ', ' || s.first_name, s.id, f.name, NULL, NULL, NULL
+      FROM staffing_staffmember s JOIN staffing_office o ON o.id = s.office_id
+      LEFT JOIN staffing_function f ON f.id = s.function_id
+     WHERE %(members)s AND o.district_id = %(district)s AND s.left_on IS NULL
+       AND EXISTS (SELECT 1 FROM planning_coachingoffer t WHERE t.district_id = %(district)s)
+    ) x ORDER BY starts_on NULLS LAST, title, offer, part, label COLLATE "C"
+    """
+    return sql, {"district": user.organisation.district_id, "members": members, "placement": AREA_PLACEMENT,
+                 "benefits": AREA_BENEFITS}
+
+
+def coaching_rows(html, columns, rows) -> tuple[bool, str]:
+    """The coaching page against its floor: per offer (in order) its title, coach and start, the total and the
+    cells by area and by office with the small-group rule applied by the app's own `breakdown` (a hidden cell
+    shows "weniger als 5"), and the staff offered in the sign-up form (name and function; equal names in any
+    order: the page orders by name only)."""
+    from planning.coaching import MIN_GROUP, Cell, breakdown, total_hidden
+
+    r = [dict(zip(columns, row, strict=True)) for row in rows]
+    offers = [x for x in r if x["kind"] == "offer"]
+    sections = re.findall(r'<section aria-labelledby="coaching-(\d+)".*?</section>', html, flags=re.S)
+    if [int(k) for k in sections] != [x["offer"] for x in offers]:
+        return False, f"offers differ: page {sections[:5]}, floor {[x['offer'] for x in offers][:5]}"
+    if not offers and "Zurzeit keine Coaching-Angebote" not in html:
+        return False, "no offers, but the page shows some"
+
+    def text(chunk):
+        return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", chunk)).split())
+
+    def shown(c):
+        return f"weniger als {MIN_GROUP}" if c.suppressed else str(c.count)
+
+    cells = 0
+    for offer, chunk in zip(offers, re.findall(r'<section aria-labelledby="coaching-\d+".*?</section>', html,
+                                               flags=re.S), strict=True):
+        head = f"{offer['title']} Coach: {offer['coach']} · ab {shown_value(offer['starts_on'])}"
+        if not text(chunk).startswith(head):
+            return False, f"offer {offer['offer']}: {head!r} not shown"
+        n = sum(x["n"] for x in r if x["kind"] == "area" and x["offer"] == offer["offer"])
+        total = Cell("Gesamt", n, suppressed=total_hidden(n))
+        expected = [["Gesamt", shown(total)]]
+        for kind in ("area", "office"):
+            pairs = [(x["label"], x["n"]) for x in r if x["kind"] == kind and x["offer"] == offer["offer"]]
+            expected += [[c.label, shown(c)] for c in breakdown(pairs, total=total)]
+        page = [[text(c) for c in re.findall(r"<t[hd][\s>].*?</t[hd]>", row, flags=re.S)]
+                for row in re.findall(r"<tr[\s>].*?</tr>", chunk, flags=re.S) if 'scope="row"' in row]
+        if page != expected:
+            return False, f"offer {offer['offer']}: page {page[:4]}, floor {expected[:4]}"
+        cells += len(expected)
+    members = [f"{x['label']} ({x['coach'] or 'None'})" for x in r if x["kind"] == "member"]
+    options = [htmllib.unescape(m) for m in re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>',
+                                                         sections and html.split('aria-labelledby="coaching-')[1]
+                                                         or "")]
+    if options != members and not (sorted(options) == sorted(members)
+                                   and [o.rsplit(" (", 1)[0] for o in options]
+                                   == [m.rsplit(" (", 1)[0] for m in members]):
+        return False, f"sign-up staff differ: page {len(options)}, floor {len(members)}"
+    return True, (f"equal: {len(offers)} offers (title, coach, start), {cells} cells (label, count or hidden), "
+                  f"{len(members)} staff in the sign-up form (name, function)")
+
+
+def floor_costs(user, ctx) -> tuple[str, dict]:
+    """PS-6.2, PS-5.1: per city of the scope (by name) for the page's quarter: the confirmed report of its regional
+    office (date, claim), the estimate priced from the report's rows (cost rate of the grade / 4 × FTE × days in
+    the quarter / days of the quarter, rounded to cents; persons, FTE, grades without a rate), the latest cap of
+    the year and its quarter (Q4 takes the remainder), deviation (€, %), the flags, the reimbursable amount, and
+    the page's totals (window sums): one statement."""
+    from planning.costs import tolerance
+
+    quarter = ctx["quarter"]
+    cond, scope = scope_condition(user)
+    cond = cond.replace("o.city_id", "c.id").replace("o.district_id", "c.district_id")
+    share = "round(a.amount / 4, 2)"
+    sql = f"""
+    SELECT *, sum(claim) FILTER (WHERE report IS NOT NULL) OVER () AS total_claim,
+           sum(estimate) OVER () AS total_estimate, sum(cap_quarter) OVER () AS total_cap,
+           sum(reimbursable) OVER () AS total_reimbursable FROM (
+    SELECT y.*, y.claim - y.estimate AS deviation,
+           round((y.claim - y.estimate) * 100 / nullif(y.estimate, 0), 1) AS deviation_percent,
+           abs(y.claim - y.estimate) * 100 > %(tolerance)s * y.estimate AS beyond_tolerance,
+           y.claim > y.cap_quarter AS above_cap,
+           CASE WHEN y.claim IS NOT NULL AND y.cap_quarter IS NOT NULL
+                THEN least(y.claim, y.cap_quarter) END AS reimbursable
+      FROM (
+    SELECT c.id, c.name, r.id AS report, r.confirmed_at, r.personnel_costs AS claim, e.estimate, e.headcount, e.fte,
+           e.missing, a.amount AS cap,
+           CASE WHEN %(q)s = 4 THEN a.amount - 3 * {share} ELSE {share} END AS cap_quarter
+      FROM staffing_city c
+      LEFT JOIN planning_quarterlyreport r ON r.year = %(year)s AND r.quarter = %(q)s AND r.office_id IN (
+           SELECT o.id FROM staffing_office o WHERE o.city_id = c.id AND o.kind = 'regional')
+      LEFT JOIN LATERAL (
+           SELECT round(coalesce(sum(k.annual_cost / 4 * coalesce(x.e->>'fte', '0')::numeric
+                        * CASE WHEN coalesce((x.e->>'days_in_quarter')::int, 0) > 0
+                               THEN least((x.e->>'days_in_quarter')::int, %(days)s)::numeric / %(days)s ELSE 1 END)
+                        , 0), 2) AS estimate,
+                  count(*) AS headcount, coalesce(sum(coalesce(x.e->>'fte', '0')::numeric), 0) AS fte,
+                  (SELECT string_agg(m.grade, ', ' ORDER BY m.first) FROM (
+                     SELECT coalesce(z.e->>'grade', '') AS grade, min(z.i) AS first
+                       FROM jsonb_array_elements(r.rows) WITH ORDINALITY z (e, i)
+                      WHERE NOT EXISTS (SELECT 1 FROM planning_costrate w WHERE w.grade = coalesce(z.e->>'grade', ''))
+                      GROUP BY 1) m) AS missing
+             FROM jsonb_array_elements(r.rows) x (e)
+             LEFT JOIN planning_costrate k ON k.grade = coalesce(x.e->>'grade', '')
+            WHERE r.id IS NOT NULL) e ON r.id IS NOT NULL
+      LEFT JOIN LATERAL (SELECT a.amount FROM planning_reimbursementcap a WHERE a.city_id = c.id AND a.year = %(year)s
+                          ORDER BY a.set_at DESC, a.id DESC LIMIT 1) a ON true
+     WHERE {cond}) y) z
+     ORDER BY name, id
+    """
+    return sql, {"scope": scope, "year": quarter.year, "q": quarter.quarter, "days": quarter.days,
+                 "tolerance": tolerance()}
+
+
+def costs_rows(html, columns, rows) -> tuple[bool, str]:
+    """The costs page against its floor: per city in order the label cell (city, report date, grades without a
+    rate) and the five figure cells as the page formats them (the app's `format_euro`, `format_fte`, the
+    percent with one place and a comma), then the totals row."""
+    from django.utils import timezone
+
+    from staffing.ui import format_euro, format_fte
+
+    r = [dict(zip(columns, row, strict=True)) for row in rows]
+    table = re.search(r'<table[^>]*id="kostenvergleich".*?</table>', html, flags=re.S)
+
+    def text(chunk):
+        return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", chunk)).split())
+
+    page = [[text(c) for c in re.findall(r"<t[hd][\s>].*?</t[hd]>", row, flags=re.S)]
+            for row in re.findall(r"<tr[\s>].*?</tr>", table.group(0) if table else "", flags=re.S)
+            if 'scope="row"' in row]
+    expected = []
+    for x in r:
+        label = x["name"]
+        if x["report"]:
+            label += f" Quartalsmeldung vom {timezone.localtime(x['confirmed_at']):%d.%m.%Y}"
+        if x["missing"]:
+            label += f" ohne Kostensatz: {x['missing']}"
+        if not x["report"]:
+            cells = ["keine bestätigte Quartalsmeldung"]
+        else:
+            claim = ("keine Personalkosten gemeldet" if x["claim"] is None else
+                     format_euro(x["claim"]) + (" über dem Höchstrahmen" if x["above_cap"] else ""))
+            dev = "–"
+            if x["deviation"] is not None:
+                dev = format_euro(x["deviation"])
+                if x["deviation_percent"] is not None:
+                    dev += f" ({str(x['deviation_percent']).replace('.', ',')} %)"
+                if x["beyond_tolerance"]:
+                    dev += " über der Toleranz"
+            cells = [claim, f"{format_euro(x['estimate'])} {x['headcount']} Personen, {format_fte(x['fte'])} VZÄ", dev]
+        cells += [format_euro(x["cap_quarter"]) if x["cap"] is not None else "nicht festgesetzt",
+                  format_euro(x["reimbursable"]) if x["reimbursable"] is not None else "–"]
+        expected.append([label, *cells])
+    if r:
+        t = r[0]
+        expected.append(["Summe", *[format_euro(t[k] or 0) for k in ("total_claim", "total_estimate")], "",
+                         *[format_euro(t[k] or 0) for k in ("total_cap", "total_reimbursable")]])
+    if page != expected:
+        k = next((k for k, (a, b) in enumerate(zip(page, expected, strict=False)) if a != b),
+                 min(len(page), len(expected)))
+        return False, (f"rows differ ({len(page)} / {len(expected)}) at {k}: page {page[k:k + 1]}, "
+                       f"floor {expected[k:k + 1]}")
+    reported = sum(1 for x in r if x["report"])
+    return True, (f"equal: {len(r)} cities × 6 cells ({reported} with a confirmed report: claim, estimate with "
+                  f"persons and FTE, deviation € and %, flags; cap quarter, reimbursable) and the totals row")
 
 
 def floor_none(user, ctx) -> tuple[str, dict]:
@@ -596,10 +924,10 @@ def pages(users, detail_pk, city_id, label) -> list[dict]:
          "floor": floor_notifications, "paged": True, "check": {"link": NOTICE_LINK, "shown": ["subject"]}},
         {"page": "Training, district", "user": coord, "url": reverse("planning:training"), "floor": floor_training,
          "check": {"figures": training_rows}},
-        {"page": "Coaching, district", "user": coord, "url": reverse("planning:coaching"), "floor": floor_none,
-         "check": None},
-        {"page": "Costs, district", "user": coord, "url": reverse("planning:costs"), "floor": floor_none,
-         "check": None},
+        {"page": "Coaching, district", "user": coord, "url": reverse("planning:coaching"), "floor": floor_coaching,
+         "check": {"figures": coaching_rows}},
+        {"page": "Costs, district", "user": coord, "url": reverse("planning:costs"), "floor": floor_costs,
+         "check": {"figures": costs_rows}},
         {"page": "Admin changelist of notices, superuser", "user": superuser,
          "url": reverse("admin:staffing_placementnotice_changelist"), "floor": floor_admin, "paged": True,
          "check": {"link": r'href="/admin/staffing/placementnotice/(\d+)/change/', "shown": ["office"]}},

@@ -350,7 +350,7 @@ def training(request):
     needs = selectors.training_needs_visible_to(user)
     offers = selectors.training_offers_visible_to(user).annotate(
         booked=Count("participations", filter=~Q(participations__status=TrainingParticipation.Status.CANCELLED))
-    ).prefetch_related("target_functions")
+    ).prefetch_related("target_functions").order_by("starts_on", "title")  # a Count drops Meta.ordering
     need_form = offer_form = None
     if selectors.editable_office_for(user):
         need_form = forms.TrainingNeedForm(request.POST if request.POST.get("form") == "need" else None,
