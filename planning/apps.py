@@ -16,7 +16,7 @@ class PlanningConfig(AppConfig):
 
     def ready(self):
         # imported here, not at the top: they need the app registry (models), which is ready only now
-        from . import continuity, continuity_demo, demo, demo_training, navigation, staffplan_demo
+        from . import continuity, continuity_demo, demo, demo_training, navigation, scale_seed, staffplan_demo
         from .models import MessageKind, StaffPlanMessageKind
 
         hooks.register_navigation("planning", navigation.items)
@@ -30,3 +30,5 @@ class PlanningConfig(AppConfig):
         hooks.demo_seeded.connect(demo_training.on_demo_seeded, dispatch_uid="planning.seed_training")
         # issue 13: the district's staff plan (PS-4.2)
         hooks.demo_seeded.connect(staffplan_demo.on_demo_seeded, dispatch_uid="planning.seed_staff_plan")
+        # issue 16, point 5: training rows in the benchmark's national data
+        hooks.scale_district_seeding.connect(scale_seed.training, dispatch_uid="planning.scale_training")

@@ -11,6 +11,9 @@ Signals (django.dispatch):
   `event`. Connected by: nobody yet (for apps that follow the workflow).
 - `demo_seeded`: sent by `seed_demo` after the core's demo data, with `district`; receivers return the
   rows they created. Connected by `planning` (`demo.seed_planning`).
+- `scale_district_seeding`: sent by `seed_scale` (the benchmark's national data) per district before its rows
+  are written; receivers add tables of their own. Connected by `planning` (`scale_seed.training`: training
+  needs, offers and participations).
 
 Registries (`register_*`):
 
@@ -62,6 +65,14 @@ notice_step_recorded = Signal()
 #: Sent by `manage.py seed_demo` after the core's demo data (district, cities, offices, staff, users,
 #: notices), in its transaction. Arguments: `district`. A receiver returns the number of rows it created.
 demo_seeded = Signal()
+
+#: Sent by `manage.py seed_scale` (issue 16, point 5) for each bench district after the core's rows are drawn
+#: and before any is written. Arguments: `seeder` (staffing.management.commands.seed_scale.DistrictSeeder: its
+#: `rng` to draw from after the core's rows, `today`, `functions`, `regional` offices with their clerks,
+#: `staff` rows) and `district`. A receiver returns `[(table, links), ...]`: further `seed_scale.Table`s of its
+#: own models (written with COPY after the core's, in this order) and, per table, the row references to
+#: replace by ids (`{"offer": "offer_id"}`).
+scale_district_seeding = Signal()
 
 
 # --- registries -----------------------------------------------------------------------------

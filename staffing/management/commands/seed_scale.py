@@ -1,7 +1,7 @@
 """National-scale data for benchmarks (issue 7, issue 16 point 5): N districts of ten cities each,
 every city with 110 positions and 100 staff, and placement notices over ten years in every state with
-their audit trail (and, per district, a few training needs, offers and participations), in the real spread
-of district sizes: a few large districts, many small ones.
+their audit trail, in the real spread of district sizes: a few large districts, many small ones (other apps
+add their own rows per district through `hooks.scale_district_seeding`: planning's training).
 
 District sizes follow a Zipf law over a fixed rank (`notices_in_district`): district 1 is the largest
 (40,000 notices), the district of rank r has 40,000 / r^0.572 (rounded to whole tens), and the ranks of
@@ -24,11 +24,11 @@ from datetime import time as dtime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import connection, models, transaction
 
+from staffing import hooks
 from staffing.models import (
     Candidate,
     City,
@@ -71,29 +71,6 @@ OPEN_MIX = [NoticeState.DRAFT, NoticeState.DRAFT, NoticeState.INFORMED, NoticeSt
             NoticeState.CLEARED, NoticeState.APPROVED_BY_SILENCE, NoticeState.APPROVED_BY_SILENCE,
             NoticeState.CONSULTATION, NoticeState.AGREEMENT_PROPOSED, NoticeState.AGREED, NoticeState.ESCALATED,
             NoticeState.DECIDED]
-# Training (PS-1.4, PS-3.2), modest per district: needs of the cities (topic, function, persons), the district's
-# offers (title, topic of the need it covers or None, kind, location, places), the staff of the regional
-# offices taking part in them. Fewer than 200 participations per district: the page lists the first 200.
-TRAINING_NEEDS = [
-    ("Aufsuchende Arbeit mit jungen Erwachsenen (U25)", Function.Code.PLACEMENT),
-    ("Bürgergeld: Änderungen bei Kosten der Unterkunft", Function.Code.BENEFITS),
-    ("Schuldnerberatung: Grundlagen für Fachberatung", Function.Code.COUNSELLING),
-    ("Motivierende Gesprächsführung", Function.Code.PLACEMENT),
-    ("Arbeitgeberservice und Stellenakquise", Function.Code.PLACEMENT),
-    ("Sucht und Arbeitsmarktintegration", Function.Code.COUNSELLING),
-]
-TRAINING_OFFERS = [
-    ("Motivierende Gesprächsführung (Grundkurs)", "Motivierende Gesprächsführung", "field_specific",
-     "Kreishaus, Raum 2.14", 20),
-    ("Aufsuchende Arbeit U25", "Aufsuchende Arbeit mit jungen Erwachsenen (U25)", "field_specific",
-     "Bildungszentrum", 16),
-    ("KdU-Update", "Bürgergeld: Änderungen bei Kosten der Unterkunft", "general",
-     "online (Videokonferenz)", 40),
-    ("Einarbeitung SGB II – Praxiseinweisung", None, "induction", "Kreishaus, Großer Sitzungssaal", 24),
-    ("Schuldnerberatung kompakt", "Schuldnerberatung: Grundlagen für Fachberatung", "field_specific",
-     "Bildungszentrum", 18),
-    ("Datenschutz im Jobcenter", None, "general", "online (Videokonferenz)", 60),
-]
 CITY_NAMES = ["Altstadt", "Neuhausen", "Bergheim", "Talbrück", "Rosenfeld", "Eichwald", "Lindenau", "Steinbach",
               "Mühlental", "Hohenau"]
 
@@ -280,13 +257,8 @@ class DistrictSeeder:
         self.candidates = Table(Candidate)
         self.events = Table(NoticeEvent)
         self.notifications = Table(Notification)
-        # planning's training tables, by name: the core imports no other app (issue 11); without planning, none
-        training = apps.is_installed("planning")
-        self.training_needs = Table(apps.get_model("planning", "TrainingNeed")) if training else None
-        self.training_offers = Table(apps.get_model("planning", "TrainingOffer")) if training else None
-        self.training_targets = Table(self.training_offers.model.target_functions.through) if training else None
-        self.participations = Table(apps.get_model("planning", "TrainingParticipation")) if training else None
-        self.regional = []  # (office, clerk ids) of the cities
+        self.regional = []  # (office, clerk ids) of the cities, for the other apps' rows (hooks)
+        self.extra_links: list[tuple[Table, dict]] = []
 
     def run(self) -> int:
         i = self.i
@@ -324,9 +296,12 @@ class DistrictSeeder:
                                                  (Function.Code.COUNSELLING, 2)], staffed=5)
         tables = [self.positions, self.staff, self.vacancies, self.notices, self.candidates, self.events,
                   self.notifications]
-        if self.participations is not None:
-            self._training(district)
-            tables += [self.training_needs, self.training_offers, self.training_targets, self.participations]
+        # the other apps' rows (e.g. planning's training), drawn after the core's from the same stream
+        for _receiver, extra in hooks.scale_district_seeding.send(sender=DistrictSeeder, seeder=self,
+                                                                  district=district):
+            for table, links in extra or []:
+                tables.append(table)
+                self.extra_links.append((table, links))
         for table in tables:  # notices before their events: ids are needed by the children
             table.assign_ids()
         self._link_children()
@@ -392,44 +367,6 @@ class DistrictSeeder:
                                                reason=self.rng.choice(["Ruhestand", "Elternzeit", "Kündigung",
                                                                        "Wechsel in andere Dienststelle"]))
         self._notices(office, positions, vacant, clerk_ids)
-
-    # -- training (PS-1.4, PS-3.2) --------------------------------------------------------------
-    def _training(self, district: District) -> None:
-        """Two or three needs per city (some prioritised by the coordination office), the district's offers
-        (half a year back to half a year ahead; most cover a need) for their functions, and participations of
-        the regional offices' staff: attended for past offers, registered for coming ones, a few cancelled."""
-        rng = self.rng
-        needs = {}
-        priority = 0
-        for office, clerk_ids in self.regional:
-            for topic, code in rng.sample(TRAINING_NEEDS, rng.choice([2, 3])):
-                prioritised = rng.random() < 0.4
-                priority += prioritised
-                need = self.training_needs.add(
-                    office_id=office.pk, function_id=self.functions[code].pk, topic=topic, persons=rng.randint(1, 9),
-                    priority=priority if prioritised else None, created_by_id=rng.choice(clerk_ids),
-                    created_at=_aware(self.today - timedelta(days=rng.randint(1, 300)), rng.randint(8, 16),
-                                      rng.randint(0, 59)))
-                needs.setdefault(topic, need)
-        regional = {office.pk for office, _clerks in self.regional}
-        staff = [m for m in self.staff.rows if m["office_id"] in regional]
-        for title, topic, kind, location, places in TRAINING_OFFERS:
-            starts = self.today + timedelta(days=rng.randint(-180, 180))
-            need = needs.get(topic)
-            offer = self.training_offers.add(
-                district_id=district.pk, need=need, title=title, kind=kind, location=location, places=places,
-                starts_on=starts, ends_on=starts + timedelta(days=rng.choice([0, 1, 4])),
-                description="Fortbildung für die Beschäftigten der Regionalstellen (PS-1.4, PS-3.2).")
-            codes = [c for t, c in TRAINING_NEEDS if t == topic]
-            for code in codes:
-                self.training_targets.add(trainingoffer=offer, function_id=self.functions[code].pk)
-            members = [m for m in staff if not codes or self.functions[codes[0]].pk == m["function_id"]]
-            for member in rng.sample(members, min(len(members), rng.randint(places // 2, places - 2))):
-                past = starts < self.today
-                status = ("cancelled" if rng.random() < 0.1 else
-                          "attended" if past else "registered")
-                self.participations.add(offer=offer, staff_member=member, status=status,
-                                        created_at=_aware(starts - timedelta(days=rng.randint(10, 60))))
 
     # -- notices and their audit trail ----------------------------------------------------------
     def _notices(self, office: Office, positions: list[dict], vacant: list[dict], clerk_ids: list[int]) -> None:
@@ -565,11 +502,7 @@ class DistrictSeeder:
                              (self.candidates, {"notice": "notice_id"}),
                              (self.events, {"notice": "notice_id"}),
                              (self.notifications, {"notice": "notice_id", "event": "event_id"}),
-                             (self.training_offers, {"need": "need_id"}),
-                             (self.training_targets, {"trainingoffer": "trainingoffer_id"}),
-                             (self.participations, {"offer": "offer_id", "staff_member": "staff_member_id"})]:
-            if table is None:
-                continue
+                             *self.extra_links]:
             for row in table.rows:
                 for key, attname in links.items():
                     ref = row.pop(key, None)
