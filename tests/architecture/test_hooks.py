@@ -5,7 +5,7 @@ from django.db import connection, transaction
 
 from guide import topics
 from integrations import calendar, documents, substitutes
-from planning import demo
+from planning import demo, scale_seed
 from planning.models import MessageKind
 from reports import navigation as reports_navigation
 from staffing import hooks, services
@@ -28,6 +28,7 @@ def test_the_other_apps_are_connected_in_ready():
     assert set(MessageKind.values) <= set(hooks.notification_kind_values())
     assert topics.footer_links in hooks._footer_links and topics.help_link in hooks._help_links  # issue 17
     assert demo.on_demo_seeded in [entry[1]() for entry in hooks.demo_seeded.receivers]  # (key, weak ref, ...)
+    assert scale_seed.training in [entry[1]() for entry in hooks.scale_district_seeding.receivers]  # issue 16
 
 
 def test_registering_twice_counts_once(monkeypatch):

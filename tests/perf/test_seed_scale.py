@@ -84,3 +84,17 @@ def test_a_seeded_clerk_sees_only_their_own_city():
     assert set(visible.values_list("office__district_id", flat=True).distinct()) == {
         coordinator.organisation.district_id}
     assert visible.values("office__city_id").distinct().count() == 10
+
+
+def test_planning_adds_training_rows_per_district_through_the_hook():
+    """Issue 16: the core seeds no other app's tables; planning's receiver of `scale_district_seeding` adds the
+    district's training needs, offers and participations of the district's own staff."""
+    from planning.models import TrainingNeed, TrainingOffer, TrainingParticipation
+    _seed(districts=2)
+    for district in District.objects.filter(slug__startswith="bench-d"):
+        offers = TrainingOffer.objects.filter(district=district)
+        assert offers.count() == 6
+        assert TrainingNeed.objects.filter(office__district=district).count() >= 20  # 2-3 per city
+        taking_part = TrainingParticipation.objects.filter(offer__district=district)
+        assert 0 < taking_part.count() < 200  # the training page lists the first 200
+        assert not taking_part.exclude(staff_member__office__district=district).exists()
