@@ -6,9 +6,10 @@ Scenarios, each on 10,000 fresh notices of a dedicated bench district (`bench-sw
      the state machine, audit rows in one INSERT, one delivery task per batch enqueued to Redis on commit);
      then a Celery worker (a real worker on the bench Redis, e-mails to the memory backend) delivers all
      their notifications, timed to completion;
-  2. two sweeper processes at once (started, set up, then released at the same instant: the time is from
-     that instant to the last one's end): correctness (each notice approved exactly once, one audit record
-     each) and wall time;
+  2. two sweeper processes at once (started, set up and warmed up by one sweep while nothing is due, then
+     released at the same instant once the due notices exist: the time is from that instant to the last one's
+     end): correctness (each notice approved exactly once, one audit record each) and wall time; the single
+     sweeper of 1. is warmed up the same way;
   3. the floor: one bulk SQL UPDATE of the same rows, and the same UPDATE plus one INSERT ... SELECT of the
      audit rows (the figure issue 16 compares the sweep with).
 Usage: python bench/sweep.py [--notices 10000] [--no-delivery]; `--worker FILE` is internal.
@@ -130,15 +131,23 @@ def verify(office, ids: list[int], approved_lists: list[list[int]]) -> dict:
     }
 
 
-def run_worker_process(out: str, start_at: float) -> None:
-    """Internal: one sweeper process; set up, wait for the common start instant, sweep, write the ids it
-    approved and when it ended (the time is taken from `start_at`: process start-up is not the sweep's)."""
+def run_worker_process(out: str, go_file: str) -> None:
+    """Internal: one sweeper process; set up and warm up (one sweep while nothing is due: imports, connections to
+    PostgreSQL and Redis, query plans), say so in `out`.ready, wait for the common start instant that the main
+    process writes to `go_file` once the due notices exist, sweep, write the ids it approved and when it ended
+    (the time is taken from the start instant: start-up and warm-up are not the sweep's)."""
     setup_django()
     from django.db import connection
 
     from staffing import services
 
     connection.ensure_connection()
+    assert services.sweep_approvals() == [], "nothing may be due while the sweepers warm up"
+    Path(out + ".ready").write_text("1")
+    go = Path(go_file)
+    while not go.exists():
+        time.sleep(0.01)
+    start_at = float(go.read_text())
     time.sleep(max(0.0, start_at - time.time()))
     started = time.time()
     approved = services.sweep_approvals()
@@ -219,10 +228,10 @@ def main() -> None:
     parser.add_argument("--notices", type=int, default=N)
     parser.add_argument("--no-delivery", action="store_true")
     parser.add_argument("--worker")
-    parser.add_argument("--start-at", type=float)
+    parser.add_argument("--go-file")
     args = parser.parse_args()
     if args.worker:
-        return run_worker_process(args.worker, args.start_at)
+        return run_worker_process(args.worker, args.go_file)
     N = args.notices
     setup_django()
     from django.utils import timezone
@@ -235,7 +244,9 @@ def main() -> None:
     ends_at = timezone.now().replace(microsecond=0) - timedelta(minutes=1)
     out = {"notices": N, "batch_size": services.SWEEP_BATCH}
 
-    # 1. one sweeper, then delivery of all its notifications by a Celery worker
+    # 1. one sweeper (warmed up like the two below: one sweep while nothing is due), then delivery of all its
+    # notifications by a Celery worker
+    assert services.sweep_approvals() == [], "nothing may be due before the bench's own notices"
     ids = prepare_batch(office, N, ends_at)
     t0 = time.perf_counter()
     approved = services.sweep_approvals()
@@ -248,14 +259,22 @@ def main() -> None:
         print(f"delivery: {out['delivery']}", flush=True)
     app.control.purge()
 
-    # 2. two sweepers at once, released at the same instant after their set-up
-    ids = prepare_batch(office, N, ends_at)
+    # 2. two sweepers at once: started and warmed up before the due notices exist, then released at the same
+    # instant (written to the go file once the notices are prepared)
     files = [RESULTS / f"sweeper-{k}.json" for k in (1, 2)]
-    for f in files:
+    go = RESULTS / "sweepers-go"
+    for f in [*files, *(Path(str(f) + ".ready") for f in files), go]:
         f.unlink(missing_ok=True)
-    start_at = time.time() + 8
-    procs = [subprocess.Popen([sys.executable, __file__, "--worker", str(f), "--start-at", str(start_at)], cwd=ROOT,
+    procs = [subprocess.Popen([sys.executable, __file__, "--worker", str(f), "--go-file", str(go)], cwd=ROOT,
                               env=bench_env()) for f in files]
+    deadline = time.time() + 120
+    while not all(Path(str(f) + ".ready").exists() for f in files):
+        if time.time() > deadline or any(p.poll() not in (None, 0) for p in procs):
+            raise RuntimeError("the sweeper processes did not get ready")
+        time.sleep(0.05)
+    ids = prepare_batch(office, N, ends_at)
+    start_at = time.time() + 1
+    go.write_text(str(start_at))
     for p in procs:
         p.wait()
     results = [json.loads(f.read_text()) for f in files]
