@@ -32,3 +32,6 @@ class PlanningConfig(AppConfig):
         hooks.demo_seeded.connect(staffplan_demo.on_demo_seeded, dispatch_uid="planning.seed_staff_plan")
         # issue 16, point 5: training rows in the benchmark's national data
         hooks.scale_district_seeding.connect(scale_seed.training, dispatch_uid="planning.scale_training")
+        # coaching (PS-3.3) and the costs page's reports and caps (PS-6.2, PS-5.1), drawn after the training rows
+        hooks.scale_district_seeding.connect(scale_seed.coaching_and_costs,
+                                             dispatch_uid="planning.scale_coaching_and_costs")

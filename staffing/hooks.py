@@ -13,7 +13,8 @@ Signals (django.dispatch):
   rows they created. Connected by `planning` (`demo.seed_planning`).
 - `scale_district_seeding`: sent by `seed_scale` (the benchmark's national data) per district before its rows
   are written; receivers add tables of their own. Connected by `planning` (`scale_seed.training`: training
-  needs, offers and participations).
+  needs, offers and participations; `scale_seed.coaching_and_costs`: coaching offers and sign-ups, confirmed
+  quarterly reports and caps).
 
 Registries (`register_*`):
 

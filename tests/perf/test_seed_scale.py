@@ -1,9 +1,11 @@
 """seed_scale (issue 7, issue 16 point 5): national-scale data in the real spread of district sizes,
 idempotent, every state with its audit trail."""
+from datetime import date
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 
 from staffing.management.commands.seed_scale import (
     district_rank,
@@ -98,3 +100,30 @@ def test_planning_adds_training_rows_per_district_through_the_hook():
         taking_part = TrainingParticipation.objects.filter(offer__district=district)
         assert 0 < taking_part.count() < 200  # the training page lists the first 200
         assert not taking_part.exclude(staff_member__office__district=district).exists()
+
+
+def test_planning_adds_coaching_sign_ups_and_the_costs_pages_reports_and_caps_per_district():
+    """Issue 16: the bench's coaching and costs pages compare real rows: per district three coaching offers with
+    sign-ups of its regional offices' staff (some not counted: no consent or revoked; some offices below the
+    small-group rule), and for the costs page's default quarter confirmed reports of most cities and their caps."""
+    from planning.models import CoachingOffer, CoachingSignup, QuarterlyReport, ReimbursementCap
+    from planning.quarters import Quarter
+    from staffing.models import Office
+
+    _seed(districts=2)
+    quarter = Quarter.last_ended_before(date(2026, 11, 25))
+    for district in District.objects.filter(slug__startswith="bench-d"):
+        assert CoachingOffer.objects.filter(district=district).count() == 3
+        signups = CoachingSignup.objects.filter(offer__district=district)
+        counted = signups.counted()
+        assert 0 < counted.count() < signups.count()  # some without consent or revoked
+        assert not signups.exclude(staff_member__office__district=district,
+                                   staff_member__office__kind=Office.Kind.REGIONAL).exists()
+        per_office = counted.values("offer_id", "staff_member__office_id").annotate(n=Count("pk"))
+        assert any(0 < row["n"] < 5 for row in per_office)  # cells the small-group rule hides
+        reports = QuarterlyReport.objects.filter(office__district=district, year=quarter.year,
+                                                 quarter=quarter.quarter)
+        assert 8 <= reports.count() <= 9
+        assert all(r.rows and r.office.kind == Office.Kind.REGIONAL for r in reports)
+        assert reports.exclude(personnel_costs=None).exists()
+        assert ReimbursementCap.objects.filter(city__district=district, year=quarter.year).count() == 10

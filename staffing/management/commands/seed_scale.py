@@ -1,7 +1,8 @@
 """National-scale data for benchmarks (issue 7, issue 16 point 5): N districts of ten cities each,
 every city with 110 positions and 100 staff, and placement notices over ten years in every state with
 their audit trail, in the real spread of district sizes: a few large districts, many small ones (other apps
-add their own rows per district through `hooks.scale_district_seeding`: planning's training).
+add their own rows per district through `hooks.scale_district_seeding`: planning's training, coaching,
+quarterly reports and caps).
 
 District sizes follow a Zipf law over a fixed rank (`notices_in_district`): district 1 is the largest
 (40,000 notices), the district of rank r has 40,000 / r^0.572 (rounded to whole tens), and the ranks of
@@ -165,7 +166,8 @@ def _functions() -> dict[str, Function]:
 
 
 class Table:
-    """Rows of one model, written at the end with COPY (PostgreSQL) or bulk_create; ids allocated up front."""
+    """Rows of one model, written at the end with COPY (PostgreSQL; JSON columns as jsonb) or bulk_create; ids
+    allocated up front."""
 
     def __init__(self, model):
         self.model = model
@@ -198,12 +200,15 @@ class Table:
         attnames = [f.attname for f in self.fields]
         if connection.vendor == "postgresql":
             from psycopg import sql
+            from psycopg.types.json import Jsonb
 
+            json = {a for f, a in zip(self.fields, attnames, strict=True) if isinstance(f, models.JSONField)}
             statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
                 sql.Identifier(self.model._meta.db_table), sql.SQL(", ").join(map(sql.Identifier, columns)))
             with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
                 for row in self.rows:
-                    copy.write_row([row[a] for a in attnames])
+                    copy.write_row([Jsonb(row[a]) if a in json and row[a] is not None else row[a]
+                                    for a in attnames])
         else:
             self.model.objects.bulk_create([self.model(**{a: row[a] for a in attnames}) for row in self.rows],
                                            batch_size=500)
