@@ -41,7 +41,11 @@ def notice_outcome(notice: PlacementNotice) -> str | None:
     if notice.state in OUTCOME_STATES:
         return notice.state
     if notice.state == NoticeState.PLACED:
-        event = notice.events.filter(to_state__in=OUTCOME_STATES).order_by("-at", "-pk").first()
+        if "events" in getattr(notice, "_prefetched_objects_cache", {}):  # the notice page's audit trail
+            outcomes = [e for e in notice.events.all() if e.to_state in OUTCOME_STATES]
+            event = max(outcomes, key=lambda e: (e.at, e.pk), default=None)
+        else:
+            event = notice.events.filter(to_state__in=OUTCOME_STATES).order_by("-at", "-pk").first()
         return event.to_state if event else None
     return None
 

@@ -8,7 +8,8 @@ from .services import record_candidate_access
 class CandidateDataAccessMiddleware:
     """Record who was shown candidates' personal data: a successful GET of a view named in
     settings.CANDIDATE_DATA_VIEWS by a signed-in user (who, when, which notice, which candidates), unless the
-    view set `request.candidate_data_shown = False` (the access policy's `notice.candidates` refused)."""
+    view set `request.candidate_data_shown = False` (the access policy's `notice.candidates` refused). A view
+    that names the unerased candidates it showed (`request.candidate_ids_shown`) saves the query for them."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -32,5 +33,6 @@ class CandidateDataAccessMiddleware:
             return response
         notice_id = match.kwargs.get("pk") or match.kwargs.get("object_id") or match.kwargs.get("notice_id")
         if notice_id is not None:
-            record_candidate_access(user=user, notice_id=notice_id, view=view_name)
+            record_candidate_access(user=user, notice_id=notice_id, view=view_name,
+                                    candidate_ids=getattr(request, "candidate_ids_shown", None))
         return response

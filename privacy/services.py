@@ -35,13 +35,19 @@ def erase_expired_personal_data(*, now: datetime.datetime | None = None) -> int:
     return erased
 
 
-def record_candidate_access(*, user: User, notice_id, view: str) -> None:
+def record_candidate_access(*, user: User, notice_id, view: str, candidate_ids=None) -> None:
     """DSGVO record of access: `user` was shown the candidates of a notice (only if it has unerased
-    candidates). `notice_id` comes from the URL; anything that is not a number records nothing."""
+    candidates). `notice_id` comes from the URL; anything that is not a number records nothing.
+    `candidate_ids`: the unerased candidates the view showed, when it says so (issue 16, point 4: no query
+    for what the page has read already); else all unerased candidates of the notice are read."""
     try:
         notice_id = int(notice_id)
     except (TypeError, ValueError):
         return
-    ids = list(Candidate.objects.filter(notice_id=notice_id, erased_at__isnull=True).values_list("pk", flat=True))
+    if candidate_ids is not None:
+        ids = sorted(int(pk) for pk in candidate_ids)
+    else:
+        ids = list(Candidate.objects.filter(notice_id=notice_id, erased_at__isnull=True)
+                   .values_list("pk", flat=True))
     if ids:
         CandidateDataAccess.objects.create(user=user, notice_id=notice_id, candidate_ids=ids, view=view)

@@ -61,6 +61,12 @@ def min_months(person=None) -> int:
         return default
     notice = _cached(person, "notice") if isinstance(person, Candidate) else None
     rule_set_id = getattr(notice, "rule_set_id", None)
+    # issue 16, point 4: the notice page reads both with the notice (`selectors.notice_detail_for_user`)
+    if rule_set_id and notice._meta.get_field("rule_set").is_cached(notice):
+        return int(notice.rule_set.qualification_min_months)
+    if not rule_set_id and hasattr(notice, "district_min_months_now"):
+        months = notice.district_min_months_now
+        return default if months is None else int(months)
     if rule_set_id:
         key, qs = ("rule_set", rule_set_id), AgreementRuleSet.objects.filter(pk=rule_set_id)
     else:

@@ -6,7 +6,19 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -143,17 +155,80 @@ def notices_waiting_for(user: User) -> QuerySet[PlacementNotice]:
 
 # --- reads of the browser pages (issue 4) ----------------------------------------------------
 
+# the columns of a person the notice page names (`get_full_name() or username`): not password, e-mail, ...
+PERSON_COLUMNS = ("id", "username", "first_name", "last_name")
+
+# Issue 16, point 4: which relations of the notice have rows, as bits of one column of the notice's row
+# (plain SQL: EXISTS per relation costs no compiled subquery), so an empty relation costs no query.
+NOTICE_RELATIONS = {"candidates": (1, Candidate, "notice_id"), "events": (2, NoticeEvent, "notice_id"),
+                    "comments": (4, NoticeComment, "notice_id"),
+                    "goals": (8, PlacementNotice.goals.through, "placementnotice_id"),
+                    "cost_cuts": (16, AdministrativeCostCut, "notice_id")}
+
+
+def _person_columns(*paths: str) -> tuple[str, ...]:
+    return tuple(f"{path}__{column}" for path in paths for column in PERSON_COLUMNS)
+
+
+def _relations_present() -> RawSQL:
+    notice = PlacementNotice._meta.db_table
+    return RawSQL(" + ".join(
+        f"(CASE WHEN EXISTS (SELECT 1 FROM {model._meta.db_table} r WHERE r.{column} = {notice}.id) "
+        f"THEN {bit} ELSE 0 END)" for bit, model, column in NOTICE_RELATIONS.values()), [],
+        output_field=IntegerField())
+
+
+def _district_min_months(now) -> RawSQL:
+    """PS-1.2 (issue 17): the minimum months of the rule set of the notice's district in force at `now`
+    (NULL: none, the setting applies), as `selectors.rule_set_in_force` picks it."""
+    notice, office, rules = (m._meta.db_table for m in (PlacementNotice, Office, AgreementRuleSet))
+    return RawSQL(
+        f"SELECT rs.qualification_min_months FROM {rules} rs JOIN {office} ro ON ro.district_id = rs.district_id "
+        f"WHERE ro.id = {notice}.office_id AND rs.valid_from <= %s ORDER BY rs.valid_from DESC, rs.version DESC "
+        f"LIMIT 1", [now], output_field=IntegerField())
+
+
+def _prefetched_empty(obj, name: str, model) -> None:
+    """Mark the relation `name` of `obj` as read and empty, as prefetch_related stores a result (no query)."""
+    empty = model._default_manager.none()
+    empty._result_cache, empty._prefetch_done = [], True
+    if not hasattr(obj, "_prefetched_objects_cache"):
+        obj._prefetched_objects_cache = {}
+    obj._prefetched_objects_cache[name] = empty
+
+
 def notice_detail_for_user(user: User, pk) -> PlacementNotice:
-    """The notice with candidates, audit trail and comments in a fixed number of queries (PS-2)."""
+    """The notice with candidates, audit trail and comments in a fixed number of queries (PS-2).
+
+    Issue 16, point 4 (every page within 2x of its floor): the notice's row also says which of candidates,
+    events, comments, goals and cuts it has and the district's current minimum months of experience (PS-1.2,
+    for a notice without the rule set of its receipt), so an empty relation costs no query and the
+    qualification check of the candidates none; persons are read with the columns the page names only."""
     qs = notices_visible_to(user).select_related(
-        "vacancy", "created_by", "office__district", "rule_set").prefetch_related(
-        "candidates",
-        Prefetch("events", queryset=NoticeEvent.objects.select_related("actor", "on_behalf_of").order_by("at", "pk")),
-        Prefetch("comments", queryset=NoticeComment.objects.select_related("author").order_by("created_at", "pk")),
-        "goals",
-        Prefetch("cost_cuts", queryset=AdministrativeCostCut.objects.select_related("created_by", "revoked_by")),
-    )
-    return get_or_404(qs, pk)
+        "vacancy", "created_by", "rule_set").annotate(
+        relations_present=_relations_present(), district_min_months_now=_district_min_months(timezone.now()))
+    notice = get_or_404(qs, pk)
+    querysets = {
+        "candidates": Candidate.objects.all(),
+        "events": (NoticeEvent.objects.select_related("actor", "on_behalf_of")
+                   .only(*(f.name for f in NoticeEvent._meta.concrete_fields),
+                         *_person_columns("actor", "on_behalf_of")).order_by("at", "pk")),
+        "comments": (NoticeComment.objects.select_related("author")
+                     .only("id", "notice_id", "author_id", "text", "created_at", *_person_columns("author"))
+                     .order_by("created_at", "pk")),
+        "goals": JobAgenturGoal.objects.all(),
+        "cost_cuts": (AdministrativeCostCut.objects.select_related("created_by", "revoked_by")
+                      .only(*(f.name for f in AdministrativeCostCut._meta.concrete_fields),
+                            *_person_columns("created_by", "revoked_by"))),
+    }
+    lookups = []
+    for name, queryset in querysets.items():
+        if notice.relations_present & NOTICE_RELATIONS[name][0]:
+            lookups.append(Prefetch(name, queryset=queryset))
+        else:
+            _prefetched_empty(notice, name, queryset.model)
+    prefetch_related_objects([notice], *lookups)
+    return notice
 
 
 def cost_cuts_visible_to(user: User, *, year: int | None = None, city=None) -> QuerySet[AdministrativeCostCut]:

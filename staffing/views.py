@@ -372,6 +372,8 @@ def _detail_context(request, notice, *, overrides=None, comment_form=None) -> di
     # PS-2.6/DSGVO: the head of the JobAgentur sees the candidates only where involved or escalated
     shows_candidates = access.can(user, "notice.candidates", notice)
     request.candidate_data_shown = shows_candidates and bool(candidates)  # read by privacy's access log
+    # ... with the unerased candidates shown, so the log reads them from here (issue 16, point 4)
+    request.candidate_ids_shown = [c.pk for c in candidates if c.erased_at is None] if shows_candidates else []
     qualification_kinds = sorted({c.get_qualification_display() for c in candidates if c.qualification})
     return {
         "notice": notice, "actions": actions, "candidates": candidates if shows_candidates else [],

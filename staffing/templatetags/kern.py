@@ -130,6 +130,16 @@ def state_badge(state):
 
 
 @register.filter
+def state_label(state) -> str:
+    """The label of a notice state, as `get_<field>_display` shows it, without building the dict of all
+    states for each row of the audit trail (issue 16, point 4); an unknown value as it is."""
+    try:
+        return meaning(state).label
+    except KeyError:
+        return state
+
+
+@register.filter
 def euro(value) -> str:
     """issue 14: the one way money is shown: `{{ amount|euro }}` -> "1.250,50 €" ("" for None)."""
     try:

@@ -46,8 +46,10 @@ PINNED = {
     # issue 16, point 1: the panel's SQL aggregates: staff, the middle tenures (median), vacancies (+1)
     "staffing:home": {"clerk": 6, "coordination": 10, "district_admin": 10, "head": 6},
     "staffing:notice_list": {"clerk": 6, "coordination": 6, "district_admin": 6, "head": 6},
-    # issue 12: + the notice's goals (PS-2.1) and its cuts of the administrative-cost reimbursement (PS-2.5)
-    "staffing:notice_detail": {"clerk": 10, "coordination": 10, "district_admin": 10, "head": 10},
+    # issue 12: + the notice's goals (PS-2.1) and its cuts of the administrative-cost reimbursement (PS-2.5);
+    # issue 16, point 4: an empty relation, the certificate's outcome, the district's minimum months and the
+    # candidates of the access log cost no query of their own
+    "staffing:notice_detail": {"clerk": 7, "coordination": 7, "district_admin": 7, "head": 7},
     "staffing:escalation_list": {"coordination": 4, "district_admin": 4},  # issue 16: + the pager's COUNT
     "staffing:notification_list": {"clerk": 4, "coordination": 4},
     "planning:capacity": {"clerk": 10, "coordination": 10},  # issue 13: + staff and vacancies (PS-4.1)
