@@ -211,13 +211,17 @@ class EstimatedCountPaginator(Paginator):
         if query is not None and not query.where and not query.distinct:
             connection = connections[queryset.db]
             if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                                   [queryset.model._meta.db_table])
+                table = queryset.model._meta.db_table
+                with connection.cursor() as cursor:  # one statement: the estimate, or the exact count if small
+                    cursor.execute(
+                        f"SELECT reltuples >= %s, CASE WHEN reltuples >= %s THEN reltuples::bigint "
+                        f"ELSE (SELECT count(*) FROM {connection.ops.quote_name(table)}) END "
+                        f"FROM pg_class WHERE oid = %s::regclass",
+                        [self.exact_below, self.exact_below, table])
                     row = cursor.fetchone()
-                if row and row[0] >= self.exact_below:
-                    self.estimated = True
-                    return int(row[0])
+                if row is not None:
+                    self.estimated = bool(row[0])
+                    return int(row[1])
         return super().count
 
 
