@@ -7,10 +7,7 @@ Django's AutocompleteJsonView asks) and the choices of foreign keys in forms (`f
 """
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.paginator import Paginator
-from django.db import connections
 from django.db.models import Q
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from . import access, selectors
@@ -27,6 +24,7 @@ from .models import (
     User,
     Vacancy,
 )
+from .ui import EstimatedCountPaginator
 
 admin.site.site_header = _("JobAgentur EN – Verwaltung")
 admin.site.site_title = _("JobAgentur EN")
@@ -192,37 +190,6 @@ class VacancyAdmin(ReadOnlyScopedAdmin):
     list_display = ["position", "vacated_on", "refilled_on", "reason"]
     list_filter = scoped("position__office__city")
     list_select_related = ["position", "position__office"]
-
-
-class EstimatedCountPaginator(Paginator):
-    """Issue 16, point 6: the admin changelist of all notices nationwide (the operator's, without any condition)
-    takes the row count from PostgreSQL's statistics (`pg_class.reltuples`, kept by autovacuum/ANALYZE)
-    instead of counting a million rows on every page; the page says "etwa". Any condition (a district's
-    scope, a filter, a search), SQLite, a table without statistics or fewer than `exact_below` rows: the
-    exact COUNT as before."""
-
-    exact_below = 10_000
-    estimated = False
-
-    @cached_property
-    def count(self) -> int:
-        queryset = self.object_list
-        query = getattr(queryset, "query", None)
-        if query is not None and not query.where and not query.distinct:
-            connection = connections[queryset.db]
-            if connection.vendor == "postgresql":
-                table = queryset.model._meta.db_table
-                with connection.cursor() as cursor:  # one statement: the estimate, or the exact count if small
-                    cursor.execute(
-                        f"SELECT reltuples >= %s, CASE WHEN reltuples >= %s THEN reltuples::bigint "
-                        f"ELSE (SELECT count(*) FROM {connection.ops.quote_name(table)}) END "
-                        f"FROM pg_class WHERE oid = %s::regclass",
-                        [self.exact_below, self.exact_below, table])
-                    row = cursor.fetchone()
-                if row is not None:
-                    self.estimated = bool(row[0])
-                    return int(row[1])
-        return super().count
 
 
 @admin.register(PlacementNotice)

@@ -164,7 +164,7 @@ def test_the_operators_unfiltered_notice_changelist_takes_the_count_from_the_tab
         client, clerk_witten, witten_office, monkeypatch):
     """PostgreSQL: a million notices are not counted on every page; the total says "etwa". A filter (or a
     district's scope) counts exactly."""
-    from staffing.admin import EstimatedCountPaginator
+    from staffing.ui import EstimatedCountPaginator
     submitted(witten_office, clerk_witten, 4)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE staffing_placementnotice")
