@@ -38,6 +38,8 @@ def machine_line(run) -> str:
 
 def _goal(p) -> str:
     close = (p["ratio"] or 99) <= PAGE_GOAL_RATIO
+    if close and (p["ratio"] or 0) < 1:  # the hand-written statement is slower than the ORM's queries
+        return "met, but the floor is slower than the page: its SQL is not the minimum yet (no proof)"
     return "met" if close else f"not met: {p['ratio']}×"
 
 
