@@ -512,38 +512,58 @@ def floor_admin(user, ctx, *, limit=100) -> tuple[str, dict]:
 
 
 def floor_export(user, ctx, **kw) -> tuple[str, dict]:
-    """The CSV export: every visible notice with its columns and candidate count, one statement."""
+    """The CSV export: every visible notice with its final columns, one statement: the candidate count, the
+    state and kind labels (CASE over the field's choices), "ja"/"nein", the dates formatted as the page writes
+    them (the receipt in the current time zone) and the formula guard (`staffing.ui.csv_cell`) done in SQL, so
+    the floor only hands the rows to the same C csv writer as the page (issue 16, point 4: the minimum)."""
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    from staffing.models import PlacementNotice
+    from staffing.ui import FORMULA_STARTS, csv_cell
+
     cond, scope = notice_condition(user)
+    fields = PlacementNotice._meta
+    params = {"scope": scope, "zone": timezone.get_current_timezone_name(), "starts": list(FORMULA_STARTS),
+              "yes": csv_cell(gettext("ja")), "no": csv_cell(gettext("nein"))}
+
+    def label(column, field):  # the choices as a CASE; an unknown value is written as it is (like the page)
+        whens = []
+        for k, (value, text) in enumerate(fields.get_field(field).flatchoices):
+            params[f"{field}_v{k}"], params[f"{field}_l{k}"] = value, csv_cell(str(text))
+            whens.append(f"WHEN %({field}_v{k})s THEN %({field}_l{k})s")
+        return f"CASE {column} {' '.join(whens)} ELSE {column} END"
+
+    def text(column):  # csv_cell on a text column: NULL as "", a formula start gets an apostrophe
+        return (f"CASE WHEN left({column}, 1) = ANY(%(starts)s) THEN '''' || {column} "
+                f"ELSE coalesce({column}, '') END")
+
+    def day(column):
+        return f"coalesce(to_char({column}, 'DD.MM.YYYY'), '')"
+
     sql = f"""
-    SELECT n.id, c.name AS city, p.number, p.title, f.name AS function, n.state, n.reference, n.received_at,
-           n.period_last_day, n.period_extension_reason, n.planned_start,
-           (SELECT count(*) FROM staffing_candidate k WHERE k.notice_id = n.id) AS candidates,
-           n.head_involved, n.placed_on, n.notice_kind
+    SELECT n.id, {text("c.name")}, {text("p.number")}, {text("p.title")}, {text("f.name")},
+           {label("n.state", "state")}, {text("n.reference")},
+           coalesce(to_char(n.received_at AT TIME ZONE %(zone)s, 'DD.MM.YYYY HH24:MI'), ''),
+           {day("n.period_last_day")}, {text("n.period_extension_reason")}, {day("n.planned_start")},
+           (SELECT count(*) FROM staffing_candidate k WHERE k.notice_id = n.id),
+           CASE WHEN n.head_involved THEN %(yes)s ELSE %(no)s END, {day("n.placed_on")},
+           {label("n.notice_kind", "notice_kind")}
       {SCOPE} WHERE {cond} ORDER BY n.created_at DESC, n.id DESC
     """
-    return sql, {"scope": scope}
+    return sql, params
 
 
 def export_csv(rows) -> bytes:
-    """The floor's own rendering of the export: the same format as the view (";", BOM, German dates)."""
-    from django.utils import timezone
-
-    from staffing.models import PlacementNotice
+    """The floor's writing of the export: the rows of its statement are final, so the same writer as the page's
+    (`staffing.ui.csv_response`: ";", CRLF; the BOM is left out of the comparison) writes them in one call."""
+    from staffing.ui import csv_cell
     from staffing.views import CSV_HEADERS
 
-    states = dict(PlacementNotice._meta.get_field("state").choices)
-    kinds = dict(PlacementNotice._meta.get_field("notice_kind").choices)
-
-    def day(value):
-        return value.strftime("%d.%m.%Y") if value else ""
-
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([str(h) for h in CSV_HEADERS])
-    for r in rows:
-        writer.writerow([r[0], r[1], r[2] or "", r[3] or "", r[4] or "", str(states.get(r[5], r[5])), r[6],
-                         timezone.localtime(r[7]).strftime("%d.%m.%Y %H:%M") if r[7] else "", day(r[8]), r[9],
-                         day(r[10]), r[11], "ja" if r[12] else "nein", day(r[13]), str(kinds.get(r[14], r[14]))])
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([csv_cell(h) for h in CSV_HEADERS])
+    writer.writerows(rows)
     return out.getvalue().encode()
 
 
