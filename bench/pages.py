@@ -747,6 +747,11 @@ def floor_costs(user, ctx) -> tuple[str, dict]:
     cond = cond.replace("o.city_id", "c.id").replace("o.district_id", "c.district_id")
     share = "round(a.amount / 4, 2)"
     sql = f"""
+    WITH reports AS MATERIALIZED (  -- the scope's reports first: the estimate expands the rows of these only
+    SELECT o.city_id, r.id, r.confirmed_at, r.personnel_costs, r.rows
+      FROM staffing_city c JOIN staffing_office o ON o.city_id = c.id AND o.kind = 'regional'
+      JOIN planning_quarterlyreport r ON r.office_id = o.id AND r.year = %(year)s AND r.quarter = %(q)s
+     WHERE {cond})
     SELECT *, sum(claim) FILTER (WHERE report IS NOT NULL) OVER () AS total_claim,
            sum(estimate) OVER () AS total_estimate, sum(cap_quarter) OVER () AS total_cap,
            sum(reimbursable) OVER () AS total_reimbursable FROM (
@@ -761,8 +766,7 @@ def floor_costs(user, ctx) -> tuple[str, dict]:
            e.missing, a.amount AS cap,
            CASE WHEN %(q)s = 4 THEN a.amount - 3 * {share} ELSE {share} END AS cap_quarter
       FROM staffing_city c
-      LEFT JOIN planning_quarterlyreport r ON r.year = %(year)s AND r.quarter = %(q)s AND r.office_id IN (
-           SELECT o.id FROM staffing_office o WHERE o.city_id = c.id AND o.kind = 'regional')
+      LEFT JOIN reports r ON r.city_id = c.id
       LEFT JOIN LATERAL (
            SELECT round(coalesce(sum(k.annual_cost / 4 * coalesce(x.e->>'fte', '0')::numeric
                         * CASE WHEN coalesce((x.e->>'days_in_quarter')::int, 0) > 0
