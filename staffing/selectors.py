@@ -281,7 +281,12 @@ def notices_filtered(user: User, *, state: str = "", city=None, function=None, d
     text = (text or "").strip()
     if text:
         by_candidate = Candidate.objects.filter(notice=OuterRef("pk"), full_name__icontains=text)
-        q = (Q(position__title__icontains=text) | Q(position__number__icontains=text)
+        # issue 16, point 8: the positions whose title or number match, read among the positions of the user's
+        # scope only (a notice's position is one of its own office's: services._apply_draft_data), so the search
+        # costs what the district holds, not what the country holds (a join read every position to hash them)
+        by_position = _scoped(Position.objects.filter(Q(title__icontains=text) | Q(number__icontains=text)),
+                              user, "office")
+        q = (Q(position__in=by_position.values("pk"))
              | Q(reference__icontains=text) | Q(reason__icontains=text) | Q(office__city__name__icontains=text))
         if text.isdigit():
             q |= Q(pk=int(text))

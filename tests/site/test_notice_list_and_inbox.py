@@ -57,6 +57,29 @@ def test_filters_by_state_city_and_text(client, coordinator, witten_office, hatt
     assert [n.pk for n in client.get(url, {"sortierung": "stadt"}).context["page"]] == [b.pk, a.pk]
 
 
+def test_the_text_search_finds_notices_by_the_title_or_number_of_their_position(
+        client, coordinator, witten_office, hattingen_office, clerk_witten, clerk_hattingen, other_district):
+    """PS-2, issue 16 point 8: the search reads the positions of the user's scope (a notice's position is one of
+    its own office's); a matching position of another district's notice is not shown."""
+    from ..factories import CityFactory, RegionalOfficeFactory, city_clerk
+    by_title = PlacementNoticeFactory(position=PositionFactory(office=witten_office, title="Fallmanager/in"))
+    by_number = PlacementNoticeFactory(position=PositionFactory(office=hattingen_office, number="HAT-4711"))
+    ratingen = CityFactory(district=other_district, name="Ratingen", slug="ratingen")
+    foreign_office = RegionalOfficeFactory(city=ratingen)
+    foreign = PlacementNoticeFactory(position=PositionFactory(office=foreign_office, title="Fallmanager/in",
+                                                              number="HAT-4712"))
+    for notice in (by_title, by_number, foreign):
+        CandidateFactory(notice=notice)
+    services.notice_submit(notice_id=by_title.pk, by=clerk_witten)
+    services.notice_submit(notice_id=by_number.pk, by=clerk_hattingen)
+    services.notice_submit(notice_id=foreign.pk, by=city_clerk(ratingen))
+    client.force_login(coordinator)
+    url = reverse("staffing:notice_list")
+    assert [n.pk for n in client.get(url, {"q": "fallmanager"}).context["page"]] == [by_title.pk]
+    assert [n.pk for n in client.get(url, {"q": "hat-471"}).context["page"]] == [by_number.pk]
+    assert [n.pk for n in client.get(url, {"q": "Stelle ohne Treffer"}).context["page"]] == []
+
+
 def test_the_district_does_not_see_the_citys_drafts(client, coordinator, district_admin, witten_office,
                                                     clerk_witten):
     draft = _notices(witten_office, 1)[0]
