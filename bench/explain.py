@@ -1,6 +1,7 @@
 """EXPLAIN (ANALYZE) of the queries the bench found slow, without and with the indexes of
 staffing/migrations/*_performance_indexes.py (the index is dropped inside a transaction that is
-rolled back, so the database keeps it). Usage: python bench/explain.py
+rolled back, so the database keeps it), and the text search's count with the positions of the scope
+against the former join of every position (a query shape, no index). Usage: python bench/explain.py
 """
 from __future__ import annotations
 
@@ -68,6 +69,28 @@ def main() -> None:
     sql, params = qs.query.sql_with_params()
     results["text_search"] = {"index": "candidate_name_trgm_idx", "sql": sql,
                               **with_and_without("candidate_name_trgm_idx", sql, params)}
+    # 3. the same search's count (the pager's): the position title/number among the positions of the scope (the
+    # selector since issue 16 point 8) against the former join of every position of the country
+    from django.db.models import Exists, OuterRef, Q
+
+    from staffing.models import Candidate
+
+    def counted(queryset):
+        inner, inner_params = queryset.order_by().values("pk").query.sql_with_params()
+        return f"SELECT count(*) FROM ({inner}) s", inner_params
+
+    joined = selectors.notices_visible_to(user).filter(
+        Q(position__title__icontains=text) | Q(position__number__icontains=text) | Q(reference__icontains=text)
+        | Q(reason__icontains=text) | Q(office__city__name__icontains=text)
+        | Exists(Candidate.objects.filter(notice=OuterRef("pk"), full_name__icontains=text)))
+    sql, params = counted(selectors.notices_filtered(user, text=text))
+    old_sql, old_params = counted(joined)
+    with connection.cursor() as cursor:
+        plan(cursor, sql, params)
+        plan(cursor, old_sql, old_params)
+        results["text_search_positions"] = {
+            "index": "none: the positions of the scope (query shape)", "what": "without = every position joined",
+            "sql": sql, "with": plan(cursor, sql, params), "without": plan(cursor, old_sql, old_params)}
     for name, r in results.items():
         print(f"== {name}: without {r['index']}\n{r['without']}\n== with\n{r['with']}\n")
     save("explain", results)

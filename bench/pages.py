@@ -214,8 +214,11 @@ def floor_list(user, ctx, *, state=None, city=None, text=None) -> tuple[str, dic
     if city:
         cond += " AND o.city_id = %(city)s"
         params["city"] = city
-    if text:
-        cond += (" AND (p.title ILIKE %(like)s OR p.number ILIKE %(like)s OR n.reference ILIKE %(like)s "
+    if text:  # the positions of the scope only, as the selector reads them (a notice's position is its office's)
+        positions, _scope = scope_condition(user)
+        cond += (" AND (n.position_id IN (SELECT p2.id FROM staffing_position p2 JOIN staffing_office o2 ON "
+                 f"o2.id = p2.office_id WHERE {positions.replace('o.', 'o2.')} AND (p2.title ILIKE %(like)s OR "
+                 "p2.number ILIKE %(like)s)) OR n.reference ILIKE %(like)s "
                  "OR n.reason ILIKE %(like)s OR c.name ILIKE %(like)s OR EXISTS (SELECT 1 FROM staffing_candidate "
                  "k WHERE k.notice_id = n.id AND UPPER(k.full_name) LIKE UPPER(%(like)s)))")
         params["like"] = f"%{text}%"

@@ -258,7 +258,8 @@ def explain_lines(ex) -> list[str]:
         def timing(plan):
             return next((x for x in plan.splitlines() if x.startswith("Execution Time")), "")
         lines += [f"#### {name}: index `{r['index']}`", "",
-                  f"Without: {timing(r['without'])}; with: {timing(r['with'])}.", "",
+                  f"Without{' (' + r['what'] + ')' if r.get('what') else ''}: {timing(r['without'])}; "
+                  f"with: {timing(r['with'])}.", "",
                   "<details><summary>EXPLAIN ANALYZE without the index</summary>", "", "```", r["without"], "```",
                   "", "</details>", "", "<details><summary>EXPLAIN ANALYZE with the index</summary>", "", "```",
                   r["with"], "```", "", "</details>", ""]
