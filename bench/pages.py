@@ -222,10 +222,18 @@ def floor_list(user, ctx, *, state=None, city=None, text=None) -> tuple[str, dic
                  "OR n.reason ILIKE %(like)s OR c.name ILIKE %(like)s OR EXISTS (SELECT 1 FROM staffing_candidate "
                  "k WHERE k.notice_id = n.id AND UPPER(k.full_name) LIKE UPPER(%(like)s)))")
         params["like"] = f"%{text}%"
+    # the 25 ids first (PostgreSQL drops the unused position and function joins there), their columns after; a
+    # text search tests every notice of the scope for the count anyway: its hits are collected once (id, date)
+    hits = f"SELECT n.id, n.created_at {SCOPE} WHERE {cond}"
+    total = "(SELECT count(*) FROM hits)" if text else f"(SELECT count(*) {SCOPE} WHERE {cond})"
     sql = f"""
-    SELECT page.*, (SELECT count(*) FROM staffing_candidate k WHERE k.notice_id = page.id) AS candidates,
-           (SELECT count(*) {SCOPE} WHERE {cond}) AS total
-      FROM (SELECT {COLUMNS} {SCOPE} WHERE {cond} ORDER BY n.created_at DESC, n.id DESC LIMIT 25) page
+    {f"WITH hits AS MATERIALIZED ({hits})" if text else ""}
+    SELECT {COLUMNS}, (SELECT count(*) FROM staffing_candidate k WHERE k.notice_id = n.id) AS candidates,
+           {total} AS total
+      FROM ({"SELECT id, created_at FROM hits" if text else hits} ORDER BY created_at DESC, id DESC LIMIT 25) page
+      JOIN staffing_placementnotice n ON n.id = page.id JOIN staffing_office o ON o.id = n.office_id
+      JOIN staffing_city c ON c.id = o.city_id LEFT JOIN staffing_position p ON p.id = n.position_id
+      LEFT JOIN staffing_function f ON f.id = n.function_id
      ORDER BY page.created_at DESC, page.id DESC
     """
     return sql, params
