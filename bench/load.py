@@ -4,10 +4,10 @@ headless, loopback), mixing reads and writes of all three roles (bench/locustfil
 
 gunicorn runs sized for the 2 CPUs: 2 worker processes × 4 threads (gthread; BENCH_WORKERS, BENCH_THREADS),
 the psycopg 3 pool (DB_POOL=true) per process. The users log in one after the other, --spawn-rate a second
-(default 2: a ramp; 20 a second queued 200 Argon2 logins of about 0.3 CPU seconds each, and their first
-clicks came in one burst); the figures are reset after the last login. Runs, each measured for --seconds
-after the last login, with a think time of --think seconds after every click (default 5-15 s: an office
-worker reads the page and types between two clicks):
+(default 1: a ramp; 20 a second queued 200 Argon2 logins of about 0.3 CPU seconds each, and their first
+clicks came in one burst); the figures are reset one longest think time after the last login. Runs, each
+measured for --seconds from then, with a think time of --think seconds after every click (default 5-15 s:
+an office worker reads the page and types between two clicks):
   50 users; 200 users; 50 users while `staffing.services.sweep_approvals()` sweeps --sweep-notices due
   notices of a separate bench district (`bench-load-sweep`), started when the measured window starts;
   then the stress run: the first number of users with --stress-think seconds (default 1-2 s), which shows the
@@ -193,7 +193,7 @@ def sweeper(started_file: str, out: str) -> None:
 
 
 # how the runs are set up (bench/load.py's options; the defaults are the measured choice, docs/performance.md)
-SETUP = {"spawn_rate": 2.0, "nice": 0, "pool": 0, "max_requests": 0, "locustfile": str(ROOT / "bench/locustfile.py"),
+SETUP = {"spawn_rate": 1.0, "nice": 0, "pool": 0, "max_requests": 0, "locustfile": str(ROOT / "bench/locustfile.py"),
          "out": "load"}
 
 
@@ -229,7 +229,9 @@ def run(label: str, *, users: int, seconds: int, districts: int, sweep: int = 0,
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     prefix = RESULTS / f"locust-{SETUP['out']}-{label}"
     spawn_rate = SETUP["spawn_rate"]
-    login_phase = int(users / spawn_rate) + LOGIN_SLACK
+    settle = float(think.split(",")[1])  # the locustfile resets the figures this long after the last login
+    env["BENCH_SETTLE_SECONDS"] = f"{settle:g}"
+    login_phase = int(users / spawn_rate + settle) + LOGIN_SLACK
     meter = None
     try:
         wait_ready(f"http://127.0.0.1:{PORT}/anmelden/")
@@ -259,6 +261,7 @@ def run(label: str, *, users: int, seconds: int, districts: int, sweep: int = 0,
     out = parse(prefix, label, users, seconds)
     out["think_seconds"] = [float(x) for x in think.split(",")]
     out["spawn_rate"] = spawn_rate
+    out["settle_seconds"] = settle
     if meter is not None:
         meter.join(5)
         out["cpu"] = meter.result

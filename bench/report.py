@@ -218,8 +218,9 @@ def load_lines(ld) -> list[str]:
              "the clicks of a write (list, notice, form); the page the browser loads after a form (redirect) is a "
              "request of its own: 5–15 s in the runs with a goal, as an office worker reads the page and types; "
              "the stress run pauses only 1–2 s and shows what the 2 CPUs serve at saturation. The users log in one "
-             f"after the other ({fmt(ld['runs'][0].get('spawn_rate'))} a second), the figures are reset after the "
-             "last login.", "",
+             f"after the other ({fmt(ld['runs'][0].get('spawn_rate'))} a second); the figures are reset one longest "
+             "think time after the last login (the requests queued behind the Argon2 logins are answered by then, "
+             "and every user has clicked since) and measured for the time given.", "",
              "| run | think time | measured | requests | failures | req/s | p50 | p95 | p99 | max | goal |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in ld["runs"]:
