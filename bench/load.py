@@ -2,15 +2,22 @@
 headless, loopback), mixing reads and writes of all three roles (bench/locustfile.py), and the same
 50-user mix while the deadline sweep approves 10,000 notices.
 
-gunicorn runs sized for the 2 CPUs: 2 worker processes × 4 threads (gthread), the psycopg 3 pool
-(DB_POOL=true) per process. Runs, each measured for --seconds after the last login, with a think time of
---think seconds (default 5-15 s: an office worker reads the page and types between two clicks):
+gunicorn runs sized for the 2 CPUs: 2 worker processes × 4 threads (gthread; BENCH_WORKERS, BENCH_THREADS),
+the psycopg 3 pool (DB_POOL=true) per process. The users log in one after the other, --spawn-rate a second
+(default 1: a ramp; 20 a second queued 200 Argon2 logins of about 0.3 CPU seconds each, and their first
+clicks came in one burst); the figures are reset one longest think time after the last login. Runs, each
+measured for --seconds from then, with a think time of --think seconds after every click (default 5-15 s:
+an office worker reads the page and types between two clicks):
   50 users; 200 users; 50 users while `staffing.services.sweep_approvals()` sweeps --sweep-notices due
   notices of a separate bench district (`bench-load-sweep`), started when the measured window starts;
   then the stress run: the first number of users with --stress-think seconds (default 1-2 s), which shows the
   server's capacity (requests per second at saturation); it has no goal of its own.
+Each run records who used the CPUs in the measured window (locust, the gunicorn processes, the bench
+database's PostgreSQL backends, other processes, time taken by the hypervisor), as the 2 CPUs are shared.
 Usage: python bench/load.py [--users 50,200] [--seconds 60] [--sweep-notices 10000] [--districts N]
-       [--think 5,15] [--stress-think 1,2]
+       [--think 5,15] [--stress-think 1,2] [--spawn-rate 2] [--nice N] [--pool N] [--max-requests N]
+       [--locustfile PATH] [--out load]
+locust: BENCH_LOCUST, else .venv/bin/locust (the extra `bench`), else the one on the PATH.
 """
 from __future__ import annotations
 
@@ -18,9 +25,11 @@ import argparse
 import csv
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -28,9 +37,95 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import RESULTS, ROOT, bench_env, save, setup_django  # noqa: E402
 
-LOGIN_PHASE = 240  # upper bound for the logins; the stats are reset after the last one and run `seconds` more
+LOGIN_SLACK = 120  # the ramp plus this bounds the logins; the stats are reset after the last one, `seconds` more
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
-WORKERS, THREADS = 2, 4  # two CPUs: one process per CPU, threads to overlap the database round trips
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))  # two CPUs: one process per CPU,
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))  # threads to overlap the database round trips
+CLK = os.sysconf("SC_CLK_TCK")
+
+
+def locust_command() -> str:
+    """BENCH_LOCUST, or the venv's locust (`make bench` installs the extra `bench`), or one on the PATH."""
+    own = ROOT / ".venv/bin/locust"
+    return os.environ.get("BENCH_LOCUST") or (str(own) if own.exists() else shutil.which("locust") or str(own))
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) of one process; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLK
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _postgres_backends(database: str) -> list[int]:
+    """The PostgreSQL backends serving the bench database (their title names it)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                title = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if title.startswith(b"postgres: ") and f" {database} ".encode() in title:
+                pids.append(int(entry.name))
+    return pids
+
+
+def _busy() -> tuple[float, float]:
+    """Busy and stolen CPU seconds of the machine (all CPUs) from /proc/stat: stolen is the time the
+    hypervisor gave to other machines (counted in busy)."""
+    values = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / CLK, values[7] / CLK
+
+
+class CpuMeter(threading.Thread):
+    """Who used the two CPUs during the measured window: locust, the gunicorn workers, the bench database's
+    PostgreSQL backends, and everything else on the machine (other users' work included)."""
+
+    def __init__(self, started_file: Path, seconds: int, locust_pid: int, server_pid: int, database: str):
+        super().__init__(daemon=True)
+        self.started_file, self.seconds, self.database = started_file, seconds, database
+        self.locust_pid, self.server_pid = locust_pid, server_pid
+        self.result: dict | None = None
+
+    def _sample(self) -> dict:
+        workers = _children(self.server_pid)
+        return {"locust": {self.locust_pid: _cpu(self.locust_pid)},
+                "gunicorn": {pid: _cpu(pid) for pid in [self.server_pid, *workers]},
+                "postgres": {pid: _cpu(pid) for pid in _postgres_backends(self.database)},
+                "machine": _busy(), "loadavg": os.getloadavg(), "workers": workers}
+
+    def run(self) -> None:
+        while not self.started_file.exists():
+            time.sleep(0.2)
+        t0, first = time.monotonic(), self._sample()
+        time.sleep(max(self.seconds - 2, 1))  # the window ends with locust's quit
+        wall, last = time.monotonic() - t0, self._sample()
+
+        def share(kind):
+            used = sum(v - first[kind].get(pid, 0.0) for pid, v in last[kind].items())
+            return round(100 * used / wall)  # percent of one CPU
+
+        busy = last["machine"][0] - first["machine"][0]
+        stolen = last["machine"][1] - first["machine"][1]
+        shares = {kind: share(kind) for kind in ("locust", "gunicorn", "postgres")}
+        self.result = {"percent_of_one_cpu": shares | {
+            "other": round(100 * (busy - stolen) / wall) - sum(shares.values()),
+            "stolen": round(100 * stolen / wall), "machine_busy": round(100 * busy / wall),
+            "machine_capacity": 100 * (os.cpu_count() or 1)},
+            "by_worker": {str(pid): round(100 * (last["gunicorn"].get(pid, 0) - first["gunicorn"].get(pid, 0))
+                                          / wall) for pid in last["workers"]},
+            "loadavg_start": first["loadavg"], "loadavg_end": last["loadavg"]}
 SWEEP_SLUG = "bench-load-sweep"
 
 
@@ -97,6 +192,11 @@ def sweeper(started_file: str, out: str) -> None:
     Path(out).write_text(json.dumps({"approved": count, "seconds": round(time.perf_counter() - t0, 1)}))
 
 
+# how the runs are set up (bench/load.py's options; the defaults are the measured choice, docs/performance.md)
+SETUP = {"spawn_rate": 1.0, "nice": 0, "pool": 0, "max_requests": 0, "locustfile": str(ROOT / "bench/locustfile.py"),
+         "out": "load"}
+
+
 def run(label: str, *, users: int, seconds: int, districts: int, sweep: int = 0, think: str = "5,15") -> dict:
     env = bench_env() | {
         "BENCH_THINK_SECONDS": think,
@@ -106,32 +206,49 @@ def run(label: str, *, users: int, seconds: int, districts: int, sweep: int = 0,
         "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOGIN_TIMES_FILE": str(RESULTS / f"logins-{label}.json"),
         "BENCH_MEASURE_SECONDS": str(seconds), "BENCH_DISTRICTS": str(districts),
     }
+    if SETUP["pool"]:
+        env["DB_POOL_MAX_SIZE"] = str(SETUP["pool"])
     RESULTS.mkdir(parents=True, exist_ok=True)
     started_file = RESULTS / f"measure-started-{label}"
     started_file.unlink(missing_ok=True)
+    env["BENCH_MEASURE_STARTED_FILE"] = str(started_file)  # locust writes it when it resets the figures
     sweep_out = RESULTS / f"load-sweep-{label}.json"
     sweep_out.unlink(missing_ok=True)
     sweep_process = None
     if sweep:
         prepare_sweep(sweep)
-        env["BENCH_MEASURE_STARTED_FILE"] = str(started_file)
         sweep_process = subprocess.Popen([sys.executable, __file__, "--sweeper", str(started_file), str(sweep_out)],
                                          cwd=ROOT, env=bench_env())
     log = open(RESULTS / f"gunicorn-{label}.log", "w")  # noqa: SIM115 - closed below
     server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "jobagentur.wsgi", "--bind", f"127.0.0.1:{PORT}",
                                "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
                                "--keep-alive", "30",  # longer than the users' pauses: no reset of a reused connection
-                               "--access-logfile", "-", "--log-level", "warning"],
+                               *(["--max-requests", str(SETUP["max_requests"])] if SETUP["max_requests"] else []),
+                               "--access-logfile", "-", "--access-logformat", '%(p)s %(s)s %(m)s %(U)s %(M)s',
+                               "--log-level", "warning"],
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    prefix = RESULTS / f"locust-{label}"
+    prefix = RESULTS / f"locust-{SETUP['out']}-{label}"
+    spawn_rate = SETUP["spawn_rate"]
+    settle = float(think.split(",")[1])  # the locustfile resets the figures this long after the last login
+    env["BENCH_SETTLE_SECONDS"] = f"{settle:g}"
+    login_phase = int(users / spawn_rate + settle) + LOGIN_SLACK
+    meter = None
     try:
         wait_ready(f"http://127.0.0.1:{PORT}/anmelden/")
-        subprocess.run([str(ROOT / ".venv/bin/locust"), "-f", str(ROOT / "bench/locustfile.py"), "--headless",
-                        "-u", str(users), "-r", str(max(users // 10, 1)), "-t", f"{seconds + LOGIN_PHASE}s",
-                        "--host", f"http://127.0.0.1:{PORT}", "--csv", str(prefix), "--only-summary",
-                        "--loglevel", "WARNING"],
-                       cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                       timeout=seconds + LOGIN_PHASE + 60)
+        locust = subprocess.Popen(
+            [*(["nice", "-n", str(SETUP["nice"])] if SETUP["nice"] else []), locust_command(),
+             "-f", SETUP["locustfile"], "--headless",
+             "-u", str(users), "-r", f"{spawn_rate:g}", "-t", f"{seconds + login_phase}s",
+             "--host", f"http://127.0.0.1:{PORT}", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        meter = CpuMeter(started_file, seconds, locust.pid, server.pid,
+                         env["DATABASE_URL"].rsplit("/", 1)[1].split("?")[0])
+        meter.start()
+        try:
+            locust.wait(timeout=seconds + login_phase + 60)
+        except subprocess.TimeoutExpired:
+            locust.kill()
+            locust.wait()
         if sweep_process is not None:
             started_file.touch()  # if the logins never finished, the sweep still runs (and is reported)
             sweep_process.wait(600)
@@ -143,6 +260,11 @@ def run(label: str, *, users: int, seconds: int, districts: int, sweep: int = 0,
             sweep_process.kill()
     out = parse(prefix, label, users, seconds)
     out["think_seconds"] = [float(x) for x in think.split(",")]
+    out["spawn_rate"] = spawn_rate
+    out["settle_seconds"] = settle
+    if meter is not None:
+        meter.join(5)
+        out["cpu"] = meter.result
     if sweep:
         out["sweep"] = json.loads(sweep_out.read_text()) if sweep_out.exists() else None
         out["sweep_notices"] = sweep
@@ -195,7 +317,15 @@ def main() -> None:
     parser.add_argument("--districts", type=int, default=0, help="seeded districts (0: count them)")
     parser.add_argument("--think", default="5,15", help="think time between two clicks, min,max seconds")
     parser.add_argument("--stress-think", default="1,2", help="think time of the stress run ('' for none)")
+    parser.add_argument("--spawn-rate", type=float, default=SETUP["spawn_rate"], help="users logging in a second")
+    parser.add_argument("--nice", type=int, default=0, help="niceness of locust (the server gets the CPU first)")
+    parser.add_argument("--pool", type=int, default=0, help="DB_POOL_MAX_SIZE per gunicorn process (0: settings)")
+    parser.add_argument("--max-requests", type=int, default=0, help="gunicorn --max-requests (0: none)")
+    parser.add_argument("--locustfile", default=SETUP["locustfile"])
+    parser.add_argument("--out", default="load", help="name of the results file in var/bench/")
     args = parser.parse_args()
+    SETUP.update(spawn_rate=args.spawn_rate, nice=args.nice, pool=args.pool, max_requests=args.max_requests,
+                 locustfile=args.locustfile, out=args.out)
     districts = args.districts or seeded_districts()
     first = int(args.users.split(",")[0])
     plan = [(f"{u} users", int(u), 0, args.think) for u in args.users.split(",") if u.strip()]
@@ -213,9 +343,11 @@ def main() -> None:
         t = r["total"]
         print(f"{label:28s} {t['requests']} requests, {t['failures']} failures, {t['rps']} req/s, "
               f"p50 {t['p50_ms']} ms, p95 {t['p95_ms']} ms, p99 {t['p99_ms']} ms"
-              + (f"; sweep {r['sweep']}" if sweep else ""), flush=True)
+              + (f"; sweep {r['sweep']}" if sweep else "")
+              + (f"; CPU % of one: {r['cpu']['percent_of_one_cpu']}" if r.get("cpu") else ""), flush=True)
         results.append(r)
-    save("load", {"workers": WORKERS, "threads": THREADS, "districts": districts, "runs": results})
+    save(args.out, {"workers": WORKERS, "threads": THREADS, "districts": districts, "setup": SETUP,
+                    "runs": results})
 
 
 if __name__ == "__main__":

@@ -8,7 +8,12 @@ raises concerns ("Bedenken", PS-2.3/2.4) within the week, the coordination offic
 (PS-2.4/2.6). A step that someone else took first (the notice changed meanwhile) is answered with the
 page's conflict message, not an error: it is counted under its own name ("... (taken)"); a server
 error (5xx) or a page that does not load is a failure.
-Run by bench/load.py; by hand: locust -f bench/locustfile.py --headless -u 50 -r 10 -t 60s --host URL
+Every click is followed by the think time, also within a write (the list, the notice, the form sent): a
+write is three clicks, not three requests in a row. A form sent is answered by a redirect, which the
+browser follows at once: that page is one more request ("page after a write"), without a pause.
+The client is locust's FastHttpUser (geventhttpclient): it needs a fraction of python-requests' CPU, and
+locust shares the 2 CPUs with the server it measures (BENCH_CLIENT=requests: HttpUser, for comparison).
+Run by bench/load.py; by hand: locust -f bench/locustfile.py --headless -u 50 -r 2 -t 60s --host URL
 """
 import itertools
 import json
@@ -18,7 +23,7 @@ import re
 from pathlib import Path
 
 import gevent
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, HttpUser, between, events, task
 
 LINK = re.compile(r'href="/mitteilungen/(\d+)/"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -53,7 +58,25 @@ def account(n: int) -> tuple[str, str]:
 THINK = tuple(float(x) for x in os.environ.get("BENCH_THINK_SECONDS", "5,15").split(","))
 
 
-class Staff(HttpUser):
+def _measure(runner):
+    """The measured window: the figures are reset (main paths only) and the run ends `seconds` later."""
+    runner.stats.reset_all()
+    started = os.environ.get("BENCH_MEASURE_STARTED_FILE")
+    if started:
+        Path(started).write_text("1")  # bench/load.py starts the sweep now (the run during a sweep)
+    seconds = float(os.environ.get("BENCH_MEASURE_SECONDS", "0"))
+    if seconds:
+        gevent.spawn_later(seconds, runner.quit)
+
+
+# The figures are reset this many seconds after the last login (BENCH_SETTLE_SECONDS; default the longest think
+# time): the requests that queued behind the logins (Argon2) are answered by then and every user has clicked
+# once since; the window measures the 200 users' steady mix, not the end of the login phase.
+SETTLE = float(os.environ.get("BENCH_SETTLE_SECONDS", str(THINK[1])))
+Client = HttpUser if os.environ.get("BENCH_CLIENT") == "requests" else FastHttpUser
+
+
+class Staff(Client):
     wait_time = between(*THINK)
 
     def on_start(self):
@@ -63,19 +86,15 @@ class Staff(HttpUser):
         with self.client.post("/anmelden/", data={"username": self.username, "password": "bench",
                                                   "csrfmiddlewaretoken": token, "next": "/"},
                               headers={"Referer": self.host + "/anmelden/"}, name="login",
-                              catch_response=True) as response:
-            if "/anmelden/" in response.url:
+                              catch_response=True, allow_redirects=False) as response:
+            target = (response.headers or {}).get("Location") or ""
+            if response.status_code not in (302, 303) or "/anmelden/" in target:
                 response.failure(f"login refused for {self.username}")
-            _login_ms.append(response.elapsed.total_seconds() * 1000)
+            _login_ms.append(response.request_meta["response_time"])
         self.notices = []
         if len(_login_ms) == self.environment.runner.target_user_count:
-            self.environment.runner.stats.reset_all()  # measure the main paths only, for a fixed time
-            started = os.environ.get("BENCH_MEASURE_STARTED_FILE")
-            if started:
-                Path(started).write_text("1")  # bench/load.py starts the sweep now (the run during a sweep)
-            seconds = float(os.environ.get("BENCH_MEASURE_SECONDS", "0"))
-            if seconds:
-                gevent.spawn_later(seconds, self.environment.runner.quit)
+            gevent.spawn_later(SETTLE, _measure, self.environment.runner)
+
 
     @task(3)
     def start_page(self):
@@ -119,11 +138,20 @@ class Staff(HttpUser):
         found = CSRF.search(page.text)
         return found.group(1) if found else ""
 
+    def _after_write(self, response):
+        """The browser follows the redirect after a form at once (no think time)."""
+        target = (response.headers or {}).get("Location")
+        if target:
+            self.client.get(target, name="page after a write")
+
     def _step(self, state, step, data, name):
         pk = self._pick(state)
-        if pk is None:
+        if pk is None:  # nothing to do in this state: comment instead
+            self.wait()
             return self._comment()
+        self.wait()  # reads the list, opens a notice
         token = self._token(pk)
+        self.wait()  # reads the notice, fills in the form
         with self.client.post(f"/mitteilungen/{pk}/schritt/{step}/",
                               data={"csrfmiddlewaretoken": token, f"{step}-seen_state": state, **data},
                               headers={"Referer": f"{self.host}/mitteilungen/{pk}/"}, name=name,
@@ -135,12 +163,15 @@ class Staff(HttpUser):
                 response.success()
             else:
                 response.failure(f"{name}: HTTP {response.status_code}")
+        if response.status_code in (302, 303):
+            self._after_write(response)
 
     def _comment(self):
         if not self.notices:
             return self.notice_list()
         pk = random.choice(self.notices)
         token = self._token(pk)
+        self.wait()  # reads the notice, types the comment
         with self.client.post(f"/mitteilungen/{pk}/kommentar/", data={"csrfmiddlewaretoken": token,
                                                                    "text": "Kommentar (Last-Test)"},
                               headers={"Referer": f"{self.host}/mitteilungen/{pk}/"}, name="comment",
@@ -152,3 +183,5 @@ class Staff(HttpUser):
                 response.success()
             else:
                 response.failure(f"comment: HTTP {response.status_code}")
+        if response.status_code in (302, 303):
+            self._after_write(response)

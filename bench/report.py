@@ -212,10 +212,15 @@ def _load_goal(r) -> int:
 def load_lines(ld) -> list[str]:
     """Issue 16, point 7: p50/p95/p99 and errors per run, each against its goal."""
     lines = [f"gunicorn: {ld.get('workers', '?')} worker processes × {ld.get('threads', 1)} threads (gthread), "
-             "the psycopg pool per process; locust on the same 2 CPUs; reads and writes of all three roles.", "",
-             "Each simulated user pauses between two clicks (think time, uniform in the range given): 5–15 s in the "
-             "runs with a goal, as an office worker reads the page and types; the stress run pauses only 1–2 s and "
-             "shows what the 2 CPUs serve at saturation.", "",
+             "the psycopg pool per process; locust (FastHttpUser) on the same 2 CPUs; reads and writes of all three "
+             "roles.", "",
+             "Each simulated user pauses after every click (think time, uniform in the range given), also between "
+             "the clicks of a write (list, notice, form); the page the browser loads after a form (redirect) is a "
+             "request of its own: 5–15 s in the runs with a goal, as an office worker reads the page and types; "
+             "the stress run pauses only 1–2 s and shows what the 2 CPUs serve at saturation. The users log in one "
+             f"after the other ({fmt(ld['runs'][0].get('spawn_rate'))} a second); the figures are reset one longest "
+             "think time after the last login (the requests queued behind the Argon2 logins are answered by then, "
+             "and every user has clicked since) and measured for the time given.", "",
              "| run | think time | measured | requests | failures | req/s | p50 | p95 | p99 | max | goal |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in ld["runs"]:
@@ -247,6 +252,12 @@ def load_lines(ld) -> list[str]:
             lg = r["login"]
             lines += ["", f"Logins of the run \"{r['setup']}\" ({lg['count']} at the start, Argon2, not in the "
                           f"figures above): median {lg['p50_ms']:,} ms, slowest {lg['max_ms']:,} ms."]
+        if r.get("cpu"):
+            c = r["cpu"]["percent_of_one_cpu"]
+            lines += ["", f"CPU during the run \"{r['setup']}\" (percent of one CPU, {c['machine_capacity']} in all): "
+                          f"gunicorn {c['gunicorn']}, PostgreSQL (the bench database) {c['postgres']}, locust "
+                          f"{c['locust']}, other processes {c['other']}, taken by the hypervisor {c.get('stolen', 0)}; "
+                          f"load average {r['cpu']['loadavg_start'][0]:.1f} at the start of the window."]
         if r.get("failure_lines"):
             lines += ["", f"Failures ({r['setup']}): " + "; ".join(f"`{x}`" for x in r["failure_lines"])]
     return lines
