@@ -475,14 +475,40 @@ def continuity_figures(html, r) -> tuple[bool, str]:
 
 
 def floor_escalations(user, ctx, *, limit=None) -> tuple[str, dict]:
-    """PS-2.4/2.5: the district's consultations and escalations, escalations first, oldest change first."""
+    """PS-2.4/2.5: the district's consultations and escalations, escalations first, oldest change first; per row
+    whether the user decides it (PS-2.5: an escalated notice, the district administration). Issue 16, point 4: the
+    page builds no decision form; a row it may decide links to the form's own URL (`escalation_decide`), so the
+    floor renders the same template and context (record and link per row) and `escalation_rows` compares the rows
+    and the rows with that link."""
+    from staffing.access import Role, role_of
+
     cond, scope = notice_condition(user)
+    decides = "TRUE" if role_of(user) == Role.DISTRICT_ADMIN else "FALSE"
     sql = f"""
-    SELECT {COLUMNS}, o.name AS office, count(*) OVER () AS total {SCOPE}
+    SELECT {COLUMNS}, o.name AS office, (n.state = 'escalated' AND {decides}) AS may_decide,
+           count(*) OVER () AS total {SCOPE}
      WHERE {cond} AND n.state IN ('escalated', 'consultation', 'agreement_proposed')
      ORDER BY n.state DESC, n.updated_at {f'LIMIT {int(limit)}' if limit else ''}
     """
     return sql, {"scope": scope}
+
+
+DECIDE_LINK = re.compile(r'href="/eskalationen/(\d+)/entscheidung/')
+
+
+def escalation_rows(html, columns, rows) -> tuple[bool, str]:
+    """The escalation page: rows and shown columns as every list, plus: the rows linking their decision form are
+    exactly the floor's rows the user decides, and no decision form is built on the page."""
+    same, detail = compare_rows(html, columns, rows, link=NOTICE_LINK, shown=["city", "title"])
+    if not same:
+        return same, detail
+    linked = [int(pk) for pk in DECIDE_LINK.findall(html)]
+    deciding = [r[columns.index("id")] for r in rows if r[columns.index("may_decide")]]
+    if linked != deciding:
+        return False, f"decision links differ: page {linked[:3]}, floor {deciding[:3]}"
+    if 'name="decide-kind"' in html:
+        return False, "the page builds a decision form"
+    return True, f"{detail}; {len(linked)} decision links equal, no form built"
 
 
 def floor_notifications(user, ctx, *, limit=25) -> tuple[str, dict]:
@@ -950,8 +976,7 @@ def pages(users, detail_pk, city_id, label) -> list[dict]:
          "floor": floor_export, "check": {"csv": True}, "runs": 1, "rounds": 3,
          "warmups": 0},
         {"page": "Escalation page, district", "user": admin, "url": reverse("staffing:escalation_list"),
-         "floor": floor_escalations, "paged": True,
-         "check": {"link": NOTICE_LINK, "shown": ["city", "title"]}},
+         "floor": floor_escalations, "paged": True, "check": {"figures": escalation_rows}},
         {"page": "Staff register, district", "user": coord, "url": reverse("planning:staff_register"),
          "floor": floor_staff, "paged": True,
          "check": {"link": r'href="/planung/personal/(\d+)/"', "shown": ["last_name", "first_name"], "ties": True}},

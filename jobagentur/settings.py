@@ -316,6 +316,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# issue 16, point 3: Django's database sessions, with the per-request lookup compiled once per process
+SESSION_ENGINE = "staffing.sessions"
 # HTTPS (issue 15, point 3): without DEBUG Django redirects plain HTTP to HTTPS by itself, unless
 # BEHIND_TLS_PROXY=true says a TLS-terminating proxy is in front: then the proxy redirects, and its
 # X-Forwarded-Proto header tells Django which requests came over HTTPS. HSTS one year outside development.

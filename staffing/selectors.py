@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from . import access, states
+from .compiled import CompiledLookup
 from .models import (
     OPEN_STATES,
     AdministrativeCostCut,
@@ -203,9 +204,11 @@ def notice_detail_for_user(user: User, pk) -> PlacementNotice:
     Issue 16, point 4 (every page within 2x of its floor): the notice's row also says which of candidates,
     events, comments, goals and cuts it has and the district's current minimum months of experience (PS-1.2,
     for a notice without the rule set of its receipt), so an empty relation costs no query and the
-    qualification check of the candidates none; persons are read with the columns the page names only."""
-    qs = notices_visible_to(user).select_related(
-        "vacancy", "created_by", "rule_set").annotate(
+    qualification check of the candidates none; persons are read with the columns the page names only.
+    The vacancy is not joined: with it the statement joins eight tables, and PostgreSQL's exhaustive search of
+    their join orders took longer to plan (several ms, the page's largest single cost) than the small read by
+    primary key that replaces it, which Django makes only where the notice names a vacancy."""
+    qs = notices_visible_to(user).select_related("created_by", "rule_set").annotate(
         relations_present=_relations_present(), district_min_months_now=_district_min_months(timezone.now()))
     notice = get_or_404(qs, pk)
     querysets = {
@@ -481,15 +484,23 @@ def position_changes_of(office: Office, limit: int = 30):
             .order_by("-at", "-pk")[:limit])
 
 
-def signed_in_user(user_id) -> User | None:
-    """Issue 16, point 3 (one cheap request): the signed-in user with organisation, its district and city
-    (the role is the organisation's kind, `access.role_of`) and the number of unread notifications (the
-    header's badge), in one query. Used by the authentication backends' `get_user` on every request."""
+def _signed_in_user_queryset(user_id) -> QuerySet[User]:
     unread = (Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True).order_by()
               .values("recipient").annotate(n=Count("pk")).values("n"))
     return (User._default_manager.select_related("organisation", "organisation__district", "organisation__city")
             .annotate(unread_notifications_count=Coalesce(Subquery(unread, output_field=IntegerField()), 0))
-            .filter(pk=user_id).first())
+            .filter(pk=user_id).order_by("pk")[:1])
+
+
+_signed_in_user_lookup = CompiledLookup(User, _signed_in_user_queryset)
+
+
+def signed_in_user(user_id) -> User | None:
+    """Issue 16, point 3 (one cheap request): the signed-in user with organisation, its district and city
+    (the role is the organisation's kind, `access.role_of`) and the number of unread notifications (the
+    header's badge), in one query. Used by the authentication backends' `get_user` on every request: the
+    query is compiled once per process (`staffing.compiled`), a request only runs it."""
+    return _signed_in_user_lookup.first(user_id)
 
 
 def unread_notification_count(user: User) -> int:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("mitteilungen/<int:pk>/schritt/<slug:name>/", views.notice_action, name="notice_action"),
     path("mitteilungen/<int:pk>/kommentar/", views.notice_comment, name="notice_comment"),
     path("eskalationen/", views.escalation_list, name="escalation_list"),
+    path("eskalationen/<int:pk>/entscheidung/", views.escalation_decide, name="escalation_decide"),
     path("kuerzungen/", views.cost_cut_ledger, name="cost_cut_ledger"),
     path("ziele/", views.goal_list, name="goal_list"),
     path("laufbahnen/", views.career_track_list, name="career_tracks"),

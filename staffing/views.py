@@ -40,7 +40,7 @@ from .redirects import safe_next
 from .templatetags.kern import days_left_text
 
 PAGE_SIZE = 25
-ESCALATION_PAGE_SIZE = 10  # issue 16, point 6: each row is a card with the record and the decision form
+ESCALATION_PAGE_SIZE = 10  # issue 16, point 6: each row is a card with the record (the decision form: its own URL)
 CANDIDATE_PREFIX = "personen"
 CONCURRENT_MESSAGE = _("Die Mitteilung wurde inzwischen von jemand anderem bearbeitet. Bitte prüfen Sie den "
                        "aktuellen Stand und wiederholen Sie den Schritt, falls er noch nötig ist.")
@@ -476,26 +476,70 @@ def notice_comment(request, pk):
 
 @login_required
 def escalation_list(request):
-    """PS-2.4/2.5: consultations and escalations of the district, with the directive and cut form; paged by
-    `?seite=` (issue 16, point 6: a large district's page stays flat; a bad page number shows the first or
-    last page), so at most ESCALATION_PAGE_SIZE forms are built per request."""
+    """PS-2.4/2.5: consultations and escalations of the district with their record; paged by `?seite=`
+    (issue 16, point 6: a large district's page stays flat; a bad page number shows the first or last page).
+    Issue 16, point 4: the decision form is not built per row; a row the user may decide links to its form
+    (`escalation_decide`), which htmx loads into the row and which is a page of its own without JavaScript."""
     user = request.user
     if not access.can(user, "escalations.view"):
         raise PermissionDenied(_("Die Eskalationen sieht nur der Kreis."))
     page = ui.paginate(request, selectors.escalations_visible_to(user), per_page=ESCALATION_PAGE_SIZE)
-    rows = []
-    for notice in page.object_list:
-        available = {t.name for t in notice.get_available_user_state_transitions(user)}
-        form = None
-        if "decide" in available:
-            form = ACTION_FORMS["decide"](prefix="decide", initial={"seen_state": notice.state},
-                                          auto_id=f"id_{notice.pk}_%s")
-        action = form and {"name": "decide", "form": form, "title": ACTION_FORMS["decide"].title,
-                           "url": reverse("staffing:notice_action", args=[notice.pk, "decide"]),
-                           "dom_id": f"schritt-decide-{notice.pk}"}
-        rows.append({"notice": notice, "decide_form": form, "decide_action": action})
-    return render(request, "staffing/escalations.html",
-                  {"rows": rows, "page": page, "legal_basis": services.LEGAL_BASIS_CUT})
+    rows = [{"notice": notice,
+             "may_decide": "decide" in {t.name for t in notice.get_available_user_state_transitions(user)}}
+            for notice in page.object_list]
+    return render(request, "staffing/escalations.html", {"rows": rows, "page": page})
+
+
+def _decide_action(notice, form) -> dict:
+    return {"name": "decide", "form": form, "title": ACTION_FORMS["decide"].title,
+            "url": reverse("staffing:escalation_decide", args=[notice.pk]), "dom_id": f"schritt-decide-{notice.pk}"}
+
+
+@login_required
+def escalation_decide(request, pk):
+    """PS-2.5: the district's decision on one escalated notice, the form of a row of the escalation page
+    (issue 16, point 4: built only when asked for). Same access as the page (`escalations.view`; a notice
+    outside the user's scope is 404; one the user cannot decide now sends them back with a message, a POST as
+    a step refused because the notice changed); GET shows the form (for htmx only the form), POST decides through
+    the same service as the notice's step (`services.notice_decide`); then back to `next` (the page)."""
+    user = request.user
+    if not access.can(user, "escalations.view"):
+        raise PermissionDenied(_("Die Eskalationen sieht nur der Kreis."))
+    notice = selectors.notice_for_user(user, pk)
+    back = safe_next(request, reverse("staffing:escalation_list"))
+    if "decide" not in {t.name for t in notice.get_available_user_state_transitions(user)}:
+        if request.method == "POST":  # e.g. decided by someone else since the form was loaded
+            return _concurrent(request, pk, "decide")
+        messages.info(request, _("Zu dieser Mitteilung ist zurzeit keine Entscheidung des Kreises möglich."))
+        return redirect(back)
+    status = 200
+    if request.method == "POST":
+        form = ACTION_FORMS["decide"](request.POST, prefix="decide", notice=notice, auto_id=f"id_{notice.pk}_%s")
+        seen = request.POST.get("decide-seen_state", "")
+        if seen and seen != notice.state:
+            return _concurrent(request, pk, "decide")
+        if form.is_valid():
+            try:
+                SERVICES["decide"](notice_id=notice.pk, by=user, **form.service_kwargs())
+            except services.WorkflowError as error:
+                ui.apply_service_error(form, error)
+            except (ConcurrentTransition, TransitionNotAllowed):
+                return _concurrent(request, pk, "decide")
+            else:
+                messages.success(request, form.success_message or SUCCESS["decide"])
+                return HttpResponseRedirect(back)
+        status = 400
+    else:
+        form = ACTION_FORMS["decide"](prefix="decide", initial={"seen_state": notice.state}, notice=notice,
+                                      auto_id=f"id_{notice.pk}_%s")
+    template = "staffing/escalation_decide.html"
+    if request.htmx and request.method == "GET":
+        template += "#decide"  # loaded into the row of the escalation page
+    return render(request, template, {
+        "notice": notice, "action": _decide_action(notice, form), "next": back,
+        "legal_basis": services.legal_basis_cut(notice),  # the statute of the notice's district (issue 17)
+        "summary_items": ui.summary_items(form), "summary_messages": list(form.non_field_errors()),
+        "has_errors": form.is_bound and bool(form.errors)}, status=status)
 
 
 # --- PS-2.5: the ledger of administrative-cost cuts; PS-2.1: the goals of the JobAgentur EN ----------

@@ -131,6 +131,7 @@ def test_story_across_roles(demo, new_page):
     expect(case).to_contain_text("Die Berufserfahrung ist nicht einschlägig (PS-1.2).")
     assert_accessible(district, checked)
     screenshot(district, "escalations")
+    case.get_by_role("link", name="Entscheidung des Kreises treffen").click()  # issue 16: the form on demand (htmx)
     decide = case.locator("form").filter(has=district.get_by_role("button", name="Entscheidung des Kreises"))
     decide.get_by_label(re.compile(r"^Besetzung mit Auflagen")).check()
     decide.get_by_label(re.compile(r"^Weisung im Einzelfall")).fill(

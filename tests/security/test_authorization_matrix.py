@@ -127,6 +127,20 @@ def own_notification(role, city):
     return 302 if role == owner else 404
 
 
+def escalation_decision(status):
+    """An escalated notice's decision form: the escalation page's policy (district side only, 403 for a city),
+    outside the district 404; the district administration gets `status`, the rest of the district is sent back."""
+    def expect(role, city):
+        if role == "anonymous":
+            return LOGIN
+        if role in CLERKS:
+            return 403
+        if city not in SEES[role]:
+            return 404
+        return status if role == "district_admin" else 302
+    return expect
+
+
 def district_scoped(status=200):
     """Records of a district (training and coaching offers): own = this district's, other = another's."""
     def expect(role, city):
@@ -262,6 +276,10 @@ RULES: dict[str, Rule] = {
                                    cities=OBJ),
     "staffing:notice_comment": Rule(signed_in(405), post=scoped_post, params={"pk": "notice"}, cities=OBJ),
     "staffing:escalation_list": Rule(district_only(200)),
+    # issue 16: the decision form of an escalated notice, the page's policy (a city: 403; another district: 404);
+    # the district administration decides (an empty POST: a form error), the others are sent back to the page
+    "staffing:escalation_decide": Rule(escalation_decision(200), post=escalation_decision(400),
+                                       params={"pk": "escalated"}, cities=OBJ),
     # PS-2.5: the cut ledger: every role, each sees its scope (a city its own, the district its cities)
     "staffing:cost_cut_ledger": Rule(signed_in(200)),
     # PS-2.1: everybody reads the goals; the coordination office and the district administration keep them
@@ -459,10 +477,16 @@ def world(users, witten_office, hattingen_office):
         CandidateFactory(notice=cleared)
         services.notice_submit(notice_id=cleared.pk, by=clerk)
         services.notice_clear(notice_id=cleared.pk, by=coordinator)
+        escalated = PlacementNoticeFactory(position=PositionFactory(office=office))
+        CandidateFactory(notice=escalated)
+        services.notice_submit(notice_id=escalated.pk, by=clerk)
+        services.notice_raise_objection(notice_id=escalated.pk, by=coordinator, kind="concerns", reason="PS-1.2")
+        services.notice_escalate(notice_id=escalated.pk, by=coordinator, reason="keine Einigung")
         notification = Notification.objects.create(recipient=clerk, notice=cleared, kind=Notification.Kind.DECISION,
                                                    subject="Entscheidung", body="Freigegeben")
         objects[city] = {"position": position.pk, "staff": staff.pk, "vacancy": vacancy.pk, "draft": draft.pk,
                          "notice": informed.pk, "cleared": cleared.pk, "notification": notification.pk,
+                         "escalated": escalated.pk,
                          "city": office.city_id, "token": "kein-gueltiges-token"}
         objects[city].update(planning_objects(office, clerk, staff, users))
         objects[city].update(staff_plan_objects(office, clerk))  # issue 13

@@ -1,7 +1,6 @@
 """The notice detail page: deadline text, timeline, and exactly the steps the user may take, each as a
 POST form through the services (PS-2.2 to PS-2.5); errors stay on the page, never a 500."""
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -11,18 +10,10 @@ from staffing import services
 from staffing.models import NoticeComment, NoticeState
 
 from ..factories import CandidateFactory, PlacementNoticeFactory, PositionFactory
+from .conftest import BERLIN, NOV_25, NOV_29
 
-pytestmark = pytest.mark.django_db
-BERLIN = ZoneInfo("Europe/Berlin")
-NOV_25 = datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN)
-NOV_29 = datetime(2026, 11, 29, 12, 0, tzinfo=BERLIN)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_sunday_nov_29")]
 
-
-@pytest.fixture(autouse=True)
-def _on_sunday_nov_29():
-    """Sessions expire after 30 idle minutes: the whole test runs at one fixed time."""
-    with time_machine.travel(NOV_29, tick=False):
-        yield
 
 
 @pytest.fixture
@@ -198,10 +189,16 @@ def test_comment(client, coordinator, informed):
 
 
 def test_escalation_page_shows_the_record_and_the_decision_form(client, coordinator, district_admin, informed):
+    """Issue 16, point 4: the page shows the record and links the decision form, which is built at its own URL
+    (loaded into the row by htmx, a page of its own without JavaScript)."""
     with time_machine.travel(NOV_29, tick=False):
         services.notice_raise_objection(notice_id=informed.pk, by=coordinator, kind="concerns", reason="PS-1.2")
     services.notice_escalate(notice_id=informed.pk, by=coordinator, reason="keine Einigung")
     client.force_login(district_admin)
     html = client.get(reverse("staffing:escalation_list")).content.decode()
-    assert "keine Einigung" in html and "Weisung im Einzelfall" in html
-    assert reverse("staffing:notice_action", args=[informed.pk, "decide"]) in html
+    assert "keine Einigung" in html
+    form_url = reverse("staffing:escalation_decide", args=[informed.pk])
+    assert f'href="{form_url}?next=/eskalationen/"' in html and f'hx-get="{form_url}?next=/eskalationen/"' in html
+    form_page = client.get(form_url, {"next": "/eskalationen/"}).content.decode()
+    assert "keine Einigung" in form_page and "Weisung im Einzelfall" in form_page
+    assert f'action="{form_url}"' in form_page
