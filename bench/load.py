@@ -2,7 +2,8 @@
 headless, loopback), mixing reads and writes of all three roles (bench/locustfile.py), and the same
 50-user mix while the deadline sweep approves 10,000 notices.
 
-gunicorn runs sized for the 2 CPUs: 2 worker processes × 4 threads (gthread; BENCH_WORKERS, BENCH_THREADS),
+gunicorn runs sized for the 2 CPUs: 2 worker processes × 8 threads (gthread; BENCH_WORKERS, BENCH_THREADS;
+8 threads, not 4: at 200 users the requests queued behind busy threads, p95 5.6 s with 4, 1.3 s with 8),
 the psycopg 3 pool (DB_POOL=true) per process. The users log in one after the other, --spawn-rate a second
 (default 1: a ramp; 20 a second queued 200 Argon2 logins of about 0.3 CPU seconds each, and their first
 clicks came in one burst); the figures are reset one longest think time after the last login. Runs, each
@@ -40,7 +41,7 @@ from bench.common import RESULTS, ROOT, bench_env, save, setup_django  # noqa: E
 LOGIN_SLACK = 120  # the ramp plus this bounds the logins; the stats are reset after the last one, `seconds` more
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))  # two CPUs: one process per CPU,
-THREADS = int(os.environ.get("BENCH_THREADS", "4"))  # threads to overlap the database round trips
+THREADS = int(os.environ.get("BENCH_THREADS", "8"))  # threads to overlap the database round trips
 CLK = os.sysconf("SC_CLK_TCK")
 
 
@@ -179,6 +180,89 @@ def prepare_sweep(n: int) -> None:
         notices.write()
 
 
+TOP_UP_REF = "Last-Test"
+
+
+def top_up(users: int, districts: int, per_account: int = 12) -> dict:
+    """The load's writes find their work in every run (bench data only): each clerk account's city gets back to
+    `per_account` complete drafts (PS-2.2: submit), each coordination account's district to `per_account`
+    informed notices in their week (PS-2.3/2.4: clear, Bedenken) per account, on positions of their own
+    ('LT-…', written in bulk as seed_scale writes). Without it a run used up what the previous one left and
+    the writes fell back to comments. Returns what it added."""
+    setup_django()
+    from collections import Counter
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.db import transaction
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from bench.accounts import account
+    from staffing.management.commands.seed_scale import Table
+    from staffing.models import (
+        Candidate,
+        Employment,
+        Function,
+        Office,
+        PlacementNotice,
+        Position,
+        Qualification,
+        User,
+    )
+
+    logins = {name: role for role, name in (account(n, districts) for n in range(users))
+              if role in ("clerk", "koordination")}
+    sharing = Counter(name for _role, name in (account(n, districts) for n in range(users)))  # users per login
+    wanted: dict[tuple[int, str], list] = {}  # (regional office, state) -> [how many, a clerk of its city]
+    for user in User.objects.filter(username__in=logins).select_related("organisation"):
+        org = user.organisation
+        if logins[user.username] == "clerk":  # the clerk's own city
+            office = Office.objects.filter(kind=Office.Kind.REGIONAL, city_id=org.city_id).first()
+            state, clerk = "draft", user.pk
+        else:  # the coordination office sees its district's notices: they go to its first city
+            office = (Office.objects.filter(kind=Office.Kind.REGIONAL, district_id=org.district_id)
+                      .order_by("pk").first())
+            state = "informed"
+            clerk = office and User.objects.filter(organisation__city_id=office.city_id).values_list(
+                "pk", flat=True).first()
+        if office:
+            wanted.setdefault((office.pk, state), [0, clerk])[0] += per_account * sharing[user.username]
+    present = {(row["office_id"], row["state"]): row["n"] for row in PlacementNotice.objects.filter(
+        office_id__in={office for office, _state in wanted}, state__in=["draft", "informed"]).values(
+        "office_id", "state").annotate(n=Count("pk")).order_by()}
+    todo = [(office, state, clerk) for (office, state), (want, clerk) in wanted.items()
+            for _ in range(max(0, want - present.get((office, state), 0)))]
+    function = Function.objects.get(code=Function.Code.PLACEMENT)
+    now = timezone.now().replace(microsecond=0)
+    today = timezone.localdate()
+    positions, notices, candidates = Table(Position), Table(PlacementNotice), Table(Candidate)
+    serial = Position.objects.filter(number__startswith="LT-").count()
+    for k, (office, _state, _clerk) in enumerate(todo, start=serial + 1):
+        positions.add(office_id=office, function_id=function.pk, number=f"LT-{k:06d}", title="Arbeitsvermittler/in",
+                      grade="EG 9c", fte=Decimal("1.000"), is_active=True)
+    positions.assign_ids()
+    for position, (office, state, clerk) in zip(positions.rows, todo, strict=True):
+        received = {} if state == "draft" else {
+            "received_at": now, "period_ends_at": now + timedelta(days=7),
+            "period_last_day": today + timedelta(days=6), "reminder_due_at": now + timedelta(days=5)}
+        notices.add(office_id=office, position_id=position["id"], function_id=function.pk, state=state,
+                    reference=TOP_UP_REF, planned_start=today + timedelta(days=60), reason="Nachbesetzung",
+                    goals_statement="Die Besetzung sichert die Beratung und Vermittlung.", created_by_id=clerk,
+                    created_at=now, updated_at=now, **received)
+    notices.assign_ids()
+    for notice in notices.rows:
+        candidates.add(notice_id=notice["id"], full_name="Lena Lasttest", employment=Employment.values[0],
+                       grade="EG 9c", qualification=Qualification.DEGREE, qualification_detail="Soziale Arbeit",
+                       months_experience=24, professional_background="Beratung und Vermittlung im SGB II")
+    added = {state: sum(1 for _o, s, _c in todo if s == state) for state in ("draft", "informed")}
+    with transaction.atomic():
+        positions.write()
+        notices.write()
+        candidates.write()
+    return added
+
+
 def sweeper(started_file: str, out: str) -> None:
     """Internal: waits for the measured window, then sweeps once and writes its time and count."""
     setup_django()
@@ -215,6 +299,7 @@ def run(label: str, *, users: int, seconds: int, districts: int, sweep: int = 0,
     sweep_out = RESULTS / f"load-sweep-{label}.json"
     sweep_out.unlink(missing_ok=True)
     sweep_process = None
+    topped_up = top_up(users, districts)
     if sweep:
         prepare_sweep(sweep)
         sweep_process = subprocess.Popen([sys.executable, __file__, "--sweeper", str(started_file), str(sweep_out)],
@@ -261,6 +346,7 @@ def run(label: str, *, users: int, seconds: int, districts: int, sweep: int = 0,
     out = parse(prefix, label, users, seconds)
     out["think_seconds"] = [float(x) for x in think.split(",")]
     out["spawn_rate"] = spawn_rate
+    out["topped_up"] = topped_up
     out["settle_seconds"] = settle
     if meter is not None:
         meter.join(5)
@@ -298,6 +384,16 @@ def parse(prefix: Path, label: str, users: int, seconds: int) -> dict:
     failures = Path(f"{prefix}_failures.csv")
     out["failure_lines"] = failures.read_text().splitlines()[1:6] if failures.exists() else []
     return out
+
+
+WRITES = ("submit a notice", "clear a notice", "raise concerns (Bedenken)", "comment")
+
+
+def writes(result: dict) -> str:
+    """How many of each write the run made (the work topped up before it: `top_up`)."""
+    by_name = result.get("by_name", {})
+    return ", ".join(f"{name} {by_name.get(name, {}).get('requests', 0)}" for name in WRITES) + (
+        f" (added before the run: {result['topped_up']})" if result.get("topped_up") else "")
 
 
 def seeded_districts() -> int:
@@ -343,6 +439,7 @@ def main() -> None:
         t = r["total"]
         print(f"{label:28s} {t['requests']} requests, {t['failures']} failures, {t['rps']} req/s, "
               f"p50 {t['p50_ms']} ms, p95 {t['p95_ms']} ms, p99 {t['p99_ms']} ms"
+              + f"; writes {writes(r)}"
               + (f"; sweep {r['sweep']}" if sweep else "")
               + (f"; CPU % of one: {r['cpu']['percent_of_one_cpu']}" if r.get("cpu") else ""), flush=True)
         results.append(r)

@@ -23,13 +23,12 @@ import re
 from pathlib import Path
 
 import gevent
+from accounts import account  # bench/accounts.py (locust puts the locustfile's folder on the path)
 from locust import FastHttpUser, HttpUser, between, events, task
 
 LINK = re.compile(r'href="/mitteilungen/(\d+)/"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DISTRICTS = int(os.environ.get("BENCH_DISTRICTS", "100"))  # as seeded by make bench
-# role mix: 6 of 10 city clerks, 2 coordination offices, 1 district administration, 1 head
-ROLES = ["clerk"] * 6 + ["koordination"] * 2 + ["kreis", "leitung"]
 _counter = itertools.count()
 # Logins (Argon2, deliberately slow) happen once per user at the start; the figures of the main paths
 # are reset when the last user has logged in, and the login times are written to LOGIN_TIMES_FILE.
@@ -42,14 +41,6 @@ def _write_login_times(environment, **kwargs):
     if path:
         with open(path, "w") as f:
             json.dump(_login_ms, f)
-
-
-def account(n: int) -> tuple[str, str]:
-    role = ROLES[n % len(ROLES)]
-    district = 1 + (n * 7) % DISTRICTS
-    if role == "clerk":
-        return role, f"d{district:03d}-c{1 + n % 10:02d}-clerk{1 + n % 2}"
-    return role, f"d{district:03d}-{role}1"
 
 
 # Think time between two clicks of one user (BENCH_THINK_SECONDS "min,max"; bench/load.py sets it per run):
@@ -80,7 +71,7 @@ class Staff(Client):
     wait_time = between(*THINK)
 
     def on_start(self):
-        self.role, self.username = account(next(_counter))
+        self.role, self.username = account(next(_counter), DISTRICTS)
         page = self.client.get("/anmelden/", name="login form")
         token = CSRF.search(page.text).group(1)
         with self.client.post("/anmelden/", data={"username": self.username, "password": "bench",
