@@ -512,12 +512,22 @@ def unread_notification_count(user: User) -> int:
 
 # --- issue 17: the districts' agreement settings (rule sets) -----------------------------------------
 
+def _rule_set_queryset(district_id, at):
+    return (AgreementRuleSet.objects.filter(district_id=district_id, valid_from__lte=at)
+            .order_by("-valid_from", "-version")[:1])
+
+
+_rule_set_lookup = CompiledLookup(
+    AgreementRuleSet, _rule_set_queryset,
+    kinds=(int, (datetime.datetime, AgreementRuleSet._meta.get_field("valid_from"))))
+
+
 def rule_set_in_force(district_id: int, at=None) -> AgreementRuleSet | None:
     """Issue 17, point 1: the district's rule set for a receipt at `at` (default now): the latest version
-    whose `valid_from` has come; None for a district without one (then the environment's defaults)."""
-    at = at or timezone.now()
-    return (AgreementRuleSet.objects.filter(district_id=district_id, valid_from__lte=at)
-            .order_by("-valid_from", "-version").first())
+    whose `valid_from` has come; None for a district without one (then the environment's defaults).
+    Issue 16 (every page within 2x of its floor): the start page and the notice's pages read it on every
+    request, so the statement is compiled once per process (`staffing.compiled`, the same SQL and rows)."""
+    return _rule_set_lookup.first(district_id, at or timezone.now())
 
 
 def rule_set_districts_visible_to(user: User) -> QuerySet[District]:
