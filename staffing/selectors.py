@@ -342,6 +342,18 @@ def notifications_for(user: User):
         "notice", "notice__office__city", "notice__position", "notice__function")
 
 
+# issue 16 (every page within 2x of its floor): the columns the notifications page shows, with the notice's
+# name (`wording.notice_label`: number, city, position title or function) and its state (django-fsm reads it
+# when a notice is built); the body and the notice's other columns stay in the database
+NOTIFICATION_LIST_COLUMNS = ("url", "kind", "subject", "created_at", "read_at", "notice__state",
+                             "notice__office__city__name", "notice__position__title", "notice__function__name")
+
+
+def notifications_for_list(user: User):
+    """The notifications page's rows (`notifications_for`): only the columns the page shows (issue 16)."""
+    return notifications_for(user).only(*NOTIFICATION_LIST_COLUMNS)
+
+
 def notice_id_from_url(url: str) -> int | None:
     """The notice a page address of this site shows (its detail page), else None (issue 14: old
     notifications that carry only a link)."""

@@ -699,7 +699,7 @@ def career_track_delete(request, pk):
 @login_required
 def notification_list(request):
     """The user's in-app notifications."""
-    qs = selectors.notifications_for(request.user)
+    qs = selectors.notifications_for_list(request.user)
     page = ui.paginate(request, qs, per_page=PAGE_SIZE)
     page.object_list = selectors.name_notifications(request.user, page.object_list)
     return render(request, "staffing/notifications/list.html", {"page": page})
