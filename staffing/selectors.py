@@ -43,6 +43,7 @@ from .models import (
     Organisation,
     PlacementNotice,
     Position,
+    Role,
     StaffMember,
     User,
     Vacancy,
@@ -198,6 +199,47 @@ def _prefetched_empty(obj, name: str, model) -> None:
     obj._prefetched_objects_cache[name] = empty
 
 
+def _notice_detail_queryset(user: User, now) -> QuerySet[PlacementNotice]:
+    return notices_visible_to(user).select_related("created_by", "rule_set").annotate(
+        relations_present=_relations_present(), district_min_months_now=_district_min_months(now))
+
+
+def _stand_in(role: str, scope_id: int) -> User:
+    """An unsaved user of `role` whose organisation's city and district are `scope_id`: `notices_visible_to`
+    builds the role's scope rule from it (`access.notice_scope_q`), with `scope_id` as its one value."""
+    return User(is_active=True, is_superuser=False,
+                organisation=Organisation(pk=1, kind=role, city_id=scope_id, district_id=scope_id))
+
+
+# issue 16 (every page within 2x of its floor): the notice page's statement compiled once per process and role
+# (the role fixes the shape of the scope rule; the notice, the scope's city or district and the time are values)
+_notice_detail_lookups = {
+    role: CompiledLookup(
+        PlacementNotice,
+        lambda pk, scope_id, now, role=role: (  # as QuerySet.get() asks: unordered, by primary key
+            _notice_detail_queryset(_stand_in(role, scope_id), now).order_by().filter(pk=pk)[:1]),
+        kinds=(int, int, datetime.datetime))
+    for role in Role.values
+}
+
+
+def _notice_detail_row(user: User, pk) -> PlacementNotice:
+    """The notice's row for `notice_detail_for_user`, else Http404: for a user of a role with a city or district
+    scope the compiled statement (the ORM's statement, with LIMIT 1 for get()'s LIMIT 21), else the ORM."""
+    now = timezone.now()
+    role = access.role_of(user)
+    scope = access.scope_of(user)
+    scope_id = scope.city_id if scope.city_id is not None else scope.district_id
+    lookup = _notice_detail_lookups.get(role)
+    if lookup is None or user.is_superuser or scope.everything or scope_id is None or type(pk) is not int \
+            or access.notice_scope_q(_stand_in(role, scope_id)) != access.notice_scope_q(user):
+        return get_or_404(_notice_detail_queryset(user, now), pk)
+    notice = lookup.first(pk, scope_id, now)
+    if notice is None:
+        raise Http404
+    return notice
+
+
 def notice_detail_for_user(user: User, pk) -> PlacementNotice:
     """The notice with candidates, audit trail and comments in a fixed number of queries (PS-2).
 
@@ -208,9 +250,7 @@ def notice_detail_for_user(user: User, pk) -> PlacementNotice:
     The vacancy is not joined: with it the statement joins eight tables, and PostgreSQL's exhaustive search of
     their join orders took longer to plan (several ms, the page's largest single cost) than the small read by
     primary key that replaces it, which Django makes only where the notice names a vacancy."""
-    qs = notices_visible_to(user).select_related("created_by", "rule_set").annotate(
-        relations_present=_relations_present(), district_min_months_now=_district_min_months(timezone.now()))
-    notice = get_or_404(qs, pk)
+    notice = _notice_detail_row(user, pk)
     querysets = {
         "candidates": Candidate.objects.all(),
         "events": (NoticeEvent.objects.select_related("actor", "on_behalf_of")
