@@ -1,0 +1,68 @@
+"""Issue 16 (every measured page within 2x of its honest floor): the cheaper per-request work of the start page,
+the notice page and the notifications page gives what the ORM and Django give."""
+import pytest
+from django.db import models
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from staffing import hooks, selectors, services
+from staffing.models import AgreementRuleSet, NoticeState, Notification, PlacementNotice
+from staffing.states import NotificationKind
+
+from ..factories import CandidateFactory, PlacementNoticeFactory, PositionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _orm_notice(user, pk):
+    return selectors.get_or_404(selectors._notice_detail_queryset(user, timezone.now()), pk)
+
+
+def _columns(notice):
+    return {f.attname: getattr(notice, f.attname) for f in PlacementNotice._meta.concrete_fields}
+
+
+def test_the_compiled_notice_row_is_the_orms_and_keeps_the_scope(
+        witten_office, clerk_witten, clerk_hattingen, coordinator, django_assert_num_queries):
+    now = timezone.now()
+    informed = PlacementNoticeFactory(position=PositionFactory(office=witten_office), state=NoticeState.INFORMED,
+                                      received_at=now, period_ends_at=now + timezone.timedelta(days=7))
+    CandidateFactory(notice=informed)
+    draft = PlacementNoticeFactory(position=PositionFactory(office=witten_office))
+    for user, pk in ((clerk_witten, informed.pk), (clerk_witten, draft.pk), (coordinator, informed.pk)):
+        orm = _orm_notice(user, pk)
+        for _ in range(2):  # the first call compiles, the second reuses the statement
+            with django_assert_num_queries(1):
+                notice = selectors._notice_detail_row(user, pk)
+            assert _columns(notice) == _columns(orm)
+            assert (notice.relations_present, notice.district_min_months_now) == (
+                orm.relations_present, orm.district_min_months_now)
+            assert (notice.office.city.name, notice.position.title, notice.function.name) == (
+                orm.office.city.name, orm.position.title, orm.function.name)
+    # PS-2.2: the district does not see the city's draft; another city sees nothing of Witten
+    for user, pk in ((coordinator, draft.pk), (clerk_hattingen, informed.pk), (clerk_witten, informed.pk + 1000)):
+        with pytest.raises(Http404):
+            selectors._notice_detail_row(user, pk)
+
+
+def test_the_rule_set_in_force_is_the_orms(district):
+    now = timezone.now()
+    AgreementRuleSet.objects.filter(district=district).delete()
+    assert selectors.rule_set_in_force(district.pk) is None
+    first = services.rule_set_initial(district_id=district.pk)
+    for at in (now, now + timezone.timedelta(days=400), first.valid_from):
+        assert selectors.rule_set_in_force(district.pk, at) == (
+            AgreementRuleSet.objects.filter(district_id=district.pk, valid_from__lte=at)
+            .order_by("-valid_from", "-version").first())
+
+
+def test_a_notifications_kind_label_and_url_are_djangos(clerk_witten, witten_office):
+    notice = PlacementNoticeFactory(position=PositionFactory(office=witten_office))
+    field = Notification._meta.get_field("kind")
+    for kind in [*NotificationKind.values, "unbekannt"]:
+        n = Notification(recipient=clerk_witten, notice=notice, kind=kind, subject="s", body="b")
+        assert n.get_kind_display() == models.Model._get_FIELD_display(n, field)
+        assert n.get_absolute_url() == reverse("staffing:notice_detail", args=[notice.pk])
+    assert hooks.object_url("staffing:notice_detail", 0) == reverse("staffing:notice_detail", args=[0])
+    assert hooks.object_url("staffing:notice_detail", "12") == reverse("staffing:notice_detail", args=["12"])
