@@ -99,11 +99,25 @@ class ReportConfirmForm(forms.Form):
     remark = forms.CharField(label=_("Bemerkung"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def choices_read(field: forms.ModelChoiceField, objects) -> None:
+    """issue 16, point 4: the options of a model choice field from objects the page has read anyway (in the
+    queryset's order), instead of a query and new instances on every render; the submitted value is still
+    checked against the field's queryset. The same values and labels as the field's own iterator."""
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = [*empty, *((field.prepare_value(obj), field.label_from_instance(obj)) for obj in objects)]
+
+
 class TrainingNeedForm(forms.ModelForm):
     class Meta:
         model = TrainingNeed
         fields = ["topic", "function", "persons", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, functions=None, **kwargs):
+        """`functions`: the functions in their order (Function.Meta.ordering), read once for the page's forms."""
+        super().__init__(*args, **kwargs)
+        if functions is not None:
+            choices_read(self.fields["function"], functions)
 
 
 class PriorityForm(forms.Form):
@@ -127,10 +141,16 @@ class TrainingOfferForm(forms.ModelForm):
         widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2}),
                    "kind": forms.RadioSelect, "target_functions": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, needs, **kwargs):
+    def __init__(self, *args, needs, need_rows=None, functions=None, **kwargs):
+        """`need_rows`, `functions`: the needs (in the order of `needs`) and the functions (by sort order, name)
+        the page has read already, as the options (issue 16, point 4); without them each is read on render."""
         super().__init__(*args, **kwargs)
         self.fields["need"].queryset = needs
         self.fields["target_functions"].queryset = Function.objects.order_by("sort_order", "name")
+        if need_rows is not None:
+            choices_read(self.fields["need"], need_rows)
+        if functions is not None:
+            choices_read(self.fields["target_functions"], functions)
         self.fields["kind"].required = False  # without a choice: a general offer (as before issue 13)
 
     def clean_kind(self):

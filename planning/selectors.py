@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from staffing import access
 from staffing import selectors as staffing_selectors
-from staffing.models import City, Office, User
+from staffing.models import City, Function, Office, User
 
 from .models import (
     CapConsultation,
@@ -75,6 +75,25 @@ def participations_visible_to(user: User) -> QuerySet[TrainingParticipation]:
     return TrainingParticipation.objects.filter(
         staff_member__in=staffing_selectors.staff_visible_to(user)).select_related(
         "offer", "staff_member", "staff_member__office", "staff_member__function")
+
+
+def functions_in_order() -> list[Function]:
+    """The functions by sort order and name (Function.Meta.ordering): the options of the training page's forms,
+    read once for both (issue 16, point 4)."""
+    return list(Function.objects.all())
+
+
+def participation_lines_visible_to(user: User, limit: int = 200) -> list[dict]:
+    """PS-1.4: the lines "person (office): offer, start – status" of the training page, the first `limit` by the
+    offer's start: the five columns shown, read as values (issue 16, point 4: 200 rows of four model instances
+    each, with every staff column, cost more than the rest of the page's reads). The person as
+    `StaffMember.__str__`, the office as `Office.__str__`, the status by its label (resolved once per request)."""
+    labels = {value: str(label) for value, label in TrainingParticipation.Status.choices}
+    rows = participations_visible_to(user).order_by("offer__starts_on").values_list(
+        "staff_member__last_name", "staff_member__first_name", "staff_member__office__name", "offer__title",
+        "offer__starts_on", "status")[:limit]
+    return [{"person": f"{last}, {first}", "office": office, "title": title, "starts_on": starts_on,
+             "status": labels.get(status, status)} for last, first, office, title, starts_on, status in rows]
 
 
 def coaching_offers_visible_to(user: User) -> QuerySet[CoachingOffer]:
