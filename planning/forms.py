@@ -99,12 +99,34 @@ class ReportConfirmForm(forms.Form):
     remark = forms.CharField(label=_("Bemerkung"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ReadChoiceIterator(forms.models.ModelChoiceIterator):
+    """The options of a model choice field from objects already read (see `choices_read`): Django's own
+    iterator, but over a list; the empty option with the field's `empty_label` as it is when rendered (the
+    KERN field sets "Bitte wählen" then)."""
+
+    def __init__(self, field, objects):
+        super().__init__(field)
+        self.objects = objects
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.objects:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.objects) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.objects)
+
+
 def choices_read(field: forms.ModelChoiceField, objects) -> None:
     """issue 16, point 4: the options of a model choice field from objects the page has read anyway (in the
     queryset's order), instead of a query and new instances on every render; the submitted value is still
     checked against the field's queryset. The same values and labels as the field's own iterator."""
-    empty = [("", field.empty_label)] if field.empty_label is not None else []
-    field.choices = [*empty, *((field.prepare_value(obj), field.label_from_instance(obj)) for obj in objects)]
+    field.iterator = lambda f: ReadChoiceIterator(f, objects)
+    field.widget.choices = field.choices
 
 
 class TrainingNeedForm(forms.ModelForm):

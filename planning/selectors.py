@@ -5,7 +5,7 @@ district. Coaching participants are visible to the coordination office only (PS-
 """
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from staffing import access
 from staffing import selectors as staffing_selectors
@@ -19,6 +19,7 @@ from .models import (
     CoachingSignup,
     QuarterlyReport,
     ReimbursementCap,
+    TrainingKind,
     TrainingNeed,
     TrainingOffer,
     TrainingParticipation,
@@ -75,6 +76,27 @@ def participations_visible_to(user: User) -> QuerySet[TrainingParticipation]:
     return TrainingParticipation.objects.filter(
         staff_member__in=staffing_selectors.staff_visible_to(user)).select_related(
         "offer", "staff_member", "staff_member__office", "staff_member__function")
+
+
+def training_offer_rows_visible_to(user: User) -> list[dict]:
+    """PS-1.4, PS-3.2: the district's offers for the training page by start and title, as the values shown
+    (issue 16, point 4: no model instances): title, kind (its label), target functions (names by the functions'
+    order; none: for all), dates, place, places and the places booked (registrations not cancelled)."""
+    labels = {value: str(label) for value, label in TrainingKind.choices}
+    rows = list(training_offers_visible_to(user).annotate(
+        booked=Count("participations", filter=~Q(participations__status=TrainingParticipation.Status.CANCELLED))
+    ).order_by("starts_on", "title").values("pk", "title", "kind", "starts_on", "ends_on", "location", "places",
+                                             "booked"))
+    targets: dict[int, list[str]] = {row["pk"]: [] for row in rows}
+    if rows:
+        for offer_id, name in TrainingOffer.target_functions.through.objects.filter(
+                trainingoffer_id__in=list(targets)).order_by("function__sort_order", "function__name").values_list(
+                "trainingoffer_id", "function__name"):
+            targets[offer_id].append(name)
+    for row in rows:
+        row["kind_label"] = labels.get(row["kind"], row["kind"])
+        row["targets"] = targets[row["pk"]]
+    return rows
 
 
 def functions_in_order() -> list[Function]:

@@ -348,9 +348,6 @@ def vacancy_list(request):
 def training(request):
     user = request.user
     needs = selectors.training_needs_visible_to(user)
-    offers = selectors.training_offers_visible_to(user).annotate(
-        booked=Count("participations", filter=~Q(participations__status=TrainingParticipation.Status.CANCELLED))
-    ).prefetch_related("target_functions").order_by("starts_on", "title")  # a Count drops Meta.ordering
     need_form = offer_form = None
     need_rows = list(needs)  # issue 16, point 4: the table and the offer form's options from one read
     may_report, may_offer = selectors.editable_office_for(user), can(user, "training_offer.create")
@@ -378,7 +375,8 @@ def training(request):
             else:
                 return redirect("planning:training")
     return render(request, "planning/training/index.html", {
-        "needs": need_rows, "offers": offers, "need_form": need_form, "offer_form": offer_form,
+        "needs": need_rows, "offers": selectors.training_offer_rows_visible_to(user),
+        "need_form": need_form, "offer_form": offer_form,
         "participations": selectors.participation_lines_visible_to(user, limit=200),
     })
 
