@@ -53,9 +53,10 @@ def report_for_user(user: User, pk) -> QuarterlyReport:
 
 
 def training_needs_visible_to(user: User) -> QuerySet[TrainingNeed]:
-    """Training needs (PS-3.2) of the offices in the user's scope."""
+    """Training needs (PS-3.2) of the offices in the user's scope, with the office and function the training page
+    shows (the office's city is not shown: not joined, issue 16, point 4)."""
     return TrainingNeed.objects.filter(office__in=staffing_selectors.offices_visible_to(user)).select_related(
-        "office", "office__city", "function")
+        "office", "function")
 
 
 def training_need_for_user(user: User, pk) -> TrainingNeed:
