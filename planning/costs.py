@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
+from django.db import connection
+from django.db.models import F, Func, JSONField
 
 from staffing.models import City, Office
 
@@ -67,6 +69,7 @@ def snapshot_estimate(rows: list[dict], quarter: Quarter, rates: dict[str, Decim
     its grade / 4 × FTE × days in the quarter / days of the quarter (rows of older reports carry no days:
     the whole quarter). A grade without a cost rate is listed and left out of the amount."""
     raw, fte_total, headcount, missing = Decimal("0"), Decimal("0"), 0, []
+    quarter_days = quarter.days  # a property computing two dates: once, not per row (issue 16, point 4)
     for row in rows:
         try:
             fte = Decimal(str(row.get("fte", "0")))
@@ -81,7 +84,7 @@ def snapshot_estimate(rows: list[dict], quarter: Quarter, rates: dict[str, Decim
                 missing.append(grade)
             continue
         days = row.get("days_in_quarter")
-        share = Decimal(min(int(days), quarter.days)) / Decimal(quarter.days) if days else Decimal("1")
+        share = Decimal(min(int(days), quarter_days)) / Decimal(quarter_days) if days else Decimal("1")
         raw += rate / 4 * fte * share
     return Estimate(cents(raw), headcount, fte_total, missing)
 
@@ -150,20 +153,50 @@ def current_caps(cities, year: int) -> dict[int, ReimbursementCap]:
     return caps
 
 
+PRICED_KEYS = ("grade", "fte", "days_in_quarter")  # what `snapshot_estimate` reads of a snapshot row
+
+
+class PricedRows(Func):
+    """issue 16, point 4: of each snapshot row only what `snapshot_estimate` reads, as [grade, fte, days] in
+    the rows' order (PostgreSQL): a report's rows carry some 15 keys per person (~43 kB for 100 people), the
+    estimate needs three. A missing grade or FTE becomes the default `row.get` gives ("" and "0"), a missing
+    day count null (= absent); present values, null included, come as they are stored."""
+
+    template = ("(SELECT jsonb_agg(y.v ORDER BY y.i) FROM (SELECT x.i, jsonb_build_array("  # sorts the 3 keys only
+                "coalesce(x.e->'grade', '\"\"'::jsonb), coalesce(x.e->'fte', '\"0\"'::jsonb), "
+                "x.e->'days_in_quarter') AS v "
+                "FROM jsonb_array_elements(%(expressions)s) WITH ORDINALITY AS x(e, i)) y)")
+    output_field = JSONField()
+
+
+def _reports(cities, quarter: Quarter) -> dict[int, QuarterlyReport]:
+    """The confirmed report of each city's regional office for the quarter, with the rows `snapshot_estimate`
+    prices: on PostgreSQL only their three priced keys (`PricedRows`), elsewhere the whole rows."""
+    reports = QuarterlyReport.objects.filter(
+        office__kind=Office.Kind.REGIONAL, office__city__in=cities, year=quarter.year, quarter=quarter.quarter,
+    ).annotate(city_of_office=F("office__city_id"))
+    if connection.vendor != "postgresql":
+        return {r.city_of_office: r for r in reports}
+    result = {}
+    for report in reports.defer("rows").annotate(priced=PricedRows("rows")):
+        report.priced_rows = [dict(zip(PRICED_KEYS, row, strict=True)) for row in report.priced or []]
+        result[report.city_of_office] = report
+    return result
+
+
 def cost_comparison(cities, quarter: Quarter) -> list[CityComparison]:
     """PS-6.2, PS-5.1: per city, its claim for the quarter, the estimate from its confirmed quarterly
     snapshot and the cap's quarter; no report, no figures. Four queries however many cities and rows."""
     cities = list(cities)
     rates = dict(CostRate.objects.values_list("grade", "annual_cost"))
     caps = current_caps(cities, quarter.year)
-    reports = {r.office.city_id: r for r in QuarterlyReport.objects.filter(
-        office__kind=Office.Kind.REGIONAL, office__city__in=cities, year=quarter.year, quarter=quarter.quarter,
-    ).select_related("office", "confirmed_by")}
+    reports = _reports(cities, quarter)
     limit = tolerance()
     result = []
     for city in cities:
         report = reports.get(city.pk)
-        estimate = snapshot_estimate(report.rows, quarter, rates) if report else None
+        rows = getattr(report, "priced_rows", None) if report else None
+        estimate = snapshot_estimate(report.rows if rows is None else rows, quarter, rates) if report else None
         result.append(CityComparison(city, quarter, report, estimate, caps.get(city.pk), limit))
     return result
 

@@ -99,11 +99,47 @@ class ReportConfirmForm(forms.Form):
     remark = forms.CharField(label=_("Bemerkung"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ReadChoiceIterator(forms.models.ModelChoiceIterator):
+    """The options of a model choice field from objects already read (see `choices_read`): Django's own
+    iterator, but over a list; the empty option with the field's `empty_label` as it is when rendered (the
+    KERN field sets "Bitte wählen" then)."""
+
+    def __init__(self, field, objects):
+        super().__init__(field)
+        self.objects = objects
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.objects:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.objects) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.objects)
+
+
+def choices_read(field: forms.ModelChoiceField, objects) -> None:
+    """issue 16, point 4: the options of a model choice field from objects the page has read anyway (in the
+    queryset's order), instead of a query and new instances on every render; the submitted value is still
+    checked against the field's queryset. The same values and labels as the field's own iterator."""
+    field.iterator = lambda f: ReadChoiceIterator(f, objects)
+    field.widget.choices = field.choices
+
+
 class TrainingNeedForm(forms.ModelForm):
     class Meta:
         model = TrainingNeed
         fields = ["topic", "function", "persons", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, functions=None, **kwargs):
+        """`functions`: the functions in their order (Function.Meta.ordering), read once for the page's forms."""
+        super().__init__(*args, **kwargs)
+        if functions is not None:
+            choices_read(self.fields["function"], functions)
 
 
 class PriorityForm(forms.Form):
@@ -127,10 +163,16 @@ class TrainingOfferForm(forms.ModelForm):
         widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2}),
                    "kind": forms.RadioSelect, "target_functions": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, needs, **kwargs):
+    def __init__(self, *args, needs, need_rows=None, functions=None, **kwargs):
+        """`need_rows`, `functions`: the needs (in the order of `needs`) and the functions (by sort order, name)
+        the page has read already, as the options (issue 16, point 4); without them each is read on render."""
         super().__init__(*args, **kwargs)
         self.fields["need"].queryset = needs
         self.fields["target_functions"].queryset = Function.objects.order_by("sort_order", "name")
+        if need_rows is not None:
+            choices_read(self.fields["need"], need_rows)
+        if functions is not None:
+            choices_read(self.fields["target_functions"], functions)
         self.fields["kind"].required = False  # without a choice: a general offer (as before issue 13)
 
     def clean_kind(self):

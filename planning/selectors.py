@@ -5,11 +5,11 @@ district. Coaching participants are visible to the coordination office only (PS-
 """
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from staffing import access
 from staffing import selectors as staffing_selectors
-from staffing.models import City, Office, User
+from staffing.models import City, Function, Office, User
 
 from .models import (
     CapConsultation,
@@ -19,6 +19,7 @@ from .models import (
     CoachingSignup,
     QuarterlyReport,
     ReimbursementCap,
+    TrainingKind,
     TrainingNeed,
     TrainingOffer,
     TrainingParticipation,
@@ -52,9 +53,10 @@ def report_for_user(user: User, pk) -> QuarterlyReport:
 
 
 def training_needs_visible_to(user: User) -> QuerySet[TrainingNeed]:
-    """Training needs (PS-3.2) of the offices in the user's scope."""
+    """Training needs (PS-3.2) of the offices in the user's scope, with the office and function the training page
+    shows (the office's city is not shown: not joined, issue 16, point 4)."""
     return TrainingNeed.objects.filter(office__in=staffing_selectors.offices_visible_to(user)).select_related(
-        "office", "office__city", "function")
+        "office", "function")
 
 
 def training_need_for_user(user: User, pk) -> TrainingNeed:
@@ -75,6 +77,46 @@ def participations_visible_to(user: User) -> QuerySet[TrainingParticipation]:
     return TrainingParticipation.objects.filter(
         staff_member__in=staffing_selectors.staff_visible_to(user)).select_related(
         "offer", "staff_member", "staff_member__office", "staff_member__function")
+
+
+def training_offer_rows_visible_to(user: User) -> list[dict]:
+    """PS-1.4, PS-3.2: the district's offers for the training page by start and title, as the values shown
+    (issue 16, point 4: no model instances): title, kind (its label), target functions (names by the functions'
+    order; none: for all), dates, place, places and the places booked (registrations not cancelled)."""
+    labels = {value: str(label) for value, label in TrainingKind.choices}
+    rows = list(training_offers_visible_to(user).annotate(
+        booked=Count("participations", filter=~Q(participations__status=TrainingParticipation.Status.CANCELLED))
+    ).order_by("starts_on", "title").values("pk", "title", "kind", "starts_on", "ends_on", "location", "places",
+                                             "booked"))
+    targets: dict[int, list[str]] = {row["pk"]: [] for row in rows}
+    if rows:
+        for offer_id, name in TrainingOffer.target_functions.through.objects.filter(
+                trainingoffer_id__in=list(targets)).order_by("function__sort_order", "function__name").values_list(
+                "trainingoffer_id", "function__name"):
+            targets[offer_id].append(name)
+    for row in rows:
+        row["kind_label"] = labels.get(row["kind"], row["kind"])
+        row["targets"] = targets[row["pk"]]
+    return rows
+
+
+def functions_in_order() -> list[Function]:
+    """The functions by sort order and name (Function.Meta.ordering): the options of the training page's forms,
+    read once for both (issue 16, point 4)."""
+    return list(Function.objects.all())
+
+
+def participation_lines_visible_to(user: User, limit: int = 200) -> list[dict]:
+    """PS-1.4: the lines "person (office): offer, start – status" of the training page, the first `limit` by the
+    offer's start: the five columns shown, read as values (issue 16, point 4: 200 rows of four model instances
+    each, with every staff column, cost more than the rest of the page's reads). The person as
+    `StaffMember.__str__`, the office as `Office.__str__`, the status by its label (resolved once per request)."""
+    labels = {value: str(label) for value, label in TrainingParticipation.Status.choices}
+    rows = participations_visible_to(user).order_by("offer__starts_on").values_list(
+        "staff_member__last_name", "staff_member__first_name", "staff_member__office__name", "offer__title",
+        "offer__starts_on", "status")[:limit]
+    return [{"person": f"{last}, {first}", "office": office, "title": title, "starts_on": starts_on,
+             "status": labels.get(status, status)} for last, first, office, title, starts_on, status in rows]
 
 
 def coaching_offers_visible_to(user: User) -> QuerySet[CoachingOffer]:

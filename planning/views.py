@@ -348,16 +348,16 @@ def vacancy_list(request):
 def training(request):
     user = request.user
     needs = selectors.training_needs_visible_to(user)
-    offers = selectors.training_offers_visible_to(user).annotate(
-        booked=Count("participations", filter=~Q(participations__status=TrainingParticipation.Status.CANCELLED))
-    ).prefetch_related("target_functions").order_by("starts_on", "title")  # a Count drops Meta.ordering
     need_form = offer_form = None
-    if selectors.editable_office_for(user):
+    need_rows = list(needs)  # issue 16, point 4: the table and the offer form's options from one read
+    may_report, may_offer = selectors.editable_office_for(user), can(user, "training_offer.create")
+    functions = selectors.functions_in_order() if may_report or may_offer else None  # both forms' options
+    if may_report:
         need_form = forms.TrainingNeedForm(request.POST if request.POST.get("form") == "need" else None,
-                                           prefix="need")
-    if can(user, "training_offer.create"):
+                                           prefix="need", functions=functions)
+    if may_offer:
         offer_form = forms.TrainingOfferForm(request.POST if request.POST.get("form") == "offer" else None,
-                                             prefix="offer", needs=needs)
+                                             prefix="offer", needs=needs, need_rows=need_rows, functions=functions)
     if request.method == "POST":
         form = need_form if request.POST.get("form") == "need" else offer_form
         if form is None:
@@ -375,8 +375,9 @@ def training(request):
             else:
                 return redirect("planning:training")
     return render(request, "planning/training/index.html", {
-        "needs": needs, "offers": offers, "need_form": need_form, "offer_form": offer_form,
-        "participations": selectors.participations_visible_to(user).order_by("offer__starts_on")[:200],
+        "needs": need_rows, "offers": selectors.training_offer_rows_visible_to(user),
+        "need_form": need_form, "offer_form": offer_form,
+        "participations": selectors.participation_lines_visible_to(user, limit=200),
     })
 
 

@@ -261,3 +261,17 @@ def test_a_bad_amount_after_the_quarter_is_confirmed_goes_back_to_the_list_with_
     response = _post_confirm(client, clerk_witten, "zwölf")
     assert response.status_code == 302 and response["Location"] == reverse("planning:report_list")
     assert QuarterlyReport.objects.get().personnel_costs == Decimal("1000.00")
+
+
+def test_the_page_prices_odd_snapshot_rows_as_the_estimate_does(witten, witten_office, rates, clerk_witten):
+    """issue 16, point 4: on PostgreSQL the comparison reads only the priced keys of each row (`PricedRows`);
+    missing keys, a null grade, numbers and extra keys give the estimate of the whole rows, in their order."""
+    report_rows = [{"grade": "EG 9c", "fte": "x"}, {"grade": "EG 9c", "fte": "1", "days_in_quarter": 500},
+                   {}, {"grade": "Z 1", "fte": 0.5}, {"grade": None, "fte": None, "days_in_quarter": None},
+                   {"grade": "A 9", "fte": 1, "days_in_quarter": 46, "name": "Adler, Anna"}, {"grade": "Y 2"}]
+    QuarterlyReport.objects.create(office=witten_office, year=Q3.year, quarter=Q3.quarter, as_of=Q3.end,
+                                   confirmed_by=clerk_witten, rows=report_rows, personnel_costs=Decimal("62000"))
+    expected = snapshot_estimate(report_rows, Q3, {"EG 9c": Decimal("80000"), "A 9": Decimal("72000")})
+    estimate = comparison(witten).estimate
+    assert estimate == expected
+    assert estimate.missing_rates == ["", "Z 1", None, "Y 2"] and estimate.headcount == 7

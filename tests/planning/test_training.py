@@ -68,3 +68,20 @@ def test_staff_register_lists_training_participation(client, clerk_witten, offer
     client.force_login(clerk_witten)
     html = client.get(reverse("planning:staff_register")).content.decode()
     assert "Gesprächsführung (02/2027, angemeldet)" in html
+
+
+def test_the_forms_offer_the_needs_and_functions_read_once_with_the_german_empty_choice(
+        client, coordinator, witten_office, functions, offer):
+    """issue 16, point 4: the offer form's needs and both forms' functions come from the page's one read of
+    each; the selects still start with "Bitte wählen", a chosen need is kept after a refused post."""
+    need = TrainingNeed.objects.create(office=witten_office, topic="Sucht & Abhängigkeit", persons=2,
+                                       created_by=coordinator)
+    client.force_login(coordinator)
+    html = client.get(reverse("planning:training")).content.decode()
+    assert "---------" not in html and '<option value="" selected>Bitte wählen</option>' in html
+    assert f'<option value="{need.pk}">Sucht &amp; Abhängigkeit</option>' in html
+    assert all(f">{f.name}</label>" in html or f">{f.name}<" in html for f in functions.values())  # target boxes
+    data = {"form": "offer", "offer-title": "KdU", "offer-starts_on": "2027-03-02", "offer-ends_on": "2027-03-01",
+            "offer-location": "online", "offer-places": "20", "offer-need": str(need.pk)}
+    html = client.post(reverse("planning:training"), data).content.decode()
+    assert f'<option value="{need.pk}" selected>Sucht &amp; Abhängigkeit</option>' in html
