@@ -27,6 +27,9 @@ _PLACEHOLDERS = {
 }
 
 
+_INT64 = (-(2 ** 63), 2 ** 63 - 1)
+
+
 class _Compiled:
     def __init__(self, queryset, placeholders, fields):
         query = queryset.query
@@ -108,8 +111,12 @@ class CompiledLookup:
         return compiled
 
     def first(self, *values):
+        """The row for these values, or None. A value of another type, or an integer beyond 64 bits (e.g. a
+        hostile id in a URL: SQLite cannot bind it, the ORM answers "no row" for it), takes the ORM path."""
         compiled = self._for()
-        if compiled is None or any(type(v) is not kind and not (kind is datetime.datetime and isinstance(v, kind))
-                                   for v, (kind, _field) in zip(values, self.kinds, strict=True)):
+        if compiled is None or any(
+                (type(v) is not kind and not (kind is datetime.datetime and isinstance(v, kind)))
+                or (kind is int and not _INT64[0] <= v <= _INT64[1])
+                for v, (kind, _field) in zip(values, self.kinds, strict=True)):
             return next(iter(self.build(*values)), None)
         return compiled.first(values)

@@ -46,6 +46,17 @@ def test_the_compiled_notice_row_is_the_orms_and_keeps_the_scope(
             selectors._notice_detail_row(user, pk)
 
 
+
+@pytest.mark.parametrize("pk", [2 ** 63, 10 ** 30, -(2 ** 63) - 1])
+def test_an_id_beyond_64_bits_is_not_found_not_a_server_error(client, clerk_witten, witten_office, pk):
+    """Hostile input: the compiled statement cannot bind such a number (SQLite); the ORM path answers 404."""
+    PlacementNoticeFactory(position=PositionFactory(office=witten_office))
+    with pytest.raises(Http404):
+        selectors._notice_detail_row(clerk_witten, pk)
+    client.force_login(clerk_witten)
+    if pk > 0:  # the URL converter takes only digits
+        assert client.get(f"/mitteilungen/{pk}/").status_code == 404
+
 def test_the_rule_set_in_force_is_the_orms(district):
     now = timezone.now()
     AgreementRuleSet.objects.filter(district=district).delete()

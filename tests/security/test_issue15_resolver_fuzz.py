@@ -168,6 +168,7 @@ REAL_IDS = {
     ("staffing:notice_action", "pk"): _notices,
     ("staffing:notice_action", "name"): lambda world: list(world["action_names"]),
     ("staffing:notice_comment", "pk"): _notices,
+    ("staffing:escalation_decide", "pk"): _notices,  # issue 16: the decision form of an escalation row
     ("staffing:career_track_edit", "pk"): _ids("staffing.GradeCareerTrack"),
     ("staffing:career_track_delete", "pk"): _ids("staffing.GradeCareerTrack"),
     ("staffing:rule_set_edit", "pk"): _ids("staffing.District"),  # issue 17
