@@ -171,15 +171,17 @@ class PricedRows(Func):
 
 def _reports(cities, quarter: Quarter) -> dict[int, QuarterlyReport]:
     """The confirmed report of each city's regional office for the quarter, with the rows `snapshot_estimate`
-    prices: on PostgreSQL only their three priced keys (`PricedRows`), elsewhere the whole rows."""
+    prices as `priced_rows`: on PostgreSQL only their three priced keys (`PricedRows`), elsewhere the whole rows."""
     reports = QuarterlyReport.objects.filter(
         office__kind=Office.Kind.REGIONAL, office__city__in=cities, year=quarter.year, quarter=quarter.quarter,
     ).annotate(city_of_office=F("office__city_id"))
-    if connection.vendor != "postgresql":
-        return {r.city_of_office: r for r in reports}
+    slim = connection.vendor == "postgresql"
+    if slim:
+        reports = reports.defer("rows").annotate(priced=PricedRows("rows"))
     result = {}
-    for report in reports.defer("rows").annotate(priced=PricedRows("rows")):
-        report.priced_rows = [dict(zip(PRICED_KEYS, row, strict=True)) for row in report.priced or []]
+    for report in reports:
+        report.priced_rows = ([dict(zip(PRICED_KEYS, row, strict=True)) for row in report.priced or []] if slim
+                              else report.rows)
         result[report.city_of_office] = report
     return result
 
@@ -195,8 +197,7 @@ def cost_comparison(cities, quarter: Quarter) -> list[CityComparison]:
     result = []
     for city in cities:
         report = reports.get(city.pk)
-        rows = getattr(report, "priced_rows", None) if report else None
-        estimate = snapshot_estimate(report.rows if rows is None else rows, quarter, rates) if report else None
+        estimate = snapshot_estimate(report.priced_rows, quarter, rates) if report else None
         result.append(CityComparison(city, quarter, report, estimate, caps.get(city.pk), limit))
     return result
 
