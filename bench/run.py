@@ -2,10 +2,15 @@
 
 Creates the bench database if it is missing (DATABASE_URL, default bench_perf), migrates, then grows
 the data in stages (BENCH_STAGES, default 10,100,300 districts: 109,590, 479,240 and 1,002,600
-notices; seed_scale is idempotent, so each stage only adds districts) and measures the pages at each
-stage for the largest district (1) and a small one; then the EXPLAIN comparison, the deadline sweep
-and the HTTP load at the last stage, and writes the tables to docs/performance.md and the summary to
-the README (between bench markers), with the machine's load before and after.
+notices; seed_scale is idempotent, so each stage only adds districts, and ends with VACUUM (ANALYZE)).
+Each stage but the last is frozen as a copy (<db>_s10, <db>_s100: CREATE DATABASE ... TEMPLATE) on which
+its pages are measured, at this run and at later ones (a database that already holds more districts than a
+stage whose copy is missing is dropped and seeded again). The pages are measured at each stage for the
+largest district (1) and a small one; the growth from the second-last to the last stage is measured side
+by side, in passes that alternate between the frozen copy and the last stage (GROWTH_PASSES pairs). Then
+the EXPLAIN comparison, the deadline sweep and the HTTP load at the last stage, and the tables are written
+to docs/performance.md and the summary to the README (between bench markers), with the machine's load
+before and after.
 Environment: BENCH_STAGES (10,100,300), BENCH_DISTRICTS (one stage of N districts, for a quick look;
 used when BENCH_STAGES is not set), BENCH_SCALE (notices per district × factor, 1), BENCH_RUNS (page/floor
 pairs per round, 5), BENCH_ROUNDS (3), BENCH_SWEEP_NOTICES (10000), BENCH_LOAD_SECONDS (60),
@@ -28,25 +33,79 @@ from bench.common import RESULTS, ROOT, bench_env, machine, save  # noqa: E402
 PY = str(ROOT / ".venv/bin/python") if (ROOT / ".venv/bin/python").exists() else sys.executable
 
 
+def _admin_url(url: str) -> tuple[str, str]:
+    parsed = urlparse(url)
+    return parsed.path.lstrip("/"), parsed._replace(path="/postgres").geturl()
+
+
 def ensure_database(url: str) -> None:
     import psycopg
 
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
+    name, admin = _admin_url(url)
     with psycopg.connect(admin, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
             print(f"created database {name}", flush=True)
 
 
-def step(name: str, args: list[str], timings: dict, *, label: str = "") -> None:
+def stage_url(url: str, n: int) -> str:
+    """The frozen copy of the data as it was at the stage of n districts (issue 16, point 8)."""
+    parsed = urlparse(url)
+    return parsed._replace(path=f"{parsed.path}_s{n}").geturl()
+
+
+def database_exists(url: str) -> bool:
+    import psycopg
+
+    name, admin = _admin_url(url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        return bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone())
+
+
+def seeded_districts(url: str) -> int:
+    """How many seed_scale districts the database holds (0 before the first migrate)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        if not conn.execute("SELECT to_regclass('staffing_district')").fetchone()[0]:
+            return 0
+        return conn.execute("SELECT count(*) FROM staffing_district WHERE slug LIKE 'bench-d%%'").fetchone()[0]
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    name, admin = _admin_url(url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name])
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def snapshot(url: str, copy_url: str) -> float:
+    """Freeze the database as it is now (CREATE DATABASE ... TEMPLATE, a file copy): the pages of this stage are
+    measured on the copy, at every later run too, and the growth passes compare it with the last stage side by
+    side."""
+    import psycopg
+
+    t0 = time.monotonic()
+    name, admin = _admin_url(url)
+    copy = _admin_url(copy_url)[0]
+    drop_database(copy_url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name])
+        conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}" STRATEGY FILE_COPY')
+    return round(time.monotonic() - t0, 1)
+
+
+def step(name: str, args: list[str], timings: dict, *, label: str = "", url: str = "") -> None:
     if name in os.environ.get("BENCH_SKIP", "").split(","):
         print(f"== {name}: skipped", flush=True)
         return
-    print(f"== {label or name}: {' '.join(args)}", flush=True)
+    env = bench_env() | ({"DATABASE_URL": url} if url else {})
+    print(f"== {label or name}: {' '.join(args)}" + (f" (on {urlparse(url).path.lstrip('/')})" if url else ""),
+          flush=True)
     t0 = time.monotonic()
-    subprocess.run([PY, *args], cwd=ROOT, env=bench_env(), check=True)
+    subprocess.run([PY, *args], cwd=ROOT, env=env, check=True)
     timings[label or name] = round(time.monotonic() - t0, 1)
 
 
@@ -58,23 +117,52 @@ def stages(env) -> list[int]:
     return [10, 100, 300]
 
 
+GROWTH_PASSES = 3  # pairs of interleaved passes (earlier stage, last stage) for the growth figure; the median
+
+
 def main() -> None:
     env = bench_env()
     started = time.monotonic()
-    ensure_database(env["DATABASE_URL"])
+    url = env["DATABASE_URL"]
+    ensure_database(url)
     before = machine()
     timings: dict[str, float] = {}
     steps = stages(env)
     scale = env.get("BENCH_SCALE", "1")
+    seeding = "seed" not in env.get("BENCH_SKIP", "").split(",")
+    # Every stage is measured on its own data: the stages before the last are frozen copies (<db>_sN). A database
+    # that already holds more districts than a stage whose copy is missing cannot show that stage: start afresh.
+    missing = [n for n in steps[:-1] if not database_exists(stage_url(url, n))]
+    if seeding and missing and seeded_districts(url) > min(missing):
+        print(f"== {urlparse(url).path.lstrip('/')} holds {seeded_districts(url)} districts, more than the stage of "
+              f"{min(missing)} whose copy is missing: dropped, seeded again from the first stage", flush=True)
+        drop_database(url)
+        ensure_database(url)
     step("migrate", ["manage.py", "migrate", "--no-input", "-v0"], timings)
     for n in steps:  # issue 16, point 8: the cost of the pages as the data grows
-        step("seed", ["manage.py", "seed_scale", "--districts", str(n), "--scale", scale], timings,
-             label=f"seed {n}")
-        final = n == steps[-1]  # the full table at the last stage; fewer runs before (time of the full run)
+        final = n == steps[-1]
+        frozen = "" if final else stage_url(url, n)
+        if frozen and database_exists(frozen):
+            step("migrate", ["manage.py", "migrate", "--no-input", "-v0"], timings, label=f"migrate {n}", url=frozen)
+        else:
+            step("seed", ["manage.py", "seed_scale", "--districts", str(n), "--scale", scale], timings,
+                 label=f"seed {n}")
+            if frozen and seeding:
+                timings[f"copy {n}"] = snapshot(url, frozen)
+                print(f"== copy {n}: {urlparse(frozen).path.lstrip('/')} in {timings[f'copy {n}']} s", flush=True)
+        # the full table at the last stage; fewer runs before (time of the full run)
         step("pages", ["bench/pages.py", "--runs", env.get("BENCH_RUNS", "5") if final else "3",
                        "--rounds", env.get("BENCH_ROUNDS", "3") if final else "2", "--small-among", str(steps[0]),
                        "--out", f"pages-{n}", *(["--memory"] if final else ["--skip", "CSV export"])],
-             timings, label=f"pages {n}")  # the export reads one district: measured once, at the last stage
+             timings, label=f"pages {n}", url=frozen if frozen and database_exists(frozen) else "")
+    # The growth from the second-last to the last stage, measured side by side: passes on the frozen copy and on
+    # the last stage alternate (A B A B), so both see the same machine.
+    if len(steps) > 1 and database_exists(stage_url(url, steps[-2])):
+        for k in range(GROWTH_PASSES):
+            for n in steps[-2:]:
+                step("pages", ["bench/pages.py", "--runs", "5", "--rounds", "1", "--small-among", str(steps[0]),
+                               "--out", f"growth-{n}-{k + 1}", "--skip", "CSV export"], timings,
+                     label=f"growth {n} pass {k + 1}", url="" if n == steps[-1] else stage_url(url, n))
     last = RESULTS / f"pages-{steps[-1]}.json"
     if last.exists():
         shutil.copyfile(last, RESULTS / "pages.json")
@@ -84,7 +172,8 @@ def main() -> None:
                   "--users", env.get("BENCH_LOAD_USERS", "50,200"),
                   "--sweep-notices", env.get("BENCH_SWEEP_NOTICES", "10000")], timings)
     save("run", {"machine_before": before, "machine_after": machine(), "districts": steps[-1], "stages": steps,
-                 "scale": float(scale), "timings": timings, "total_seconds": round(time.monotonic() - started, 1),
+                 "growth_passes": GROWTH_PASSES, "scale": float(scale), "timings": timings,
+                 "total_seconds": round(time.monotonic() - started, 1),
                  "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())})
     subprocess.run([PY, "bench/report.py"], cwd=ROOT, env=env, check=True)
     print(f"== make bench done in {time.monotonic() - started:.0f} s: docs/performance.md", flush=True)
