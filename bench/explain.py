@@ -91,6 +91,12 @@ def main() -> None:
         results["text_search_positions"] = {
             "index": "none: the positions of the scope (query shape)", "what": "without = every position joined",
             "sql": sql, "with": plan(cursor, sql, params), "without": plan(cursor, old_sql, old_params)}
+    # 4. the coordination office's notifications page (25 newest): one index range instead of a scan of the whole
+    # country's notifications and a sort
+    qs = selectors.notifications_for_list(user)[:25]
+    sql, params = qs.query.sql_with_params()
+    results["notifications"] = {"index": "notification_inbox_idx", "sql": sql,
+                                **with_and_without("notification_inbox_idx", sql, params)}
     for name, r in results.items():
         print(f"== {name}: without {r['index']}\n{r['without']}\n== with\n{r['with']}\n")
     save("explain", results)

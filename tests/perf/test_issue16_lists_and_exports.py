@@ -182,3 +182,21 @@ def test_the_operators_unfiltered_notice_changelist_takes_the_count_from_the_tab
     assert response.status_code == 200 and not response.context["cl"].paginator.estimated
     assert "etwa" not in response.content.decode()
     assert any(q["sql"].upper().startswith("SELECT COUNT(") for q in ctx.captured_queries)
+
+
+@pytest.mark.services
+def test_a_persons_newest_notifications_are_read_from_one_index_range_without_a_sort(coordinator):
+    """Issue 16: the notifications page reads one person's 25 newest through `notification_inbox_idx`
+    (recipient, -created_at, -id). Before, PostgreSQL scanned the whole country's notifications and sorted
+    them: the page grew with every district."""
+    from staffing import selectors
+    from staffing.models import Notification
+    assert any(index.name == "notification_inbox_idx" and list(index.fields) == ["recipient", "-created_at", "-id"]
+               for index in Notification._meta.indexes)
+    sql, params = selectors.notifications_for_list(coordinator)[:25].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is tiny: ask whether the index serves
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "notification_inbox_idx" in plan, plan
+    assert "Sort" not in plan, plan
