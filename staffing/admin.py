@@ -82,7 +82,8 @@ def scoped(*names, list_filter=ScopedRelatedFieldListFilter):
 
 
 # the relation paths used in list_filter below (a test checks that no relation filter is left unscoped)
-RELATED_FILTERS = {"district", "city", "office__city", "position__office__city", "function", "organisation"}
+RELATED_FILTERS = {"district", "city", "office__city", "office__district", "position__office__city", "function",
+                   "organisation"}
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -205,8 +206,15 @@ class PlacementNoticeAdmin(ReadOnlyScopedAdmin):
     selector = staticmethod(selectors.notices_visible_to)
     list_display = ["pk", "office", "position", "state", "received_at", "period_ends_at"]
     list_filter = scoped("state", "office__city", list_filter=ScopedVisibleRelatedFieldListFilter)
+    # the operator sees the whole country: a sidebar of every city (3,000 at 300 districts) made the page grow with
+    # the country and is no way to choose; the operator picks the district
+    national_list_filter = scoped("state", "office__district", list_filter=ScopedVisibleRelatedFieldListFilter)
     list_select_related = ["office", "position"]
     ordering = ("-created_at", "-id")
+
+    def get_list_filter(self, request):
+        """A district's people filter by their cities; the operator (scope: everything) by district."""
+        return self.national_list_filter if access.scope_of(request.user).everything else self.list_filter
     show_full_result_count = False
     paginator = EstimatedCountPaginator  # the operator's view of all notices: no COUNT of a million rows
 

@@ -200,3 +200,30 @@ def test_a_persons_newest_notifications_are_read_from_one_index_range_without_a_
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "notification_inbox_idx" in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_the_operators_notice_changelist_filters_by_district_not_by_every_city_of_the_country(
+        client, district_staff, witten_office, other_district):
+    """Issue 16: the operator's sidebar offers the districts (a list of every city, 3,000 at 300 districts, made
+    the page grow with the country); a district's staff still choose among their own cities."""
+    from ..factories import CityFactory, RegionalOfficeFactory
+    foreign = RegionalOfficeFactory(city=CityFactory(district=other_district, name="Ratingen", slug="ratingen"))
+    PlacementNoticeFactory(position=PositionFactory(office=foreign))
+    url = reverse("admin:staffing_placementnotice_changelist")
+
+    def offered(response):
+        changelist = response.context["cl"]
+        return {str(spec.title): {str(choice["display"]) for choice in spec.choices(changelist)}
+                for spec in changelist.filter_specs}
+
+    _superuser(client)
+    response = client.get(url)
+    assert response.status_code == 200
+    sidebar = offered(response)
+    districts = next(choices for title, choices in sidebar.items() if other_district.name in choices)
+    assert witten_office.district.name in districts
+    assert not any("Ratingen" in choices or "Witten" in choices for choices in sidebar.values())
+    response = client.get(url, {"office__district__id__exact": other_district.pk})
+    assert response.status_code == 200 and response.context["cl"].result_count == 1
+    client.force_login(district_staff)
+    assert any("Witten" in choices for choices in offered(client.get(url)).values())

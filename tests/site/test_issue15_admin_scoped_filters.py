@@ -59,7 +59,7 @@ def test_every_relation_filter_of_every_admin_is_scoped():
     scoped filter (all apps)."""
     unscoped = []
     for model, model_admin in admin.site._registry.items():
-        for entry in model_admin.list_filter:
+        for entry in [*model_admin.list_filter, *getattr(model_admin, "national_list_filter", [])]:
             if isinstance(entry, str) and get_fields_from_path(model, entry)[-1].is_relation:
                 unscoped.append(f"{model.__name__}: {entry}")
             elif (isinstance(entry, tuple) and not issubclass(entry[1], ScopedRelatedFieldListFilter)
