@@ -146,10 +146,10 @@ def vacancy_for_user(user: User, pk) -> Vacancy:
     return get_or_404(vacancies_visible_to(user), pk)
 
 
-def notices_waiting_for(user: User) -> QuerySet[PlacementNotice]:
+def notices_waiting_for(user: User, *, now=None) -> QuerySet[PlacementNotice]:
     """What waits for this user now (PS-2.2 to PS-2.6): the notices in a state where the user's role has a
     due step (staffing.states), the running weeks first by their end, then the oldest change."""
-    q = states.waiting_q(user, access.role_of(user))
+    q = states.waiting_q(user, access.role_of(user), now=now)
     if q is None:
         return PlacementNotice.objects.none()
     return notices_visible_to(user).filter(q).order_by(F("period_ends_at").asc(nulls_last=True), "updated_at", "pk")
@@ -204,11 +204,27 @@ def _notice_detail_queryset(user: User, now) -> QuerySet[PlacementNotice]:
         relations_present=_relations_present(), district_min_months_now=_district_min_months(now))
 
 
-def _stand_in(role: str, scope_id: int) -> User:
+def _stand_in(role: str, scope_id: int, user_id: int | None = None) -> User:
     """An unsaved user of `role` whose organisation's city and district are `scope_id`: `notices_visible_to`
-    builds the role's scope rule from it (`access.notice_scope_q`), with `scope_id` as its one value."""
-    return User(is_active=True, is_superuser=False,
+    builds the role's scope rule from it (`access.notice_scope_q`), with `scope_id` as its one value
+    (`user_id`: its primary key, for a rule that names the user, e.g. the head's own statement)."""
+    return User(pk=user_id, is_active=True, is_superuser=False,
                 organisation=Organisation(pk=1, kind=role, city_id=scope_id, district_id=scope_id))
+
+
+def _scope_stand_in(user: User) -> tuple[str, int] | None:
+    """(role, scope id) when the stand-in user of that role and scope has the user's scope rules for notices
+    and offices (`_stand_in`), so a statement compiled for the role serves the user; else None (the ORM)."""
+    role = access.role_of(user)
+    scope = access.scope_of(user)
+    scope_id = scope.city_id if scope.city_id is not None else scope.district_id
+    if role not in Role.values or user.is_superuser or scope.everything or scope_id is None:
+        return None
+    stand_in = _stand_in(role, scope_id, user.pk)
+    if access.notice_scope_q(stand_in) != access.notice_scope_q(user) \
+            or access.office_scope_q(stand_in, "position__office") != access.office_scope_q(user, "position__office"):
+        return None
+    return role, scope_id
 
 
 # issue 16 (every page within 2x of its floor): the notice page's statement compiled once per process and role
@@ -357,15 +373,72 @@ def notice_export_values(qs: QuerySet[PlacementNotice], *, chunk_size: int = 500
     return qs.values_list(*NOTICE_EXPORT_COLUMNS).iterator(chunk_size=chunk_size)
 
 
+def _state_counts_queryset(user: User):
+    return notices_visible_to(user).order_by().values_list("state").annotate(n=Count("pk"))
+
+
 def notice_state_counts(user: User) -> dict[str, int]:
-    """Visible notices counted by state."""
-    return dict(notices_visible_to(user).order_by().values_list("state").annotate(n=Count("pk")))
+    """Visible notices counted by state. Issue 16, point 3 (every page within 2x of its floor): the start
+    page's statement, compiled once per process and role (`_start_page_lookups`)."""
+    stand_in = _scope_stand_in(user)
+    if stand_in is None:
+        return dict(_state_counts_queryset(user))
+    role, scope_id = stand_in
+    return dict(_start_page_lookups[role]["counts"].rows(scope_id))
+
+
+def notices_waiting_rows(user: User, limit: int, *, now=None) -> list[PlacementNotice]:
+    """The first `limit` rows of `notices_waiting_for` (PS-2.2 to PS-2.6), for the start page: issue 16,
+    point 3: the statement compiled once per process and role (same SQL and rows as the ORM's)."""
+    now = now or timezone.now()
+    stand_in = _scope_stand_in(user)
+    if stand_in is None or limit != START_PAGE_WAITING:
+        return list(notices_waiting_for(user, now=now)[:limit])
+    role, scope_id = stand_in  # a role with no step to take: the ORM's empty queryset, no query
+    return _start_page_lookups[role]["waiting"].rows(scope_id, user.pk, now)
+
+
+def vacancies_open_longer_rows(user: User, days: int, limit: int, today=None) -> list[Vacancy]:
+    """PS-4.3: the first `limit` rows of `vacancies_open_longer_than(user, days)`, for the start page: issue
+    16, point 3: the statement compiled once per process and role (same SQL and rows as the ORM's)."""
+    before = long_open_before(today, days=days)
+    stand_in = _scope_stand_in(user)
+    if stand_in is None or limit != START_PAGE_VACANCIES:
+        return list(_long_open_queryset(user, before)[:limit])
+    role, scope_id = stand_in
+    return _start_page_lookups[role]["vacancies"].rows(scope_id, before)
+
+
+def _long_open_queryset(user: User, before) -> QuerySet[Vacancy]:
+    return vacancies_visible_to(user).filter(refilled_on__isnull=True, vacated_on__lt=before).order_by("vacated_on")
 
 
 def vacancies_open_longer_than(user: User, days: int | None = None) -> QuerySet[Vacancy]:
     """PS-4.3: vacancies open longer than `days` days (default: the flag rule, `vacancy_flag_days`)."""
-    return vacancies_visible_to(user).filter(refilled_on__isnull=True,
-                                             vacated_on__lt=long_open_before(days=days)).order_by("vacated_on")
+    return _long_open_queryset(user, long_open_before(days=days))
+
+
+# the start page's rows: the waiting notices and the long-open vacancies (one more than shown: the count of
+# the whole list costs a query only when the list is cut)
+START_PAGE_WAITING = 50
+START_PAGE_VACANCIES = 21
+
+# Issue 16, point 3 (every page within 2x of its floor): the start page's three statements compiled once per
+# process and role (the role fixes the shape of the scope rule and of the waiting rule; the scope's city or
+# district, the user, the time and the flag day are values); a stand-in user of the role gives the rules
+_start_page_lookups = {
+    role: {
+        "counts": CompiledLookup(PlacementNotice, lambda scope_id, role=role: _state_counts_queryset(
+            _stand_in(role, scope_id)), many=True),
+        "waiting": CompiledLookup(PlacementNotice, lambda scope_id, user_id, now, role=role: notices_waiting_for(
+            _stand_in(role, scope_id, user_id), now=now)[:START_PAGE_WAITING],
+            kinds=(int, int, (datetime.datetime, PlacementNotice._meta.get_field("period_ends_at"))), many=True),
+        "vacancies": CompiledLookup(Vacancy, lambda scope_id, before, role=role: _long_open_queryset(
+            _stand_in(role, scope_id), before)[:START_PAGE_VACANCIES],
+            kinds=(int, (datetime.date, Vacancy._meta.get_field("vacated_on"))), many=True),
+    }
+    for role in Role.values
+}
 
 
 def escalations_visible_to(user: User) -> QuerySet[PlacementNotice]:

@@ -102,12 +102,14 @@ def home(request):
     counts = selectors.notice_state_counts(user)
     state_counts = [(state, label, counts.get(state, 0)) for state, label in NoticeState.choices]
     role = access.role_of(user)
-    waiting = [(n, n.meaning.duty_of(role).todo) for n in selectors.notices_waiting_for(user)[:50]]
+    waiting = [(n, n.meaning.duty_of(role).todo)
+               for n in selectors.notices_waiting_rows(user, selectors.START_PAGE_WAITING)]
     flag_days = selectors.vacancy_flag_days(access.scope_of(user).district_id)  # issue 17: the district's
     today = timezone.localdate()
-    long_open = selectors.vacancies_open_longer_than(user, flag_days)
-    shown = list(long_open[:LONG_VACANCIES_SHOWN + 1])  # the count costs a query only when the list is cut
-    long_count = len(shown) if len(shown) <= LONG_VACANCIES_SHOWN else long_open.count()
+    # the count costs a query only when the list is cut
+    shown = selectors.vacancies_open_longer_rows(user, flag_days, LONG_VACANCIES_SHOWN + 1, today)
+    long_count = (len(shown) if len(shown) <= LONG_VACANCIES_SHOWN
+                  else selectors.vacancies_open_longer_than(user, flag_days).count())
     return render(request, "staffing/home.html", {
         "state_counts": state_counts,
         "waiting": waiting,
