@@ -51,7 +51,8 @@ PINNED = {
     # candidates of the access log cost no query of their own
     "staffing:notice_detail": {"clerk": 7, "coordination": 7, "district_admin": 7, "head": 7},
     "staffing:escalation_list": {"coordination": 4, "district_admin": 4},  # issue 16: + the pager's COUNT
-    "staffing:notification_list": {"clerk": 4, "coordination": 4},
+    # issue 16, point 3: the pager's total counted in the page's own statement (COUNT(*) OVER ()): one fewer
+    "staffing:notification_list": {"clerk": 3, "coordination": 3},
     "planning:capacity": {"clerk": 10, "coordination": 10},  # issue 13: + staff and vacancies (PS-4.1)
     "planning:coaching": {"clerk": 6, "coordination": 6},
     "planning:costs": {"clerk": 6, "district_admin": 6},  # issue 12: the cuts left for their own ledger
