@@ -44,7 +44,8 @@ PINNED = {
     # issue 13: + offices, staff and vacancies of the continuity panel (PS-4.1) for the district's start page
     # issue 17: + the district's rule set (vacancy flag days) on the start page, the vacancy list and the register
     # issue 16, point 1: the panel's SQL aggregates: staff, the middle tenures (median), vacancies (+1)
-    "staffing:home": {"clerk": 6, "coordination": 10, "district_admin": 10, "head": 6},
+    # issue 16, point 3: the panel's three aggregates sent as one statement (UNION ALL, -2)
+    "staffing:home": {"clerk": 6, "coordination": 8, "district_admin": 8, "head": 6},
     "staffing:notice_list": {"clerk": 6, "coordination": 6, "district_admin": 6, "head": 6},
     # issue 12: + the notice's goals (PS-2.1) and its cuts of the administrative-cost reimbursement (PS-2.5);
     # issue 16, point 4: an empty relation, the certificate's outcome, the district's minimum months and the
