@@ -340,13 +340,14 @@ def _days_between(later: str, earlier: str) -> str:
 
 def panel_report(offices, year: int, *, today: datetime.date | None = None) -> ContinuityReport:
     """Issue 16, point 1: the figures of `year` only (what the start panel shows: the table, no chart) from SQL
-    aggregates instead of every staff row, three statements returning a few rows per office: GROUP BY office
-    for the leavers (also by reason), the headcount on each month end and the tenure count and sum; the middle
-    one or two tenures per office and of all offices (window functions: SQLite has no percentile_cont); GROUP BY
-    office for the vacancies. The same definitions and arithmetic as `continuity_report` (`figures_from_counts`)
-    and the same figures on SQLite and PostgreSQL (tests/planning/test_continuity_figures.py compares both paths).
-    Hand-written SQL: the ORM built the ~25 conditional aggregates slower (~15 ms per request, pyinstrument)
-    than `continuity_report` read and counted the rows. Other databases: `continuity_report`."""
+    aggregates instead of every staff row, three aggregates returning a few rows per office, sent as one
+    statement (issue 16, point 3: UNION ALL, one round trip): GROUP BY office for the leavers (also by reason),
+    the headcount on each month end and the tenure count and sum; the middle one or two tenures per office and
+    of all offices (window functions: SQLite has no percentile_cont); GROUP BY office for the vacancies. The
+    same definitions and arithmetic as `continuity_report` (`figures_from_counts`) and the same figures on
+    SQLite and PostgreSQL (tests/planning/test_continuity_figures.py compares both paths). Hand-written SQL:
+    the ORM built the ~25 conditional aggregates slower (~15 ms per request, pyinstrument) than
+    `continuity_report` read and counted the rows. Other databases: `continuity_report`."""
     today = today or timezone.localdate()
     if connection.vendor not in ("postgresql", "sqlite"):
         return continuity_report(offices, year, years_back=0, today=today)
@@ -376,34 +377,46 @@ def panel_report(offices, year: int, *, today: datetime.date | None = None) -> C
             unknown = " OR s.leave_reason = ''" if value == LeaveReason.UNKNOWN else ""
             columns.append(f"SUM(CASE WHEN {left} AND (s.leave_reason = %s{unknown}) THEN 1 ELSE 0 END)")
             params += [start, end, value]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT s.office_id, {', '.join(columns)} FROM {people} s WHERE s.office_id IN ({in_offices}) "
-                "AND s.joined_on <= %s AND (s.left_on IS NULL OR s.left_on >= %s) GROUP BY s.office_id",
-                [*params, *ids, end, start])
-            staff = {row[0]: row[1:] for row in cursor.fetchall()}
+        gap = _days_between("v.refilled_on", "v.vacated_on")
+        # issue 16, point 3 (a cheap request): the three aggregates in one statement (UNION ALL, one round trip
+        # and one plan instead of three), each arm marked by its first column and padded to the widest with NULL
+        arms = [
+            ("staff", ["s.office_id", *columns],
+             f"FROM {people} s WHERE s.office_id IN ({in_offices}) AND s.joined_on <= %s "
+             "AND (s.left_on IS NULL OR s.left_on >= %s) GROUP BY s.office_id", [*params, *ids, end, start]),
             # the middle one or two tenures of each office and of all offices together (the medians)
-            cursor.execute(
-                f"SELECT office_id, days, rank_office, size_office, rank_all, size_all FROM (SELECT s.office_id, "
-                f"{tenure} AS days, ROW_NUMBER() OVER (PARTITION BY s.office_id ORDER BY {tenure}) AS rank_office, "
-                f"COUNT(*) OVER (PARTITION BY s.office_id) AS size_office, ROW_NUMBER() OVER (ORDER BY {tenure}) "
-                f"AS rank_all, COUNT(*) OVER () AS size_all FROM {people} s WHERE s.office_id IN ({in_offices}) "
-                f"AND {present}) ranked WHERE rank_office IN ((size_office + 1) / 2, (size_office + 2) / 2) "
-                "OR rank_all IN ((size_all + 1) / 2, (size_all + 2) / 2)",
-                [ref, ref, ref, ref, ref, ref, *ids, ref, ref])
-            for office_id, days, rank, size, rank_all, size_all in cursor.fetchall():
+            ("middle", ["office_id", "days", "rank_office", "size_office", "rank_all", "size_all"],
+             f"FROM (SELECT s.office_id, {tenure} AS days, ROW_NUMBER() OVER (PARTITION BY s.office_id ORDER BY "
+             f"{tenure}) AS rank_office, COUNT(*) OVER (PARTITION BY s.office_id) AS size_office, ROW_NUMBER() OVER "
+             f"(ORDER BY {tenure}) AS rank_all, COUNT(*) OVER () AS size_all FROM {people} s WHERE s.office_id IN "
+             f"({in_offices}) AND {present}) ranked WHERE rank_office IN ((size_office + 1) / 2, (size_office + 2) "
+             "/ 2) OR rank_all IN ((size_all + 1) / 2, (size_all + 2) / 2)",
+             [ref, ref, ref, ref, ref, ref, *ids, ref, ref]),
+            ("vacancy", ["p.office_id", "COUNT(*)",
+                         f"SUM(CASE WHEN v.refilled_on IS NOT NULL AND {gap} <= 30 THEN 1 ELSE 0 END)",
+                         f"SUM(CASE WHEN v.refilled_on IS NOT NULL AND {gap} <= 90 THEN 1 ELSE 0 END)",
+                         "SUM(CASE WHEN v.refilled_on IS NULL THEN 1 ELSE 0 END)"],
+             f"FROM {vacancy} v JOIN {position} p ON p.id = v.position_id WHERE p.office_id IN ({in_offices}) "
+             "AND v.vacated_on >= %s AND v.vacated_on <= %s GROUP BY p.office_id", [*ids, start, end]),
+        ]
+        width = max(len(select) for _kind, select, _rest, _params in arms)
+        sql = " UNION ALL ".join(
+            f"SELECT '{kind}' AS arm, {', '.join([*select, *['NULL'] * (width - len(select))])} {rest}"
+            for kind, select, rest, _params in arms)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [p for _kind, _select, _rest, arm_params in arms for p in arm_params])
+            result = cursor.fetchall()
+        for arm, *row in result:
+            if arm == "staff":
+                staff[row[0]] = tuple(row[1:1 + len(columns)])
+            elif arm == "middle":
+                office_id, days, rank, size, rank_all, size_all = row[:6]
                 if rank in ((size + 1) // 2, (size + 2) // 2):
                     middles[office_id].append((rank, days))
                 if rank_all in ((size_all + 1) // 2, (size_all + 2) // 2):
                     middles[None].append((rank_all, days))
-            gap = _days_between("v.refilled_on", "v.vacated_on")
-            cursor.execute(
-                f"SELECT p.office_id, COUNT(*), SUM(CASE WHEN v.refilled_on IS NOT NULL AND {gap} <= 30 THEN 1 ELSE 0 "
-                f"END), SUM(CASE WHEN v.refilled_on IS NOT NULL AND {gap} <= 90 THEN 1 ELSE 0 END), SUM(CASE WHEN "
-                f"v.refilled_on IS NULL THEN 1 ELSE 0 END) FROM {vacancy} v JOIN {position} p ON p.id = v.position_id "
-                f"WHERE p.office_id IN ({in_offices}) AND v.vacated_on >= %s AND v.vacated_on <= %s "
-                "GROUP BY p.office_id", [*ids, start, end])
-            vacancies = {row[0]: row[1:] for row in cursor.fetchall()}
+            else:
+                vacancies[row[0]] = tuple(row[1:5])
 
     def figures(office: Office | None, keys: list[int]) -> ContinuityFigures:
         rows = [staff[k] for k in keys if k in staff]

@@ -18,6 +18,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import connections
+from django.db.models import Count, Window
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import translation
 from django.utils.functional import cached_property
@@ -267,6 +268,30 @@ def id_or_404(value) -> int:
 def paginate(request, qs, *, per_page: int) -> Page:
     """The page named by `?seite=`; a missing, malformed or too large number gives the first or last page."""
     return Paginator(qs, per_page).get_page(request.GET.get(PAGE_PARAMETER))
+
+
+PAGE_TOTAL = "page_total"
+
+
+def paginate_counted_in_rows(request, qs, *, per_page: int) -> Page:
+    """`paginate` in one statement instead of two (issue 16, point 3: a cheap request): the page's rows carry the
+    total as `COUNT(*) OVER ()` (annotation PAGE_TOTAL), so no separate COUNT(*) is sent. For row sets the
+    database reads whole anyway to sort them (a user's own notifications: no index in their order), not for
+    large scopes (the window would read every row where COUNT(*) reads an index). Same page, same total, same
+    answers to a missing, malformed, too small or too large number as `paginate`: only a number the page
+    reads rows for (missing or 1, 2, ...) takes the one statement; an empty page beyond the first, or any other
+    value, takes `paginate`'s way (count, then the first or last page)."""
+    raw = request.GET.get(PAGE_PARAMETER) or "1"
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6 and int(raw) >= 1):
+        return paginate(request, qs, per_page=per_page)
+    number = int(raw)
+    bottom = (number - 1) * per_page
+    rows = list(qs.annotate(**{PAGE_TOTAL: Window(Count("*"))})[bottom:bottom + per_page])
+    if not rows and number > 1:
+        return paginate(request, qs, per_page=per_page)
+    paginator = Paginator(qs, per_page)
+    paginator.count = getattr(rows[0], PAGE_TOTAL) if rows else 0  # the cached_property's value
+    return Page(rows, number, paginator)
 
 
 def csv_cell(value) -> str:

@@ -702,7 +702,7 @@ def career_track_delete(request, pk):
 def notification_list(request):
     """The user's in-app notifications."""
     qs = selectors.notifications_for_list(request.user)
-    page = ui.paginate(request, qs, per_page=PAGE_SIZE)
+    page = ui.paginate_counted_in_rows(request, qs, per_page=PAGE_SIZE)  # issue 16, point 3: one statement
     page.object_list = selectors.name_notifications(request.user, page.object_list)
     return render(request, "staffing/notifications/list.html", {"page": page})
 

@@ -200,12 +200,20 @@ def period_explanation(notice) -> PeriodExplanation | None:
 def notice_label(notice) -> str:
     """How notifications name a notice (issue 14): "Mitteilung 10, Witten, Arbeitsvermittler/in" – number,
     city and the position's title (else the function)."""
-    parts = [_("Mitteilung %(number)s") % {"number": notice.pk}]
     office = getattr(notice, "office", None)
-    if office is not None and office.city_id:
-        parts.append(office.city.name)
-    if notice.position_id:
-        parts.append(notice.position.title)
-    elif notice.function_id:
-        parts.append(notice.function.name)
+    return notice_label_of(notice.pk, office.city.name if office is not None and office.city_id else None,
+                           notice.position.title if notice.position_id else None,
+                           notice.function.name if notice.function_id else None)
+
+
+def notice_label_of(number, city: str | None, position: str | None, function: str | None) -> str:
+    """`notice_label` from its parts (issue 16, point 3: the notifications page reads them as columns of its
+    rows): the city, if any; the position's title, else (no position) the function's name."""
+    parts = [_("Mitteilung %(number)s") % {"number": number}]
+    if city is not None:
+        parts.append(city)
+    if position is not None:
+        parts.append(position)
+    elif function is not None:
+        parts.append(function)
     return ", ".join(parts)

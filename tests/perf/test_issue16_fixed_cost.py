@@ -10,7 +10,7 @@ from staffing import hooks, selectors, services
 from staffing.models import AgreementRuleSet, NoticeState, Notification, PlacementNotice
 from staffing.states import NotificationKind
 
-from ..factories import CandidateFactory, PlacementNoticeFactory, PositionFactory
+from ..factories import CandidateFactory, FunctionFactory, PlacementNoticeFactory, PositionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,41 @@ def test_a_notifications_kind_label_and_url_are_djangos(clerk_witten, witten_off
         assert n.get_absolute_url() == reverse("staffing:notice_detail", args=[notice.pk])
     assert hooks.object_url("staffing:notice_detail", 0) == reverse("staffing:notice_detail", args=[0])
     assert hooks.object_url("staffing:notice_detail", "12") == reverse("staffing:notice_detail", args=["12"])
+
+
+def test_the_notifications_page_names_each_notice_as_notice_label_does(clerk_witten, witten_office):
+    """Issue 16, point 3: the notice's name read as columns of the notification's row is `wording.notice_label`
+    of the notice (with a position; without a position: the function; with neither)."""
+    from staffing import wording
+
+    with_position = PlacementNoticeFactory(position=PositionFactory(office=witten_office, title="Fallmanager/in"))
+    function_only = PlacementNoticeFactory(office=witten_office, position=None, function=FunctionFactory())
+    bare = PlacementNoticeFactory(office=witten_office, position=None, function=None)
+    for notice in (with_position, function_only, bare):
+        Notification.objects.create(recipient=clerk_witten, notice=notice, kind=NotificationKind.COMMENT,
+                                    subject="s", body="b")
+    rows = selectors.name_notifications(clerk_witten, selectors.notifications_for_list(clerk_witten))
+    assert {n.notice_id: n.about_label for n in rows} == {
+        notice.pk: wording.notice_label(PlacementNotice.objects.get(pk=notice.pk))
+        for notice in (with_position, function_only, bare)}
+    assert [n.pk for n in rows] == [n.pk for n in selectors.notifications_for(clerk_witten)]
+
+
+@pytest.mark.parametrize("seite", [None, "", "1", "2", "3", "4", "0", "-1", "abc", " 2", "2.0", "999",
+                                   "9" * 30, "²"])
+def test_the_pager_counted_in_the_rows_gives_paginates_page(rf, clerk_witten, witten_office, seite):
+    """Issue 16, point 3: `ui.paginate_counted_in_rows` (the total in the page's own statement) answers every
+    page number as `ui.paginate` does: same rows, same number, same total."""
+    from staffing import ui
+
+    notice = PlacementNoticeFactory(position=PositionFactory(office=witten_office))
+    for i in range(7):
+        Notification.objects.create(recipient=clerk_witten, notice=notice, kind=NotificationKind.COMMENT,
+                                    subject=f"s{i}", body="b")
+    request = rf.get("/", {} if seite is None else {"seite": seite})
+    for user in (clerk_witten, None):
+        qs = selectors.notifications_for_list(clerk_witten) if user else Notification.objects.none()
+        expected = ui.paginate(request, qs, per_page=3)
+        page = ui.paginate_counted_in_rows(request, qs, per_page=3)
+        assert (page.number, page.paginator.count, page.paginator.num_pages, [n.pk for n in page]) == (
+            expected.number, expected.paginator.count, expected.paginator.num_pages, [n.pk for n in expected])
