@@ -172,7 +172,8 @@ def prepare_sweep(n: int) -> None:
         received = ends_at - timedelta(days=8)
         notices = Table(PlacementNotice)
         for position_id in Position.objects.filter(office=office).order_by("pk").values_list("pk", flat=True)[:n]:
-            notices.add(office_id=office.pk, position_id=position_id, function_id=function.pk, state="informed",
+            notices.add(office_id=office.pk, district_id=district.pk, position_id=position_id, function_id=function.pk,
+                        state="informed",
                         reference="Last", received_at=received, period_ends_at=ends_at,
                         period_last_day=(ends_at - timedelta(days=1)).date(),
                         reminder_due_at=ends_at - timedelta(days=2), reminder_sent_at=ends_at - timedelta(days=2),
@@ -215,6 +216,7 @@ def top_up(users: int, districts: int, per_account: int = 12) -> dict:
               if role in ("clerk", "koordination")}
     sharing = Counter(name for _role, name in (account(n, districts) for n in range(users)))  # users per login
     wanted: dict[tuple[int, str], list] = {}  # (regional office, state) -> [how many, a clerk of its city]
+    district_of: dict[int, int] = {}  # regional office -> its district (the notice's district, issue 16)
     for user in User.objects.filter(username__in=logins).select_related("organisation"):
         org = user.organisation
         if logins[user.username] == "clerk":  # the clerk's own city
@@ -227,6 +229,7 @@ def top_up(users: int, districts: int, per_account: int = 12) -> dict:
             clerk = office and User.objects.filter(organisation__city_id=office.city_id).values_list(
                 "pk", flat=True).first()
         if office:
+            district_of[office.pk] = office.district_id
             wanted.setdefault((office.pk, state), [0, clerk])[0] += per_account * sharing[user.username]
     present = {(row["office_id"], row["state"]): row["n"] for row in PlacementNotice.objects.filter(
         office_id__in={office for office, _state in wanted}, state__in=["draft", "informed"]).values(
@@ -246,7 +249,8 @@ def top_up(users: int, districts: int, per_account: int = 12) -> dict:
         received = {} if state == "draft" else {
             "received_at": now, "period_ends_at": now + timedelta(days=7),
             "period_last_day": today + timedelta(days=6), "reminder_due_at": now + timedelta(days=5)}
-        notices.add(office_id=office, position_id=position["id"], function_id=function.pk, state=state,
+        notices.add(office_id=office, district_id=district_of[office], position_id=position["id"],
+                    function_id=function.pk, state=state,
                     reference=TOP_UP_REF, planned_start=today + timedelta(days=60), reason="Nachbesetzung",
                     goals_statement="Die Besetzung sichert die Beratung und Vermittlung.", created_by_id=clerk,
                     created_at=now, updated_at=now, **received)

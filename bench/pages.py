@@ -74,13 +74,17 @@ def scope_condition(user) -> tuple[str, int]:
 
 
 def notice_condition(user) -> tuple[str, int]:
-    """The scope of notices, as the visibility rule has it (district staff may not see the cities' drafts)."""
+    """The scope of notices, as the visibility rule has it (district staff may not see the cities' drafts); a
+    district by the notice's own district column (issue 16: notice_district_created_idx), a city by its office."""
     from staffing.models import NoticeState, PlacementNotice
     from staffing.selectors import notices_visible_to
 
     cond, scope = scope_condition(user)
+    by_city = cond.startswith("o.city_id")
+    if not by_city:
+        cond = cond.replace("o.district_id", "n.district_id")
     in_scope = PlacementNotice.objects.filter(state=NoticeState.DRAFT, **(
-        {"office__city_id": scope} if cond.startswith("o.city_id") else {"office__district_id": scope}))
+        {"office__city_id": scope} if by_city else {"district_id": scope}))
     if in_scope.exists() and not notices_visible_to(user).filter(state=NoticeState.DRAFT).exists():
         cond += " AND n.state <> 'draft'"
     return cond, scope
@@ -1216,8 +1220,8 @@ def main() -> None:
 
     setup_test_environment()  # the test Client records the template context only when instrumented
     settings.DEBUG = False
-    sizes = dict(PlacementNotice.objects.filter(office__district__slug__startswith="bench-d").values_list(
-        "office__district__slug").annotate(n=Count("pk")).order_by())
+    sizes = dict(PlacementNotice.objects.filter(district__slug__startswith="bench-d").values_list(
+        "district__slug").annotate(n=Count("pk")).order_by())
     districts = District.objects.filter(slug__startswith="bench-d").count()
     candidates = {slug: n for slug, n in sizes.items()
                   if not args.small_among or int(slug[len("bench-d"):]) <= args.small_among}
@@ -1227,7 +1231,7 @@ def main() -> None:
         users = district_users(index)
         district = users[1].organisation.district_id
         notices = sizes.get(f"bench-d{index:03d}", 0)
-        detail_pk = (NoticeEvent.objects.filter(notice__office__district_id=district).values("notice_id")
+        detail_pk = (NoticeEvent.objects.filter(notice__district_id=district).values("notice_id")
                      .order_by().annotate(n=Count("pk")).order_by("-n", "notice_id").first()["notice_id"])
         city_id = PlacementNotice.objects.get(pk=detail_pk).office.city_id
         which = "largest" if index == 1 else "small"

@@ -100,7 +100,8 @@ def prepare_batch(office, n: int, ends_at: datetime) -> list[int]:
                            "WHERE office_id = %s AND state = ANY(%s)", [office.pk, [str(s) for s in OPEN_STATES]])
         received = ends_at - timedelta(days=8)
         copy_rows(PlacementNotice, [
-            {"office_id": office.pk, "position_id": position_id, "function_id": None, "state": "informed",
+            {"office_id": office.pk, "district_id": office.district_id, "position_id": position_id,
+             "function_id": None, "state": "informed",
              "reference": "Frist", "received_at": received, "period_ends_at": ends_at,
              "period_last_day": (ends_at - timedelta(days=1)).date(), "reminder_due_at": ends_at - timedelta(days=2),
              "reminder_sent_at": ends_at - timedelta(days=2), "created_at": received, "updated_at": received}

@@ -72,8 +72,12 @@ def office_scope_q(user, office_path: str = "") -> Q | None:
 
 def notice_scope_q(user) -> Q | None:
     """PS-2.2: notices in the user's scope; a draft is the city's own working paper until it informs the
-    district, so only its city's clerks see it. None means everything."""
-    q = office_scope_q(user, "office")
+    district, so only its city's clerks see it. None means everything.
+
+    Issue 16: the district's people are scoped by the notice's own district (its office's, copied on creation),
+    not through the office: their lists read the district's rows from notice_district_created_idx instead of
+    every notice of the country in that order, filtered by the joined office."""
+    q = scope_q(user, city="office__city_id", district="district_id")
     if q is None or role_of(user) == Role.CITY_CLERK:
         return q
     return q & ~Q(state=NoticeState.DRAFT)

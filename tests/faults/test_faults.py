@@ -118,8 +118,8 @@ def due_notices(office, count: int) -> list[int]:
         Position(office=office, function=function, number=f"K-{i:04d}", title="Arbeitsvermittler/in",
                  grade="EG 9c", fte=1) for i in range(count)])
     PlacementNotice.objects.bulk_create([
-        PlacementNotice(office=office, position=p, function=function, planned_start=datetime.date(2027, 2, 1),
-                        reason="Nachbesetzung") for p in positions])
+        PlacementNotice(office=office, district_id=office.district_id, position=p, function=function,
+                        planned_start=datetime.date(2027, 2, 1), reason="Nachbesetzung") for p in positions])
     now = timezone.now()
     PlacementNotice.objects.update(state=NoticeState.INFORMED, received_at=now - datetime.timedelta(days=10),
                                    period_ends_at=now - datetime.timedelta(days=1),

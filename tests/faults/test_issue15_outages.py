@@ -304,8 +304,8 @@ office = Office.objects.get(pk=%(office)d)
 function = FunctionFactory()
 positions = Position.objects.bulk_create([Position(office=office, function=function, number="R%(tag)s-%%04d" %% i,
     title="Arbeitsvermittler/in", grade="EG 9c", fte=1) for i in range(%(count)d)])
-notices = PlacementNotice.objects.bulk_create([PlacementNotice(office=office, position=p, function=function,
-    planned_start=datetime.date(2027, 2, 1), reason="Nachbesetzung") for p in positions])
+notices = PlacementNotice.objects.bulk_create([PlacementNotice(office=office, district_id=office.district_id,
+    position=p, function=function, planned_start=datetime.date(2027, 2, 1), reason="Nachbesetzung") for p in positions])
 now = timezone.now()
 PlacementNotice.objects.filter(pk__in=[n.pk for n in notices]).update(state=NoticeState.INFORMED,
     received_at=now - datetime.timedelta(days=10), period_ends_at=now - datetime.timedelta(days=1),

@@ -410,8 +410,9 @@ class DistrictSeeder:
         leadership = position["_code"] in (Function.Code.OFFICE_HEAD, Function.Code.TEAM_LEAD)
         head_involved = leadership and rng.random() < 0.3
         vacancy = position.get("_vacancy") if state not in (NoticeState.PLACED, NoticeState.WITHDRAWN) else None
-        notice = self.notices.add(
-            office_id=office.pk, position=position, function_id=position["function_id"], vacancy=vacancy,
+        notice = self.notices.add(  # bulk: the district as PlacementNotice.save() sets it (issue 16)
+            office_id=office.pk, district_id=office.district_id, position=position,
+            function_id=position["function_id"], vacancy=vacancy,
             reference=f"{created_on.year}/{number:04d}", planned_start=created_on + timedelta(days=rng.randint(30, 90)),
             reason=rng.choice(["Nachbesetzung nach Ruhestand", "Nachbesetzung nach Wechsel", "Stellenmehrung",
                                "Rückkehr aus Elternzeit"]),
