@@ -97,6 +97,17 @@ def main() -> None:
     sql, params = qs.query.sql_with_params()
     results["notifications"] = {"index": "notification_inbox_idx", "sql": sql,
                                 **with_and_without("notification_inbox_idx", sql, params)}
+    # 5. a district's notices newest first (the notice list, the admin changelist of district staff): the district's
+    # own range instead of the country's notices in that order, filtered by district
+    qs = selectors.notices_visible_to(user).order_by("-created_at", "-id")[:100]
+    sql, params = qs.query.sql_with_params()
+    results["district_notices_newest_first"] = {"index": "notice_district_created_idx", "sql": sql,
+                                                **with_and_without("notice_district_created_idx", sql, params)}
+    # 6. the district administration's escalation page (notices in consultation or escalated)
+    qs = selectors.escalations_visible_to(User.objects.get(username="d001-kreis1"))[:10]
+    sql, params = qs.query.sql_with_params()
+    results["escalations"] = {"index": "notice_district_state_idx", "sql": sql,
+                              **with_and_without("notice_district_state_idx", sql, params)}
     for name, r in results.items():
         print(f"== {name}: without {r['index']}\n{r['without']}\n== with\n{r['with']}\n")
     save("explain", results)

@@ -7,6 +7,7 @@ import datetime
 
 from django.conf import settings
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -16,6 +17,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
     prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
@@ -441,12 +444,21 @@ _start_page_lookups = {
 }
 
 
+# PS-2.4/2.5: the escalation page's order, stated (escalations, consultations, proposals). Issue 16: sorting by the
+# state column itself let PostgreSQL walk notice_state_deadline_idx backwards through every open notice of the
+# country (5,454 rows for 11 at 300 districts); with the order as an expression it reads the district's few rows
+# from notice_district_state_idx and sorts them (8.5 ms -> 1.5 ms).
+ESCALATION_ORDER = Case(When(state=NoticeState.ESCALATED, then=Value(0)),
+                        When(state=NoticeState.CONSULTATION, then=Value(1)), default=Value(2),
+                        output_field=IntegerField())
+
+
 def escalations_visible_to(user: User) -> QuerySet[PlacementNotice]:
     """PS-2.4/2.5: notices in consultation (also with a proposed agreement) or escalated to the district
     administration: escalations first, then consultations, then proposals; oldest change first."""
     return notices_visible_to(user).filter(
         state__in=[NoticeState.ESCALATED, NoticeState.CONSULTATION, NoticeState.AGREEMENT_PROPOSED]
-    ).order_by("-state", "updated_at")
+    ).order_by(ESCALATION_ORDER, "updated_at")
 
 
 def notifications_for(user: User):
