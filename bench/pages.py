@@ -492,7 +492,8 @@ def floor_escalations(user, ctx, *, limit=None) -> tuple[str, dict]:
     SELECT {COLUMNS}, o.name AS office, (n.state = 'escalated' AND {decides}) AS may_decide,
            count(*) OVER () AS total {SCOPE}
      WHERE {cond} AND n.state IN ('escalated', 'consultation', 'agreement_proposed')
-     ORDER BY n.state DESC, n.updated_at {f'LIMIT {int(limit)}' if limit else ''}
+     ORDER BY CASE n.state WHEN 'escalated' THEN 0 WHEN 'consultation' THEN 1 ELSE 2 END, n.updated_at
+     {f'LIMIT {int(limit)}' if limit else ''}
     """
     return sql, {"scope": scope}
 
