@@ -125,7 +125,9 @@ def test_the_district_staffs_admin_changelist_reads_its_district_from_notice_dis
     foreign = RegionalOfficeFactory(city=CityFactory(district=other_district, name="Ratingen", slug="ratingen"))
     _country(witten_office, foreign, own=150, foreign=3000)
     plan = _explain(_page_statement(client, reverse("admin:staffing_placementnotice_changelist")))
-    assert "notice_district_created_idx" in plan, plan
+    # the district's own rows: in order from notice_district_created_idx (at scale), or, in a table this small,
+    # the district's rows from notice_district_state_idx and a sort; never the country's order filtered
+    assert "notice_district_created_idx" in plan or "notice_district_state_idx" in plan, plan
     assert "notice_created_idx" not in plan.replace("notice_district_created_idx", ""), plan
 
 
