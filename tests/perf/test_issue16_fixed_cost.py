@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from staffing import hooks, selectors, services
-from staffing.models import AgreementRuleSet, NoticeState, Notification, PlacementNotice
+from staffing.models import AgreementRuleSet, NoticeEvent, NoticeState, Notification, PlacementNotice
 from staffing.states import NotificationKind
 
 from ..factories import CandidateFactory, FunctionFactory, PlacementNoticeFactory, PositionFactory
@@ -45,6 +45,53 @@ def test_the_compiled_notice_row_is_the_orms_and_keeps_the_scope(
         with pytest.raises(Http404):
             selectors._notice_detail_row(user, pk)
 
+
+
+def test_the_notice_pages_candidates_audit_trail_and_comments_are_the_orms(
+        witten_office, clerk_witten, coordinator, django_assert_num_queries):
+    """Issue 16, point 4: the compiled reads of the notice's own rows give the rows prefetch_related gives, in
+    its order, with the same columns and persons, each pointing at the notice without a query; none of another
+    notice."""
+    now = timezone.now()
+    notice = PlacementNoticeFactory(position=PositionFactory(office=witten_office), state=NoticeState.INFORMED,
+                                    received_at=now, period_ends_at=now + timezone.timedelta(days=7),
+                                    created_by=clerk_witten)
+    other = PlacementNoticeFactory(position=PositionFactory(office=witten_office), state=NoticeState.INFORMED,
+                                   received_at=now, period_ends_at=now + timezone.timedelta(days=7))
+    for target in (notice, other):
+        CandidateFactory(notice=target)
+        CandidateFactory(notice=target)
+        services.notice_comment(notice_id=target.pk, by=coordinator, text=f"Kommentar zu {target.pk}")
+        services.notice_comment(notice_id=target.pk, by=clerk_witten, text=f"Antwort zu {target.pk}")
+        for k, (actor, stand_in) in enumerate(((clerk_witten, None), (coordinator, clerk_witten), (None, None))):
+            NoticeEvent.objects.create(notice=target, actor=actor, on_behalf_of=stand_in, transition=f"t{k}",
+                                       from_state=NoticeState.DRAFT, to_state=NoticeState.INFORMED,
+                                       at=now - timezone.timedelta(minutes=3 - k))
+    orm = PlacementNotice.objects.prefetch_related(
+        *(models.Prefetch(name, queryset=qs) for name, qs in selectors._DETAIL_RELATIONS.items())).get(pk=notice.pk)
+    for _ in range(2):  # the first call compiles, the second reuses the statements
+        with django_assert_num_queries(4):  # the notice's row, candidates, audit trail, comments
+            page = selectors.notice_detail_for_user(clerk_witten, notice.pk)
+        with django_assert_num_queries(0):
+            for name, fields in (("candidates", ("id", "full_name", "erased_at")),
+                                 ("events", ("id", "transition", "from_state", "to_state", "at", "actor_id")),
+                                 ("comments", ("id", "text", "created_at", "author_id"))):
+                rows, expected = list(getattr(page, name).all()), list(getattr(orm, name).all())
+                assert rows and [[getattr(r, f) for f in fields] for r in rows] == [
+                    [getattr(r, f) for f in fields] for r in expected]
+                assert all(r.notice is page for r in rows)
+            assert [(e.actor and e.actor.username, e.on_behalf_of and e.on_behalf_of.username)
+                    for e in page.events.all()] == [(e.actor and e.actor.username, e.on_behalf_of and
+                                                     e.on_behalf_of.username) for e in orm.events.all()]
+            assert [c.author.username for c in page.comments.all()] == [c.author.username for c in orm.comments.all()]
+            assert list(page.goals.all()) == [] and list(page.cost_cuts.all()) == []
+            # the creator from the row's own columns (no join, no query), as the page names the person
+            assert (page.created_by.pk, page.created_by.username, page.created_by.get_full_name()) == (
+                clerk_witten.pk, clerk_witten.username, clerk_witten.get_full_name())
+    # a notice without a creator (e.g. imported) has none
+    PlacementNotice.objects.filter(pk=other.pk).update(created_by=None)
+    with django_assert_num_queries(4):
+        assert selectors.notice_detail_for_user(clerk_witten, other.pk).created_by is None
 
 
 @pytest.mark.parametrize("pk", [2 ** 63, 10 ** 30, -(2 ** 63) - 1])
