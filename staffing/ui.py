@@ -312,13 +312,16 @@ def csv_cell(value) -> str:
 STREAM_CHUNK_ROWS = 500  # issue 16, point 6: rows written per piece of a streamed CSV
 
 
-def csv_response(filename: str, header: Iterable, rows: Iterable[Iterable], *, streaming: bool = False):
+def csv_response(filename: str, header: Iterable, rows: Iterable[Iterable], *, streaming: bool = False,
+                 cells_final: bool = False):
     """A CSV download for Excel: ";" separated, UTF-8 with BOM, CRLF, formulas neutralised (`csv_cell`).
 
     `rows` may be an iterator (e.g. `qs.iterator()`); the rows are written as they come. With `streaming`
     (issue 16, point 6: exports of any length in constant memory) the answer is a StreamingHttpResponse that
     writes the rows while it is sent, STREAM_CHUNK_ROWS at a time through one small buffer, so `rows` should be
-    a lazy iterator (`qs.values_list(...).iterator(chunk_size=...)`)."""
+    a lazy iterator (`qs.values_list(...).iterator(chunk_size=...)`). With `cells_final` (streaming only) the
+    view has passed every cell that could start a formula through `csv_cell` itself (the others are integers
+    and text the view formatted, e.g. dates): the rows are written as they are."""
     if streaming:
         header_line = io.StringIO()
         csv.writer(header_line, delimiter=";", lineterminator="\r\n").writerow([csv_cell(h) for h in header])
@@ -332,8 +335,8 @@ def csv_response(filename: str, header: Iterable, rows: Iterable[Iterable], *, s
             writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
             while True:  # one small buffer for STREAM_CHUNK_ROWS rows at a time, whatever the length
                 with translation.override(language):
-                    writer.writerows([csv_cell(value) for value in row]
-                                     for row in islice(remaining, STREAM_CHUNK_ROWS))
+                    piece = islice(remaining, STREAM_CHUNK_ROWS)
+                    writer.writerows(piece if cells_final else ([csv_cell(value) for value in row] for row in piece))
                 if not buffer.tell():
                     return
                 yield buffer.getvalue()

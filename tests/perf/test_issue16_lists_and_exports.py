@@ -227,3 +227,33 @@ def test_the_operators_notice_changelist_filters_by_district_not_by_every_city_o
     assert response.status_code == 200 and response.context["cl"].result_count == 1
     client.force_login(district_staff)
     assert any("Witten" in choices for choices in offered(client.get(url)).values())
+
+
+def test_the_export_guards_every_typed_text_once_and_writes_dates_and_labels_as_django_formats_them(
+        client, coordinator, clerk_witten, witten_office):
+    """The export passes only the typed text through the formula guard per row (the labels once per export) and
+    formats the dates itself: each cell is what `csv_cell` over the values with Django's own formatting gives."""
+    import csv
+    import io
+
+    from django.utils import timezone
+
+    from staffing.ui import csv_cell
+
+    notice = submitted(witten_office, clerk_witten, 1)[0]
+    PlacementNotice.objects.filter(pk=notice.pk).update(
+        reference="=HYPERLINK(\"http://x\")", period_extension_reason="@SUMME(A1)", head_involved=True)
+    notice.position.title, notice.position.number = "+Sachbearbeitung", "-12"
+    notice.position.save()
+    notice.refresh_from_db()
+    client.force_login(coordinator)
+    _response, body, _queries = read(client, reverse("staffing:notice_export"))
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    received = timezone.localtime(notice.received_at)
+    assert rows[1] == [csv_cell(v) for v in (
+        notice.pk, witten_office.city.name, "-12", "+Sachbearbeitung", notice.function.name,
+        notice.get_state_display(), "=HYPERLINK(\"http://x\")", received.strftime("%d.%m.%Y %H:%M"),
+        notice.period_last_day.strftime("%d.%m.%Y"), "@SUMME(A1)",
+        notice.planned_start.strftime("%d.%m.%Y") if notice.planned_start else "", 1, "ja", "",
+        notice.get_notice_kind_display())]
+    assert rows[1][2:4] == ["'-12", "'+Sachbearbeitung"] and rows[1][6] == "'=HYPERLINK(\"http://x\")"
