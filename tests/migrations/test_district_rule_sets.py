@@ -4,10 +4,10 @@ from datetime import datetime, timezone as dt_timezone
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from staffing.models import AgreementRuleSet, PlacementNotice
+
+from .helpers import migrated_back_to, old_office
 
 BEFORE = [("staffing", "0021_notice_created_idx")]
 
@@ -16,27 +16,20 @@ BEFORE = [("staffing", "0021_notice_created_idx")]
 def test_existing_districts_get_their_initial_rule_set_and_received_notices_point_at_it(settings):
     settings.PUBLIC_HOLIDAYS_SUBDIVISION = "NW"
     settings.OBJECTION_PERIOD_WEEKS = 1
-    executor = MigrationExecutor(connection)
-    leaves = executor.loader.graph.leaf_nodes()
-    executor.migrate(BEFORE)
-    old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
-    made = {}
-    for slug in ("en", "me"):
-        district = old.get_model("staffing", "District").objects.create(name=slug, slug=slug)
-        city = old.get_model("staffing", "City").objects.create(district=district, name=slug, slug=slug)
-        office = old.get_model("staffing", "Office").objects.create(kind="regional", district=district, city=city,
-                                                                    name=slug)
-        function = old.get_model("staffing", "Function").objects.get_or_create(code="placement",
-                                                                               name="Arbeitsvermittlung")[0]
-        for state, received in (("informed", datetime(2026, 11, 25, 9, tzinfo=dt_timezone.utc)), ("draft", None)):
-            position = old.get_model("staffing", "Position").objects.create(
-                office=office, function=function, number=f"{slug}-{state}", title="AV", grade="EG 9c",
-                fte=Decimal("1"))
-            notice = old.get_model("staffing", "PlacementNotice").objects.create(
-                office=office, position=position, function=function, state=state, received_at=received,
-                period_ends_at=received, period_last_day=received.date() if received else None)
-            made[(slug, state)] = notice.pk
-    MigrationExecutor(connection).migrate(leaves)
+    with migrated_back_to(BEFORE) as old:
+        made = {}
+        for slug in ("en", "me"):
+            office = old_office(old, slug)
+            function = old.get_model("staffing", "Function").objects.get_or_create(code="placement",
+                                                                                   name="Arbeitsvermittlung")[0]
+            for state, received in (("informed", datetime(2026, 11, 25, 9, tzinfo=dt_timezone.utc)), ("draft", None)):
+                position = old.get_model("staffing", "Position").objects.create(
+                    office=office, function=function, number=f"{slug}-{state}", title="AV", grade="EG 9c",
+                    fte=Decimal("1"))
+                notice = old.get_model("staffing", "PlacementNotice").objects.create(
+                    office=office, position=position, function=function, state=state, received_at=received,
+                    period_ends_at=received, period_last_day=received.date() if received else None)
+                made[(slug, state)] = notice.pk
 
     rule_sets = {r.district.slug: r for r in AgreementRuleSet.objects.select_related("district")}
     assert set(rule_sets) == {"en", "me"}

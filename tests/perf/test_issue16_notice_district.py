@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -14,6 +13,7 @@ from staffing import access, selectors, services
 from staffing.models import Office, PlacementNotice
 
 from ..factories import CityFactory, PositionFactory, RegionalOfficeFactory, city_clerk
+from ..migrations.helpers import migrated_back_to, old_office
 
 
 def test_a_notice_created_by_the_service_carries_its_offices_district_without_reading_the_office_again(
@@ -63,23 +63,16 @@ BEFORE = [("staffing", "0024_notification_inbox_idx")]
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_gives_every_existing_notice_its_offices_district():
-    executor = MigrationExecutor(connection)
-    leaves = executor.loader.graph.leaf_nodes()
-    executor.migrate(BEFORE)
-    old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
-    made = {}
-    for slug in ("en", "me"):
-        district = old.get_model("staffing", "District").objects.create(name=slug, slug=slug)
-        city = old.get_model("staffing", "City").objects.create(district=district, name=slug, slug=slug)
-        office = old.get_model("staffing", "Office").objects.create(kind="regional", district=district, city=city,
-                                                                    name=slug)
-        received = datetime(2026, 11, 25, 9, tzinfo=UTC)
-        for state in ("informed", "draft"):
-            notice = old.get_model("staffing", "PlacementNotice").objects.create(
-                office=office, state=state, received_at=received if state == "informed" else None,
-                period_ends_at=received if state == "informed" else None)
-            made[notice.pk] = district.pk
-    MigrationExecutor(connection).migrate(leaves)
+    with migrated_back_to(BEFORE) as old:
+        made = {}
+        for slug in ("en", "me"):
+            office = old_office(old, slug)
+            received = datetime(2026, 11, 25, 9, tzinfo=UTC)
+            for state in ("informed", "draft"):
+                notice = old.get_model("staffing", "PlacementNotice").objects.create(
+                    office=office, state=state, received_at=received if state == "informed" else None,
+                    period_ends_at=received if state == "informed" else None)
+                made[notice.pk] = office.district_id
     assert dict(PlacementNotice.objects.filter(pk__in=made).values_list("pk", "district_id")) == made
     assert not PlacementNotice._meta.get_field("district").null
 

@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +18,8 @@ from planning.tasks import remind_overdue_reports
 from staffing import notifications
 from staffing.models import Notification
 from staffing.tasks import run_sweep, send_notification_mails
+
+from ..migrations.helpers import migrated_back_to
 
 CAP = {"year": 2027, "amount": "250000", "reason": "Tarifsteigerung"}
 
@@ -222,17 +223,13 @@ def test_notify_needs_a_known_kind_and_a_target(clerk_witten):
 @pytest.mark.django_db(transaction=True)
 def test_existing_planning_messages_become_notifications():
     before = [("planning", "0002_reminder_schedule_and_cost_rates"), ("staffing", "0010_notification_without_notice")]
-    executor = MigrationExecutor(connection)
-    leaves = executor.loader.graph.leaf_nodes()
-    executor.migrate(before)
-    old = MigrationExecutor(connection).loader.project_state(before).apps
-    user = old.get_model("staffing", "User").objects.create(username="clerk-alt", email="alt@witten.example")
-    Message = old.get_model("planning", "PlanningMessage")
-    sent_at = timezone.now() - datetime.timedelta(days=30)
-    Message.objects.create(recipient=user, subject="Höchstrahmen 2026", body="Text", created_at=sent_at,
-                           read_at=sent_at, emailed_at=sent_at)
-    Message.objects.create(recipient=user, subject="Höchstrahmen 2027", body="Text 2", created_at=sent_at)
-    MigrationExecutor(connection).migrate(leaves)
+    with migrated_back_to(before) as old:
+        user = old.get_model("staffing", "User").objects.create(username="clerk-alt", email="alt@witten.example")
+        Message = old.get_model("planning", "PlanningMessage")
+        sent_at = timezone.now() - datetime.timedelta(days=30)
+        Message.objects.create(recipient=user, subject="Höchstrahmen 2026", body="Text", created_at=sent_at,
+                               read_at=sent_at, emailed_at=sent_at)
+        Message.objects.create(recipient=user, subject="Höchstrahmen 2027", body="Text 2", created_at=sent_at)
     copied = list(Notification.objects.order_by("pk").values_list(
         "recipient__username", "kind", "notice", "url", "subject", "created_at", "read_at", "emailed_at"))
     assert copied == [
