@@ -486,8 +486,11 @@ def _coaching_page(request, *, offer_form=None, signup_form=None, signup_offer=N
         offer_form = forms.CoachingOfferForm()
     members = None
     if offers and can(user, "coaching.sign_up"):  # the sign-up form sits at an offer: no offer, no staff list
+        # issue 16, point 4: the list shows name and function only (`{{ m }} ({{ m.function }})`), about 1,000
+        # people of a district: read without the office, city and position the register joins
         members = list(staffing_selectors.staff_visible_to(user).filter(left_on__isnull=True)
-                       .select_related("function").order_by("last_name", "first_name"))
+                       .select_related(None).select_related("function")
+                       .only("id", "last_name", "first_name", "function__name").order_by("last_name", "first_name"))
     return render(request, "planning/coaching/index.html", {
         "reports": coaching.coaching_report(offers), "offer_form": offer_form, "members": members,
         "signup_form": signup_form, "signup_offer": signup_offer, "today": timezone.localdate(),

@@ -116,3 +116,28 @@ def test_coaching_page_without_offers_loads_no_staff_for_the_sign_up_form(world,
             StaffMemberFactory(position=PositionFactory(office=office))
     with django_assert_num_queries(3):  # session, user with organisation, the offers (none)
         client.get(reverse("planning:coaching"))
+
+
+def test_the_sign_up_list_names_each_current_member_with_function_read_without_the_registers_joins(world):
+    """Issue 16, point 4: the sign-up form lists the scope's current staff as "Name, Vorname (Funktion)", in name
+    order, from one statement that reads the people and their function only (not office, city and position)."""
+    from staffing.models import StaffMember
+
+    client = Client()
+    client.force_login(world["users"]["coordination"])
+    client.get(reverse("planning:coaching"))
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(reverse("planning:coaching")).content.decode()
+    staff_sql = [q["sql"] for q in ctx.captured_queries if 'FROM "staffing_staffmember"' in q["sql"]
+                 and "ORDER BY" in q["sql"] and "COUNT(" not in q["sql"]]
+    assert len(staff_sql) == 1
+    assert "staffing_position" not in staff_sql[0] and "staffing_city" not in staff_sql[0]
+    offer = world["offers"][0]
+    select = html.split(f'name="o{offer.pk}-staff_member">', 1)[1].split("</select>", 1)[0]
+    current = StaffMember.objects.filter(office__in=world["offices"], left_on__isnull=True).select_related(
+        "function").order_by("last_name", "first_name")
+    assert current.count() >= 12
+    for member in current:
+        assert f'<option value="{member.pk}">{member.last_name}, {member.first_name} ({member.function.name})' \
+               '</option>' in select.replace("&#x27;", "'")
+    assert select.count("<option") == current.count()
