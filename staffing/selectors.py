@@ -514,7 +514,7 @@ def escalations_visible_to(user: User) -> QuerySet[PlacementNotice]:
     """PS-2.4/2.5: notices in consultation (also with a proposed agreement) or escalated to the district
     administration: escalations first, then consultations, then proposals; oldest change first."""
     return notices_visible_to(user).filter(
-        state__in=[NoticeState.ESCALATED, NoticeState.CONSULTATION, NoticeState.AGREEMENT_PROPOSED]
+        state__in=states.ESCALATION_PAGE_STATES
     ).order_by(ESCALATION_ORDER, "updated_at")
 
 

@@ -54,6 +54,8 @@ OPEN_STATES = [
 PLACEABLE_STATES = [NoticeState.CLEARED, NoticeState.APPROVED_BY_SILENCE, NoticeState.AGREED,
                     NoticeState.DECIDED]
 FINAL_STATES = [NoticeState.PLACED, NoticeState.WITHDRAWN]
+# The states the district's escalation page lists (PS-2.4 consultation and proposed agreement, PS-2.5 escalation).
+ESCALATION_PAGE_STATES = [NoticeState.ESCALATED, NoticeState.CONSULTATION, NoticeState.AGREEMENT_PROPOSED]
 
 
 class NotificationKind(models.TextChoices):
