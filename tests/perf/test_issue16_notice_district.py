@@ -153,3 +153,31 @@ def test_a_clerk_of_another_city_never_sees_the_notice(db, witten_office, hattin
     PlacementNotice.objects.create(office=witten_office, state="withdrawn")
     assert not selectors.notices_visible_to(city_clerk(hattingen)).exists()
 
+
+
+@pytest.mark.services
+def test_the_escalation_page_reads_its_districts_rows_from_the_partial_index_not_the_countrys_open_notices(
+        client, district_admin, witten_office, other_district):
+    """Issue 16 (growth 100 -> 300 districts): the escalation page's statement reads the district's notices in
+    consultation, with a proposed agreement or escalated from notice_escalation_idx; with the statistics of one
+    ANALYZE at 300 districts PostgreSQL had walked every open notice of the country (one_open_notice_per_position)."""
+    from django.utils import timezone
+
+    foreign = RegionalOfficeFactory(city=CityFactory(district=other_district, name="Ratingen", slug="ratingen"))
+    now = timezone.now()
+    states = ["consultation", "escalated", "agreement_proposed", "informed", "cleared"]
+    PlacementNotice.objects.bulk_create([
+        PlacementNotice(office=office, district_id=office.district_id, state=states[k % len(states)],
+                        received_at=now, period_ends_at=now, reference=f"E-{k}")
+        for k, office in enumerate([foreign] * 4000 + [witten_office] * 40)], batch_size=1000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE staffing_placementnotice")
+    client.force_login(district_admin)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("staffing:escalation_list"))
+    assert response.status_code == 200
+    [sql] = [q["sql"] for q in ctx.captured_queries if 'FROM "staffing_placementnotice"' in q["sql"]
+             and "ORDER BY" in q["sql"] and "LIMIT" in q["sql"]]
+    plan = _explain(sql)
+    assert "notice_escalation_idx" in plan, plan
+    assert "one_open_notice_per_position" not in plan and "notice_state_deadline_idx" not in plan, plan
