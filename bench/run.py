@@ -72,6 +72,21 @@ def seeded_districts(url: str) -> int:
         return conn.execute("SELECT count(*) FROM staffing_district WHERE slug LIKE 'bench-d%%'").fetchone()[0]
 
 
+def smallest_district(url: str, among: int) -> int:
+    """The smallest of the first `among` seed districts (fewest notices, then the lowest number) in the database at
+    `url`. Issue 16, point 5: read once per run from the first stage's data (its frozen copy), so every stage and
+    every growth pass measures the same small district; chosen per stage, it could change when the load step's
+    top-up had added notices to the main database (2026-12-03: district 9 at 100 districts, 6 at 300)."""
+    import psycopg
+
+    slugs = [f"bench-d{k:03d}" for k in range(1, among + 1)]
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute("SELECT d.slug, count(n.id) FROM staffing_district d LEFT JOIN staffing_placementnotice n "
+                            "ON n.district_id = d.id WHERE d.slug = ANY(%s) GROUP BY d.slug", [slugs]).fetchall()
+    slug = min(rows, key=lambda row: (row[1], row[0]))[0]
+    return int(slug[len("bench-d"):])
+
+
 def drop_database(url: str) -> None:
     import psycopg
 
@@ -139,6 +154,7 @@ def main() -> None:
         drop_database(url)
         ensure_database(url)
     step("migrate", ["manage.py", "migrate", "--no-input", "-v0"], timings)
+    small = 0  # the small district, from the first stage's data (the same at every stage and pass)
     for n in steps:  # issue 16, point 8: the cost of the pages as the data grows
         final = n == steps[-1]
         frozen = "" if final else stage_url(url, n)
@@ -150,9 +166,12 @@ def main() -> None:
             if frozen and seeding:
                 timings[f"copy {n}"] = snapshot(url, frozen)
                 print(f"== copy {n}: {urlparse(frozen).path.lstrip('/')} in {timings[f'copy {n}']} s", flush=True)
+        if not small:
+            small = smallest_district(frozen if frozen and database_exists(frozen) else url, steps[0])
+            print(f"== small district: {small} (the smallest of the first {steps[0]})", flush=True)
         # the full table at the last stage; fewer runs before (time of the full run)
         step("pages", ["bench/pages.py", "--runs", env.get("BENCH_RUNS", "5") if final else "3",
-                       "--rounds", env.get("BENCH_ROUNDS", "3") if final else "2", "--small-among", str(steps[0]),
+                       "--rounds", env.get("BENCH_ROUNDS", "3") if final else "2", "--small", str(small),
                        "--out", f"pages-{n}", *(["--memory"] if final else ["--skip", "CSV export"])],
              timings, label=f"pages {n}", url=frozen if frozen and database_exists(frozen) else "")
     # The growth from the second-last to the last stage, measured side by side: passes on the frozen copy and on
@@ -160,7 +179,7 @@ def main() -> None:
     if len(steps) > 1 and database_exists(stage_url(url, steps[-2])):
         for k in range(GROWTH_PASSES):
             for n in steps[-2:]:
-                step("pages", ["bench/pages.py", "--runs", "5", "--rounds", "1", "--small-among", str(steps[0]),
+                step("pages", ["bench/pages.py", "--runs", "5", "--rounds", "1", "--small", str(small),
                                "--out", f"growth-{n}-{k + 1}", "--skip", "CSV export"], timings,
                      label=f"growth {n} pass {k + 1}", url="" if n == steps[-1] else stage_url(url, n))
     last = RESULTS / f"pages-{steps[-1]}.json"
