@@ -59,9 +59,13 @@ def waiting_condition(user) -> tuple[str, str]:
 
     assert set(GUARD_SQL) == set(GUARDS), "a guard of staffing.states has no SQL floor"
     role = role_of(user)
-    parts = [f"(n.state = '{state}' AND {GUARD_SQL[m.duties[role].guard]})"
-             for state, m in STATES.items() if role in m.duties]
-    return " OR ".join(parts) or "FALSE", "n.period_ends_at NULLS LAST, n.updated_at, n.id"
+    states = [state for state, m in STATES.items() if role in m.duties]
+    parts = [f"(n.state = '{state}' AND {GUARD_SQL[STATES[state].duties[role].guard]})" for state in states]
+    if not parts:
+        return "FALSE", "n.period_ends_at NULLS LAST, n.updated_at, n.id"
+    # the states once more as one IN, as the selector has it: the scope's rows in those states as index ranges
+    listed = ", ".join(f"'{state}'" for state in states)
+    return f"n.state IN ({listed}) AND ({' OR '.join(parts)})", "n.period_ends_at NULLS LAST, n.updated_at, n.id"
 
 
 def scope_condition(user) -> tuple[str, int]:

@@ -683,6 +683,8 @@ class PlacementNotice(ConcurrentTransitionMixin, models.Model):
                    # page, the counts by state) as index ranges; before, every notice of the district was read
                    # through its office and filtered by state (40,000 rows in the largest district)
                    models.Index(fields=["district", "state"], name="notice_district_state_idx"),
+                   # issue 16: the same for a city's offices (what waits for the city clerk, the counts by state)
+                   models.Index(fields=["office", "state"], name="notice_office_state_idx"),
                    # issue 16: the escalation page (PS-2.4/2.5): a district's notices in consultation, with a
                    # proposed agreement or escalated, a few dozen, whatever the planner's sample of the table says
                    # (with statistics from one ANALYZE PostgreSQL walked the states of the whole country: 37-58 ms)

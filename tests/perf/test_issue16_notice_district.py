@@ -181,3 +181,41 @@ def test_the_escalation_page_reads_its_districts_rows_from_the_partial_index_not
     plan = _explain(sql)
     assert "notice_escalation_idx" in plan, plan
     assert "one_open_notice_per_position" not in plan and "notice_state_deadline_idx" not in plan, plan
+
+
+@pytest.mark.services
+def test_what_waits_for_the_city_clerk_is_read_from_the_citys_offices_not_the_countrys_states(
+        client, clerk_witten, witten_office, other_district):
+    """Issue 16 (growth 100 -> 300 districts): the clerk's start page reads its offices' notices, never every notice
+    of the country in the states where the clerk has a step. At 300 districts (bench_perf, EXPLAIN ANALYZE) the OR
+    of (state and guard) alone made PostgreSQL combine the office's rows with the country's states
+    (notice_state_deadline_idx, 226,000 rows approved by silence: 8-13 ms); with the states once more as one IN and
+    notice_office_state_idx it reads the office's range (0.5 ms). In a table of this size PostgreSQL takes the
+    office's rows either way: this test guards the shape, the bench's growth passes measure the scale."""
+    from django.utils import timezone
+
+    # the country: 80 offices of another district with 500 notices each, approved by silence (the planner's
+    # estimate for one office is then about the office's share, as in a real country)
+    foreign = [RegionalOfficeFactory(city=CityFactory(district=other_district, name=f"Stadt {k}", slug=f"stadt-{k}"))
+               for k in range(80)]
+    now = timezone.now()
+    rows = [PlacementNotice(office=office, district_id=office.district_id, state="approved_by_silence",
+                            received_at=now, period_ends_at=now, reference=f"S-{k}-{office.pk}")
+            for office in foreign for k in range(500)]
+    rows += [PlacementNotice(office=witten_office, district_id=witten_office.district_id,
+                             state=["cleared", "withdrawn", "placed"][k % 3],
+                             received_at=now, period_ends_at=now, reference=f"W-{k}") for k in range(600)]
+    PlacementNotice.objects.bulk_create(rows, batch_size=1000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE staffing_placementnotice")
+    client.force_login(clerk_witten)
+    client.get(reverse("staffing:home"))
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("staffing:home")).status_code == 200
+    [sql] = [q["sql"] for q in ctx.captured_queries if 'FROM "staffing_placementnotice"' in q["sql"]
+             and "LIMIT" in q["sql"] and '"staffing_placementnotice"."period_ends_at" ASC' in q["sql"]]
+    plan = _explain(sql)
+    # the office's own rows (by notice_office_state_idx, or in a table this small by the office's key), never the
+    # rows of the country in those states
+    assert "notice_office_state_idx" in plan or "staffing_placementnotice_office_id" in plan, plan
+    assert "notice_state_deadline_idx" not in plan and "one_open_notice_per_position" not in plan, plan
