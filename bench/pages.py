@@ -18,6 +18,7 @@ import argparse
 import csv
 import html as htmllib
 import io
+import os
 import re
 import statistics
 import sys
@@ -1020,7 +1021,10 @@ def _per_page(response) -> int | None:
     return None
 
 
-def measure(spec, runs: int, rounds: int, explain: bool, memory: bool = True) -> dict:
+def prepare(spec) -> dict:
+    """Warm the page up, capture its queries and context, and build its floor: the page run and the floor run as
+    two functions (the page run returns its time, the floor run its time first), for `measure` and for the lockstep
+    growth (`serve`)."""
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
     from django.template.loader import get_template
@@ -1082,6 +1086,17 @@ def measure(spec, runs: int, rounds: int, explain: bool, memory: bool = True) ->
         template.render(context)  # fills the memo: outside the timing, like the page's one read per request
     memo = dict(memo_var.get() or {})
     floor_run()
+    return {"client": client, "content": content, "queries": queries, "slowest": slowest, "is_csv": is_csv,
+            "context": context, "own_context": bool(finish), "page_run": page_run, "floor_run": floor_run}
+
+
+def measure(spec, runs: int, rounds: int, explain: bool, memory: bool = True) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ready = prepare(spec)
+    client, content, queries, slowest = ready["client"], ready["content"], ready["queries"], ready["slowest"]
+    is_csv, context, page_run, floor_run = ready["is_csv"], ready["context"], ready["page_run"], ready["floor_run"]
     round_pages, round_floors, parts = [], [], []
     for _ in range(rounds):
         p_times, f_times = [], []
@@ -1126,7 +1141,7 @@ def measure(spec, runs: int, rounds: int, explain: bool, memory: bool = True) ->
     else:
         same, detail = compare_rows(html, columns, rows, link=check["link"], shown=check["shown"],
                                     ties=check.get("ties", False))
-        if finish:  # issue 16, point 2: the panels the floor rendered from its own rows, equal to the page's
+        if ready["own_context"]:  # issue 16, point 2: the panels the floor rendered from its rows, equal to the page's
             equal = floor_context.get("panels") == context.get("panels")
             same = same and equal
             detail += f"; panels {'identical' if equal else 'DIFFERENT'}"
@@ -1203,35 +1218,20 @@ def superuser():
     return user
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=7, help="page/floor pairs per round")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--small", type=int, default=0, help="the small district (0: the smallest seeded one)")
-    parser.add_argument("--small-among", type=int, default=0,
-                        help="the small district among districts 1..N (the first stage: the same at every stage)")
-    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest query of each page")
-    parser.add_argument("--memory", action="store_true", help="peak memory of one CSV export (tracemalloc, slow)")
-    parser.add_argument("--only", default="", help="run only pages whose name contains this")
-    parser.add_argument("--skip", default="", help="skip pages whose name contains this")
-    parser.add_argument("--out", default="pages")
-    args = parser.parse_args()
-    setup_django()
-    from django.conf import settings
+def selected(args):
+    """The pages to measure, for district 1 (the largest) and the small district: (district, which, notices, spec)
+    in a fixed order, and the database's district count, notice total and small district."""
     from django.db.models import Count
-    from django.test.utils import setup_test_environment
 
     from staffing.models import District, NoticeEvent, PlacementNotice
 
-    setup_test_environment()  # the test Client records the template context only when instrumented
-    settings.DEBUG = False
     sizes = dict(PlacementNotice.objects.filter(district__slug__startswith="bench-d").values_list(
         "district__slug").annotate(n=Count("pk")).order_by())
     districts = District.objects.filter(slug__startswith="bench-d").count()
     candidates = {slug: n for slug, n in sizes.items()
                   if not args.small_among or int(slug[len("bench-d"):]) <= args.small_among}
     small = args.small or int(min(candidates, key=lambda slug: (candidates[slug], slug))[len("bench-d"):])
-    results = []
+    chosen = []
     for index in dict.fromkeys([1, small]):
         users = district_users(index)
         district = users[1].organisation.district_id
@@ -1245,17 +1245,68 @@ def main() -> None:
                 continue
             if args.skip and args.skip.lower() in spec["page"].lower():
                 continue
-            r = measure(spec, spec.get("runs", args.runs), min(spec.get("rounds", args.rounds), args.rounds),
-                        args.explain, args.memory)
-            r.update(district=index, which=which, district_notices=notices)
-            results.append(r)
-            print(f"d{index:03d} {r['page'][:42]:42s} {r['median_ms']:8.1f} ms {r['queries']:3d} q | floor "
-                  f"{r['floor_ms']:7.1f} ms (lookup {r['floor_lookup_ms']:.1f}, sql {r['floor_sql_ms']:.1f}, render "
-                  f"{r['floor_render_ms']:.1f}, {r['floor_render_queries']} q) ratio {r['ratio']} "
-                  f"[{r['ratio_spread'][0]}–{r['ratio_spread'][1]}] "
-                  f"same={r['same_rows']} ({r['check']})", flush=True)
+            chosen.append((index, which, notices, spec))
+    return chosen, districts, sum(sizes.values()), small
+
+
+def serve(chosen) -> None:
+    """The lockstep growth's worker (bench/growth.py): prepares every chosen page once (warm, with its floor),
+    says which are ready, then runs one page or floor request per line it reads ({"key", "what"}) and answers with
+    the time. Two of them, one per database, take turns, so both stages see the machine of the same moment."""
+    import json
+
+    answer = os.fdopen(os.dup(1), "w")  # the answers only; anything else printed goes to stderr
+    os.dup2(2, 1)
+    runners = {}
+    for index, which, _notices, spec in chosen:
+        runners[f"{which}|{index}|{spec['page']}"] = prepare(spec)
+    answer.write(json.dumps({"ready": list(runners)}) + "\n")
+    answer.flush()
+    for line in sys.stdin:
+        ask = json.loads(line)
+        ready = runners[ask["key"]]
+        seconds = ready["page_run"]() if ask["what"] == "page" else ready["floor_run"]()[0]
+        answer.write(json.dumps({"seconds": seconds}) + "\n")
+        answer.flush()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7, help="page/floor pairs per round")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--small", type=int, default=0, help="the small district (0: the smallest seeded one)")
+    parser.add_argument("--small-among", type=int, default=0,
+                        help="the small district among districts 1..N (the first stage: the same at every stage)")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest query of each page")
+    parser.add_argument("--memory", action="store_true", help="peak memory of one CSV export (tracemalloc, slow)")
+    parser.add_argument("--only", default="", help="run only pages whose name contains this")
+    parser.add_argument("--skip", default="", help="skip pages whose name contains this")
+    parser.add_argument("--serve", action="store_true", help="the lockstep growth's worker (bench/growth.py)")
+    parser.add_argument("--out", default="pages")
+    args = parser.parse_args()
+    setup_django()
+    from django.conf import settings
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test Client records the template context only when instrumented
+    settings.DEBUG = False
+    chosen, districts, notices, small = selected(args)
+    if args.serve:
+        serve(chosen)
+        return
+    results = []
+    for index, which, district_notices, spec in chosen:
+        r = measure(spec, spec.get("runs", args.runs), min(spec.get("rounds", args.rounds), args.rounds),
+                    args.explain, args.memory)
+        r.update(district=index, which=which, district_notices=district_notices)
+        results.append(r)
+        print(f"d{index:03d} {r['page'][:42]:42s} {r['median_ms']:8.1f} ms {r['queries']:3d} q | floor "
+              f"{r['floor_ms']:7.1f} ms (lookup {r['floor_lookup_ms']:.1f}, sql {r['floor_sql_ms']:.1f}, render "
+              f"{r['floor_render_ms']:.1f}, {r['floor_render_queries']} q) ratio {r['ratio']} "
+              f"[{r['ratio_spread'][0]}–{r['ratio_spread'][1]}] "
+              f"same={r['same_rows']} ({r['check']})", flush=True)
     save(args.out, {"runs": args.runs, "rounds": args.rounds, "districts": districts, "small": small,
-                    "notices": sum(sizes.values()), "pages": results})
+                    "notices": notices, "pages": results})
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 between the markers `<!-- bench:begin -->` and `<!-- bench:end -->`; the text around them is kept."""
 from __future__ import annotations
 
-import statistics
 import sys
 from pathlib import Path
 
@@ -98,37 +97,33 @@ def csv_memory_line(pages) -> list[str]:
 GROWTH_GOAL = 0.20
 
 
-def growth_passes(run, stages) -> dict:
-    """The interleaved growth passes (bench/run.py): per (which, district, page) the medians of the passes on the
-    frozen second-last stage and on the last stage, in the order they ran."""
-    passes = {}
-    for k in range(1, (run.get("growth_passes") or 0) + 1):
-        for n in stages[-2:]:
-            data = load(f"growth-{n}-{k}")
-            for p in (data or {}).get("pages", []):
-                passes.setdefault((p["which"], p["district"], p["page"]), {}).setdefault(n, []).append(p["median_ms"])
-    return passes
+def lockstep(run, stages) -> dict:
+    """The lockstep growth (bench/growth.py) per (which, district, page), if it compared the last two stages."""
+    data = load("growth") if run.get("growth") else None
+    if not data or [data.get("earlier"), data.get("later")] != stages[-2:]:
+        return {}
+    return {(p["which"], p["district"], p["page"]): p for p in data["pages"]}
 
 
 def growth_lines(run) -> list[str]:
-    """Issue 16, point 8: the pages at each stage of the data, and the growth between the last two. The growth
-    is taken from passes that alternate between a frozen copy of the second-last stage and the last stage (A B A
-    B, minutes apart at most), so both see the same machine; without them, from the stage passes."""
+    """Issue 16, point 8: the pages at each stage of the data, and the growth between the last two. The growth is
+    taken from the lockstep (bench/growth.py: a worker on a frozen copy of the second-last stage and one on the last
+    stage take turns request by request, so both see the same machine); without it, from the stage passes."""
     stages = run.get("stages") or [run["districts"]]
     data = {n: load(f"pages-{n}") for n in stages}
     data = {n: d for n, d in data.items() if d}
     if not data:
         return []
     stages = sorted(data)
-    passes = growth_passes(run, stages) if len(stages) > 1 else {}
+    side = lockstep(run, stages) if len(stages) > 1 else {}
     notices = {n: data[n].get("notices", 0) for n in stages}
     head = "| district | page | " + " | ".join(f"{n} districts ({notices[n]:,} notices)" for n in stages)
     rule = "| --- | --- | " + " | ".join("---:" for _ in stages)
     if len(stages) > 1:
         a, b = stages[-2], stages[-1]
-        head += (f" | side by side: {a} / {b} (ms per pass) | growth {a} → {b} | ≤ 20 % | ratio to floor per stage |"
-                 if passes else f" | growth {a} → {b} | ≤ 20 % | ratio to floor per stage |")
-        rule += " | ---: | ---: | --- | ---: |" if passes else " | ---: | --- | ---: |"
+        head += (f" | in lockstep: {a} → {b} (median ms) | growth {a} → {b} | ≤ 20 % | floor in lockstep | "
+                 "ratio to floor per stage |" if side else f" | growth {a} → {b} | ≤ 20 % | ratio to floor per stage |")
+        rule += " | ---: | ---: | --- | ---: | ---: |" if side else " | ---: | --- | ---: |"
     lines = [head + ("" if len(stages) > 1 else " |"), rule + ("" if len(stages) > 1 else " |")]
     worst = []
     keys = list(dict.fromkeys((p["which"], p["district"], p["page"]) for n in stages for p in data[n]["pages"]))
@@ -142,28 +137,31 @@ def growth_lines(run) -> list[str]:
             cells.append(f"{p['median_ms']:.1f} ms" if p else "–")
         row = f"| {district} ({which}) | {page} | " + " | ".join(cells)
         if len(stages) > 1:
-            side = passes.get(key, {})
-            if passes:
-                a_ms, b_ms = side.get(stages[-2], []), side.get(stages[-1], [])
-                row += " | " + (" / ".join(", ".join(f"{v:.1f}" for v in vs) for vs in (a_ms, b_ms))
-                                if a_ms and b_ms else "–")
-                a, b = (statistics.median(a_ms) if a_ms else None), (statistics.median(b_ms) if b_ms else None)
+            pair = side.get(key)
+            if side:
+                row += f" | {pair['earlier_ms']:.1f} → {pair['later_ms']:.1f}" if pair else " | –"
+                growth = pair["growth"] if pair else None
             else:
-                a, b = values[-2], values[-1]
-            if a and b:
-                growth = b / a - 1
+                growth = values[-1] / values[-2] - 1 if values[-2] and values[-1] else None
+            if growth is not None:
                 worst.append((growth, f"{page}, district {district}"))
                 row += f" | {growth * 100:+.0f} % | {'met' if growth <= GROWTH_GOAL else 'NOT met'}"
             else:
                 row += " | – | –"
+            if side:
+                row += (f" | {pair['floor_earlier_ms']:.1f} → {pair['floor_later_ms']:.1f} ms "
+                        f"({pair['floor_growth'] * 100:+.0f} %)" if pair else " | –")
             row += " | " + " → ".join(ratios)
         lines.append(row + " |")
     if worst:
         bad = [name for g, name in worst if g > GROWTH_GOAL]
         top = max(worst)
-        how = (f"from {run.get('growth_passes')} pairs of passes that alternate between a frozen copy of the "
-               f"{stages[-2]}-district data and the {stages[-1]}-district data (the median of the passes' medians), "
-               "so both see the same machine" if passes else
+        g = run.get("growth") or {}
+        how = (f"in lockstep: a worker on a frozen copy of the {stages[-2]}-district data and one on the "
+               f"{stages[-1]}-district data take turns request by request ({g.get('pairs')} pairs per page in each "
+               f"of {g.get('sweeps')} sweeps over all pages; the median of each side's "
+               f"{(g.get('pairs') or 0) * (g.get('sweeps') or 0)} requests), so both see the machine of the same "
+               "moment; the floor is measured the same way" if side else
                "from the stage passes, measured minutes apart on a shared CPU; the ratio to the floor (measured "
                "interleaved with the page) shows whether a growth is the page's own or the machine's")
         lines += ["", f"Acceptance (no page's time grows more than 20 % from {stages[-2]} to {stages[-1]} districts): "

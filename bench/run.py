@@ -6,16 +6,17 @@ notices; seed_scale is idempotent, so each stage only adds districts, and ends w
 Each stage but the last is frozen as a copy (<db>_s10, <db>_s100: CREATE DATABASE ... TEMPLATE) on which
 its pages are measured, at this run and at later ones (a database that already holds more districts than a
 stage whose copy is missing is dropped and seeded again). The pages are measured at each stage for the
-largest district (1) and a small one; the growth from the second-last to the last stage is measured side
-by side, in passes that alternate between the frozen copy and the last stage (GROWTH_PASSES pairs). Then
+largest district (1) and a small one; the growth from the second-last to the last stage is measured in
+lockstep (bench/growth.py: a worker on the frozen copy and one on the last stage take turns request by
+request, BENCH_GROWTH_PAIRS pairs per page in each of BENCH_GROWTH_SWEEPS sweeps, 10 and 3). Then
 the EXPLAIN comparison, the deadline sweep and the HTTP load at the last stage, and the tables are written
 to docs/performance.md and the summary to the README (between bench markers), with the machine's load
 before and after.
 Environment: BENCH_STAGES (10,100,300), BENCH_DISTRICTS (one stage of N districts, for a quick look;
 used when BENCH_STAGES is not set), BENCH_SCALE (notices per district × factor, 1), BENCH_RUNS (page/floor
 pairs per round, 5), BENCH_ROUNDS (3), BENCH_SWEEP_NOTICES (10000), BENCH_LOAD_SECONDS (60),
-BENCH_LOAD_USERS (50,200), BENCH_SKIP (comma list of steps to skip: migrate, seed, pages, explain, sweep,
-load).
+BENCH_LOAD_USERS (50,200), BENCH_GROWTH_PAIRS (10), BENCH_GROWTH_SWEEPS (3), BENCH_SKIP (comma list of steps
+to skip: migrate, seed, pages, growth, explain, sweep, load).
 """
 from __future__ import annotations
 
@@ -75,7 +76,7 @@ def seeded_districts(url: str) -> int:
 def smallest_district(url: str, among: int) -> int:
     """The smallest of the first `among` seed districts (fewest notices, then the lowest number) in the database at
     `url`. Issue 16, point 5: read once per run from the first stage's data (its frozen copy), so every stage and
-    every growth pass measures the same small district; chosen per stage, it could change when the load step's
+    every growth request measures the same small district; chosen per stage, it could change when the load step's
     top-up had added notices to the main database (2026-12-03: district 9 at 100 districts, 6 at 300)."""
     import psycopg
 
@@ -98,8 +99,8 @@ def drop_database(url: str) -> None:
 
 def snapshot(url: str, copy_url: str) -> float:
     """Freeze the database as it is now (CREATE DATABASE ... TEMPLATE, a file copy): the pages of this stage are
-    measured on the copy, at every later run too, and the growth passes compare it with the last stage side by
-    side."""
+    measured on the copy, at every later run too, and the lockstep growth compares it with the last stage request
+    by request."""
     import psycopg
 
     t0 = time.monotonic()
@@ -132,7 +133,6 @@ def stages(env) -> list[int]:
     return [10, 100, 300]
 
 
-GROWTH_PASSES = 3  # pairs of interleaved passes (earlier stage, last stage) for the growth figure; the median
 
 
 def main() -> None:
@@ -174,14 +174,13 @@ def main() -> None:
                        "--rounds", env.get("BENCH_ROUNDS", "3") if final else "2", "--small", str(small),
                        "--out", f"pages-{n}", *(["--memory"] if final else ["--skip", "CSV export"])],
              timings, label=f"pages {n}", url=frozen if frozen and database_exists(frozen) else "")
-    # The growth from the second-last to the last stage, measured side by side: passes on the frozen copy and on
-    # the last stage alternate (A B A B), so both see the same machine.
+    # The growth from the second-last to the last stage, measured in lockstep: two workers, one on the frozen copy
+    # and one on the last stage, take turns request by request, so both see the machine of the same moment.
+    growth = {"pairs": int(env.get("BENCH_GROWTH_PAIRS", "10")), "sweeps": int(env.get("BENCH_GROWTH_SWEEPS", "3"))}
     if len(steps) > 1 and database_exists(stage_url(url, steps[-2])):
-        for k in range(GROWTH_PASSES):
-            for n in steps[-2:]:
-                step("pages", ["bench/pages.py", "--runs", "5", "--rounds", "1", "--small", str(small),
-                               "--out", f"growth-{n}-{k + 1}", "--skip", "CSV export"], timings,
-                     label=f"growth {n} pass {k + 1}", url="" if n == steps[-1] else stage_url(url, n))
+        step("growth", ["bench/growth.py", "--earlier", stage_url(url, steps[-2]), "--later", url,
+                        "--stages", f"{steps[-2]},{steps[-1]}", "--small", str(small),
+                        "--pairs", str(growth["pairs"]), "--sweeps", str(growth["sweeps"])], timings)
     last = RESULTS / f"pages-{steps[-1]}.json"
     if last.exists():
         shutil.copyfile(last, RESULTS / "pages.json")
@@ -191,7 +190,7 @@ def main() -> None:
                   "--users", env.get("BENCH_LOAD_USERS", "50,200"),
                   "--sweep-notices", env.get("BENCH_SWEEP_NOTICES", "10000")], timings)
     save("run", {"machine_before": before, "machine_after": machine(), "districts": steps[-1], "stages": steps,
-                 "growth_passes": GROWTH_PASSES, "scale": float(scale), "timings": timings,
+                 "growth": growth, "scale": float(scale), "timings": timings,
                  "total_seconds": round(time.monotonic() - started, 1),
                  "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())})
     subprocess.run([PY, "bench/report.py"], cwd=ROOT, env=env, check=True)
