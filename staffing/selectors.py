@@ -110,12 +110,15 @@ def vacancies_visible_to(user: User) -> QuerySet[Vacancy]:
     return _scoped(qs, user, "position__office")
 
 
+NOTICE_LIST_RELATED = ("office", "office__city", "position", "function")  # what a notice's row shows
+
+
 def notices_visible_to(user: User) -> QuerySet[PlacementNotice]:
     """Placement notices (PS-2) of the user's own city; all cities of the district for district staff.
 
     A draft is the city's own working paper until it informs the district (PS-2.2): only the city sees it.
     """
-    qs = PlacementNotice.objects.select_related("office", "office__city", "position", "function")
+    qs = PlacementNotice.objects.select_related(*NOTICE_LIST_RELATED)
     q = access.notice_scope_q(user)
     return qs if q is None else qs.filter(q)
 
@@ -410,13 +413,27 @@ def notices_filtered(user: User, *, state: str = "", city=None, function=None, d
         if text.isdigit():
             q |= Q(pk=int(text))
         qs = qs.filter(q | Exists(by_candidate))
+    return _with_candidate_count(qs).order_by(*NOTICE_SORTS.get(sort, NOTICE_SORTS["-erstellt"]))
+
+
+def _with_candidate_count(qs: QuerySet[PlacementNotice]) -> QuerySet[PlacementNotice]:
     # a correlated count: PostgreSQL evaluates it for the rows of the page only (after ORDER BY/LIMIT),
     # where a JOIN + GROUP BY counted the candidates of every visible notice first; the paginator's
     # COUNT(*) leaves the unused annotation out
     per_notice = (Candidate.objects.filter(notice=OuterRef("pk")).order_by().values("notice")
                   .annotate(n=Count("pk")).values("n"))
-    qs = qs.annotate(candidate_count=Coalesce(Subquery(per_notice, output_field=IntegerField()), 0))
-    return qs.order_by(*NOTICE_SORTS.get(sort, NOTICE_SORTS["-erstellt"]))
+    return qs.annotate(candidate_count=Coalesce(Subquery(per_notice, output_field=IntegerField()), 0))
+
+
+def notice_list_rows(page_ids: QuerySet, sort: str = "-erstellt") -> QuerySet[PlacementNotice]:
+    """The rows of one page of the notice list (PS-2) with their columns, for the ids of that page: `page_ids` is
+    `notices_filtered(...).values("pk")[bottom:top]`, so scope, filters and order are the selector's (issue 16,
+    every page within 2x of its floor). Read in one statement with the ids as its sub-select: PostgreSQL picks
+    the page's 25 ids from the scope first and joins office, city, position and function for those only. With
+    the columns and filters in one query it estimated a city's office at 10 notices (the country's average) and
+    joined its 3,500 placed notices before sorting them (district 1 at 300 districts: 9.8 -> 2.5 ms)."""
+    rows = PlacementNotice.objects.filter(pk__in=page_ids).select_related(*NOTICE_LIST_RELATED)
+    return _with_candidate_count(rows).order_by(*NOTICE_SORTS.get(sort, NOTICE_SORTS["-erstellt"]))
 
 
 # issue 16, point 6: the export's columns, read as plain tuples (no model instances: no per-row __init__)

@@ -265,9 +265,30 @@ def id_or_404(value) -> int:
     return int(text)
 
 
-def paginate(request, qs, *, per_page: int) -> Page:
-    """The page named by `?seite=`; a missing, malformed or too large number gives the first or last page."""
-    return Paginator(qs, per_page).get_page(request.GET.get(PAGE_PARAMETER))
+def paginate(request, qs, *, per_page: int, rows=None) -> Page:
+    """The page named by `?seite=`; a missing, malformed or too large number gives the first or last page.
+    `rows`: read the page's ids first (`IdsFirstPaginator`)."""
+    paginator = Paginator(qs, per_page) if rows is None else IdsFirstPaginator(qs, per_page, rows=rows)
+    return paginator.get_page(request.GET.get(PAGE_PARAMETER))
+
+
+class IdsFirstPaginator(Paginator):
+    """Issue 16 (every page within 2x of its floor): the page's rows are read by their ids. `rows(page_ids)` gets
+    `object_list.values("pk")[bottom:top]` (the same filters and order, no columns) and returns the page's rows
+    with their columns, in the same order (e.g. `selectors.notice_list_rows`); the count and every answer to
+    the page number are `Paginator`'s."""
+
+    def __init__(self, object_list, per_page, *, rows, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.rows = rows
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(list(self.rows(self.object_list.values("pk")[bottom:top])), number, self)
 
 
 PAGE_TOTAL = "page_total"
@@ -276,7 +297,8 @@ PAGE_TOTAL = "page_total"
 def paginate_counted_in_rows(request, qs, *, per_page: int) -> Page:
     """`paginate` in one statement instead of two (issue 16, point 3: a cheap request): the page's rows carry the
     total as `COUNT(*) OVER ()` (annotation PAGE_TOTAL), so no separate COUNT(*) is sent. For row sets the
-    database reads whole anyway to sort them (a user's own notifications: no index in their order), not for
+    database reads whole anyway to sort them (a user's own notifications: no index in their order; the district's
+    few notices of the escalation page, sorted by an expression), not for
     large scopes (the window would read every row where COUNT(*) reads an index). Same page, same total, same
     answers to a missing, malformed, too small or too large number as `paginate`: only a number the page
     reads rows for (missing or 1, 2, ...) takes the one statement; an empty page beyond the first, or any other

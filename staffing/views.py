@@ -157,7 +157,8 @@ def notice_list(request):
     if request.htmx and (request.htmx.target or "").split("#")[-1] == "ergebnis":
         template += "#results"
     return render(request, template, {
-        "form": form, "page": ui.paginate(request, qs, per_page=PAGE_SIZE), "columns": columns, "sort": sort,
+        "form": form, "columns": columns, "sort": sort,
+        "page": ui.paginate(request, qs, per_page=PAGE_SIZE, rows=lambda ids: selectors.notice_list_rows(ids, sort)),
         "may_create": access.can(request.user, "notice.create"),
     })
 
@@ -493,7 +494,8 @@ def escalation_list(request):
     user = request.user
     if not access.can(user, "escalations.view"):
         raise PermissionDenied(_("Die Eskalationen sieht nur der Kreis."))
-    page = ui.paginate(request, selectors.escalations_visible_to(user), per_page=ESCALATION_PAGE_SIZE)
+    # the district's few rows in these states are read whole to be sorted anyway: the total comes with them
+    page = ui.paginate_counted_in_rows(request, selectors.escalations_visible_to(user), per_page=ESCALATION_PAGE_SIZE)
     rows = [{"notice": notice,
              "may_decide": "decide" in {t.name for t in notice.get_available_user_state_transitions(user)}}
             for notice in page.object_list]

@@ -162,3 +162,35 @@ def test_the_pager_counted_in_the_rows_gives_paginates_page(rf, clerk_witten, wi
         page = ui.paginate_counted_in_rows(request, qs, per_page=3)
         assert (page.number, page.paginator.count, page.paginator.num_pages, [n.pk for n in page]) == (
             expected.number, expected.paginator.count, expected.paginator.num_pages, [n.pk for n in expected])
+
+
+@pytest.mark.parametrize("sort", list(selectors.NOTICE_SORTS))
+@pytest.mark.parametrize("seite", [None, "1", "2", "3", "0", "abc", "999"])
+def test_the_notice_list_read_by_ids_first_gives_the_orms_page(rf, coordinator, clerk_witten, clerk_hattingen,
+                                                              witten_office, hattingen_office, sort, seite):
+    """Issue 16: the notice list reads a page's ids first (`IdsFirstPaginator`, `selectors.notice_list_rows`): the
+    same rows in the same order, with the same columns and candidate counts, and the same page number and total as
+    the plain paginated queryset, for every sort and page number; the scope stays the user's (a clerk never gets
+    another city's notice, also not a draft of the own district)."""
+    from staffing import ui
+
+    now = timezone.now()
+    for k, office in enumerate([witten_office] * 5 + [hattingen_office] * 3):
+        notice = PlacementNoticeFactory(position=PositionFactory(office=office), state=NoticeState.INFORMED,
+                                        received_at=now, period_ends_at=now + timezone.timedelta(days=k + 1))
+        CandidateFactory.create_batch(k % 3, notice=notice)
+    PlacementNoticeFactory(position=PositionFactory(office=hattingen_office))  # a draft: Hattingen's own
+    request = rf.get("/", {} if seite is None else {"seite": seite})
+    for user in (coordinator, clerk_witten, clerk_hattingen):
+        qs = selectors.notices_filtered(user, sort=sort)
+        expected = ui.paginate(request, qs, per_page=3)
+        page = ui.paginate(request, qs, per_page=3, rows=lambda ids: selectors.notice_list_rows(ids, sort))  # noqa: B023
+
+        def shown(rows):
+            return [(n.pk, n.state, n.office.city.name, n.position.title, n.function.name, n.candidate_count)
+                    for n in rows]
+        assert (page.number, page.paginator.count, page.paginator.num_pages) == (
+            expected.number, expected.paginator.count, expected.paginator.num_pages)
+        assert shown(page) == shown(expected)  # every sort ends in created_at or the id: one order
+        assert {n.pk for n in page} <= set(selectors.notices_visible_to(user).values_list("pk", flat=True))
+    assert len(shown(expected)) == (1 if expected.number == 2 else 3)  # the clerk of Hattingen: 4 notices
