@@ -3,11 +3,12 @@
 Creates the bench database if it is missing (DATABASE_URL, default bench_perf), migrates, then grows
 the data in stages (BENCH_STAGES, default 10,100,300 districts: 109,590, 479,240 and 1,002,600
 notices; seed_scale is idempotent, so each stage only adds districts, and ends with VACUUM (ANALYZE)).
-Each stage but the last is frozen as a copy (<db>_s10, <db>_s100: CREATE DATABASE ... TEMPLATE) on which
-its pages are measured, at this run and at later ones (a database that already holds more districts than a
-stage whose copy is missing is dropped and seeded again). The pages are measured at each stage for the
+Each stage is frozen as a copy right after its seed (<db>_s10, <db>_s100, <db>_s300: CREATE DATABASE ...
+TEMPLATE) on which its pages are measured, at this run and at later ones; the sweep and the load write into <db>
+only. A database that already holds as many districts as a stage whose copy is missing, or more, is dropped and
+seeded again (it may carry an earlier run's sweeps). The pages are measured at each stage for the
 largest district (1) and a small one; the growth from the second-last to the last stage is measured in
-lockstep (bench/growth.py: a worker on the frozen copy and one on the last stage take turns request by
+lockstep (bench/growth.py: a worker on each of the two stages' copies take turns request by
 request, BENCH_GROWTH_PAIRS pairs per page in each of BENCH_GROWTH_SWEEPS sweeps, 10 and 3). Then
 the EXPLAIN comparison, the deadline sweep and the HTTP load at the last stage, and the tables are written
 to docs/performance.md and the summary to the README (between bench markers), with the machine's load
@@ -145,40 +146,44 @@ def main() -> None:
     steps = stages(env)
     scale = env.get("BENCH_SCALE", "1")
     seeding = "seed" not in env.get("BENCH_SKIP", "").split(",")
-    # Every stage is measured on its own data: the stages before the last are frozen copies (<db>_sN). A database
-    # that already holds more districts than a stage whose copy is missing cannot show that stage: start afresh.
-    missing = [n for n in steps[:-1] if not database_exists(stage_url(url, n))]
-    if seeding and missing and seeded_districts(url) > min(missing):
-        print(f"== {urlparse(url).path.lstrip('/')} holds {seeded_districts(url)} districts, more than the stage of "
-              f"{min(missing)} whose copy is missing: dropped, seeded again from the first stage", flush=True)
+    # Every stage is measured on its own data: each stage is a frozen copy (<db>_sN), taken right after its seed;
+    # the sweep and the load then write into <db> only (their notices never reach a stage's pages or the growth).
+    # A database that already holds a stage whose copy is missing, or more, cannot show that stage as seeded (it
+    # may carry an earlier run's sweeps and load): start afresh.
+    missing = [n for n in steps if not database_exists(stage_url(url, n))]
+    if seeding and missing and seeded_districts(url) >= min(missing):
+        print(f"== {urlparse(url).path.lstrip('/')} holds {seeded_districts(url)} districts, the stage of "
+              f"{min(missing)} whose copy is missing or more: dropped, seeded again", flush=True)
         drop_database(url)
         ensure_database(url)
     step("migrate", ["manage.py", "migrate", "--no-input", "-v0"], timings)
     small = 0  # the small district, from the first stage's data (the same at every stage and pass)
     for n in steps:  # issue 16, point 8: the cost of the pages as the data grows
         final = n == steps[-1]
-        frozen = "" if final else stage_url(url, n)
-        if frozen and database_exists(frozen):
+        frozen = stage_url(url, n)  # the last stage too: its pages and the growth are measured before any sweep
+        if database_exists(frozen):
             step("migrate", ["manage.py", "migrate", "--no-input", "-v0"], timings, label=f"migrate {n}", url=frozen)
         else:
             step("seed", ["manage.py", "seed_scale", "--districts", str(n), "--scale", scale], timings,
                  label=f"seed {n}")
-            if frozen and seeding:
+            if seeding:
                 timings[f"copy {n}"] = snapshot(url, frozen)
                 print(f"== copy {n}: {urlparse(frozen).path.lstrip('/')} in {timings[f'copy {n}']} s", flush=True)
         if not small:
-            small = smallest_district(frozen if frozen and database_exists(frozen) else url, steps[0])
+            small = smallest_district(frozen if database_exists(frozen) else url, steps[0])
             print(f"== small district: {small} (the smallest of the first {steps[0]})", flush=True)
         # the full table at the last stage; fewer runs before (time of the full run)
         step("pages", ["bench/pages.py", "--runs", env.get("BENCH_RUNS", "5") if final else "3",
                        "--rounds", env.get("BENCH_ROUNDS", "3") if final else "2", "--small", str(small),
                        "--out", f"pages-{n}", *(["--memory"] if final else ["--skip", "CSV export"])],
-             timings, label=f"pages {n}", url=frozen if frozen and database_exists(frozen) else "")
-    # The growth from the second-last to the last stage, measured in lockstep: two workers, one on the frozen copy
-    # and one on the last stage, take turns request by request, so both see the machine of the same moment.
+             timings, label=f"pages {n}", url=frozen if database_exists(frozen) else "")
+    # The growth from the second-last to the last stage, measured in lockstep: two workers, one on each stage's
+    # frozen copy, take turns request by request, so both see the machine of the same moment.
     growth = {"pairs": int(env.get("BENCH_GROWTH_PAIRS", "10")), "sweeps": int(env.get("BENCH_GROWTH_SWEEPS", "3"))}
     if len(steps) > 1 and database_exists(stage_url(url, steps[-2])):
-        step("growth", ["bench/growth.py", "--earlier", stage_url(url, steps[-2]), "--later", url,
+        later = stage_url(url, steps[-1])
+        step("growth", ["bench/growth.py", "--earlier", stage_url(url, steps[-2]),
+                        "--later", later if database_exists(later) else url,
                         "--stages", f"{steps[-2]},{steps[-1]}", "--small", str(small),
                         "--pairs", str(growth["pairs"]), "--sweeps", str(growth["sweeps"])], timings)
     last = RESULTS / f"pages-{steps[-1]}.json"
