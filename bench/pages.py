@@ -493,12 +493,19 @@ def floor_escalations(user, ctx, *, limit=None) -> tuple[str, dict]:
 
     cond, scope = notice_condition(user)
     decides = "TRUE" if role_of(user) == Role.DISTRICT_ADMIN else "FALSE"
+    # the page's ids first (from notice_escalation_idx; the district's own column needs no join), their columns after
+    source = SCOPE if "o." in cond else "FROM staffing_placementnotice n"
+    where = f"{cond} AND n.state IN ('escalated', 'consultation', 'agreement_proposed')"
+    order = "CASE {0}.state WHEN 'escalated' THEN 0 WHEN 'consultation' THEN 1 ELSE 2 END, {0}.updated_at"
     sql = f"""
     SELECT {COLUMNS}, o.name AS office, (n.state = 'escalated' AND {decides}) AS may_decide,
-           count(*) OVER () AS total {SCOPE}
-     WHERE {cond} AND n.state IN ('escalated', 'consultation', 'agreement_proposed')
-     ORDER BY CASE n.state WHEN 'escalated' THEN 0 WHEN 'consultation' THEN 1 ELSE 2 END, n.updated_at
-     {f'LIMIT {int(limit)}' if limit else ''}
+           (SELECT count(*) {source} WHERE {where}) AS total
+      FROM (SELECT n.id, n.state, n.updated_at {source} WHERE {where} ORDER BY {order.format("n")}
+            {f'LIMIT {int(limit)}' if limit else ''}) page
+      JOIN staffing_placementnotice n ON n.id = page.id JOIN staffing_office o ON o.id = n.office_id
+      JOIN staffing_city c ON c.id = o.city_id LEFT JOIN staffing_position p ON p.id = n.position_id
+      LEFT JOIN staffing_function f ON f.id = n.function_id
+     ORDER BY {order.format("page")}
     """
     return sql, {"scope": scope}
 

@@ -297,8 +297,7 @@ PAGE_TOTAL = "page_total"
 def paginate_counted_in_rows(request, qs, *, per_page: int) -> Page:
     """`paginate` in one statement instead of two (issue 16, point 3: a cheap request): the page's rows carry the
     total as `COUNT(*) OVER ()` (annotation PAGE_TOTAL), so no separate COUNT(*) is sent. For row sets the
-    database reads whole anyway to sort them (a user's own notifications: no index in their order; the district's
-    few notices of the escalation page, sorted by an expression), not for
+    database reads whole anyway to sort them (a user's own notifications: no index in their order), not for
     large scopes (the window would read every row where COUNT(*) reads an index). Same page, same total, same
     answers to a missing, malformed, too small or too large number as `paginate`: only a number the page
     reads rows for (missing or 1, 2, ...) takes the one statement; an empty page beyond the first, or any other

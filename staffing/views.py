@@ -494,8 +494,8 @@ def escalation_list(request):
     user = request.user
     if not access.can(user, "escalations.view"):
         raise PermissionDenied(_("Die Eskalationen sieht nur der Kreis."))
-    # the district's few rows in these states are read whole to be sorted anyway: the total comes with them
-    page = ui.paginate_counted_in_rows(request, selectors.escalations_visible_to(user), per_page=ESCALATION_PAGE_SIZE)
+    page = ui.paginate(request, selectors.escalations_visible_to(user), per_page=ESCALATION_PAGE_SIZE,
+                       rows=selectors.escalation_rows)
     rows = [{"notice": notice,
              "may_decide": "decide" in {t.name for t in notice.get_available_user_state_transitions(user)}}
             for notice in page.object_list]

@@ -194,3 +194,32 @@ def test_the_notice_list_read_by_ids_first_gives_the_orms_page(rf, coordinator, 
         assert shown(page) == shown(expected)  # every sort ends in created_at or the id: one order
         assert {n.pk for n in page} <= set(selectors.notices_visible_to(user).values_list("pk", flat=True))
     assert len(shown(expected)) == (1 if expected.number == 2 else 3)  # the clerk of Hattingen: 4 notices
+
+
+@pytest.mark.parametrize("seite", [None, "1", "2", "0", "abc", "999"])
+def test_the_escalation_page_read_by_ids_first_gives_the_orms_page(rf, district_admin, coordinator, witten_office,
+                                                                   hattingen_office, seite):
+    """Issue 16: the escalation page reads a page's ids first (`selectors.escalation_rows`): the same notices in
+    the same order (escalations first, then consultations, then proposals; oldest change first), with the same
+    columns, page number and total as the plain paginated queryset; a notice in another state never shows."""
+    from staffing import ui
+
+    states = [NoticeState.CONSULTATION, NoticeState.ESCALATED, NoticeState.AGREEMENT_PROPOSED, NoticeState.INFORMED]
+    for k in range(9):
+        office = (witten_office, hattingen_office)[k % 2]
+        now = timezone.now()
+        PlacementNoticeFactory(position=PositionFactory(office=office), state=states[k % 4], received_at=now,
+                               period_ends_at=now + timezone.timedelta(days=7))
+    request = rf.get("/", {} if seite is None else {"seite": seite})
+    for user in (district_admin, coordinator):
+        qs = selectors.escalations_visible_to(user)
+        expected = ui.paginate(request, qs, per_page=3)
+        page = ui.paginate(request, qs, per_page=3, rows=selectors.escalation_rows)
+
+        def shown(rows):
+            return [(n.pk, n.state, n.office.city.name, n.position.title) for n in rows]
+        assert (page.number, page.paginator.count, page.paginator.num_pages) == (
+            expected.number, expected.paginator.count, expected.paginator.num_pages) == (
+            page.number, 7, 3)
+        assert shown(page) == shown(expected)
+        assert NoticeState.INFORMED not in {n.state for n in page}

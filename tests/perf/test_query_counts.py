@@ -51,8 +51,7 @@ PINNED = {
     # issue 16, point 4: an empty relation, the certificate's outcome, the district's minimum months and the
     # candidates of the access log cost no query of their own
     "staffing:notice_detail": {"clerk": 7, "coordination": 7, "district_admin": 7, "head": 7},
-    # issue 16: the pager's total counted in the page's own statement (COUNT(*) OVER ()), as on the notifications page
-    "staffing:escalation_list": {"coordination": 3, "district_admin": 3},
+    "staffing:escalation_list": {"coordination": 4, "district_admin": 4},  # issue 16: + the pager's COUNT
     # issue 16, point 3: the pager's total counted in the page's own statement (COUNT(*) OVER ()): one fewer
     "staffing:notification_list": {"clerk": 3, "coordination": 3},
     "planning:capacity": {"clerk": 10, "coordination": 10},  # issue 13: + staff and vacancies (PS-4.1)
